@@ -1,0 +1,93 @@
+"""Real datasets bundled with seqforecast (see ``datasets/README.md`` for sources and licences).
+
+The files sit in the repository's top-level ``datasets/`` folder; a wheel carries them inside the package as
+``seqforecast/_data``, so the loaders work from an editable and from a regular install alike.
+"""
+
+from __future__ import annotations
+
+import gzip
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["load_airline", "load_ucr", "UCR_DATASETS", "data_dir"]
+
+#: Sequence-classification datasets bundled from the UCR/UEA archives, with their official train/test split.
+UCR_DATASETS = ("ItalyPowerDemand", "GunPoint", "BasicMotions", "JapaneseVowels")
+
+
+def data_dir() -> Path:
+    """Return the folder holding the bundled data files."""
+    packaged = resources.files("seqforecast") / "_data"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    # editable install / source checkout: <repo>/src/seqforecast/datasets.py -> <repo>/datasets
+    source = Path(__file__).resolve().parents[2] / "datasets"
+    if source.is_dir():
+        return source
+    raise FileNotFoundError(
+        "seqforecast's bundled data files were not found (looked in the installed package's _data folder "
+        f"and in {source}). Reinstall the package, e.g. `pip install --force-reinstall seqforecast`."
+    )
+
+
+def load_airline() -> pd.Series:
+    """Monthly totals of international airline passengers, 1949-1960 (Box & Jenkins, series G).
+
+    Returns
+    -------
+    y : pd.Series of shape (144,)
+        Thousands of passengers, named ``"Passengers"``, on a monthly ``PeriodIndex`` named ``"Period"``.
+    """
+    frame = pd.read_csv(data_dir() / "airline.csv", dtype={"Date": str, "Passengers": "float64"})
+    index = pd.PeriodIndex(frame["Date"], freq="M", name="Period")
+    return pd.Series(frame["Passengers"].to_numpy(), index=index, name="Passengers")
+
+
+def _parse_ts(path: Path):
+    """Parse a UCR/UEA ``.ts`` file (gzip-compressed) into a list of (n_timesteps, n_dims) arrays and labels."""
+    sequences, labels = [], []
+    in_data = False
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        for raw in fh:
+            line = raw.strip()
+            if not line or line.startswith("#"):
+                continue
+            if not in_data:
+                in_data = line.lower() == "@data"
+                continue
+            *dims, label = line.split(":")
+            arr = np.array([[float(v) for v in dim.split(",")] for dim in dims], dtype=np.float64)
+            sequences.append(arr.T)  # [n_dims, n_timesteps] -> [n_timesteps, n_dims]
+            labels.append(label)
+    return sequences, np.array(labels, dtype=object)
+
+
+def load_ucr(name: str, split: str = "train"):
+    """Load one bundled UCR/UEA classification dataset with its official train/test split.
+
+    Parameters
+    ----------
+    name : {"ItalyPowerDemand", "GunPoint", "BasicMotions", "JapaneseVowels"}
+        ItalyPowerDemand and GunPoint are univariate with equal lengths; BasicMotions is multivariate
+        (6 dimensions); JapaneseVowels is multivariate (12 dimensions) with sequences of different lengths.
+    split : {"train", "test"}
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples, n_timesteps, n_features), or a list of arrays of shape
+        (n_timesteps_i, n_features) when the sequences have different lengths.
+    y : ndarray of shape (n_samples,)
+        The class labels as strings, as the archive gives them.
+    """
+    if name not in UCR_DATASETS:
+        raise ValueError(f"Unknown dataset {name!r}; the bundled ones are {list(UCR_DATASETS)}.")
+    if split not in ("train", "test"):
+        raise ValueError(f"split must be 'train' or 'test', got {split!r}.")
+    sequences, labels = _parse_ts(data_dir() / f"{name}_{split.upper()}.ts.gz")
+    if len({seq.shape for seq in sequences}) == 1:
+        return np.stack(sequences), labels
+    return sequences, labels
