@@ -130,6 +130,7 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
         covariates, names = self._check_covariates(X, frame.index, is_fit=True)
 
         fitted = clone(self)
+        fitted._fit_series_names = list(frame.columns)  # for messages raised inside _fit
         fitted._fit(Y, covariates)
         # commit: the previous fitted state (if any) is replaced only now that the fit has succeeded
         for key in [k for k in vars(self) if k.endswith("_") and not k.startswith("__")]:
