@@ -44,7 +44,13 @@ def test_expanding_step_one_gives_overlapping_rolling_origin_folds():
 
 def test_expanding_defaults_to_five_splits():
     cv = ExpandingWindowSplitter(test_size=1)
-    assert folds(cv, 7) == [([0, 1], [2]), ([0, 1, 2], [3]), ([0, 1, 2, 3], [4]), ([0, 1, 2, 3, 4], [5]), ([0, 1, 2, 3, 4, 5], [6])]
+    assert folds(cv, 7) == [
+        ([0, 1], [2]),
+        ([0, 1, 2], [3]),
+        ([0, 1, 2, 3], [4]),
+        ([0, 1, 2, 3, 4], [5]),
+        ([0, 1, 2, 3, 4, 5], [6]),
+    ]
     assert cv.get_n_splits() == 5
 
 
@@ -106,17 +112,24 @@ def test_cross_validate_with_linear_regression_on_a_tiny_array():
     X = np.arange(10.0).reshape(-1, 1)
     y = 3.0 * X[:, 0] + 2.0  # exactly linear: every fold's error is 0
     cv = ExpandingWindowSplitter(test_size=2, n_splits=3)
-    result = cross_validate(LinearRegression(), X, y, cv=cv, scoring="neg_mean_absolute_error", return_indices=True)
+    result = cross_validate(
+        LinearRegression(), X, y, cv=cv, scoring="neg_mean_absolute_error", return_indices=True
+    )
     assert_allclose(result["test_score"], 0.0, atol=1e-9)
     assert [t.tolist() for t in result["indices"]["test"]] == [[4, 5], [6, 7], [8, 9]]
-    assert [t.tolist() for t in result["indices"]["train"]] == [[0, 1, 2, 3], [0, 1, 2, 3, 4, 5], [0, 1, 2, 3, 4, 5, 6, 7]]
+    assert [t.tolist() for t in result["indices"]["train"]] == [
+        [0, 1, 2, 3],
+        [0, 1, 2, 3, 4, 5],
+        [0, 1, 2, 3, 4, 5, 6, 7],
+    ]
 
 
 def test_grid_search_with_sliding_splitter():
     rng = np.random.default_rng(0)
     X = rng.normal(size=(30, 2))
     y = X @ np.array([1.0, -2.0])
-    search = GridSearchCV(Ridge(), {"alpha": [0.001, 100.0]}, cv=SlidingWindowSplitter(10, 5), scoring="r2").fit(X, y)
+    cv = SlidingWindowSplitter(window_length=10, test_size=5)
+    search = GridSearchCV(Ridge(), {"alpha": [0.001, 100.0]}, cv=cv, scoring="r2").fit(X, y)
     assert search.best_params_ == {"alpha": 0.001}
     assert search.n_splits_ == 4  # (30 - 10 - 5) // 5 + 1
 
@@ -131,21 +144,21 @@ def test_grid_search_with_sliding_splitter():
             ExpandingWindowSplitter(test_size=4, n_splits=3, initial_window=10),
             20,
             "ExpandingWindowSplitter needs at least 22 rows for n_splits=3 (initial_window=10 + gap=0 + "
-            "(n_splits - 1) * step = 2 * 4 + test_size=4); got 20. Use fewer splits, a smaller test_size, step, "
-            "gap or training window, or more data.",
+            "(n_splits - 1) * step = 2 * 4 + test_size=4); got 20. Use fewer splits, a smaller test_size, "
+            "step, gap or training window, or more data.",
         ),
         (
             ExpandingWindowSplitter(test_size=3),
             15,
-            "ExpandingWindowSplitter needs at least 16 rows for n_splits=5 (1 training row + gap=0 + (n_splits - 1) "
-            "* step = 4 * 3 + test_size=3); got 15. Use fewer splits, a smaller test_size, step, gap or training "
-            "window, or more data.",
+            "ExpandingWindowSplitter needs at least 16 rows for n_splits=5 (1 training row + gap=0 + "
+            "(n_splits - 1) * step = 4 * 3 + test_size=3); got 15. Use fewer splits, a smaller test_size, "
+            "step, gap or training window, or more data.",
         ),
         (
             SlidingWindowSplitter(window_length=20, test_size=4, gap=1),
             20,
-            "SlidingWindowSplitter needs at least 25 rows for one split (window_length=20 + gap=1 + test_size=4); "
-            "got 20. Use a smaller test_size, gap or training window, or more data.",
+            "SlidingWindowSplitter needs at least 25 rows for one split (window_length=20 + gap=1 + "
+            "test_size=4); got 20. Use a smaller test_size, gap or training window, or more data.",
         ),
     ],
 )
@@ -161,19 +174,16 @@ def test_just_long_enough_gives_a_one_row_training_window():
 @pytest.mark.parametrize(
     "cv, message",
     [
-        (ExpandingWindowSplitter(test_size=0), "ExpandingWindowSplitter: test_size must be an int >= 1; got 0 of type int."),
-        (ExpandingWindowSplitter(test_size=2, n_splits=True), "ExpandingWindowSplitter: n_splits must be an int >= 1; got True of type bool."),
-        (ExpandingWindowSplitter(test_size=2, step=1.5), "ExpandingWindowSplitter: step must be an int >= 1; got 1.5 of type float."),
-        (ExpandingWindowSplitter(test_size=2, gap=-1), "ExpandingWindowSplitter: gap must be an int >= 0; got -1 of type int."),
-        (
-            ExpandingWindowSplitter(test_size=2, initial_window=0),
-            "ExpandingWindowSplitter: initial_window must be an int >= 1; got 0 of type int.",
-        ),
-        (SlidingWindowSplitter(window_length=None, test_size=2), "SlidingWindowSplitter: window_length must be an int >= 1; got None of type NoneType."),
+        (ExpandingWindowSplitter(test_size=0), "test_size must be an int >= 1; got 0 of type int."),
+        (ExpandingWindowSplitter(2, n_splits=True), "n_splits must be an int >= 1; got True of type bool."),
+        (ExpandingWindowSplitter(test_size=2, step=1.5), "step must be an int >= 1; got 1.5 of type float."),
+        (ExpandingWindowSplitter(test_size=2, gap=-1), "gap must be an int >= 0; got -1 of type int."),
+        (ExpandingWindowSplitter(2, initial_window=0), "initial_window must be an int >= 1; got 0 of type int."),
+        (SlidingWindowSplitter(None, 2), "window_length must be an int >= 1; got None of type NoneType."),
     ],
 )
 def test_invalid_parameters(cv, message):
-    with pytest.raises(ValueError, match=re.escape(message)):
+    with pytest.raises(ValueError, match=re.escape(f"{type(cv).__name__}: {message}")):
         list(cv.split(np.zeros((50, 1))))
 
 

@@ -23,7 +23,7 @@ __all__ = ["ExpandingWindowSplitter", "SlidingWindowSplitter"]
 # Splitters
 # =========================================================================================================
 class _WindowSplitter(BaseCrossValidator):
-    """Shared logic: fold bounds anchored at the end of the data; subclasses say how training windows start."""
+    """Fold bounds anchored at the end of the data; subclasses say where training windows start."""
 
     #: default number of splits when neither ``n_splits`` nor a minimum training window fixes it
     _default_n_splits = None
@@ -157,8 +157,8 @@ class ExpandingWindowSplitter(_WindowSplitter):
 
         t: train    -: gap (in neither)    T: test    .: unused by that fold
 
-    With ``step == test_size`` (the default) and ``n_splits`` given, the folds are those of scikit-learn's
-    ``TimeSeriesSplit(n_splits, test_size=test_size, gap=gap)``.
+    With ``n_splits`` given, ``step == test_size`` (the default) and no ``initial_window``, the folds are
+    those of scikit-learn's ``TimeSeriesSplit(n_splits, test_size=test_size, gap=gap)``.
 
     Parameters
     ----------

@@ -61,8 +61,8 @@ def _as_numeric_2d(values, caller, what="values"):
             arr = arr.astype(np.float64)
         except (TypeError, ValueError) as exc:
             raise TypeError(
-                f"{caller}: {what} must be real numbers (int, float or bool); got an object array that cannot "
-                f"be converted to float ({exc}). Convert them first, e.g. with pd.to_numeric."
+                f"{caller}: {what} must be real numbers (int, float or bool); got an object array that "
+                f"cannot be converted to float ({exc}). Convert them first, e.g. with pd.to_numeric."
             ) from exc
     elif arr.dtype.kind not in "biuf":
         raise TypeError(
@@ -101,7 +101,7 @@ def _check_finite(arr, caller, what):
         rows = np.flatnonzero(np.isinf(arr).any(axis=1))
         if rows.size:
             raise ValueError(
-                f"{caller}: {what} contains infinite values at time step(s) {_format_positions(rows)}. "
+                f"{caller}: {what} has infinite values at time step(s) {_format_positions(rows)}. "
                 "Replace them (e.g. with NaN and missing='drop', or by clipping) before windowing."
             )
 
@@ -138,11 +138,11 @@ def _windows_touching(bad_x, bad_y, starts, window_length, horizon):
 
 def _finish(X, Y, keep, horizon):
     """Copy the views (once) into arrays that own their memory; ``keep`` selects windows or is None."""
+    if horizon == 1:
+        Y = Y[:, 0]  # [N, 1] -> [N] (still a view)
     if keep is None:
-        X, Y = X.copy(), Y.copy()
-    else:
-        X, Y = X[keep], Y[keep]  # fancy indexing copies
-    return X, (Y[:, 0] if horizon == 1 else Y)
+        return X.copy(), Y.copy()
+    return X[keep], Y[keep]  # boolean indexing copies
 
 
 def make_windows(values, window_length, horizon=1, step=1, target=0, missing="raise"):
@@ -233,15 +233,17 @@ def make_windows(values, window_length, horizon=1, step=1, target=0, missing="ra
         nan = np.isnan(arr)
         if nan.any():
             if missing == "raise":
+                rows = _format_positions(np.flatnonzero(nan.any(axis=1)))
                 raise ValueError(
-                    f"{caller}: values contain NaN at time step(s) {_format_positions(np.flatnonzero(nan.any(axis=1)))}. "
-                    "Fill or interpolate them first, or pass missing='drop' to drop the windows that touch them."
+                    f"{caller}: values contain NaN at time step(s) {rows}. Fill or interpolate them first, "
+                    "or pass missing='drop' to drop the windows that touch them."
                 )
             keep = ~_windows_touching(nan.any(axis=1), nan[:, target], starts, window_length, horizon)
             if not keep.any():
                 raise ValueError(
-                    f"{caller}: every one of the {starts.size} windows touches a NaN, so missing='drop' leaves "
-                    "no window. Fill or interpolate the missing values, or use a shorter window_length."
+                    f"{caller}: every one of the {starts.size} windows touches a NaN, so missing='drop' "
+                    "leaves no window. Fill or interpolate the missing values, or use a shorter "
+                    "window_length."
                 )
     return _finish(X, Y, keep, horizon)
 
@@ -270,7 +272,9 @@ def _split_panel(series, caller):
             "several multi-feature series pass a list of 2-D arrays."
         )
     panel = _as_numeric_2d(panel, caller)
-    labels = [f"series {i}" if names is None else f"series {names[i]!r} (column {i})" for i in range(panel.shape[1])]
+    labels = [
+        f"series {i}" if names is None else f"series {names[i]!r} (column {i})" for i in range(panel.shape[1])
+    ]
     return [(lab, panel[:, [i]]) for i, lab in enumerate(labels)]
 
 
@@ -352,12 +356,12 @@ shape (n_timesteps, n_series)
             skipped = f" after {start} leading NaN time step(s)" if start else ""
             raise ValueError(
                 f"{caller}: {label} has {n_valid} time steps{skipped}; each series needs at least "
-                f"window_length + horizon = {window_length} + {horizon} = {need}. Remove the series, or use a "
-                "shorter window_length or horizon."
+                f"window_length + horizon = {window_length} + {horizon} = {need}. Remove the series, or use "
+                "a shorter window_length or horizon."
             )
         arr = arr[start:]
         X, Y, starts = _window_views(arr, window_length, horizon, step, target)
-        if arr.dtype.kind == "f" and np.isnan(arr).any():  # only NaN inside the series remain (missing="drop")
+        if arr.dtype.kind == "f" and np.isnan(arr).any():  # only inside NaN remain here (missing="drop")
             nan = np.isnan(arr)
             keep = ~_windows_touching(nan.any(axis=1), nan[:, target], starts, window_length, horizon)
             starts = starts[keep]
@@ -440,7 +444,8 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
 
     def _check_params(self):
         name = type(self).__name__
-        return _check_int(self.window_length, "window_length", 1, name), _check_int(self.step, "step", 1, name)
+        window_length = _check_int(self.window_length, "window_length", 1, name)
+        return window_length, _check_int(self.step, "step", 1, name)
 
     def _validate(self, X, reset):
         X = validate_data(self, _as_frame_or_2d(X), dtype="numeric", reset=reset)
@@ -538,7 +543,8 @@ def _calendar_value(stamps, feature):
     """Integer values of one calendar feature for a DatetimeIndex."""
     if feature == "weekofyear":
         return stamps.isocalendar()["week"].to_numpy(dtype=np.int64)
-    attribute = {"dayofweek": "day_of_week", "dayofmonth": "day", "dayofyear": "day_of_year"}.get(feature, feature)
+    renamed = {"dayofweek": "day_of_week", "dayofmonth": "day", "dayofyear": "day_of_year"}
+    attribute = renamed.get(feature, feature)
     return np.asarray(getattr(stamps, attribute), dtype=np.int64)
 
 
@@ -573,14 +579,15 @@ class CalendarFeatures(TransformerMixin, BaseEstimator):
     Notes
     -----
     A ``PeriodIndex`` is read at the start of each period (``index.to_timestamp(how="start")``), so the
-    period ``2020-01`` has ``dayofmonth`` 1. Fields finer than the data's frequency are constant (e.g. ``hour``
-    of monthly data is 0).
+    period ``2020-01`` has ``dayofmonth`` 1. Fields finer than the data's frequency are constant (e.g.
+    ``hour`` of monthly data is 0).
 
     Examples
     --------
     >>> import pandas as pd
     >>> X = pd.DataFrame(index=pd.period_range("2021-11", periods=3, freq="M"))
-    >>> CalendarFeatures(features=("month",), encoding="ordinal").set_output(transform="pandas").fit_transform(X)
+    >>> calendar = CalendarFeatures(features=("month",), encoding="ordinal").set_output(transform="pandas")
+    >>> calendar.fit_transform(X)
              month
     2021-11   11.0
     2021-12   12.0
@@ -627,7 +634,9 @@ class CalendarFeatures(TransformerMixin, BaseEstimator):
             )
         if index.hasnans:
             rows = np.flatnonzero(index.isna())
-            raise ValueError(f"{name}: X's index has NaT at row(s) {_format_positions(rows)}; every row needs a date.")
+            raise ValueError(
+                f"{name}: X's index has NaT at row(s) {_format_positions(rows)}; every row needs a date."
+            )
         return index.to_timestamp(how="start") if isinstance(index, pd.PeriodIndex) else index
 
     def fit(self, X, y=None):
