@@ -1,0 +1,744 @@
+"""Strict scikit-learn sequence estimators, :class:`RNNRegressor` and :class:`RNNClassifier`.
+
+Both compose a skorch net in ``fit`` (``self.net_``) around :class:`~seqforecast.nets.RecurrentNet` or
+:class:`~seqforecast.nets.Seq2SeqNet`; they do not subclass skorch, whose ``**kwargs`` constructor breaks
+scikit-learn's conventions. ``X`` follows one convention, ``(n_samples, n_timesteps, n_features)``.
+"""
+
+from __future__ import annotations
+
+import math
+from contextlib import contextmanager
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, _fit_context, clone
+from sklearn.metrics import accuracy_score, r2_score
+from sklearn.preprocessing import LabelEncoder
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.class_weight import compute_class_weight
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import _check_feature_names, _get_feature_names, check_is_fitted, column_or_1d
+from skorch import NeuralNet
+from skorch.callbacks import Callback, EarlyStopping, GradientNormClipping, ProgressBar
+from skorch.dataset import unpack_data
+from skorch.utils import to_tensor
+
+from ._validation import as_numeric_array, check_finite, check_n_samples, check_sequences
+from .exceptions import TrainingDivergedError
+from .nets import CELLS, NONLINEARITIES, RecurrentNet, Seq2SeqNet
+
+__all__ = ["RNNRegressor", "RNNClassifier", "tail_split"]
+
+_OPTIMIZERS = {
+    "adam": torch.optim.Adam,
+    "adamw": torch.optim.AdamW,
+    "sgd": torch.optim.SGD,
+    "rmsprop": torch.optim.RMSprop,
+}
+
+
+# ---------------------------------------------------------------------------- skorch glue
+def tail_split(n_samples, validation_fraction, *, name="estimator"):
+    """Indices of the training head and the validation tail: the most recent rows validate.
+
+    ``ceil(validation_fraction * n_samples)`` rows (at least one) are taken from the *end* of ``X``, never
+    shuffled, because rows are windows in time order and the model must be judged on the future.
+
+    Returns
+    -------
+    train, valid : ndarray of int
+        ``arange(0, n_samples - n_valid)`` and ``arange(n_samples - n_valid, n_samples)``.
+    """
+    n_valid = max(1, math.ceil(n_samples * validation_fraction - 1e-9))
+    if n_valid >= n_samples:
+        raise ValueError(
+            f"{name} cannot hold out a validation tail for early stopping: validation_fraction="
+            f"{validation_fraction} of {n_samples} sample(s) leaves no training sample. Provide more "
+            "samples, or set patience=None to train without early stopping."
+        )
+    return np.arange(n_samples - n_valid), np.arange(n_samples - n_valid, n_samples)
+
+
+class _TensorSequences(torch.utils.data.Dataset):
+    """Sequences held as tensors; batches are taken by indexing, without per-sample collation."""
+
+    def __init__(self, X, lengths=None, y=None):
+        self.X, self.lengths, self.y = X, lengths, y
+
+    def __len__(self):
+        return len(self.X)
+
+    def __getitem__(self, idx):
+        X = self.X[idx]
+        if self.lengths is not None:
+            X = {"X": X, "lengths": self.lengths[idx]}  # skorch passes dict X as forward(**X)
+        return X, (None if self.y is None else self.y[idx])
+
+    def subset(self, idx):
+        pick = (lambda t: None if t is None else t[idx])
+        return _TensorSequences(self.X[idx], pick(self.lengths), pick(self.y))
+
+
+class _BatchLoader:
+    """A minimal DataLoader: shuffles with the (seeded) global torch RNG and slices tensors."""
+
+    def __init__(self, dataset, batch_size, shuffle=False):
+        self.dataset, self.batch_size, self.shuffle = dataset, batch_size, shuffle
+
+    def __len__(self):
+        return math.ceil(len(self.dataset) / self.batch_size)
+
+    def __iter__(self):
+        n = len(self.dataset)
+        order = torch.randperm(n) if self.shuffle else None
+        for start in range(0, n, self.batch_size):
+            stop = min(start + self.batch_size, n)
+            yield self.dataset[order[start:stop] if self.shuffle else slice(start, stop)]
+
+
+class _TailSplit:
+    """skorch ``train_split``: the last ``validation_fraction`` of the rows validate (see :func:`tail_split`)."""
+
+    def __init__(self, validation_fraction):
+        self.validation_fraction = validation_fraction
+
+    def __call__(self, dataset, y=None, **fit_params):
+        train, valid = tail_split(len(dataset), self.validation_fraction)
+        return dataset.subset(slice(0, len(train))), dataset.subset(slice(len(train), None))
+
+
+class _SequenceNet(NeuralNet):
+    """skorch net that hands the true targets to :class:`Seq2SeqNet` in training (teacher forcing)."""
+
+    def train_step_single(self, batch, **fit_params):
+        if isinstance(self.module_, Seq2SeqNet):
+            _, yi = unpack_data(batch)
+            fit_params = {**fit_params, "y_teacher": to_tensor(yi, device=self.device)}
+        return super().train_step_single(batch, **fit_params)
+
+
+class _SequenceCrossEntropy(torch.nn.CrossEntropyLoss):
+    """Cross-entropy on logits ``[B, C]`` or per step ``[B, T, C]`` (targets ``[B]`` or ``[B, T]``)."""
+
+    def forward(self, logits, target):
+        if logits.dim() == 3:
+            logits = logits.transpose(1, 2)  # [B, T, C] -> [B, C, T], the layout CrossEntropyLoss expects
+        return super().forward(logits, target)
+
+
+class _DivergenceCheck(Callback):
+    """Stop training with :class:`TrainingDivergedError` as soon as a loss or a weight is not finite."""
+
+    def __init__(self, name, lr, gradient_clip):
+        self.name, self.lr, self.gradient_clip = name, lr, gradient_clip
+
+    def _raise(self, net, what):
+        clip = "" if self.gradient_clip is not None else ", enable gradient clipping (gradient_clip=1.0)"
+        raise TrainingDivergedError(
+            f"{self.name}: {what} at epoch {len(net.history)} of {net.max_epochs}; training stopped and the "
+            f"estimator keeps its previous fitted state, if any. Lower the learning rate (lr={self.lr})"
+            f"{clip}, or scale X and y to values of order 1 (e.g. with StandardScaler)."
+        )
+
+    def on_batch_end(self, net, batch=None, training=None, loss=None, **kwargs):
+        if loss is not None and not torch.isfinite(loss).all():
+            part = "training" if training else "validation"
+            self._raise(net, f"the {part} loss became {loss.item()} (batch {len(net.history[-1]['batches'])})")
+
+    def on_train_end(self, net, **kwargs):
+        if not all(torch.isfinite(p).all() for p in net.module_.parameters()):
+            self._raise(net, "the weights became NaN or infinite")
+
+
+class _TeacherForcing(Callback):
+    """Scheduled sampling: ratio at (0-based) epoch e is ``ratio * decay ** e``, recorded in the history."""
+
+    def __init__(self, ratio, decay):
+        self.ratio, self.decay = ratio, decay
+
+    def on_epoch_begin(self, net, **kwargs):
+        value = self.ratio * self.decay ** (len(net.history) - 1)
+        net.module_.teacher_forcing_ratio = value
+        net.history.record("teacher_forcing", value)
+
+
+@contextmanager
+def _seeded(seed, device):
+    """Seed torch inside a forked RNG so the user's global generators are untouched afterwards."""
+    if seed is None:  # use (and advance) the global generators, never reseed them
+        yield
+        return
+    dev = torch.device(device)
+    cuda = [dev.index if dev.index is not None else torch.cuda.current_device()] if dev.type == "cuda" else []
+    with torch.random.fork_rng(devices=cuda):
+        torch.default_generator.manual_seed(seed)
+        for index in cuda:
+            with torch.cuda.device(index):
+                torch.cuda.manual_seed(seed)
+        yield
+
+
+def _resolve_device(device, name):
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    try:
+        dev = torch.device(device)
+    except (RuntimeError, ValueError, TypeError) as exc:
+        raise ValueError(
+            f"{name}: device={device!r} is not a torch device ({exc}); use 'cpu', 'cuda', 'cuda:0' or 'auto'."
+        ) from None
+    if dev.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(
+            f"{name}: device={device!r} but CUDA is not available to torch {torch.__version__} on this "
+            "machine; use device='cpu', or device='auto' to take a GPU only when there is one."
+        )
+    return str(dev)
+
+
+# ---------------------------------------------------------------------------- shared base
+_PARAMS_DOC = """
+    cell : {{"lstm", "gru", "rnn"}}, default="lstm"
+        Recurrent cell; ``"rnn"`` is the vanilla (Elman) cell.
+    hidden_size : int, default=32
+        Size of the hidden state.
+    num_layers : int, default=1
+        Number of stacked recurrent layers.
+    nonlinearity : {{"tanh", "relu"}}, default="tanh"
+        Non-linearity of the vanilla cell; LSTM and GRU accept only ``"tanh"`` (their gates are fixed).
+    bidirectional : bool, default=False
+        Also read each sequence backwards (not with ``architecture="seq2seq"``).
+    dropout : float in [0, 1), default=0.0
+        Dropout between stacked layers and on the recurrent output fed to the head.
+    architecture : {architectures}, default="many_to_one"
+        {architecture_doc}
+    max_epochs : int, default=100
+        Number of passes over the training data (fewer with early stopping).
+    batch_size : int, default=32
+        Mini-batch size for training and prediction.
+    lr : float, default=1e-3
+        Learning rate.
+    optimizer : {{"adam", "adamw", "sgd", "rmsprop"}} or torch.optim.Optimizer subclass, default="adam"
+    weight_decay : float, default=0.0
+        L2 penalty passed to the optimizer.
+    gradient_clip : float or None, default=1.0
+        Maximal L2 norm of all gradients (skorch ``GradientNormClipping``); None disables clipping.
+    patience : int or None, default=None
+        Stop when the validation loss has not improved for ``patience`` epochs and restore the best
+        weights. None trains for ``max_epochs`` on all the data, with no validation split.
+    validation_fraction : float in (0, 1), default=0.1
+        Share of samples held out for early stopping: the *last* rows of ``X`` (the most recent windows),
+        never shuffled. Used only when ``patience`` is set.
+    device : str, default="cpu"
+        Torch device: ``"cpu"``, ``"cuda"``, ``"cuda:1"``... or ``"auto"`` (CUDA when available).
+    random_state : int, RandomState instance or None, default=None
+        Seeds weight initialisation, shuffling and dropout inside a forked torch RNG, so two CPU fits with
+        the same int are bit-identical and the global torch RNG is left as it was. None draws from (and
+        advances) the global torch RNG without reseeding it.
+    verbose : int, default=0
+        0 prints nothing; 1 prints a table with one line per epoch (skorch ``PrintLog``); 2 also shows a
+        tqdm progress bar over the batches of each epoch.
+    callbacks : list of skorch callbacks or (name, callback) tuples, or None, default=None
+        Extra skorch callbacks, cloned at every fit.{extra}
+"""
+
+_ATTRS_DOC = """
+    net_ : skorch.NeuralNet
+        The fitted skorch net; ``net_.module_`` is the torch module ({modules}).
+    n_features_in_ : int
+        Number of time steps of ``X`` (``X.shape[1]``), which is what scikit-learn counts as features of
+        a 2-D ``X``; a 3-D ``X`` follows the same rule. Not set after a fit on sequences of different lengths.
+    feature_names_in_ : ndarray of str
+        Column names of a DataFrame ``X`` (one column per time step). Set only for such input.
+    n_timesteps_ : int or None
+        Sequence length seen at fit; None after a fit on a list of sequences of different lengths.
+    n_features_per_step_ : int
+        Number of features per time step (``X.shape[2]``; 1 for a 2-D ``X`` or token ids).
+    n_outputs_ : int
+        Outputs of the net's head: {n_outputs}.
+    history_ : list of dict
+        One dict per epoch: ``epoch`` (from 1), ``train_loss``, ``valid_loss`` (with ``patience``),
+        ``dur`` (seconds){history_extra}.
+    device_ : str
+        Torch device the net was trained on (``device`` resolved).{attrs_extra}
+"""
+
+_NOTES_DOC = """
+    Sequence lengths at predict: after a fit on arrays, ``predict`` requires the fitted number of time
+    steps (scikit-learn's ``n_features_in_`` contract; a recurrent net could read other lengths, but
+    extrapolating in length silently is a modelling decision we leave to the user). Fit on a list of
+    sequences of different lengths (variable length, ``architecture="many_to_one"`` only) to predict on
+    any length. A list whose sequences all have the same length is read exactly as the stacked array
+    (``X.tolist()`` behaves like ``X``). The number of features per step must always match. Fit builds everything in local variables and assigns the fitted
+    attributes only at the end, so a failed fit (bad input, :class:`~seqforecast.exceptions.TrainingDivergedError`)
+    leaves a previously fitted estimator as it was.
+"""
+
+
+class _BaseRNN(BaseEstimator):
+    """Shared machinery: parameters, validation, the skorch net, prediction. Not public."""
+
+    _parameter_constraints = {
+        "cell": [StrOptions(set(CELLS))],
+        "hidden_size": [Interval(Integral, 1, None, closed="left")],
+        "num_layers": [Interval(Integral, 1, None, closed="left")],
+        "nonlinearity": [StrOptions(set(NONLINEARITIES))],
+        "bidirectional": ["boolean"],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "architecture": [StrOptions({"many_to_one", "many_to_many"})],
+        "max_epochs": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "lr": [Interval(Real, 0, None, closed="neither")],
+        "optimizer": [StrOptions(set(_OPTIMIZERS)), type],
+        "weight_decay": [Interval(Real, 0, None, closed="left")],
+        "gradient_clip": [Interval(Real, 0, None, closed="neither"), None],
+        "patience": [Interval(Integral, 1, None, closed="left"), None],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "device": [str],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+        "callbacks": [list, None],
+    }
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True
+        tags.non_deterministic = False
+        return tags
+
+    # ------------------------------------------------------------------ fit
+    def _check_combinations(self, name):
+        if self.cell != "rnn" and self.nonlinearity != "tanh":
+            raise ValueError(
+                f"{name}: nonlinearity={self.nonlinearity!r} only applies to cell='rnn'; the "
+                f"{self.cell.upper()} cell has fixed tanh/sigmoid gates. Use nonlinearity='tanh' (the "
+                "default) or cell='rnn'."
+            )
+        if self.architecture == "seq2seq" and self.bidirectional:
+            raise ValueError(
+                f"{name}: architecture='seq2seq' forecasts forward in time and cannot be bidirectional; "
+                "set bidirectional=False, or use architecture='many_to_one' with a 2-D y (a whole horizon)."
+            )
+        if not isinstance(self.optimizer, str) and not issubclass(self.optimizer, torch.optim.Optimizer):
+            raise TypeError(
+                f"{name}: optimizer must be one of {sorted(_OPTIMIZERS)} or a torch.optim.Optimizer "
+                f"subclass; got {self.optimizer!r}."
+            )
+
+    def _callbacks(self, name):
+        cbs = [("divergence_check", _DivergenceCheck(name, self.lr, self.gradient_clip))]
+        if self.gradient_clip is not None:
+            cbs.append(("gradient_clip", GradientNormClipping(gradient_clip_value=self.gradient_clip)))
+        if self.architecture == "seq2seq":
+            cbs.append(("teacher_forcing", _TeacherForcing(self.teacher_forcing, self.teacher_forcing_decay)))
+        if self.patience is not None:
+            cbs.append(("early_stopping", EarlyStopping(patience=self.patience, load_best=True)))
+        if self.verbose >= 2:
+            cbs.append(("progress_bar", ProgressBar()))
+        for cb in self.callbacks or []:
+            cbs.append((cb[0], clone(cb[1], safe=False)) if isinstance(cb, tuple) else clone(cb, safe=False))
+        return cbs
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y):
+        """Train the recurrent net on sequences.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or (n_samples, n_timesteps), or list
+            Sequences: a 3-D array, a 2-D array or DataFrame (one feature per step), or a list of arrays of
+            shape (n_timesteps_i, n_features) with different lengths (padded, then packed).
+        y : array-like
+            Targets; see the class docstring for the shapes each ``architecture`` accepts.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        name = type(self).__name__
+        if y is None:
+            raise ValueError(
+                f"{name} requires y to be passed, but the target y is None: it is a supervised estimator."
+            )
+        self._check_combinations(name)
+        tokens = getattr(self, "embedding_dim", None) is not None
+        seqs = check_sequences(X, name=name, tokens=tokens)
+        if seqs.lengths is not None and self.architecture != "many_to_one":
+            raise ValueError(
+                f"{name}: architecture={self.architecture!r} needs sequences of one common length (a 2-D or "
+                "3-D array); variable-length lists are supported with architecture='many_to_one'."
+            )
+        y_net, target = self._check_targets(y, seqs, name)  # target: fitted attributes of the subclass
+        if self.patience is not None:
+            tail_split(seqs.n_samples, self.validation_fraction, name=name)  # raises when too few rows
+        device = _resolve_device(self.device, name)
+        seed = None if self.random_state is None else int(
+            self.random_state if isinstance(self.random_state, Integral)
+            else check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
+        )
+        module, module_kwargs = self._module_spec(seqs, target)
+        optimizer = _OPTIMIZERS.get(self.optimizer, self.optimizer)
+        net = _SequenceNet(
+            module=module,
+            criterion=target.pop("criterion"),
+            optimizer=optimizer,
+            lr=self.lr,
+            max_epochs=self.max_epochs,
+            batch_size=self.batch_size,
+            iterator_train=_BatchLoader,
+            iterator_valid=_BatchLoader,
+            iterator_train__shuffle=True,
+            train_split=None if self.patience is None else _TailSplit(self.validation_fraction),
+            callbacks=self._callbacks(name),
+            verbose=int(self.verbose),
+            device=device,
+            optimizer__weight_decay=self.weight_decay,
+            **{f"module__{key}": value for key, value in module_kwargs.items()},
+            **{f"criterion__{key}": value for key, value in target.pop("criterion_kwargs").items()},
+        )
+        lengths = None if seqs.lengths is None else torch.from_numpy(seqs.lengths)
+        dataset = _TensorSequences(torch.from_numpy(seqs.values), lengths, torch.from_numpy(y_net))
+        with _seeded(seed, device):
+            net.fit(dataset, None)
+
+        # Every check passed and training finished: only now touch self.
+        fixed = seqs.lengths is None
+        names = _get_feature_names(X) if seqs.layout == "2d" else None
+        for attr, keep in (("n_features_in_", fixed), ("feature_names_in_", names is not None)):
+            if not keep:
+                self.__dict__.pop(attr, None)
+        if fixed:
+            self.n_features_in_ = seqs.n_timesteps
+        if names is not None:
+            self.feature_names_in_ = names
+        self.net_ = net
+        self.n_timesteps_ = seqs.n_timesteps if fixed else None
+        self.n_features_per_step_ = seqs.n_features
+        self.device_ = device
+        self.history_ = [
+            {key: row[key] for key in ("epoch", "train_loss", "valid_loss", "dur", "teacher_forcing") if key in row}
+            for row in net.history
+        ]
+        self._architecture = self.architecture
+        for attr, value in target.items():
+            setattr(self, attr, value)
+        return self
+
+    def _module_spec(self, seqs, target):
+        common = dict(cell=self.cell, hidden_size=self.hidden_size, num_layers=self.num_layers,
+                      nonlinearity=self.nonlinearity, dropout=self.dropout)
+        if self.architecture == "seq2seq":
+            return Seq2SeqNet, dict(input_size=seqs.n_features, horizon=target["n_outputs_"], **common)
+        kwargs = dict(input_size=seqs.n_features, output_size=target["n_outputs_"],
+                      bidirectional=self.bidirectional,
+                      output="last" if self.architecture == "many_to_one" else "sequence", **common)
+        if target.get("num_embeddings_") is not None:
+            kwargs.update(num_embeddings=target["num_embeddings_"], embedding_dim=self.embedding_dim)
+        return RecurrentNet, kwargs
+
+    # ------------------------------------------------------------------ predict
+    def _check_predict_input(self, X, name):
+        check_is_fitted(self)
+        num_embeddings = getattr(self, "num_embeddings_", None)
+        seqs = check_sequences(X, name=name, tokens=num_embeddings is not None)
+        if seqs.layout == "2d":
+            _check_feature_names(self, X, reset=False)
+        if num_embeddings is not None:
+            unseen = seqs.values >= num_embeddings
+            if unseen.any():
+                first = tuple(int(i) for i in np.argwhere(unseen)[0])
+                where = f"X[{first[0]}][{first[1]}]" if seqs.layout == "list" else f"X[{first[0]}, {first[1]}]"
+                raise ValueError(
+                    f"X holds {int(unseen.sum())} token id(s) unseen at fit, the first at {where} = "
+                    f"{seqs.values[first]}; {name} was fitted on ids 0..{num_embeddings - 1} (num_embeddings_="
+                    f"{num_embeddings}) and has no embedding for larger ids. Map unseen tokens to an id "
+                    "present in the training data (e.g. a reserved 'unknown' token) before predicting."
+                )
+        elif seqs.n_features != self.n_features_per_step_:
+            raise ValueError(
+                f"X has {seqs.n_features} features per time step, but {name} was fitted on "
+                f"{self.n_features_per_step_}; got X of shape {seqs.shape}. Pass the same features, in the "
+                "same order, as at fit."
+            )
+        n_fit = self.n_timesteps_
+        lengths = seqs.lengths if seqs.lengths is not None else np.full(seqs.n_samples, seqs.n_timesteps)
+        if n_fit is not None and (lengths != n_fit).any():
+            fix = (f"Pass sequences of {n_fit} time steps, or fit on a list of sequences of different lengths "
+                   "to predict on other lengths." if self._architecture == "many_to_one" else
+                   f"Pass sequences of {n_fit} time steps: architecture={self._architecture!r} is tied to them.")
+            if seqs.layout == "2d":
+                raise ValueError(
+                    f"X has {seqs.n_timesteps} features, but {name} is expecting {n_fit} features as input: a "
+                    "2-D X is read as (n_samples, n_timesteps) with one feature per step, so it holds "
+                    f"sequences of {seqs.n_timesteps} time steps where fit saw {n_fit}. {fix}"
+                )
+            steps = f"{lengths.min()} to {lengths.max()}" if lengths.min() != lengths.max() else f"{lengths[0]}"
+            raise ValueError(
+                f"X has sequences of {steps} time steps, but {name} was fitted on sequences of {n_fit} time "
+                f"steps (X of shape {seqs.shape}). {fix}"
+            )
+        return seqs
+
+    def _forward(self, X):
+        """Net outputs for ``X`` as a float64 array (regression values or class logits)."""
+        seqs = self._check_predict_input(X, type(self).__name__)
+        lengths = None if seqs.lengths is None else torch.from_numpy(seqs.lengths)
+        out = self.net_.forward(_TensorSequences(torch.from_numpy(seqs.values), lengths), training=False)
+        return out.numpy().astype(np.float64)
+
+
+# ---------------------------------------------------------------------------- regressor
+class RNNRegressor(RegressorMixin, _BaseRNN):
+    __doc__ = (
+        "Recurrent-net regressor on sequences (RNN, LSTM, GRU, or encoder-decoder), scikit-learn style.\n\n"
+        "    Parameters\n    ----------" + _PARAMS_DOC.format(
+            architectures='{"many_to_one", "many_to_many", "seq2seq"}',
+            architecture_doc=(
+                '``"many_to_one"``: a head on the last step, ``y`` of shape (n_samples,) or (n_samples, '
+                'n_targets).\n        ``"many_to_many"``: a prediction per step, ``y`` of shape (n_samples, '
+                'n_timesteps) or\n        (n_samples, n_timesteps, n_targets). ``"seq2seq"``: '
+                ":class:`~seqforecast.nets.Seq2SeqNet`, ``y``\n        of shape (n_samples, horizon); the "
+                "target's past values must be feature 0 of ``X``."),
+            extra=(
+                "\n    teacher_forcing : float in [0, 1], default=0.5\n        seq2seq only: probability of "
+                "feeding the decoder the true previous value in training.\n    teacher_forcing_decay : "
+                "float in [0, 1], default=1.0\n        seq2seq only: the ratio at (0-based) epoch e is "
+                "``teacher_forcing * teacher_forcing_decay ** e``\n        (scheduled sampling)."),
+        )
+        + "\n    Attributes\n    ----------" + _ATTRS_DOC.format(
+            modules="RecurrentNet or Seq2SeqNet",
+            n_outputs="targets per sequence (many_to_one), per step (many_to_many), or the horizon (seq2seq)",
+            history_extra=", and ``teacher_forcing`` for seq2seq", attrs_extra="")
+        + "\n    Notes\n    -----" + _NOTES_DOC
+        + "\n    Predictions are float64 and have the shape of the fitted ``y`` (1-D when ``y`` was 1-D).\n"
+    )
+
+    _parameter_constraints = {
+        **_BaseRNN._parameter_constraints,
+        "architecture": [StrOptions({"many_to_one", "many_to_many", "seq2seq"})],
+        "teacher_forcing": [Interval(Real, 0, 1, closed="both")],
+        "teacher_forcing_decay": [Interval(Real, 0, 1, closed="both")],
+    }
+
+    def __init__(self, *, cell="lstm", hidden_size=32, num_layers=1, nonlinearity="tanh", bidirectional=False,
+                 dropout=0.0, architecture="many_to_one", teacher_forcing=0.5, teacher_forcing_decay=1.0,
+                 max_epochs=100, batch_size=32, lr=1e-3, optimizer="adam", weight_decay=0.0,
+                 gradient_clip=1.0, patience=None, validation_fraction=0.1, device="cpu",
+                 random_state=None, verbose=0, callbacks=None):
+        self.cell = cell
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.nonlinearity = nonlinearity
+        self.bidirectional = bidirectional
+        self.dropout = dropout
+        self.architecture = architecture
+        self.teacher_forcing = teacher_forcing
+        self.teacher_forcing_decay = teacher_forcing_decay
+        self.max_epochs = max_epochs
+        self.batch_size = batch_size
+        self.lr = lr
+        self.optimizer = optimizer
+        self.weight_decay = weight_decay
+        self.gradient_clip = gradient_clip
+        self.patience = patience
+        self.validation_fraction = validation_fraction
+        self.device = device
+        self.random_state = random_state
+        self.verbose = verbose
+        self.callbacks = callbacks
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags
+
+    def _check_targets(self, y, seqs, name):
+        y = as_numeric_array(y, what="y", name=name, dtype=np.float64)
+        if y.ndim == 0:
+            raise ValueError(f"{name} expects y with one row per sequence; got a scalar y ({y}).")
+        check_n_samples(seqs.n_samples, y.shape[0], name=name)
+        check_finite(y, what="y", name=name)
+        arch, n_steps = self.architecture, seqs.n_timesteps
+        expected = {
+            "many_to_one": "(n_samples,) or (n_samples, n_targets)",
+            "many_to_many": f"(n_samples, n_timesteps) or (n_samples, n_timesteps, n_targets) with n_timesteps={n_steps}",
+            "seq2seq": "(n_samples, horizon)",
+        }[arch]
+        ok = {"many_to_one": y.ndim in (1, 2), "seq2seq": y.ndim in (1, 2),
+              "many_to_many": y.ndim in (2, 3) and y.shape[1] == n_steps}[arch]
+        if not ok or (y.ndim > 1 and y.shape[-1] == 0):
+            raise ValueError(
+                f"{name} with architecture={arch!r} expects y of shape {expected}; got y of shape {y.shape} "
+                f"for X of shape {seqs.shape}."
+            )
+        y_net = y.reshape(len(y), -1) if arch != "many_to_many" else y.reshape(len(y), n_steps, -1)
+        y_net = y_net.astype(np.float32)  # [n] -> [n, 1]; [n, T] -> [n, T, 1] (many_to_many)
+        check_finite(y_net, what="y (as float32)", name=name)
+        target = {"n_outputs_": y_net.shape[-1], "_y_shape_tail": y.shape[1:],
+                  "criterion": torch.nn.MSELoss, "criterion_kwargs": {}}
+        return y_net, target
+
+    def predict(self, X):
+        """Predict targets for sequences.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or (n_samples, n_timesteps), or list
+            Sequences, in the layout used at fit.
+
+        Returns
+        -------
+        y_pred : ndarray of float64, of shape (n_samples,) + the fitted ``y.shape[1:]``
+        """
+        out = self._forward(X)
+        return out.reshape((len(out),) + tuple(self._y_shape_tail))  # [n, K] / [n, T, K] -> fitted y shape
+
+    def score(self, X, y, sample_weight=None):
+        """R^2 of the predictions (per-step targets of ``many_to_many`` are flattened into columns)."""
+        y_pred = self.predict(X)
+        y = np.asarray(y, dtype=np.float64)
+        if y.ndim > 2:
+            y, y_pred = y.reshape(len(y), -1), y_pred.reshape(len(y_pred), -1)  # [n, T, K] -> [n, T*K]
+        return r2_score(y, y_pred, sample_weight=sample_weight)
+
+
+# ---------------------------------------------------------------------------- classifier
+class RNNClassifier(ClassifierMixin, _BaseRNN):
+    __doc__ = (
+        "Recurrent-net classifier of sequences (RNN, LSTM, GRU), scikit-learn style.\n\n"
+        "    Labels of any type are encoded with a LabelEncoder; logits are trained with cross-entropy and\n"
+        "    ``predict_proba`` is their softmax.\n\n"
+        "    Parameters\n    ----------" + _PARAMS_DOC.format(
+            architectures='{"many_to_one", "many_to_many"}',
+            architecture_doc=(
+                '``"many_to_one"``: one label per sequence, ``y`` of shape (n_samples,).\n        '
+                '``"many_to_many"``: one label per step, ``y`` of shape (n_samples, n_timesteps).'),
+            extra=(
+                "\n    class_weight : \"balanced\", dict or None, default=None\n        Weights of the classes "
+                "in the cross-entropy (dict keys are the original labels).\n    embedding_dim : int or "
+                "None, default=None\n        When set, ``X`` holds integer token ids of shape (n_samples, "
+                "n_timesteps) (or a list of\n        1-D id sequences), looked up in an embedding of "
+                "``max id + 1`` rows; ids unseen at fit raise at predict."),
+        )
+        + "\n    Attributes\n    ----------" + _ATTRS_DOC.format(
+            modules="RecurrentNet", n_outputs="the number of classes (logits per sequence or per step)",
+            history_extra="", attrs_extra=(
+                "\n    classes_ : ndarray of shape (n_classes,)\n        The labels, sorted.\n    n_classes_ : "
+                "int\n    num_embeddings_ : int or None\n        Rows of the token embedding (max id + 1 at "
+                "fit); None without embedding."))
+        + "\n    Notes\n    -----" + _NOTES_DOC
+    )
+
+    _parameter_constraints = {
+        **_BaseRNN._parameter_constraints,
+        "class_weight": [StrOptions({"balanced"}), dict, None],
+        "embedding_dim": [Interval(Integral, 1, None, closed="left"), None],
+    }
+
+    def __init__(self, *, cell="lstm", hidden_size=32, num_layers=1, nonlinearity="tanh", bidirectional=False,
+                 dropout=0.0, architecture="many_to_one", max_epochs=100, batch_size=32, lr=1e-3,
+                 optimizer="adam", weight_decay=0.0, gradient_clip=1.0, patience=None, validation_fraction=0.1,
+                 device="cpu", random_state=None, verbose=0, callbacks=None, class_weight=None,
+                 embedding_dim=None):
+        self.cell = cell
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.nonlinearity = nonlinearity
+        self.bidirectional = bidirectional
+        self.dropout = dropout
+        self.architecture = architecture
+        self.max_epochs = max_epochs
+        self.batch_size = batch_size
+        self.lr = lr
+        self.optimizer = optimizer
+        self.weight_decay = weight_decay
+        self.gradient_clip = gradient_clip
+        self.patience = patience
+        self.validation_fraction = validation_fraction
+        self.device = device
+        self.random_state = random_state
+        self.verbose = verbose
+        self.callbacks = callbacks
+        self.class_weight = class_weight
+        self.embedding_dim = embedding_dim
+
+    def _check_targets(self, y, seqs, name):
+        if self.architecture == "many_to_one":
+            y_arr = np.asarray(y)
+            if y_arr.ndim == 2 and y_arr.shape[1] != 1:
+                raise ValueError(
+                    f"{name} with architecture='many_to_one' predicts one label per sequence; got y of shape "
+                    f"{y_arr.shape}. For a label per time step use architecture='many_to_many'; several "
+                    "labels per sequence (multi-output classification) are not supported."
+                )
+            y = column_or_1d(y, warn=True)
+        else:
+            y = np.asarray(y)
+            if y.ndim != 2 or y.shape[1] != seqs.n_timesteps:
+                raise ValueError(
+                    f"{name} with architecture='many_to_many' expects one label per step, y of shape "
+                    f"(n_samples, n_timesteps) = ({seqs.n_samples}, {seqs.n_timesteps}); got y of shape "
+                    f"{y.shape}."
+                )
+        check_n_samples(seqs.n_samples, y.shape[0], name=name)
+        if y.dtype.kind in "fc":
+            check_finite(y, what="y", name=name)
+        check_classification_targets(y)
+        encoder = LabelEncoder().fit(y.ravel())
+        classes = encoder.classes_
+        if len(classes) < 2:
+            raise ValueError(
+                f"{name} needs at least 2 classes to train; y holds a single class ({classes[0]!r}) in all "
+                f"{y.shape[0]} samples. Check the labels, or the split that produced them."
+            )
+        y_net = encoder.transform(y.ravel()).reshape(y.shape).astype(np.int64)
+        kwargs = {}
+        if self.class_weight is not None:
+            weights = compute_class_weight(self.class_weight, classes=classes, y=y.ravel())
+            kwargs["weight"] = torch.as_tensor(weights, dtype=torch.float32)
+        num_embeddings = None
+        if self.embedding_dim is not None:
+            num_embeddings = int(seqs.values.max()) + 1
+        target = {"classes_": classes, "n_classes_": len(classes), "n_outputs_": len(classes),
+                  "num_embeddings_": num_embeddings, "criterion": _SequenceCrossEntropy,
+                  "criterion_kwargs": kwargs}
+        return y_net, target
+
+    def predict_proba(self, X):
+        """Class probabilities (softmax of the logits).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or (n_samples, n_timesteps), or list
+
+        Returns
+        -------
+        proba : ndarray of float64, of shape (n_samples, n_classes), or (n_samples, n_timesteps, n_classes)
+            for ``many_to_many``; columns follow ``classes_``.
+        """
+        logits = self._forward(X)
+        logits -= logits.max(axis=-1, keepdims=True)
+        proba = np.exp(logits)
+        return proba / proba.sum(axis=-1, keepdims=True)
+
+    def predict(self, X):
+        """Predict labels (the original labels, as in ``classes_``).
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,), or (n_samples, n_timesteps) for ``many_to_many``
+        """
+        logits = self._forward(X)  # checks that the estimator is fitted first
+        return self.classes_[np.argmax(logits, axis=-1)]
+
+    def score(self, X, y, sample_weight=None):
+        """Accuracy (over all steps for ``many_to_many``)."""
+        y_pred, y = self.predict(X), np.asarray(y)
+        if y.ndim == 2 and y_pred.ndim == 2:
+            if sample_weight is not None:
+                sample_weight = np.repeat(np.asarray(sample_weight), y.shape[1])  # one weight per step
+            y, y_pred = y.ravel(), y_pred.ravel()  # [n, T] -> [n*T]
+        return accuracy_score(y, y_pred, sample_weight=sample_weight)
