@@ -13,7 +13,8 @@ from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LinearRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
-from seqforecast.windowing import CalendarFeatures, SlidingWindowTransformer, make_windows, make_windows_multi
+from seqforecast.covariates import CalendarFeatures
+from seqforecast.windowing import SlidingWindowTransformer, make_windows, make_windows_multi
 
 NAN = np.nan
 
