@@ -135,3 +135,24 @@ def test_direct_refuses_a_longer_horizon_and_other_columns():
         f.forecast(3)
     with pytest.raises(ValueError, match=re.escape("y_context must have the same series as y at fit time (['a', 'b'])")):
         f.forecast(1, y_context=Y[["b", "a"]])
+
+
+def test_pipeline_of_calendar_features_and_forecaster_inside_grid_search():
+    from sklearn.pipeline import Pipeline
+
+    from seqforecast.covariates import CalendarFeatures
+
+    # a monthly pattern that only the calendar explains (no autocorrelation to exploit)
+    idx = pd.period_range("2000-01", periods=96, freq="M")
+    pattern = np.array([5.0, 1, 7, 3, 9, 2, 8, 4, 6, 0, 11, 10])
+    y = pd.Series(pattern[idx.month - 1], index=idx)
+    pipe = Pipeline([
+        ("calendar", CalendarFeatures(features=("month",)).set_output(transform="pandas")),
+        ("forecaster", RecursiveForecaster(LinearRegression(), scaling=None)),
+    ])
+    search = GridSearchCV(pipe, {"forecaster__window_length": [1, 3]},
+                          cv=TimeSeriesSplit(n_splits=2, test_size=12), scoring="neg_mean_absolute_error")
+    search.fit(pd.DataFrame(index=idx), y)
+    future = pd.DataFrame(index=pd.period_range("2008-01", periods=12, freq="M"))
+    np.testing.assert_allclose(search.predict(future), pattern, atol=1e-6)
+    assert search.best_score_ > -1e-6
