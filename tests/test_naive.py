@@ -10,7 +10,7 @@ from statsmodels.tsa.stattools import acf as sm_acf
 
 from seqforecast._naive import (
     _acf,
-    _ses_level,
+    _ses_fit,
     _ses_profile,
     naive2_forecast,
     naive_forecast,
@@ -18,7 +18,9 @@ from seqforecast._naive import (
     seasonal_indices,
     seasonal_naive_forecast,
     seasonality_test,
+    theta_fit,
     theta_forecast,
+    theta_predict,
 )
 
 
@@ -206,7 +208,7 @@ def test_ses_profile_initial_level_is_least_squares(rng):
 def test_ses_level_minimises_over_alpha(rng):
     y = 5 + rng.normal(size=80).cumsum() + rng.normal(size=80)
     best = min(_ses_profile(y, a)[0] for a in np.linspace(1e-4, 0.9999, 999))
-    level = _ses_level(y)
+    _, level = _ses_fit(y)
     fitted = [a for a in np.linspace(1e-4, 0.9999, 999) if _ses_profile(y, a)[0] <= best * (1 + 1e-3)]
     assert min(abs(_ses_profile(y, a)[1] - level) for a in fitted) < 0.05
 
@@ -218,6 +220,20 @@ def test_theta_on_constant_and_line():
     # the last value plus a drift of half the slope (Hyndman & Billah 2003)
     t = np.arange(1, 31, dtype=float)
     assert_allclose(theta_forecast(2.0 + 0.5 * t, 3, sp=1), [17.25, 17.5, 17.75], rtol=0, atol=1e-4)
+
+
+def test_theta_fit_state_on_a_line_and_a_season():
+    t = np.arange(1, 31, dtype=float)
+    fit = theta_fit(2.0 + 0.5 * t, sp=1)
+    assert (fit.n_timesteps, fit.seasonal_indices) == (30, None)
+    assert fit.intercept == pytest.approx(2.0) and fit.slope == pytest.approx(0.5)
+    assert fit.alpha == pytest.approx(0.9999) and fit.level == pytest.approx(17.0, abs=1e-3)
+    # seasonal: theta_predict continues the indices from position n % sp, like Naive2
+    pattern = np.array([0.5, 1.0, 1.5, 1.0])
+    y = 10 * pattern[np.arange(22) % 4]
+    fit = theta_fit(y, sp=4)
+    assert_allclose(fit.seasonal_indices, pattern, rtol=1e-12)
+    assert_allclose(theta_predict(fit, 4) / theta_predict(fit, 4)[0], pattern[[2, 3, 0, 1]] / 1.5, rtol=1e-9)
 
 
 def test_theta_forecast_clips_negative_values_to_zero():
