@@ -40,6 +40,11 @@ _OPTIMIZERS = {
 }
 
 
+def _options(values):
+    """StrOptions listing ``values`` sorted: a set's order follows PYTHONHASHSEED, so messages would vary."""
+    return StrOptions(dict.fromkeys(sorted(values)).keys())
+
+
 # ---------------------------------------------------------------------------- skorch glue
 def tail_split(n_samples, validation_fraction, *, name="estimator"):
     """Indices of the training head and the validation tail: the most recent rows validate.
@@ -281,17 +286,17 @@ class _BaseRNN(BaseEstimator):
     """Shared machinery: parameters, validation, the skorch net, prediction. Not public."""
 
     _parameter_constraints = {
-        "cell": [StrOptions(set(CELLS))],
+        "cell": [_options(CELLS)],
         "hidden_size": [Interval(Integral, 1, None, closed="left")],
         "num_layers": [Interval(Integral, 1, None, closed="left")],
-        "nonlinearity": [StrOptions(set(NONLINEARITIES))],
+        "nonlinearity": [_options(NONLINEARITIES)],
         "bidirectional": ["boolean"],
         "dropout": [Interval(Real, 0, 1, closed="left")],
-        "architecture": [StrOptions({"many_to_one", "many_to_many"})],
+        "architecture": [_options({"many_to_one", "many_to_many"})],
         "max_epochs": [Interval(Integral, 1, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "lr": [Interval(Real, 0, None, closed="neither")],
-        "optimizer": [StrOptions(set(_OPTIMIZERS)), type],
+        "optimizer": [_options(_OPTIMIZERS), type],
         "weight_decay": [Interval(Real, 0, None, closed="left")],
         "gradient_clip": [Interval(Real, 0, None, closed="neither"), None],
         "patience": [Interval(Integral, 1, None, closed="left"), None],
@@ -518,7 +523,7 @@ class RNNRegressor(RegressorMixin, _BaseRNN):
 
     _parameter_constraints = {
         **_BaseRNN._parameter_constraints,
-        "architecture": [StrOptions({"many_to_one", "many_to_many", "seq2seq"})],
+        "architecture": [_options({"many_to_one", "many_to_many", "seq2seq"})],
         "teacher_forcing": [Interval(Real, 0, 1, closed="both")],
         "teacher_forcing_decay": [Interval(Real, 0, 1, closed="both")],
     }
@@ -634,7 +639,7 @@ class RNNClassifier(ClassifierMixin, _BaseRNN):
 
     _parameter_constraints = {
         **_BaseRNN._parameter_constraints,
-        "class_weight": [StrOptions({"balanced"}), dict, None],
+        "class_weight": [_options({"balanced"}), dict, None],
         "embedding_dim": [Interval(Integral, 1, None, closed="left"), None],
     }
 
@@ -691,7 +696,7 @@ class RNNClassifier(ClassifierMixin, _BaseRNN):
         classes = encoder.classes_
         if len(classes) < 2:
             raise ValueError(
-                f"{name} needs at least 2 classes to train; y holds a single class ({classes[0]!r}) in all "
+                f"{name} needs at least 2 classes to train; y holds a single class ({classes.tolist()[0]!r}) in all "
                 f"{y.shape[0]} samples. Check the labels, or the split that produced them."
             )
         y_net = encoder.transform(y.ravel()).reshape(y.shape).astype(np.int64)
