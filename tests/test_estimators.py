@@ -174,6 +174,14 @@ def test_two_dimensional_X_is_one_feature_per_step_and_dataframes_keep_names(dat
     np.testing.assert_array_equal(est.predict(frame), RNNRegressor(**FAST).fit(X[:, :, 0], y).predict(X[:, :, :1]))
 
 
+def test_views_with_negative_strides_and_read_only_arrays_are_accepted(data):
+    X, y = data
+    X32 = X.astype(np.float32)[::-1]  # float32 needs no conversion, so the view itself reaches torch
+    X32.flags.writeable = False
+    est = RNNRegressor(**FAST).fit(X32, y[::-1])
+    np.testing.assert_array_equal(est.predict(X32), est.predict(np.ascontiguousarray(X32)))
+
+
 def test_seq2seq_uses_the_encoder_decoder_and_decays_teacher_forcing(data):
     X, y = data
     est = RNNRegressor(**FAST, architecture="seq2seq", teacher_forcing=0.8, teacher_forcing_decay=0.5)
@@ -278,6 +286,8 @@ def test_quiet_by_default_and_one_line_per_epoch_at_verbose_1(data, capsys):
     RNNRegressor(**FAST, verbose=1).fit(X, y)
     lines = capsys.readouterr().out.strip().splitlines()
     assert len(lines) == 2 + 3 and lines[0].split() == ["epoch", "train_loss", "dur"]  # header, rule, 3 epochs
+    RNNRegressor(**FAST, verbose=2).fit(X, y)
+    assert "0/3 [" in capsys.readouterr().err  # tqdm bar over the 3 batches of an epoch
 
 
 # ---------------------------------------------------------------------------- bad input, pinned messages

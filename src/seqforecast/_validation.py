@@ -282,4 +282,5 @@ def check_sequences(X, *, name, tokens=False):
                      layout=pos_layout, hint=" (values beyond float32's range count as infinite)")
     if not values.flags.writeable:  # read-only memmaps: torch.from_numpy would warn
         values = values.copy()
+    values = np.ascontiguousarray(values)  # torch.from_numpy refuses negative strides (X[::-1])
     return Sequences(values=values, lengths=lengths, layout=layout, shape=tuple(shape))

@@ -376,6 +376,7 @@ class _BaseRNN(BaseEstimator):
                 f"{name}: architecture={self.architecture!r} needs sequences of one common length (a 2-D or "
                 "3-D array); variable-length lists are supported with architecture='many_to_one'."
             )
+        names = _get_feature_names(X) if seqs.layout == "2d" else None  # DataFrame columns (time steps)
         y_net, target = self._check_targets(y, seqs, name)  # target: fitted attributes of the subclass
         if self.patience is not None:
             tail_split(seqs.n_samples, self.validation_fraction, name=name)  # raises when too few rows
@@ -411,7 +412,6 @@ class _BaseRNN(BaseEstimator):
 
         # Every check passed and training finished: only now touch self.
         fixed = seqs.lengths is None
-        names = _get_feature_names(X) if seqs.layout == "2d" else None
         for attr, keep in (("n_features_in_", fixed), ("feature_names_in_", names is not None)):
             if not keep:
                 self.__dict__.pop(attr, None)
