@@ -317,6 +317,10 @@ def test_nan_or_inf_in_y(data):
            "silently).")
     with _raises(ValueError, msg):
         RNNRegressor(**FAST).fit(X, y)
+    with _raises(ValueError, "y contains NaN or infinity: 1 non-finite value(s), the first at y[7, 0] = inf. "
+                             "RNNRegressor cannot train or predict on missing or infinite values (values beyond "
+                             "float32's range count as infinite)"):
+        RNNRegressor(**FAST).fit(X, np.where(np.isinf(y), 1e39, y))  # finite in float64, not in float32
     with _raises(ValueError, "y contains NaN or infinity: 1 non-finite value(s), the first at y[7] = nan."):
         RNNClassifier(**FAST).fit(X, np.where(np.isinf(y), np.nan, y > 0))
 

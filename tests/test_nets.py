@@ -132,7 +132,8 @@ def test_lstm_forget_gate_bias_starts_at_one():
 
 def test_vanilla_relu_cell_and_bad_choices():
     assert RecurrentNet(F, K, cell="rnn", nonlinearity="relu").rnn.nonlinearity == "relu"
-    with pytest.raises(ValueError, match=re.escape("RecurrentNet: unknown cell 'lsmt'; expected one of 'rnn', 'lstm', 'gru'.")):
+    msg = "RecurrentNet: unknown cell 'lsmt'; expected one of 'rnn', 'lstm', 'gru'."
+    with pytest.raises(ValueError, match=re.escape(msg)):
         RecurrentNet(F, K, cell="lsmt")
     msg = (
         "RecurrentNet: nonlinearity='relu' only applies to cell='rnn'; the GRU cell has fixed tanh/sigmoid "
@@ -201,6 +202,7 @@ def test_seq2seq_partial_teacher_forcing_mixes_both():
 
 
 def test_seq2seq_target_index_out_of_range():
-    msg = "Seq2SeqNet: target_index=3 is not a feature index of inputs with input_size=3 features; expected 0 <= target_index < 3."
+    msg = ("Seq2SeqNet: target_index=3 is not a feature index of inputs with input_size=3 features; expected "
+           "0 <= target_index < 3.")
     with pytest.raises(ValueError, match=re.escape(msg)):
         Seq2SeqNet(F, 2, target_index=3)

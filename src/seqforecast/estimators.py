@@ -149,9 +149,10 @@ class _DivergenceCheck(Callback):
         )
 
     def on_batch_end(self, net, batch=None, training=None, loss=None, **kwargs):
-        if loss is not None and not torch.isfinite(loss).all():
+        value = None if loss is None else loss.item()  # a float: cheaper than tensor ops per batch
+        if value is not None and not math.isfinite(value):
             part = "training" if training else "validation"
-            self._raise(net, f"the {part} loss became {loss.item()} (batch {len(net.history[-1]['batches'])})")
+            self._raise(net, f"the {part} loss became {value} (batch {len(net.history[-1]['batches'])})")
 
     def on_train_end(self, net, **kwargs):
         if not all(torch.isfinite(p).all() for p in net.module_.parameters()):
@@ -276,9 +277,11 @@ _NOTES_DOC = """
     extrapolating in length silently is a modelling decision we leave to the user). Fit on a list of
     sequences of different lengths (variable length, ``architecture="many_to_one"`` only) to predict on
     any length. A list whose sequences all have the same length is read exactly as the stacked array
-    (``X.tolist()`` behaves like ``X``). The number of features per step must always match. Fit builds everything in local variables and assigns the fitted
-    attributes only at the end, so a failed fit (bad input, :class:`~seqforecast.exceptions.TrainingDivergedError`)
-    leaves a previously fitted estimator as it was.
+    (``X.tolist()`` behaves like ``X``). The number of features per step must always match.
+
+    Fit builds everything in local variables and assigns the fitted attributes only at the end, so a
+    failed fit (bad input, :class:`~seqforecast.exceptions.TrainingDivergedError`) leaves a previously
+    fitted estimator as it was.
 """
 
 
@@ -569,7 +572,8 @@ class RNNRegressor(RegressorMixin, _BaseRNN):
         arch, n_steps = self.architecture, seqs.n_timesteps
         expected = {
             "many_to_one": "(n_samples,) or (n_samples, n_targets)",
-            "many_to_many": f"(n_samples, n_timesteps) or (n_samples, n_timesteps, n_targets) with n_timesteps={n_steps}",
+            "many_to_many": "(n_samples, n_timesteps) or (n_samples, n_timesteps, n_targets) with "
+                            f"n_timesteps={n_steps}",
             "seq2seq": "(n_samples, horizon)",
         }[arch]
         ok = {"many_to_one": y.ndim in (1, 2), "seq2seq": y.ndim in (1, 2),
@@ -580,8 +584,9 @@ class RNNRegressor(RegressorMixin, _BaseRNN):
                 f"for X of shape {seqs.shape}."
             )
         y_net = y.reshape(len(y), -1) if arch != "many_to_many" else y.reshape(len(y), n_steps, -1)
-        y_net = y_net.astype(np.float32)  # [n] -> [n, 1]; [n, T] -> [n, T, 1] (many_to_many)
-        check_finite(y_net, what="y (as float32)", name=name)
+        with np.errstate(over="ignore"):  # too large for float32 -> inf, reported just below
+            y_net = y_net.astype(np.float32)  # [n] -> [n, 1]; [n, T] -> [n, T, 1] (many_to_many)
+        check_finite(y_net, what="y", name=name, hint=" (values beyond float32's range count as infinite)")
         target = {"n_outputs_": y_net.shape[-1], "_y_shape_tail": y.shape[1:],
                   "criterion": torch.nn.MSELoss, "criterion_kwargs": {}}
         return y_net, target
