@@ -1,0 +1,162 @@
+"""Render a :class:`~seqforecast.reporting.ComparisonResult` as Markdown or as one self-contained HTML page.
+
+The HTML page has no external assets: the style is inline and the plots are PNG images embedded as base64
+``data:`` URIs, so the single file can be mailed, archived or opened offline. Every piece of text from the
+data (model and series names) is escaped.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import math
+
+import pandas as pd
+
+__all__ = ["render_html", "render_markdown"]
+
+_STYLE = """
+body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2em auto; max-width: 70em;
+       padding: 0 1em; color: #222; line-height: 1.45; }
+h1 { font-size: 1.6em; } h2 { font-size: 1.25em; margin-top: 1.8em; border-bottom: 1px solid #ddd; }
+.summary { background: #f4f7fb; border-left: 4px solid #3b6fb6; padding: 0.8em 1em; }
+table { border-collapse: collapse; margin: 0.6em 0; font-size: 0.92em; }
+th, td { padding: 0.3em 0.7em; border-bottom: 1px solid #e3e3e3; }
+th { background: #fafafa; text-align: left; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
+img { max-width: 100%; height: auto; border: 1px solid #eee; margin: 0.5em 0; }
+pre { background: #f7f7f7; padding: 0.8em; overflow-x: auto; font-size: 0.85em; }
+.note { color: #555; font-size: 0.9em; }
+"""
+
+
+def _fmt(value):
+    """A number for a table: 4 significant digits, thousands as integers; NaN as n/a."""
+    if isinstance(value, bool) or value is None:
+        return "yes" if value is True else "no" if value is False else ""
+    if isinstance(value, (int,)) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "n/a"
+        if math.isinf(value):
+            return "inf" if value > 0 else "-inf"
+        return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
+    return str(value)
+
+
+def _cells(value):
+    """(text, is_number) of one table cell."""
+    if hasattr(value, "item") and not isinstance(value, str):  # numpy scalars -> Python
+        value = value.item()
+    return _fmt(value), isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _leaderboard_table(board):
+    """Display form of the leaderboard: ``mean ± std`` per metric."""
+    shown = pd.DataFrame(index=board.index)
+    for metric, label in (("mase", "MASE"), ("smape", "sMAPE %"), ("mae", "MAE"), ("rmse", "RMSE")):
+        shown[label] = [f"{_fmt(float(m))} ± {_fmt(float(s))}" for m, s in zip(board[metric], board[f"{metric}_std"])]
+    shown["fit s/origin"] = board["fit_seconds"].astype(float)
+    shown["predict s/origin"] = board["predict_seconds"].astype(float)
+    shown["forecasts"] = board["n_forecasts"].astype(int)
+    shown["baseline"] = board["baseline"].astype(bool)
+    return shown
+
+
+def _significance_table(result):
+    if result.best_baseline() is None or len(result.model_names) < 2:
+        return None
+    table = result.significance()
+    return table.rename(columns={"mean_difference": "mean loss difference", "statistic": "DM statistic (HLN)",
+                                 "p_value": "p-value", "n_origins": "origins"})
+
+
+def _horizon_table(result):
+    table = result.errors_by_horizon("mase")
+    table.index.name = "step"
+    return table
+
+
+def _sections(result):
+    """(title, table, note) of every table of the report, in order."""
+    sig = _significance_table(result)
+    sections = [("Leaderboard", _leaderboard_table(result.leaderboard()),
+                 "Mean ± standard deviation over forecasts (origins × series); sorted by MASE. MASE scales by "
+                 f"the in-sample MAE of the seasonal naive forecast (lag {result.sp}) on each origin's training "
+                 "data. Seconds are means per origin.")]
+    if sig is not None:
+        sections.append(("Significance: Diebold-Mariano tests against the best baseline", sig,
+                         "HLN-corrected DM test on the per-origin mean absolute scaled error (MASE); a negative "
+                         "mean loss difference means the model is more accurate than the reference."))
+    sections.append(("MASE by horizon step", _horizon_table(result), "Mean over origins and series."))
+    return sections
+
+
+# ------------------------------------------------------------------------------------------- Markdown
+def _markdown_table(frame):
+    def cell(text):
+        return str(text).replace("|", "\\|").replace("\n", " ")
+
+    index_name = frame.index.name or ""
+    header = [index_name] + [str(c) for c in frame.columns]
+    lines = ["| " + " | ".join(cell(h) for h in header) + " |"]
+    aligns = ["---"] + ["---:" if _cells(frame[c].iloc[0])[1] else "---" for c in frame.columns] if len(frame) \
+        else ["---"] * len(header)
+    lines.append("| " + " | ".join(aligns) + " |")
+    for label, row in frame.iterrows():
+        lines.append("| " + " | ".join([cell(_cells(label)[0])] + [cell(_cells(v)[0]) for v in row]) + " |")
+    return "\n".join(lines)
+
+
+def render_markdown(result, images=None):
+    """The report as Markdown; ``images`` maps a title to a PNG path to link (relative to the file)."""
+    out = ["# seqforecast comparison report", "", result.summary(), ""]
+    for title, table, note in _sections(result):
+        out += [f"## {title}", "", _markdown_table(table), "", f"_{note}_", ""]
+    for title, path in (images or {}).items():
+        out += [f"## {title}", "", f"![{title}]({path})", ""]
+    out += ["## Settings", "", "```json", json.dumps(result.metadata()["settings"], indent=2), "```", ""]
+    return "\n".join(out)
+
+
+# ----------------------------------------------------------------------------------------------- HTML
+def _html_table(frame):
+    e = html.escape
+    head = "".join(f"<th>{e(str(c))}</th>" for c in [frame.index.name or ""] + list(frame.columns))
+    rows = []
+    for label, row in frame.iterrows():
+        cells = [f"<th>{e(_cells(label)[0])}</th>"]
+        for value in row:
+            text, numeric = _cells(value)
+            cells.append(f'<td class="num">{e(text)}</td>' if numeric else f"<td>{e(text)}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _img(figure, alt):
+    from ._plots import figure_png
+
+    data = base64.b64encode(figure_png(figure)).decode("ascii")
+    return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{data}">'
+
+
+def render_html(result):
+    """The report as one self-contained HTML page."""
+    e = html.escape
+    body = ["<h1>seqforecast comparison report</h1>", f'<p class="summary">{e(result.summary())}</p>']
+    for title, table, note in _sections(result):
+        body += [f"<h2>{e(title)}</h2>", _html_table(table), f'<p class="note">{e(note)}</p>']
+        if title.startswith("MASE by horizon"):
+            body.append(_img(result.plot_errors_by_horizon(), "MASE by horizon step"))
+    body += ["<h2>Forecasts</h2>", _img(result.plot_forecasts(), "Forecasts from every origin against actuals")]
+    curves = result.plot_training_curves()
+    if curves is not None:
+        body += ["<h2>Training curves</h2>", _img(curves, "Training and validation loss per epoch")]
+    meta = result.metadata()
+    body += ["<h2>Settings, versions and machine</h2>",
+             f"<pre>{e(json.dumps({k: meta[k] for k in ('settings', 'seeds', 'versions', 'machine')}, indent=2))}"
+             "</pre>"]
+    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+            "<title>seqforecast comparison report</title>\n"
+            f"<style>{_STYLE}</style>\n</head>\n<body>\n" + "\n".join(body) + "\n</body>\n</html>\n")

@@ -1,0 +1,124 @@
+"""Plots of a comparison, as matplotlib ``Figure`` objects drawn with the Agg backend.
+
+Figures are built with ``matplotlib.figure.Figure`` directly (never ``pyplot``), so making a report touches
+no global state, needs no display and leaves the user's backend alone. :func:`figure_png` renders one to
+PNG bytes.
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["plot_forecasts", "plot_errors_by_horizon", "plot_training_curves", "figure_png"]
+
+_LABELS = {"mase": "MASE", "smape": "sMAPE (%)", "mae": "MAE", "rmse": "RMSE"}
+
+
+def _figure(width, height):
+    try:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+    except ImportError:  # pragma: no cover - matplotlib is a dependency
+        raise ImportError("seqforecast's plots need matplotlib: pip install matplotlib") from None
+    figure = Figure(figsize=(width, height), layout="constrained")
+    FigureCanvasAgg(figure)
+    return figure
+
+
+def figure_png(figure, dpi=100) -> bytes:
+    """The figure as PNG bytes."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=dpi)
+    return buffer.getvalue()
+
+
+def _x(labels):
+    """Index labels as values matplotlib can place: periods become timestamps."""
+    index = pd.Index(labels)
+    if isinstance(index, pd.PeriodIndex):
+        return index.to_timestamp()
+    return index
+
+
+def plot_forecasts(result, *, max_series=4):
+    """Actuals (black) and each model's forecasts from every origin, one panel per series (the first few).
+
+    Prediction intervals, when the backtest recorded them, are shaded in the model's colour.
+    """
+    results = result.results
+    names = list(dict.fromkeys(results["series"]))[:max_series]
+    models = list(result.leaderboard().index)
+    colours = {m: f"C{i % 10}" for i, m in enumerate(models)}
+    figure = _figure(10, 3.2 * len(names))
+    axes = figure.subplots(len(names), 1, squeeze=False)[:, 0]
+    y = result.y.to_frame(name="y" if result.y.name is None else result.y.name) if result.y.ndim == 1 else result.y
+    first_row = max(int(result.origins[0, 1]) - 3 * result.settings["horizon"], 0)
+    for ax, name in zip(axes, names):
+        actual = y[name].iloc[first_row:]
+        ax.plot(_x(actual.index), actual.to_numpy(), color="black", linewidth=1.5, label="actual")
+        rows = results[results["series"] == name]
+        for model in models:
+            shown = False
+            for _, path in rows[rows["model"] == model].groupby("cutoff", sort=True):
+                x = _x(path["timestamp"])
+                ax.plot(x, path["y_pred"].to_numpy(), color=colours[model], linewidth=1, alpha=0.85,
+                        label=None if shown else model)
+                if "y_lower" in path and path["y_lower"].notna().all():
+                    ax.fill_between(x, path["y_lower"].to_numpy(), path["y_upper"].to_numpy(),
+                                    color=colours[model], alpha=0.15, linewidth=0)
+                shown = True
+        for cutoff in _x(results["cutoff"].drop_duplicates()):
+            ax.axvline(cutoff, color="grey", linewidth=0.5, alpha=0.4)
+        ax.set_title(f"{name}: forecasts from each origin (grey lines: cutoffs)", fontsize=10)
+        ax.legend(fontsize=8, ncol=min(len(models) + 1, 4), loc="upper left")
+    return figure
+
+
+def plot_errors_by_horizon(table, metric="mase"):
+    """One line per model: the mean error at each step after the cutoff (``table`` from errors_by_horizon)."""
+    figure = _figure(7, 4)
+    ax = figure.subplots()
+    for i, model in enumerate(table.columns):
+        ax.plot(table.index.to_numpy(), table[model].to_numpy(), marker="o", markersize=3, color=f"C{i % 10}",
+                label=model)
+    ax.set_xlabel("steps after the cutoff")
+    ax.set_ylabel(_LABELS.get(metric, metric))
+    ax.set_title(f"{_LABELS.get(metric, metric)} by horizon step", fontsize=10)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    return figure
+
+
+def plot_training_curves(histories, *, max_models=4):
+    """Per net, training (solid) and validation (dashed) loss per epoch of every fit; None without nets.
+
+    ``histories``: ``{model: {cutoff: [{"epoch", "train_loss", "valid_loss"?}, ...]}}``.
+    """
+    models = [m for m, fits in histories.items() if any(fits.values())][:max_models]
+    if not models:
+        return None
+    figure = _figure(7, 3 * len(models))
+    axes = figure.subplots(len(models), 1, squeeze=False)[:, 0]
+    for ax, model in zip(axes, models):
+        fits = histories[model]
+        for k, (cutoff, history) in enumerate(fits.items()):
+            epochs = np.array([row.get("epoch", i + 1) for i, row in enumerate(history)])
+            colour = f"C{k % 10}"
+            train = [row.get("train_loss", np.nan) for row in history]
+            ax.plot(epochs, train, color=colour, linewidth=1, label=f"fit at {cutoff}" if len(fits) <= 6 else None)
+            if any("valid_loss" in row for row in history):
+                ax.plot(epochs, [row.get("valid_loss", np.nan) for row in history], color=colour, linewidth=1,
+                        linestyle="--")
+        losses = [v for history in fits.values() for row in history for k, v in row.items() if k.endswith("loss")]
+        if losses and min(losses) > 0:
+            ax.set_yscale("log")
+        ax.set_xlabel("epoch")
+        ax.set_ylabel("loss (scaled units)")
+        ax.set_title(f"{model}: training loss (solid), validation loss (dashed), one line per fit", fontsize=10)
+        ax.grid(alpha=0.3)
+        if len(fits) <= 6:
+            ax.legend(fontsize=7)
+    return figure

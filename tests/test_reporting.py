@@ -1,0 +1,415 @@
+"""Tests for seqforecast.reporting: compare, leaderboard, errors by horizon, Diebold-Mariano, plots, writers."""
+
+import base64
+import json
+import math
+import re
+import sys
+import types
+from html.parser import HTMLParser
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+from numpy.testing import assert_allclose
+from scipy import stats
+
+from seqforecast import metrics
+from seqforecast._base import BaseForecaster
+from seqforecast.baselines import NaiveForecaster
+from seqforecast.exceptions import SeqforecastWarning
+from seqforecast.reporting import ComparisonResult, compare, diebold_mariano
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# test doubles
+# ---------------------------------------------------------------------------------------------------------
+class LastOfHistory(BaseForecaster):
+    """The naive forecast, with an interval of +-1."""
+
+    def _fit(self, Y, X):
+        self.n_rows_ = len(Y)
+        return self
+
+    def _predict(self, horizon, Y, X, X_future):
+        return np.tile(Y[-1], (horizon, 1))
+
+    def _predict_interval(self, horizon, Y, X, X_future, coverage):
+        point = self._predict(horizon, Y, X, X_future)
+        return point - 1.0, point + 1.0
+
+
+class Constant(BaseForecaster):
+    def __init__(self, value=0.0):
+        self.value = value
+
+    def _fit(self, Y, X):
+        self.fitted_ = True
+        return self
+
+    def _predict(self, horizon, Y, X, X_future):
+        return np.full((horizon, Y.shape[1]), float(self.value))
+
+
+class NaivePlusOffset(BaseForecaster):
+    """Forecasts y[-1] + 1 + offsets[len(history)]: on a line of slope 1 its error is -offset."""
+
+    def __init__(self, offsets=None):
+        self.offsets = offsets
+
+    def _fit(self, Y, X):
+        self.fitted_ = True
+        return self
+
+    def _predict(self, horizon, Y, X, X_future):
+        return np.tile(Y[-1] + 1.0 + self.offsets[len(Y)], (horizon, 1))
+
+
+class FakeNet(LastOfHistory):
+    """A naive forecaster whose estimator_ carries a training history, as RNNRegressor's."""
+
+    def _fit(self, Y, X):
+        n = len(Y)
+        self.estimator_ = SimpleNamespace(history_=[
+            {"epoch": e, "train_loss": 1.0 / (e * n), "valid_loss": 1.5 / (e * n)} for e in (1, 2, 3)
+        ])
+        return super()._fit(Y, X)
+
+
+Y_TINY = pd.Series([1.0, 2.0, 4.0, 7.0, 8.0, 10.0, 13.0, 12.0], name="sales")
+
+
+def tiny_comparison(**kwargs):
+    # horizon 2, step 2, >= 4 training rows: origins with cutoffs at rows 3 and 5
+    return compare({"naive": LastOfHistory(), "nine": Constant(9.0)}, Y_TINY, horizon=2, initial_window=4,
+                   baselines=False, **kwargs)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# scores against hand computation
+# ---------------------------------------------------------------------------------------------------------
+def test_leaderboard_hand_computed():
+    board = tiny_comparison().leaderboard()
+    # origin 1: train [1, 2, 4, 7] (MASE scale mean(1, 2, 3) = 2), truth [8, 10]
+    # origin 2: train [1, 2, 4, 7, 8, 10] (scale mean(1, 2, 3, 1, 2) = 1.8), truth [13, 12]
+    # naive forecasts 7, 7 then 10, 10: errors (1, 3) and (3, 2)
+    #   MAE 2, 2.5; MASE 2 / 2 = 1, 2.5 / 1.8; RMSE sqrt(5), sqrt(6.5)
+    #   sMAPE (200/15 + 600/17) / 2 and (600/23 + 400/22) / 2
+    # nine forecasts 9, 9: errors (-1, 1) and (4, 3): MAE 1, 3.5; MASE 0.5, 3.5 / 1.8
+    assert list(board.index) == ["naive", "nine"]  # 1.1944 < 1.2222
+    naive_mase = [1.0, 2.5 / 1.8]
+    assert_allclose(board.loc["naive", "mase"], np.mean(naive_mase))
+    assert_allclose(board.loc["naive", "mase_std"], abs(naive_mase[0] - naive_mase[1]) / math.sqrt(2))
+    assert_allclose(board.loc["naive", "mae"], 2.25)
+    assert_allclose(board.loc["naive", "rmse"], (math.sqrt(5) + math.sqrt(6.5)) / 2)
+    assert_allclose(board.loc["naive", "smape"], ((200 / 15 + 600 / 17) / 2 + (600 / 23 + 400 / 22) / 2) / 2)
+    assert_allclose(board.loc["nine", "mase"], (0.5 + 3.5 / 1.8) / 2)
+    assert_allclose(board.loc["nine", "mae"], 2.25)
+    assert board["n_forecasts"].tolist() == [2, 2]
+    assert board["baseline"].tolist() == [False, False]
+    assert list(board.columns) == ["mase", "mase_std", "smape", "smape_std", "mae", "mae_std", "rmse",
+                                   "rmse_std", "fit_seconds", "predict_seconds", "n_forecasts", "baseline"]
+
+
+def test_errors_by_horizon_hand_computed():
+    result = tiny_comparison()
+    table = result.errors_by_horizon("mase")
+    assert table.index.tolist() == [1, 2] and table.columns.tolist() == ["naive", "nine"]
+    # naive, step 1: 1 / 2 and 3 / 1.8; step 2: 3 / 2 and 2 / 1.8
+    assert_allclose(table["naive"], [(0.5 + 3 / 1.8) / 2, (1.5 + 2 / 1.8) / 2])
+    assert_allclose(result.errors_by_horizon("mae")["nine"], [(1 + 4) / 2, (1 + 3) / 2])
+    assert_allclose(result.errors_by_horizon("rmse")["nine"], [math.sqrt((1 + 16) / 2), math.sqrt((1 + 9) / 2)])
+    with pytest.raises(ValueError, match=re.escape(
+        "errors_by_horizon: metric must be one of ['mase', 'smape', 'mae', 'rmse']; got 'mape'."
+    )):
+        result.errors_by_horizon("mape")
+
+
+def test_scores_agree_with_the_metrics_module():
+    rng = np.random.default_rng(0)
+    y = pd.DataFrame(rng.gamma(5.0, 10.0, size=(40, 2)), columns=["a", "b"])
+    y.iloc[:5, 1] = np.nan  # series b starts later
+    result = compare({"nine": Constant(40.0)}, y, horizon=4, step=3, initial_window=20, sp=4, baselines=False)
+    scores = result.scores().set_index(["cutoff", "series"])
+    for (cutoff, series), row in scores.iterrows():
+        truth = y[series].iloc[cutoff + 1 : cutoff + 5].to_numpy()
+        train = y[series].iloc[: cutoff + 1].dropna().to_numpy()
+        pred = np.full(4, 40.0)
+        assert_allclose(row["mase"], metrics.mase(truth, pred, y_train=train, sp=4))
+        assert_allclose(row["smape"], metrics.smape(truth, pred))
+        assert_allclose(row["mae"], metrics.mae(truth, pred))
+        assert_allclose(row["rmse"], metrics.rmse(truth, pred))
+    assert len(scores) == result.leaderboard().loc["nine", "n_forecasts"] == 2 * len(result.origins)
+
+
+def test_sliding_window_scales_use_only_the_window():
+    result = compare({"naive": LastOfHistory()}, Y_TINY, horizon=2, window="sliding", window_length=3,
+                     initial_window=4, baselines=False)
+    scores = result.scores()
+    # origin 1 trains on [2, 4, 7] (scale 2.5), origin 2 on [7, 8, 10] (scale 1.5); MAE 2 and 2.5
+    assert_allclose(scores["mase"], [2 / 2.5, 2.5 / 1.5])
+
+
+def test_undefined_mase_is_warned_and_left_out():
+    y = pd.Series([5.0, 5.0, 5.0, 5.0, 6.0, 8.0])
+    with pytest.warns(SeqforecastWarning, match=re.escape("MASE is undefined for 1 (origin, series) pair(s)")):
+        board = compare({"naive": LastOfHistory()}, y, horizon=1, initial_window=4, baselines=False).leaderboard()
+    # origin 1 trains on a constant window (no MASE); origin 2 on [5, 5, 5, 5, 6]: scale 0.25, error 2
+    assert_allclose(board.loc["naive", "mase"], 2 / 0.25)
+    assert board.loc["naive", "n_forecasts"] == 2
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Diebold-Mariano
+# ---------------------------------------------------------------------------------------------------------
+def test_diebold_mariano_hand_computed_h1():
+    # d = |e1| - |e2| = [1, 3, 2, 4, 0]: mean 2, deviations [-1, 1, 0, 2, -2], gamma_0 = 10 / 5 = 2
+    # DM = 2 / sqrt(2 / 5); HLN factor sqrt((5 + 1 - 2) / 5): statistic 2 * sqrt(2)
+    result = diebold_mariano([1.0, -3.0, 2.0, 4.0, 0.0], np.zeros(5), loss="absolute")
+    assert_allclose(result.statistic, 2 * math.sqrt(2))
+    assert_allclose(result.pvalue, 2 * stats.t.sf(2 * math.sqrt(2), df=4))
+    assert_allclose(result.pvalue, 0.04742, atol=5e-6)  # t(4) two-sided tail at 2.8284 (printed tables)
+    assert (result.mean_difference, result.n, result.h) == (2.0, 5, 1)
+    less = diebold_mariano([1.0, -3.0, 2.0, 4.0, 0.0], np.zeros(5), loss="absolute", alternative="less")
+    assert_allclose(less.pvalue, 1 - result.pvalue / 2)
+
+
+def test_diebold_mariano_hand_computed_h2():
+    # d = [0, 1, 1, 3, 3, 4]: mean 2, deviations [-2, -1, -1, 1, 1, 2]
+    # gamma_0 = 12 / 6 = 2, gamma_1 = (2 + 1 - 1 + 1 + 2) / 6 = 5 / 6; V = (2 + 2 * 5 / 6) / 6 = 11 / 18
+    # DM = 2 / sqrt(11 / 18); HLN factor sqrt((6 + 1 - 4 + 2 / 6) / 6) = sqrt(5 / 9): statistic 2 sqrt(10 / 11)
+    result = diebold_mariano(np.sqrt([0.0, 1, 1, 3, 3, 4]), np.zeros(6), h=2, loss="squared")
+    assert_allclose(result.statistic, 2 * math.sqrt(10 / 11))
+    assert_allclose(result.pvalue, 2 * stats.t.sf(2 * math.sqrt(10 / 11), df=5))
+    assert result.h == 2
+
+
+def test_diebold_mariano_falls_back_to_h1_when_the_long_run_variance_is_not_positive():
+    # d = [1, 3, 2, 4, 0]: gamma_1 = (1 * -1 + 0 + 0 + 2 * -2) / 5 = -1, so V(h=2) = (2 - 2) / 5 = 0
+    with pytest.warns(SeqforecastWarning, match=re.escape("using h=1 (the plain variance) instead")):
+        result = diebold_mariano([1.0, 3.0, 2.0, 4.0, 0.0], np.zeros(5), h=2, loss="absolute")
+    assert result.h == 1
+    assert_allclose(result.statistic, 2 * math.sqrt(2))
+
+
+def test_diebold_mariano_is_antisymmetric_and_checks_its_input():
+    rng = np.random.default_rng(1)
+    e1, e2 = rng.normal(size=30), rng.normal(scale=1.3, size=30)
+    forward, backward = diebold_mariano(e1, e2, h=3), diebold_mariano(e2, e1, h=3)
+    assert_allclose(forward.statistic, -backward.statistic)
+    assert_allclose(forward.pvalue, backward.pvalue)
+    with pytest.raises(ValueError, match=re.escape(
+        "diebold_mariano: errors_1 and errors_2 must be 1-D of the same length; got shapes (3,) and (4,)."
+    )):
+        diebold_mariano(np.zeros(3), np.zeros(4))
+    with pytest.raises(ValueError, match=re.escape(
+        "diebold_mariano: h must be an int with 1 <= h < n (the number of errors, 4); got 4."
+    )):
+        diebold_mariano(np.zeros(4), np.ones(4), h=4)
+    with pytest.raises(ValueError, match=re.escape("diebold_mariano: loss must be 'squared' or 'absolute'")):
+        diebold_mariano(np.zeros(4), np.ones(4), loss="pinball")
+
+
+def line_comparison(offsets, **kwargs):
+    y = pd.Series(np.arange(8.0), name="line")  # unit steps: every MASE scale (sp=1) is 1
+    return compare({"offset": NaivePlusOffset(offsets), "NaiveForecaster": NaiveForecaster()}, y, horizon=1,
+                   step=1, initial_window=5, baselines=False, **kwargs)
+
+
+def test_significance_hand_computed():
+    # histories of 5, 6, 7 rows; the naive error is 1 at each origin, the offset model's is |offset|
+    result = line_comparison({5: 0.0, 6: 0.5, 7: -2.0})
+    assert result.baselines == ["NaiveForecaster"] and result.best_baseline() == "NaiveForecaster"
+    table = result.significance()
+    assert table.index.tolist() == ["offset"]
+    row = table.loc["offset"]
+    # d = [0 - 1, 0.5 - 1, 2 - 1] = [-1, -0.5, 1]: mean -1/6, deviations [-5/6, -1/3, 7/6],
+    # gamma_0 = (25 + 4 + 49) / 36 / 3 = 13 / 18, V = gamma_0 / 3 = 13 / 54, HLN factor sqrt((3 + 1 - 2) / 3):
+    # statistic -(1/6) sqrt(54 / 13) sqrt(2 / 3) = -1 / sqrt(13)
+    assert_allclose(row["mean_difference"], -1 / 6)
+    assert_allclose(row["statistic"], -1 / math.sqrt(13))
+    assert_allclose(row["p_value"], 2 * stats.t.sf(1 / math.sqrt(13), df=2))
+    assert (row["reference"], row["loss"], row["n_origins"], row["h"]) == ("NaiveForecaster", "absolute", 3, 1)
+    assert row["verdict"] == "no significant difference"
+    squared = result.significance(loss="squared").loc["offset"]
+    assert_allclose(squared["mean_difference"], np.mean([0 - 1, 0.25 - 1, 4 - 1]))
+
+
+def test_summary_answers_honestly():
+    result = line_comparison({5: 0.0, 6: 0.5, 7: -2.0})
+    p = 2 * stats.t.sf(1 / math.sqrt(13), df=2)
+    assert result.summary() == (
+        "Does offset beat the best baseline? Not clearly: its MASE is lower, but the difference is not "
+        f"significant at the 0.05 level (Diebold-Mariano p = {p:.3g}, 3 origins). offset has MASE 0.833 against "
+        "1.000 for NaiveForecaster, the best of 1 baseline(s) (-16.7%). 1 series, 3 origins (expanding window, "
+        "step 1), horizon 1, seasonal period 1."
+    )
+    worse = line_comparison({5: 2.0, 6: 1.5, 7: -3.0})
+    assert worse.summary().startswith("Does offset beat the best baseline? No: its MASE is higher")
+
+
+def test_significance_needs_a_reference_and_enough_origins():
+    with pytest.raises(ValueError, match=re.escape(
+        "significance: there is no baseline among the models to test against; name one with reference=..., "
+        "one of ['naive', 'nine']."
+    )):
+        tiny_comparison().significance()
+    table = tiny_comparison().significance(reference="naive")
+    assert table.loc["nine", "verdict"] == "too few origins" and np.isnan(table.loc["nine", "p_value"])
+    with pytest.raises(ValueError, match=re.escape("significance: unknown reference 'arima'")):
+        tiny_comparison().significance(reference="arima")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# compare: models, baselines, intervals
+# ---------------------------------------------------------------------------------------------------------
+def test_compare_names_models_and_refuses_duplicates():
+    result = compare([LastOfHistory(), Constant(9.0)], Y_TINY, horizon=2, initial_window=4, baselines=False)
+    assert result.model_names == ["LastOfHistory", "Constant"]
+    assert isinstance(result, ComparisonResult)
+    with pytest.raises(ValueError, match=re.escape(
+        "compare: two models are named 'Constant' (their class name); pass a dict with distinct names, e.g. "
+        "{'Constant_a': ..., 'Constant_b': ...}."
+    )):
+        compare([Constant(1.0), Constant(2.0)], Y_TINY, horizon=2, baselines=False)
+    with pytest.raises(ValueError, match=re.escape("compare: sp (the seasonal period) must be an int >= 1; got 0.")):
+        compare([Constant(1.0)], Y_TINY, horizon=2, sp=0)
+    with pytest.raises(ValueError, match=re.escape("backtest: horizon must be an int >= 1; got 0 of type int.")):
+        compare([Constant(1.0)], Y_TINY, horizon=0, baselines=False)
+
+
+def monthly(n=40):
+    t = np.arange(n)
+    return pd.Series(50 + t + 8 * np.sin(2 * np.pi * t / 12), name="m",
+                     index=pd.period_range("2000-01", periods=n, freq="M"))
+
+
+def test_baselines_are_added_and_a_missing_one_is_warned(monkeypatch):
+    monkeypatch.setitem(sys.modules, "seqforecast.arima", None)  # `import seqforecast.arima` fails
+    with pytest.warns(SeqforecastWarning, match=re.escape(
+        "compare: the baseline ARIMAForecaster is not available (seqforecast.arima:"
+    )):
+        result = compare({"c": Constant(60.0)}, monthly(), horizon=6, sp=12, initial_window=24)
+    assert result.model_names == ["c", "NaiveForecaster", "SeasonalNaiveForecaster"]
+    assert result.baselines == ["NaiveForecaster", "SeasonalNaiveForecaster"]
+    assert result.models["SeasonalNaiveForecaster"].sp == 12
+
+
+def test_arima_baseline_gets_the_seasonal_period(monkeypatch):
+    fake = types.ModuleType("seqforecast.arima")
+
+    class ARIMAForecaster(LastOfHistory):
+        def __init__(self, sp=1):
+            self.sp = sp
+
+    ARIMAForecaster.__module__ = "seqforecast.arima"
+    fake.ARIMAForecaster = ARIMAForecaster
+    monkeypatch.setitem(sys.modules, "seqforecast.arima", fake)
+    result = compare({"c": Constant(60.0), "NaiveForecaster": Constant(1.0)}, monthly(), horizon=6, sp=1,
+                     initial_window=24)
+    # sp=1: no seasonal naive; a model already named NaiveForecaster is kept (not a baseline: it is a Constant)
+    assert result.model_names == ["c", "NaiveForecaster", "ARIMAForecaster"]
+    assert result.baselines == ["ARIMAForecaster"] and result.models["ARIMAForecaster"].sp == 1
+
+
+def test_intervals_are_nan_for_models_without_them():
+    result = tiny_comparison(coverage=0.8)
+    naive = result.results[result.results["model"] == "naive"]
+    nine = result.results[result.results["model"] == "nine"]
+    assert_allclose(naive["y_upper"] - naive["y_lower"], 2.0)
+    assert nine[["y_lower", "y_upper"]].isna().all().all()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# plots and writers
+# ---------------------------------------------------------------------------------------------------------
+class _Images(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.images, self.tags = [], []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        if tag == "img":
+            self.images.append(dict(attrs))
+
+
+def net_comparison(coverage=0.8):
+    return compare({"net": FakeNet(), "NaiveForecaster": NaiveForecaster()}, monthly(), horizon=4, step=2,
+                   initial_window=30, baselines=False, coverage=coverage)
+
+
+def test_training_histories_are_collected_per_fit():
+    result = net_comparison()
+    assert list(result.histories) == ["net"]
+    cutoffs = list(result.histories["net"])
+    assert cutoffs == list(result.results["cutoff"].drop_duplicates())
+    # the fit at the first cutoff saw 30 rows
+    assert_allclose(result.histories["net"][cutoffs[0]][0]["train_loss"], 1.0 / 30)
+    assert result.plot_training_curves() is not None
+    assert tiny_comparison().plot_training_curves() is None
+
+
+def test_html_is_one_self_contained_page(tmp_path):
+    result = net_comparison()
+    path = result.to_html(tmp_path / "report.html")
+    text = path.read_text(encoding="utf-8")
+    parser = _Images()
+    parser.feed(text)
+    parser.close()
+    assert len(parser.images) == 3  # errors by horizon, forecasts, training curves
+    for image in parser.images:
+        assert image["src"].startswith("data:image/png;base64,")
+        assert base64.b64decode(image["src"].split(",", 1)[1], validate=True).startswith(PNG_MAGIC)
+        assert image["alt"]
+    assert "script" not in parser.tags and "link" not in parser.tags
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//)""", text)
+    assert result.summary().split("?")[0] in text
+    assert "<h2>Leaderboard</h2>" in text and "Diebold-Mariano" in text and "MASE by horizon step" in text
+
+
+def test_markdown_holds_the_leaderboard(tmp_path):
+    result = tiny_comparison()
+    text = result.to_markdown(tmp_path / "report.md").read_text(encoding="utf-8")
+    board = result.leaderboard()
+    assert "| model | MASE | sMAPE % | MAE | RMSE | fit s/origin | predict s/origin | forecasts | baseline |" in text
+    naive = board.loc["naive"]
+    assert f"| naive | {naive['mase']:.4g} ± {naive['mase_std']:.4g} | " in text  # 1.194 ± 0.275
+    assert "| nine | 1.222 ± 1.021 |" in text
+    assert text.startswith("# seqforecast comparison report\n\nNo baseline was compared")
+
+
+def test_save_writes_every_file(tmp_path):
+    result = net_comparison()
+    files = result.save(tmp_path / "out")
+    assert sorted(files) == sorted([
+        "results.csv", "leaderboard.csv", "significance.csv", "errors_by_horizon.csv", "forecasts.png",
+        "errors_by_horizon.png", "training_curves.png", "report.md", "report.html", "metadata.json",
+    ])
+    for path in files.values():
+        assert path.is_file() and path.stat().st_size > 0
+    assert (tmp_path / "out" / "forecasts.png").read_bytes().startswith(PNG_MAGIC)
+    assert "![Forecasts](forecasts.png)" in (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
+    results = pd.read_csv(files["results.csv"])
+    assert len(results) == len(result.results) and "y_lower" in results.columns
+    board = pd.read_csv(files["leaderboard.csv"], index_col="model")
+    assert_allclose(board["mase"], result.leaderboard()["mase"])
+    meta = json.loads(files["metadata.json"].read_text(encoding="utf-8"))
+    assert {"created_utc", "versions", "machine", "seeds", "settings", "models"} <= set(meta)
+    assert meta["versions"]["numpy"] == np.__version__ and meta["machine"]["cpu_count"] >= 1
+    assert meta["settings"]["horizon"] == 4 and meta["settings"]["n_origins"] == len(result.origins)
+    assert meta["settings"]["cutoffs"][0] == "2002-06"
+    assert meta["models"]["NaiveForecaster"]["baseline"] is True
+
+
+def test_metadata_records_seeds():
+    from sklearn.linear_model import SGDRegressor
+
+    from seqforecast.forecasting import RecursiveForecaster
+
+    model = RecursiveForecaster(SGDRegressor(random_state=7, max_iter=5, tol=None), window_length=3)
+    result = compare({"sgd": model}, Y_TINY, horizon=2, initial_window=4, baselines=False)
+    assert result.metadata()["seeds"] == {"sgd": {"estimator__random_state": 7}}
