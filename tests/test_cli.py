@@ -1,0 +1,211 @@
+"""Tests for the seqforecast command line (seqforecast.cli.main and python -m seqforecast)."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+from numpy.testing import assert_allclose
+
+from seqforecast.cli import main
+
+
+@pytest.fixture
+def csv(tmp_path):
+    """Two monthly series over 36 months: a has a yearly cycle, b is a line."""
+    t = np.arange(36)
+    frame = pd.DataFrame({
+        "date": pd.period_range("2000-01", periods=36, freq="M").astype(str),
+        "a": np.round(20 + 5 * np.sin(2 * np.pi * t / 12) + 0.5 * t, 3),
+        "b": 100.0 + 2 * t,
+    })
+    path = tmp_path / "data.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def run(capsys, *argv):
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+# ---------------------------------------------------------------------------------------------------------
+# subcommands end to end
+# ---------------------------------------------------------------------------------------------------------
+def test_forecast_naive_writes_dates_and_one_column_per_series(csv, tmp_path, capsys):
+    out = tmp_path / "fc.csv"
+    code, stdout, stderr = run(capsys, "forecast", csv, "--horizon", 3, "--out", out, "--model", "naive")
+    assert (code, stdout, stderr) == (0, "", "")
+    result = pd.read_csv(out)
+    assert list(result.columns) == ["date", "a", "b"]
+    assert result["date"].tolist() == ["2003-01-01", "2003-02-01", "2003-03-01"]
+    data = pd.read_csv(csv)
+    assert_allclose(result["a"], [data["a"].iloc[-1]] * 3)
+    assert_allclose(result["b"], [170.0] * 3)
+
+
+def test_forecast_seasonal_naive_one_column(csv, tmp_path, capsys):
+    out = tmp_path / "fc.csv"
+    code, _, _ = run(capsys, "forecast", csv, "--horizon", 4, "--out", out, "--model", "seasonal-naive",
+                     "--sp", 12, "--columns", "a", "--date-column", "date")
+    assert code == 0
+    result = pd.read_csv(out)
+    assert list(result.columns) == ["date", "a"]
+    assert_allclose(result["a"], pd.read_csv(csv)["a"].iloc[24:28])  # the same months one year earlier
+
+
+def test_forecast_rnn(csv, tmp_path, capsys):
+    out = tmp_path / "fc.csv"
+    code, stdout, stderr = run(capsys, "forecast", csv, "--horizon", 2, "--out", out, "--columns", "b",
+                               "--window-length", 4)
+    assert (code, stdout, stderr) == (0, "", "")
+    result = pd.read_csv(out)
+    assert result.shape == (2, 2) and np.isfinite(result["b"]).all()
+
+
+def test_integer_time_column(tmp_path, capsys):
+    path = tmp_path / "steps.csv"
+    pd.DataFrame({"t": np.arange(10, 20), "v": np.arange(10.0)}).to_csv(path, index=False)
+    out = tmp_path / "fc.csv"
+    assert run(capsys, "forecast", path, "--horizon", 2, "--out", out, "--model", "naive")[0] == 0
+    assert pd.read_csv(out).values.tolist() == [[20, 9.0], [21, 9.0]]
+
+
+def test_backtest_writes_the_tidy_frame(csv, tmp_path, capsys):
+    out = tmp_path / "bt.csv"
+    code, stdout, stderr = run(capsys, "backtest", csv, "--horizon", 3, "--out", out, "--model", "naive",
+                               "--initial-window", 24, "--step", 3)
+    assert (code, stdout, stderr) == (0, "", "")
+    result = pd.read_csv(out)
+    assert list(result.columns) == ["model", "series", "cutoff", "timestamp", "horizon_step", "y_true", "y_pred",
+                                    "fit_seconds", "predict_seconds"]
+    # test windows start at 33, 30, 27, 24 (first window 24 rows): 4 origins x 2 series x 3 steps
+    assert len(result) == 4 * 2 * 3
+    assert result["cutoff"].iloc[0] == "2001-12-01" and result["timestamp"].iloc[-1] == "2002-12-01"
+    assert (result["model"] == "NaiveForecaster").all()
+
+
+def test_backtest_sliding_window(csv, tmp_path, capsys):
+    out = tmp_path / "bt.csv"
+    code, _, _ = run(capsys, "backtest", csv, "--horizon", 6, "--out", out, "--model", "seasonal-naive", "--sp", 12,
+                     "--sliding-window", 12, "--columns", "b")
+    assert code == 0
+    result = pd.read_csv(out)
+    assert result["cutoff"].nunique() == 4  # test windows start at 30, 24, 18, 12 (12-step training windows)
+    # the seasonal naive forecast of a line is its value one year earlier: off by 12 * 2
+    assert_allclose(result["y_true"] - result["y_pred"], 24.0)
+
+
+def test_benchmark_quick_on_a_csv(csv, tmp_path, capsys):
+    out = tmp_path / "report"
+    code, stdout, stderr = run(capsys, "benchmark", csv, "--out", out, "--horizon", 3, "--sp", 12, "--quick",
+                               "--columns", "b", "--window-length", 6)
+    assert code == 0, stderr
+    assert (out / "report.html").is_file() and (out / "report.md").is_file()
+    assert (out / "results.csv").is_file() and (out / "leaderboard.csv").is_file()
+    meta = json.loads((out / "metadata.json").read_text(encoding="utf-8"))
+    assert meta["settings"]["seed"] == 0 and meta["seeds"]["GRU (quick)"] == {"estimator__random_state": 0}
+    lines = stdout.splitlines()
+    assert lines[0] == f"seqforecast benchmark on {str(csv)!r}: horizon 3, sp 12, 6 origins"
+    assert "GRU (quick)" in stdout and "SeasonalNaiveForecaster" in stdout
+    assert lines[-2].startswith("Does GRU (quick) beat the best baseline?")
+    assert lines[-1] == f"Report: {out / 'report.html'}"
+    for line in stderr.splitlines():  # only the package's own warnings, one line each
+        assert line.startswith("seqforecast benchmark: warning: ")
+    leaderboard = pd.read_csv(out / "leaderboard.csv", index_col="model")
+    assert {"GRU (quick)", "NaiveForecaster", "SeasonalNaiveForecaster"} <= set(leaderboard.index)
+
+
+def test_python_dash_m(csv, tmp_path):
+    out = tmp_path / "fc.csv"
+    done = subprocess.run([sys.executable, "-m", "seqforecast", "forecast", str(csv), "--horizon", "1", "--out",
+                           str(out), "--model", "naive"], capture_output=True, text=True, timeout=120)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+    assert len(pd.read_csv(out)) == 1
+
+
+# ---------------------------------------------------------------------------------------------------------
+# usage errors: exit 2, one line on stderr, no traceback
+# ---------------------------------------------------------------------------------------------------------
+def write(tmp_path, text):
+    path = tmp_path / "bad.csv"
+    path.write_text(text)
+    return path
+
+
+def assert_usage_error(capsys, argv, message):
+    code, stdout, stderr = run(capsys, *argv)
+    assert code == 2
+    assert stdout == ""
+    assert stderr == message + "\n"
+
+
+def test_missing_file(tmp_path, capsys):
+    missing = tmp_path / "nope.csv"
+    assert_usage_error(capsys, ["forecast", missing, "--horizon", 2, "--out", tmp_path / "o.csv"],
+                       f"seqforecast forecast: error: file not found: {str(missing)!r}")
+
+
+def test_missing_column(csv, tmp_path, capsys):
+    assert_usage_error(capsys, ["backtest", csv, "--horizon", 2, "--out", tmp_path / "o.csv", "--columns", "c"],
+                       f"seqforecast backtest: error: column 'c' not found in {str(csv)!r}; its columns are "
+                       "['date', 'a', 'b']")
+    assert_usage_error(capsys, ["forecast", csv, "--horizon", 2, "--out", tmp_path / "o.csv", "--date-column",
+                                "when"],
+                       f"seqforecast forecast: error: column 'when' not found in {str(csv)!r}; its columns are "
+                       "['date', 'a', 'b']")
+
+
+def test_unparseable_dates(tmp_path, capsys):
+    path = write(tmp_path, "date,v\n2000-01-01,1\nhello,2\n2000-01-03,3\n")
+    assert_usage_error(capsys, ["forecast", path, "--horizon", 1, "--out", tmp_path / "o.csv"],
+                       "seqforecast forecast: error: cannot parse the date column 'date' as dates (e.g. value "
+                       "'hello')")
+
+
+def test_irregular_dates(tmp_path, capsys):
+    path = write(tmp_path, "date,v\n2000-01-01,1\n2000-01-02,2\n2000-01-05,3\n2000-01-06,4\n")
+    assert_usage_error(capsys, ["forecast", path, "--horizon", 1, "--out", tmp_path / "o.csv"],
+                       "seqforecast forecast: error: the dates in column 'date' are not regularly spaced (no "
+                       "frequency can be inferred); resample the series to a regular frequency first")
+
+
+def test_non_numeric_column(tmp_path, capsys):
+    path = write(tmp_path, "date,a,b\n2000-01-01,1,1\n2000-01-02,2,x\n2000-01-03,3,abc\n")
+    assert_usage_error(capsys, ["forecast", path, "--horizon", 1, "--out", tmp_path / "o.csv"],
+                       "seqforecast forecast: error: column 'b' is not numeric: value 'x' at data row 2")
+
+
+@pytest.mark.parametrize("command", ["forecast", "backtest", "benchmark"])
+def test_horizon_must_be_positive(csv, tmp_path, capsys, command):
+    argv = [command, csv, "--horizon", 0, "--out", tmp_path / "o"]
+    assert_usage_error(capsys, argv, f"seqforecast {command}: error: --horizon must be a positive integer, got 0")
+
+
+def test_argparse_errors_are_one_line(csv, tmp_path, capsys):
+    code, stdout, stderr = run(capsys, "forecast", csv, "--horizon", 2, "--out", tmp_path / "o.csv", "--model",
+                               "lstm")
+    assert (code, stdout, stderr.count("\n")) == (2, "", 1)
+    # argparse's wording of the choices differs between Python versions; the frame around it is ours
+    assert stderr.startswith("seqforecast forecast: error: argument --model: invalid choice: 'lstm' (choose from")
+    assert stderr.endswith("seasonal-naive') (see seqforecast forecast --help)\n") or stderr.endswith(
+        "seasonal-naive) (see seqforecast forecast --help)\n")
+    code, _, err = run(capsys)
+    assert code == 2 and err.count("\n") == 1
+    assert err.startswith("seqforecast: error: the following arguments are required: command")
+
+
+def test_help_returns_zero(capsys):
+    code, out, _ = run(capsys, "--help")
+    assert code == 0 and "benchmark" in out
+
+
+def test_modelling_errors_exit_1_on_one_line(csv, tmp_path, capsys):
+    code, stdout, stderr = run(capsys, "forecast", csv, "--horizon", 2, "--out", tmp_path / "o.csv",
+                               "--window-length", 40)
+    assert (code, stdout) == (1, "")
+    assert stderr.count("\n") == 1
+    assert stderr.startswith("seqforecast forecast: error: RecursiveForecaster needs at least 41 observations")
