@@ -5,7 +5,12 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test install clean
+# A second environment with pandas 2.2.x (the oldest pandas we support), for `make test-pandas2`.
+VENV2 ?= .venv-pandas2
+PY2 := $(VENV2)/bin/python
+STAMP2 := $(VENV2)/.installed-stamp
+
+.PHONY: demo test test-pandas2 install clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -21,5 +26,14 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+$(STAMP2): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV2)
+	$(PY2) -m pip install --quiet --upgrade pip
+	$(PY2) -m pip install --quiet -c constraints.txt "pandas>=2.2,<2.3" -e ".[test]"
+	touch $(STAMP2)
+
+test-pandas2: $(STAMP2)
+	$(PY2) -m pytest $(PYTEST_ARGS)
+
 clean:
-	rm -rf $(VENV) reports .pytest_cache .hypothesis
+	rm -rf $(VENV) $(VENV2) reports .pytest_cache .hypothesis
