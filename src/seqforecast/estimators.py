@@ -7,8 +7,6 @@ scikit-learn's conventions. ``X`` follows one convention, ``(n_samples, n_timest
 
 from __future__ import annotations
 
-import math
-from contextlib import contextmanager
 from numbers import Integral, Real
 
 import numpy as np
@@ -21,187 +19,30 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import _check_feature_names, _get_feature_names, check_is_fitted, column_or_1d
-from skorch import NeuralNet
-from skorch.callbacks import Callback, EarlyStopping, GradientNormClipping, ProgressBar
-from skorch.dataset import unpack_data
-from skorch.utils import to_tensor
+from skorch.callbacks import EarlyStopping, GradientNormClipping, ProgressBar
 
+from ._training import (
+    _OPTIMIZERS,
+    _BatchLoader,
+    _DivergenceCheck,
+    _resolve_device,
+    _seeded,
+    _SequenceCrossEntropy,
+    _SequenceNet,
+    _TailSplit,
+    _TeacherForcing,
+    _TensorSequences,
+    tail_split,
+)
 from ._validation import as_numeric_array, check_finite, check_n_samples, check_sequences
-from .exceptions import TrainingDivergedError
 from .nets import CELLS, NONLINEARITIES, RecurrentNet, Seq2SeqNet
 
 __all__ = ["RNNRegressor", "RNNClassifier", "tail_split"]
-
-_OPTIMIZERS = {
-    "adam": torch.optim.Adam,
-    "adamw": torch.optim.AdamW,
-    "sgd": torch.optim.SGD,
-    "rmsprop": torch.optim.RMSprop,
-}
 
 
 def _options(values):
     """StrOptions listing ``values`` sorted: a set's order follows PYTHONHASHSEED, so messages would vary."""
     return StrOptions(dict.fromkeys(sorted(values)).keys())
-
-
-# ---------------------------------------------------------------------------- skorch glue
-def tail_split(n_samples, validation_fraction, *, name="estimator"):
-    """Indices of the training head and the validation tail: the most recent rows validate.
-
-    ``ceil(validation_fraction * n_samples)`` rows (at least one) are taken from the *end* of ``X``, never
-    shuffled, because rows are windows in time order and the model must be judged on the future.
-
-    Returns
-    -------
-    train, valid : ndarray of int
-        ``arange(0, n_samples - n_valid)`` and ``arange(n_samples - n_valid, n_samples)``.
-    """
-    n_valid = max(1, math.ceil(n_samples * validation_fraction - 1e-9))
-    if n_valid >= n_samples:
-        raise ValueError(
-            f"{name} cannot hold out a validation tail for early stopping: validation_fraction="
-            f"{validation_fraction} of {n_samples} sample(s) leaves no training sample. Provide more "
-            "samples, or set patience=None to train without early stopping."
-        )
-    return np.arange(n_samples - n_valid), np.arange(n_samples - n_valid, n_samples)
-
-
-class _TensorSequences(torch.utils.data.Dataset):
-    """Sequences held as tensors; batches are taken by indexing, without per-sample collation."""
-
-    def __init__(self, X, lengths=None, y=None):
-        self.X, self.lengths, self.y = X, lengths, y
-
-    def __len__(self):
-        return len(self.X)
-
-    def __getitem__(self, idx):
-        X = self.X[idx]
-        if self.lengths is not None:
-            X = {"X": X, "lengths": self.lengths[idx]}  # skorch passes dict X as forward(**X)
-        return X, (None if self.y is None else self.y[idx])
-
-    def subset(self, idx):
-        pick = (lambda t: None if t is None else t[idx])
-        return _TensorSequences(self.X[idx], pick(self.lengths), pick(self.y))
-
-
-class _BatchLoader:
-    """A minimal DataLoader: shuffles with the (seeded) global torch RNG and slices tensors."""
-
-    def __init__(self, dataset, batch_size, shuffle=False):
-        self.dataset, self.batch_size, self.shuffle = dataset, batch_size, shuffle
-
-    def __len__(self):
-        return math.ceil(len(self.dataset) / self.batch_size)
-
-    def __iter__(self):
-        n = len(self.dataset)
-        order = torch.randperm(n) if self.shuffle else None
-        for start in range(0, n, self.batch_size):
-            stop = min(start + self.batch_size, n)
-            yield self.dataset[order[start:stop] if self.shuffle else slice(start, stop)]
-
-
-class _TailSplit:
-    """skorch ``train_split``: the last ``validation_fraction`` of the rows validate (see :func:`tail_split`)."""
-
-    def __init__(self, validation_fraction):
-        self.validation_fraction = validation_fraction
-
-    def __call__(self, dataset, y=None, **fit_params):
-        train, valid = tail_split(len(dataset), self.validation_fraction)
-        return dataset.subset(slice(0, len(train))), dataset.subset(slice(len(train), None))
-
-
-class _SequenceNet(NeuralNet):
-    """skorch net that hands the true targets to :class:`Seq2SeqNet` in training (teacher forcing)."""
-
-    def train_step_single(self, batch, **fit_params):
-        if isinstance(self.module_, Seq2SeqNet):
-            _, yi = unpack_data(batch)
-            fit_params = {**fit_params, "y_teacher": to_tensor(yi, device=self.device)}
-        return super().train_step_single(batch, **fit_params)
-
-
-class _SequenceCrossEntropy(torch.nn.CrossEntropyLoss):
-    """Cross-entropy on logits ``[B, C]`` or per step ``[B, T, C]`` (targets ``[B]`` or ``[B, T]``)."""
-
-    def forward(self, logits, target):
-        if logits.dim() == 3:
-            logits = logits.transpose(1, 2)  # [B, T, C] -> [B, C, T], the layout CrossEntropyLoss expects
-        return super().forward(logits, target)
-
-
-class _DivergenceCheck(Callback):
-    """Stop training with :class:`TrainingDivergedError` as soon as a loss or a weight is not finite."""
-
-    def __init__(self, name, lr, gradient_clip):
-        self.name, self.lr, self.gradient_clip = name, lr, gradient_clip
-
-    def _raise(self, net, what):
-        clip = "" if self.gradient_clip is not None else ", enable gradient clipping (gradient_clip=1.0)"
-        raise TrainingDivergedError(
-            f"{self.name}: {what} at epoch {len(net.history)} of {net.max_epochs}; training stopped and the "
-            f"estimator keeps its previous fitted state, if any. Lower the learning rate (lr={self.lr})"
-            f"{clip}, or scale X and y to values of order 1 (e.g. with StandardScaler)."
-        )
-
-    def on_batch_end(self, net, batch=None, training=None, loss=None, **kwargs):
-        value = None if loss is None else loss.item()  # a float: cheaper than tensor ops per batch
-        if value is not None and not math.isfinite(value):
-            part = "training" if training else "validation"
-            self._raise(net, f"the {part} loss became {value} (batch {len(net.history[-1]['batches'])})")
-
-    def on_train_end(self, net, **kwargs):
-        if not all(torch.isfinite(p).all() for p in net.module_.parameters()):
-            self._raise(net, "the weights became NaN or infinite")
-
-
-class _TeacherForcing(Callback):
-    """Scheduled sampling: ratio at (0-based) epoch e is ``ratio * decay ** e``, recorded in the history."""
-
-    def __init__(self, ratio, decay):
-        self.ratio, self.decay = ratio, decay
-
-    def on_epoch_begin(self, net, **kwargs):
-        value = self.ratio * self.decay ** (len(net.history) - 1)
-        net.module_.teacher_forcing_ratio = value
-        net.history.record("teacher_forcing", value)
-
-
-@contextmanager
-def _seeded(seed, device):
-    """Seed torch inside a forked RNG so the user's global generators are untouched afterwards."""
-    if seed is None:  # use (and advance) the global generators, never reseed them
-        yield
-        return
-    dev = torch.device(device)
-    cuda = [dev.index if dev.index is not None else torch.cuda.current_device()] if dev.type == "cuda" else []
-    with torch.random.fork_rng(devices=cuda):
-        torch.default_generator.manual_seed(seed)
-        for index in cuda:
-            with torch.cuda.device(index):
-                torch.cuda.manual_seed(seed)
-        yield
-
-
-def _resolve_device(device, name):
-    if device == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    try:
-        dev = torch.device(device)
-    except (RuntimeError, ValueError, TypeError) as exc:
-        raise ValueError(
-            f"{name}: device={device!r} is not a torch device ({exc}); use 'cpu', 'cuda', 'cuda:0' or 'auto'."
-        ) from None
-    if dev.type == "cuda" and not torch.cuda.is_available():
-        raise ValueError(
-            f"{name}: device={device!r} but CUDA is not available to torch {torch.__version__} on this "
-            "machine; use device='cpu', or device='auto' to take a GPU only when there is one."
-        )
-    return str(dev)
 
 
 # ---------------------------------------------------------------------------- shared base
