@@ -17,7 +17,7 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-__all__ = ["RecurrentNet", "Seq2SeqNet", "FCNBranch", "AttentionPooling", "CELLS", "NONLINEARITIES", "POOLINGS"]
+__all__ = ["CELLS", "NONLINEARITIES", "POOLINGS", "AttentionPooling", "FCNBranch", "RecurrentNet", "Seq2SeqNet", "step_mask"]
 
 #: Recurrent cells understood by the nets (and by the estimators' ``cell`` parameter).
 CELLS = ("rnn", "lstm", "gru")
