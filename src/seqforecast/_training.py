@@ -14,14 +14,15 @@ from contextlib import contextmanager
 import numpy as np
 import torch
 from skorch import NeuralNet
-from skorch.callbacks import Callback
+from sklearn.base import clone
+from skorch.callbacks import Callback, EarlyStopping, GradientNormClipping, ProgressBar
 from skorch.dataset import unpack_data
 from skorch.utils import to_tensor
 
 from .exceptions import TrainingDivergedError
 from .nets import Seq2SeqNet
 
-__all__ = ["tail_split"]
+__all__ = ["tail_split", "build_net"]
 
 _OPTIMIZERS = {
     "adam": torch.optim.Adam,
@@ -102,7 +103,22 @@ class _TailSplit:
 
 
 class _SequenceNet(NeuralNet):
-    """skorch net that hands the true targets to :class:`Seq2SeqNet` in training (teacher forcing)."""
+    """skorch net that hands the true targets to :class:`Seq2SeqNet` in training (teacher forcing).
+
+    It also records a ``KeyboardInterrupt`` raised during training in ``interrupt_``: skorch's
+    ``partial_fit`` swallows it (it stops the loop, runs ``on_train_end`` and returns normally), so the
+    estimator looks here to re-raise it or to keep the best weights (``on_interrupt``).
+    """
+
+    interrupt_ = None
+
+    def fit_loop(self, X, y=None, **fit_params):
+        self.interrupt_ = None
+        try:
+            return super().fit_loop(X, y, **fit_params)
+        except KeyboardInterrupt as exc:
+            self.interrupt_ = exc
+            raise  # skorch catches it, then notifies on_train_end
 
     def train_step_single(self, batch, **fit_params):
         if isinstance(self.module_, Seq2SeqNet):
@@ -143,6 +159,28 @@ class _DivergenceCheck(Callback):
     def on_train_end(self, net, **kwargs):
         if not all(torch.isfinite(p).all() for p in net.module_.parameters()):
             self._raise(net, "the weights became NaN or infinite")
+
+
+class _KeepBestOnInterrupt(Callback):
+    """Snapshot the weights at each epoch end; after an interrupted training, restore the kept ones.
+
+    Kept: the epoch with the lowest validation loss when there is a validation split, else the last
+    completed epoch. ``completed_`` counts the epochs that ended (the interrupted one does not).
+    """
+
+    def on_train_begin(self, net, **kwargs):
+        self.completed_, self.best_loss_, self.state_ = 0, math.inf, None
+
+    def on_epoch_end(self, net, **kwargs):
+        self.completed_ = len(net.history)
+        loss = net.history[-1].get("valid_loss")
+        if loss is None or loss < self.best_loss_:
+            self.best_loss_ = math.inf if loss is None else loss
+            self.state_ = {key: value.detach().clone() for key, value in net.module_.state_dict().items()}
+
+    def on_train_end(self, net, **kwargs):
+        if net.interrupt_ is not None and self.state_ is not None:
+            net.module_.load_state_dict(self.state_)
 
 
 class _TeacherForcing(Callback):
@@ -188,3 +226,60 @@ def _resolve_device(device, name):
             "machine; use device='cpu', or device='auto' to take a GPU only when there is one."
         )
     return str(dev)
+
+
+def make_callbacks(est, name):
+    """The skorch callbacks of estimator ``est``'s parameters, user callbacks cloned (fresh at every fit)."""
+    cbs = [("divergence_check", _DivergenceCheck(name, est.lr, est.gradient_clip))]
+    if est.gradient_clip is not None:
+        cbs.append(("gradient_clip", GradientNormClipping(gradient_clip_value=est.gradient_clip)))
+    if est.architecture == "seq2seq":
+        cbs.append(("teacher_forcing", _TeacherForcing(est.teacher_forcing, est.teacher_forcing_decay)))
+    if est.patience is not None:
+        cbs.append(("early_stopping", EarlyStopping(patience=est.patience, load_best=True)))
+    if est.verbose >= 2:
+        cbs.append(("progress_bar", ProgressBar()))
+    for cb in est.callbacks or []:
+        cbs.append((cb[0], clone(cb[1], safe=False)) if isinstance(cb, tuple) else clone(cb, safe=False))
+    if est.on_interrupt == "keep_best":  # last: its on_train_end overrides early stopping's restore
+        cbs.append(("keep_best_on_interrupt", _KeepBestOnInterrupt()))
+    return cbs
+
+
+def build_net(est, *, module, module_kwargs, criterion, criterion_kwargs, device, name):
+    """The skorch net for estimator ``est``'s parameters around ``module(**module_kwargs)``, not initialised.
+
+    Used by ``fit`` (which then trains it) and by :func:`seqforecast.load` (which initialises it and loads
+    saved weights), so a loaded net is configured exactly as a fitted one.
+
+    Parameters
+    ----------
+    est : RNNRegressor or RNNClassifier
+        Supplies the training parameters (lr, epochs, batch size, optimizer, callbacks...).
+    module : type
+        The torch module class; ``module_kwargs`` are its constructor arguments (sizes from the data).
+    criterion : type
+        The loss class; ``criterion_kwargs`` its constructor arguments (e.g. class weights).
+    device : str
+        A resolved torch device.
+    name : str
+        The estimator's class name, for messages.
+    """
+    return _SequenceNet(
+        module=module,
+        criterion=criterion,
+        optimizer=_OPTIMIZERS.get(est.optimizer, est.optimizer),
+        lr=est.lr,
+        max_epochs=est.max_epochs,
+        batch_size=est.batch_size,
+        iterator_train=_BatchLoader,
+        iterator_valid=_BatchLoader,
+        iterator_train__shuffle=True,
+        train_split=None if est.patience is None else _TailSplit(est.validation_fraction),
+        callbacks=make_callbacks(est, name),
+        verbose=int(est.verbose),
+        device=device,
+        optimizer__weight_decay=est.weight_decay,
+        **{f"module__{key}": value for key, value in module_kwargs.items()},
+        **{f"criterion__{key}": value for key, value in criterion_kwargs.items()},
+    )

@@ -11,7 +11,7 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
-from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, _fit_context, clone
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, _fit_context
 from sklearn.metrics import accuracy_score, r2_score
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import check_random_state
@@ -19,19 +19,14 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import _check_feature_names, _get_feature_names, check_is_fitted, column_or_1d
-from skorch.callbacks import EarlyStopping, GradientNormClipping, ProgressBar
 
 from ._training import (
     _OPTIMIZERS,
-    _BatchLoader,
-    _DivergenceCheck,
     _resolve_device,
     _seeded,
     _SequenceCrossEntropy,
-    _SequenceNet,
-    _TailSplit,
-    _TeacherForcing,
     _TensorSequences,
+    build_net,
     tail_split,
 )
 from ._validation import as_numeric_array, check_finite, check_n_samples, check_sequences
@@ -88,7 +83,12 @@ _PARAMS_DOC = """
         0 prints nothing; 1 prints a table with one line per epoch (skorch ``PrintLog``); 2 also shows a
         tqdm progress bar over the batches of each epoch.
     callbacks : list of skorch callbacks or (name, callback) tuples, or None, default=None
-        Extra skorch callbacks, cloned at every fit.{extra}
+        Extra skorch callbacks, cloned at every fit.
+    on_interrupt : {{"raise", "keep_best"}}, default="raise"
+        What a ``KeyboardInterrupt`` (Ctrl+C) during training does. ``"raise"``: re-raise it; the estimator
+        keeps its previous fitted state (nothing half-fitted). ``"keep_best"``: stop and return normally
+        with the weights of the epoch with the lowest validation loss (with ``patience``), else of the last
+        completed epoch, and ``interrupted_=True``; an interrupt before the first epoch ends is re-raised.{extra}
 """
 
 _ATTRS_DOC = """
@@ -109,7 +109,10 @@ _ATTRS_DOC = """
         One dict per epoch: ``epoch`` (from 1), ``train_loss``, ``valid_loss`` (with ``patience``),
         ``dur`` (seconds){history_extra}.
     device_ : str
-        Torch device the net was trained on (``device`` resolved).{attrs_extra}
+        Torch device the net was trained on (``device`` resolved).
+    interrupted_ : bool
+        True when training was interrupted and ``on_interrupt="keep_best"`` kept the best weights so far;
+        ``history_`` then lists the completed epochs only.{attrs_extra}
 """
 
 _NOTES_DOC = """
@@ -149,6 +152,7 @@ class _BaseRNN(BaseEstimator):
         "random_state": ["random_state"],
         "verbose": ["verbose"],
         "callbacks": [list, None],
+        "on_interrupt": [_options({"raise", "keep_best"})],
     }
 
     def __sklearn_tags__(self):
@@ -175,20 +179,6 @@ class _BaseRNN(BaseEstimator):
                 f"{name}: optimizer must be one of {sorted(_OPTIMIZERS)} or a torch.optim.Optimizer "
                 f"subclass; got {self.optimizer!r}."
             )
-
-    def _callbacks(self, name):
-        cbs = [("divergence_check", _DivergenceCheck(name, self.lr, self.gradient_clip))]
-        if self.gradient_clip is not None:
-            cbs.append(("gradient_clip", GradientNormClipping(gradient_clip_value=self.gradient_clip)))
-        if self.architecture == "seq2seq":
-            cbs.append(("teacher_forcing", _TeacherForcing(self.teacher_forcing, self.teacher_forcing_decay)))
-        if self.patience is not None:
-            cbs.append(("early_stopping", EarlyStopping(patience=self.patience, load_best=True)))
-        if self.verbose >= 2:
-            cbs.append(("progress_bar", ProgressBar()))
-        for cb in self.callbacks or []:
-            cbs.append((cb[0], clone(cb[1], safe=False)) if isinstance(cb, tuple) else clone(cb, safe=False))
-        return cbs
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y):
@@ -230,29 +220,18 @@ class _BaseRNN(BaseEstimator):
             else check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
         )
         module, module_kwargs = self._module_spec(seqs, target)
-        optimizer = _OPTIMIZERS.get(self.optimizer, self.optimizer)
-        net = _SequenceNet(
-            module=module,
-            criterion=target.pop("criterion"),
-            optimizer=optimizer,
-            lr=self.lr,
-            max_epochs=self.max_epochs,
-            batch_size=self.batch_size,
-            iterator_train=_BatchLoader,
-            iterator_valid=_BatchLoader,
-            iterator_train__shuffle=True,
-            train_split=None if self.patience is None else _TailSplit(self.validation_fraction),
-            callbacks=self._callbacks(name),
-            verbose=int(self.verbose),
-            device=device,
-            optimizer__weight_decay=self.weight_decay,
-            **{f"module__{key}": value for key, value in module_kwargs.items()},
-            **{f"criterion__{key}": value for key, value in target.pop("criterion_kwargs").items()},
-        )
+        net = build_net(self, module=module, module_kwargs=module_kwargs, criterion=target.pop("criterion"),
+                        criterion_kwargs=target.pop("criterion_kwargs"), device=device, name=name)
         lengths = None if seqs.lengths is None else torch.from_numpy(seqs.lengths)
         dataset = _TensorSequences(torch.from_numpy(seqs.values), lengths, torch.from_numpy(y_net))
         with _seeded(seed, device):
-            net.fit(dataset, None)
+            net.fit(dataset, None)  # a KeyboardInterrupt stops it (skorch returns): see net.interrupt_
+        n_epochs = len(net.history)
+        if net.interrupt_ is not None:
+            kept = dict(net.callbacks_).get("keep_best_on_interrupt")
+            if kept is None or kept.state_ is None:  # on_interrupt="raise", or no epoch completed
+                raise net.interrupt_
+            n_epochs = kept.completed_
 
         # Every check passed and training finished: only now touch self.
         fixed = seqs.lengths is None
@@ -269,8 +248,9 @@ class _BaseRNN(BaseEstimator):
         self.device_ = device
         self.history_ = [
             {key: row[key] for key in ("epoch", "train_loss", "valid_loss", "dur", "teacher_forcing") if key in row}
-            for row in net.history
+            for row in net.history[:n_epochs]
         ]
+        self.interrupted_ = net.interrupt_ is not None
         self._architecture = self.architecture
         for attr, value in target.items():
             setattr(self, attr, value)
@@ -376,7 +356,7 @@ class RNNRegressor(RegressorMixin, _BaseRNN):
                  dropout=0.0, architecture="many_to_one", teacher_forcing=0.5, teacher_forcing_decay=1.0,
                  max_epochs=100, batch_size=32, lr=1e-3, optimizer="adam", weight_decay=0.0,
                  gradient_clip=1.0, patience=None, validation_fraction=0.1, device="cpu",
-                 random_state=None, verbose=0, callbacks=None):
+                 random_state=None, verbose=0, callbacks=None, on_interrupt="raise"):
         self.cell = cell
         self.hidden_size = hidden_size
         self.num_layers = num_layers
@@ -398,6 +378,7 @@ class RNNRegressor(RegressorMixin, _BaseRNN):
         self.random_state = random_state
         self.verbose = verbose
         self.callbacks = callbacks
+        self.on_interrupt = on_interrupt
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -492,8 +473,8 @@ class RNNClassifier(ClassifierMixin, _BaseRNN):
     def __init__(self, *, cell="lstm", hidden_size=32, num_layers=1, nonlinearity="tanh", bidirectional=False,
                  dropout=0.0, architecture="many_to_one", max_epochs=100, batch_size=32, lr=1e-3,
                  optimizer="adam", weight_decay=0.0, gradient_clip=1.0, patience=None, validation_fraction=0.1,
-                 device="cpu", random_state=None, verbose=0, callbacks=None, class_weight=None,
-                 embedding_dim=None):
+                 device="cpu", random_state=None, verbose=0, callbacks=None, on_interrupt="raise",
+                 class_weight=None, embedding_dim=None):
         self.cell = cell
         self.hidden_size = hidden_size
         self.num_layers = num_layers
@@ -513,6 +494,7 @@ class RNNClassifier(ClassifierMixin, _BaseRNN):
         self.random_state = random_state
         self.verbose = verbose
         self.callbacks = callbacks
+        self.on_interrupt = on_interrupt
         self.class_weight = class_weight
         self.embedding_dim = embedding_dim
 
