@@ -260,7 +260,18 @@ def test_n_jobs_2_gives_the_same_frame():
     assert_frame_equal(without_timings(parallel), without_timings(serial))
 
 
-def test_n_jobs_2_gives_the_same_frame_with_a_seeded_rnn():
+@pytest.fixture
+def one_torch_thread():
+    """Tiny nets: one intra-op thread is faster, and much faster on a busy machine (restored afterwards)."""
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+def test_n_jobs_2_gives_the_same_frame_with_a_seeded_rnn(one_torch_thread):
     from seqforecast.estimators import RNNRegressor
 
     y = airline_like(40)

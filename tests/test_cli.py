@@ -58,12 +58,16 @@ def test_forecast_seasonal_naive_one_column(csv, tmp_path, capsys):
 
 
 def test_forecast_rnn(csv, tmp_path, capsys):
+    import torch
+
+    threads = torch.get_num_threads()
     out = tmp_path / "fc.csv"
     code, stdout, stderr = run(capsys, "forecast", csv, "--horizon", 2, "--out", out, "--columns", "b",
                                "--window-length", 4)
     assert (code, stdout, stderr) == (0, "", "")
     result = pd.read_csv(out)
     assert result.shape == (2, 2) and np.isfinite(result["b"]).all()
+    assert torch.get_num_threads() == threads  # --torch-threads applied during the run only
 
 
 def test_integer_time_column(tmp_path, capsys):
@@ -108,6 +112,7 @@ def test_benchmark_quick_on_a_csv(csv, tmp_path, capsys):
     assert (out / "results.csv").is_file() and (out / "leaderboard.csv").is_file()
     meta = json.loads((out / "metadata.json").read_text(encoding="utf-8"))
     assert meta["settings"]["seed"] == 0 and meta["seeds"]["GRU (quick)"] == {"estimator__random_state": 0}
+    assert meta["settings"]["rnn_settings"]["hidden_size"] == 8
     lines = stdout.splitlines()
     assert lines[0] == f"seqforecast benchmark on {str(csv)!r}: horizon 3, sp 12, 6 origins"
     assert "GRU (quick)" in stdout and "SeasonalNaiveForecaster" in stdout

@@ -340,7 +340,7 @@ class ComparisonResult:
         (``"squared"``), with the MASE scale of each origin and series; the test runs on the differences
         to the reference over the ``n_origins`` origins, oldest first. Forecast windows of origins less
         than ``horizon`` steps apart overlap, so the autocovariances go up to lag
-        ``h - 1 = ceil(horizon / step) - 1``.
+        ``h - 1 = ceil(horizon / step) - 1`` (capped at ``n_origins - 2``, as the test needs ``h < n``).
 
         Parameters
         ----------
@@ -559,9 +559,13 @@ class ComparisonResult:
 
 
 def _jsonable(value):
-    """Numbers, strings, bools and None as they are; anything else by its repr (cut at 200 characters)."""
+    """Numbers, strings, bools, None, dicts and lists as JSON; anything else by its repr (cut at 200 chars)."""
     if value is None or isinstance(value, (bool, str)):
         return value
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
     if isinstance(value, numbers.Integral):
         return int(value)
     if isinstance(value, numbers.Real):
