@@ -107,7 +107,8 @@ class _SequenceNet(NeuralNet):
 
     It also records a ``KeyboardInterrupt`` raised during training in ``interrupt_``: skorch's
     ``partial_fit`` swallows it (it stops the loop, runs ``on_train_end`` and returns normally), so the
-    estimator looks here to re-raise it or to keep the best weights (``on_interrupt``).
+    estimator looks here to re-raise it or to keep the best weights (``on_interrupt``). skorch's
+    ``EarlyStopping`` stops training by raising ``KeyboardInterrupt`` too: that one is not recorded.
     """
 
     interrupt_ = None
@@ -117,7 +118,9 @@ class _SequenceNet(NeuralNet):
         try:
             return super().fit_loop(X, y, **fit_params)
         except KeyboardInterrupt as exc:
-            self.interrupt_ = exc
+            stopped = any(isinstance(cb, EarlyStopping) and cb.misses_ >= cb.patience for _, cb in self.callbacks_)
+            if not stopped:
+                self.interrupt_ = exc
             raise  # skorch catches it, then notifies on_train_end
 
     def train_step_single(self, batch, **fit_params):
