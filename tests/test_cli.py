@@ -103,7 +103,10 @@ def test_backtest_sliding_window(csv, tmp_path, capsys):
     assert_allclose(result["y_true"] - result["y_pred"], 24.0)
 
 
-def test_benchmark_quick_on_a_csv(csv, tmp_path, capsys):
+def test_benchmark_quick_on_a_csv(csv, tmp_path, capsys, monkeypatch):
+    # ARIMA is left out here: its automatic order search takes from 0.1 s to 20 s on such short series,
+    # which a fast test cannot afford; the reporting tests cover how compare adds it
+    monkeypatch.setitem(sys.modules, "seqforecast.arima", None)
     out = tmp_path / "report"
     code, stdout, stderr = run(capsys, "benchmark", csv, "--out", out, "--horizon", 3, "--sp", 12, "--quick",
                                "--columns", "b", "--window-length", 6)
@@ -118,8 +121,10 @@ def test_benchmark_quick_on_a_csv(csv, tmp_path, capsys):
     assert "GRU (quick)" in stdout and "SeasonalNaiveForecaster" in stdout
     assert lines[-2].startswith("Does GRU (quick) beat the best baseline?")
     assert lines[-1] == f"Report: {out / 'report.html'}"
-    for line in stderr.splitlines():  # only the package's own warnings, one line each
-        assert line.startswith("seqforecast benchmark: warning: ")
+    # only the package's own warnings, one line each
+    assert stderr.startswith("seqforecast benchmark: warning: compare: the baseline ARIMAForecaster is not "
+                             "available (seqforecast.arima:")
+    assert all(line.startswith("seqforecast benchmark: warning: ") for line in stderr.splitlines())
     leaderboard = pd.read_csv(out / "leaderboard.csv", index_col="model")
     assert {"GRU (quick)", "NaiveForecaster", "SeasonalNaiveForecaster"} <= set(leaderboard.index)
 
@@ -206,6 +211,14 @@ def test_argparse_errors_are_one_line(csv, tmp_path, capsys):
 def test_help_returns_zero(capsys):
     code, out, _ = run(capsys, "--help")
     assert code == 0 and "benchmark" in out
+
+
+def test_arima_not_available_exits_1(csv, tmp_path, capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "seqforecast.arima", None)
+    code, stdout, stderr = run(capsys, "forecast", csv, "--horizon", 2, "--out", tmp_path / "o.csv", "--model",
+                               "arima")
+    assert (code, stdout, stderr.count("\n")) == (1, "", 1)
+    assert stderr.startswith("seqforecast forecast: error: the ARIMA model is not available in this installation")
 
 
 def test_modelling_errors_exit_1_on_one_line(csv, tmp_path, capsys):
