@@ -368,6 +368,20 @@ def test_bad_inputs_are_type_errors():
         backtest(LinearRegression(), positions(10), horizon=2)
 
 
+def test_covariates_must_match_y():
+    y = positions(10)
+    with pytest.raises(ValueError, match=re.escape(
+        "backtest: X has 9 rows but y has 10; the covariates need one row per time step of y."
+    )):
+        backtest(EchoCovariates(), y, np.zeros((9, 1)), horizon=2, initial_window=4)
+    shifted = pd.DataFrame({"x": np.zeros(10)}, index=pd.RangeIndex(1, 11))
+    with pytest.raises(ValueError, match=re.escape(
+        "backtest: X must have exactly y's index (same labels, same order); X starts at [1] and y at [0]. "
+        "Build X on y.index."
+    )):
+        backtest(EchoCovariates(), y, shifted, horizon=2, initial_window=4)
+
+
 def test_errors_inside_a_fit_name_the_origin():
     with pytest.raises(ValueError, match=re.escape("needs 6 rows, got 4")) as info:
         backtest(FailsOnShortData(), positions(12), horizon=2, step=2, initial_window=4)

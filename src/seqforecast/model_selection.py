@@ -428,9 +428,14 @@ def _run_backtest(forecaster, y, X=None, *, horizon, initial_window=None, step=N
         y.index = pd.DatetimeIndex(y.index, freq=time_index.freq)
     if X is not None:
         if len(X) != len(y):
-            raise ValueError(f"backtest: X has {len(X)} rows but y has {len(y)}; give one row per time step.")
+            raise ValueError(
+                f"backtest: X has {len(X)} rows but y has {len(y)}; the covariates need one row per time step of y."
+            )
         if isinstance(X, (pd.DataFrame, pd.Series)) and not X.index.equals(y.index):
-            raise ValueError("backtest: X must have exactly y's index (same labels, same order).")
+            raise ValueError(
+                f"backtest: X must have exactly y's index (same labels, same order); X starts at "
+                f"{X.index[:1].tolist()} and y at {y.index[:1].tolist()}. Build X on y.index."
+            )
         if isinstance(X, (pd.DataFrame, pd.Series)):
             X = X.set_axis(y.index, axis=0)  # same labels, now with y's resolved frequency
 
