@@ -30,7 +30,7 @@ from ._training import (
     tail_split,
 )
 from ._validation import as_numeric_array, check_finite, check_n_samples, check_sequences
-from .nets import CELLS, NONLINEARITIES, RecurrentNet, Seq2SeqNet
+from .nets import CELLS, NONLINEARITIES, POOLINGS, RecurrentNet, Seq2SeqNet
 
 __all__ = ["RNNRegressor", "RNNClassifier", "tail_split"]
 
@@ -453,7 +453,16 @@ class RNNClassifier(ClassifierMixin, _BaseRNN):
                 "in the cross-entropy (dict keys are the original labels).\n    embedding_dim : int or "
                 "None, default=None\n        When set, ``X`` holds integer token ids of shape (n_samples, "
                 "n_timesteps) (or a list of\n        1-D id sequences), looked up in an embedding of "
-                "``max id + 1`` rows; ids unseen at fit raise at predict."),
+                "``max id + 1`` rows; ids unseen at fit raise at predict.\n    pooling : {\"last\", \"mean\", "
+                "\"attention\"}, default=\"last\"\n        How the recurrent outputs of a sequence are summarised "
+                "for the head (``many_to_one``):\n        ``\"last\"`` the final states; ``\"mean\"`` their "
+                "average over the real steps; ``\"attention\"``\n        a learned softmax-weighted average over "
+                "the real steps (padding gets weight 0).\n    conv_channels : tuple of int or None, default=None"
+                "\n        When set, a convolutional branch beside the recurrent one (``many_to_one``): one\n"
+                "        Conv1d-BatchNorm-ReLU block per entry, kernel sizes 8, 5, 3 (then 3), global average "
+                "pooling\n        over the real steps, concatenated with the recurrent summary before the "
+                "head. ``(128, 256, 128)``\n        with ``pooling=\"last\"`` is LSTM-FCN (Karim et al., 2018). "
+                "See :class:`~seqforecast.nets.RecurrentNet`."),
         )
         + "\n    Attributes\n    ----------" + _ATTRS_DOC.format(
             modules="RecurrentNet", n_outputs="the number of classes (logits per sequence or per step)",
@@ -468,13 +477,15 @@ class RNNClassifier(ClassifierMixin, _BaseRNN):
         **_BaseRNN._parameter_constraints,
         "class_weight": [_options({"balanced"}), dict, None],
         "embedding_dim": [Interval(Integral, 1, None, closed="left"), None],
+        "pooling": [_options(POOLINGS)],
+        "conv_channels": [tuple, list, None],
     }
 
     def __init__(self, *, cell="lstm", hidden_size=32, num_layers=1, nonlinearity="tanh", bidirectional=False,
                  dropout=0.0, architecture="many_to_one", max_epochs=100, batch_size=32, lr=1e-3,
                  optimizer="adam", weight_decay=0.0, gradient_clip=1.0, patience=None, validation_fraction=0.1,
                  device="cpu", random_state=None, verbose=0, callbacks=None, on_interrupt="raise",
-                 class_weight=None, embedding_dim=None):
+                 class_weight=None, embedding_dim=None, pooling="last", conv_channels=None):
         self.cell = cell
         self.hidden_size = hidden_size
         self.num_layers = num_layers
@@ -497,6 +508,32 @@ class RNNClassifier(ClassifierMixin, _BaseRNN):
         self.on_interrupt = on_interrupt
         self.class_weight = class_weight
         self.embedding_dim = embedding_dim
+        self.pooling = pooling
+        self.conv_channels = conv_channels
+
+    def _check_combinations(self, name):
+        super()._check_combinations(name)
+        channels = self.conv_channels
+        if channels is not None and (len(channels) == 0 or not all(
+                isinstance(c, Integral) and not isinstance(c, bool) and c >= 1 for c in channels)):
+            raise ValueError(
+                f"{name}: conv_channels must be None or a non-empty tuple of positive ints (output channels of "
+                f"each convolutional block, e.g. (128, 256, 128)); got conv_channels={channels!r}."
+            )
+        if self.architecture == "many_to_many" and (self.pooling != "last" or channels is not None):
+            what = f"pooling={self.pooling!r}" if self.pooling != "last" else f"conv_channels={channels!r}"
+            raise ValueError(
+                f"{name}: {what} summarises whole sequences, so it needs architecture='many_to_one'; "
+                "architecture='many_to_many' predicts a label per step. Use pooling='last' and "
+                "conv_channels=None with many_to_many."
+            )
+
+    def _module_spec(self, seqs, target):
+        module, kwargs = super()._module_spec(seqs, target)
+        if self.architecture == "many_to_one":
+            channels = None if self.conv_channels is None else tuple(int(c) for c in self.conv_channels)
+            kwargs.update(pooling=self.pooling, conv_channels=channels)
+        return module, kwargs
 
     def _check_targets(self, y, seqs, name):
         if self.architecture == "many_to_one":
