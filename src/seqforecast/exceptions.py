@@ -12,6 +12,7 @@ __all__ = [
     "FrequencyWarning",
     "ConvergenceWarning",
     "TrainingDivergedError",
+    "ModelFileError",
 ]
 
 
@@ -29,3 +30,8 @@ class ConvergenceWarning(SeqforecastWarning):
 
 class TrainingDivergedError(FloatingPointError):
     """The training loss became NaN or infinite; the estimator keeps its previous fitted state."""
+
+
+class ModelFileError(ValueError):
+    """A model file cannot be loaded: truncated, modified, naming a class that may not be loaded, or written
+    in a newer format than this version of seqforecast reads (see :func:`seqforecast.load`)."""

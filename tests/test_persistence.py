@@ -1,0 +1,366 @@
+"""Tests of seqforecast.persistence: safe model files (save / load) and the pickle round trip."""
+
+import io
+import json
+import pickle
+import re
+import sys
+import zipfile
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.linear_model import LinearRegression, Ridge
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from skorch.callbacks import Callback
+
+from seqforecast import __version__
+from seqforecast.baselines import (
+    ETSForecaster,
+    Naive2Forecaster,
+    NaiveForecaster,
+    SeasonalNaiveForecaster,
+    ThetaForecaster,
+)
+from seqforecast.estimators import RNNClassifier, RNNRegressor
+from seqforecast.exceptions import ModelFileError
+from seqforecast.forecasting import DirectForecaster, RecursiveForecaster, Seq2SeqForecaster
+from seqforecast.persistence import FORMAT_VERSION, load, save
+
+TINY = dict(hidden_size=4, max_epochs=2, batch_size=16, random_state=0)
+
+
+@pytest.fixture
+def windows():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(30, 5, 2))
+    return X, X[:, -1, 0] + 0.5 * X[:, -2, 1]
+
+
+@pytest.fixture
+def monthly():
+    t = np.arange(48)
+    return pd.Series(10 + np.sin(2 * np.pi * t / 12) + 0.05 * t, name="sales",
+                     index=pd.period_range("2001-01", periods=48, freq="M", name="month"))
+
+
+def _round_trip(model, tmp_path, name="model.zip"):
+    save(model, tmp_path / name)
+    return load(tmp_path / name)
+
+
+def _weights(est):
+    return est.net_.module_.state_dict()
+
+
+def _rewrite(path, edit_json=None, members=None, drop=()):
+    """Copy the archive at ``path`` with its JSON edited and some members replaced or dropped."""
+    with zipfile.ZipFile(path) as archive:
+        contents = {name: archive.read(name) for name in archive.namelist()}
+    doc = json.loads(contents["model.json"])
+    if edit_json is not None:
+        edit_json(doc)
+    contents["model.json"] = json.dumps(doc).encode()
+    contents.update(members or {})
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in contents.items():
+            if name not in drop:
+                archive.writestr(name, data)
+
+
+def _find(node, key, value):
+    """The first dict in the JSON tree holding ``key: value`` (depth first)."""
+    if isinstance(node, dict):
+        if node.get(key) == value:
+            return node
+        node = list(node.values())
+    if isinstance(node, list):
+        for item in node:
+            found = _find(item, key, value)
+            if found is not None:
+                return found
+    return None
+
+
+# ---------------------------------------------------------------------------- round trips
+def test_rnn_regressor_round_trip_is_bit_identical_and_keeps_fitted_attributes(windows, tmp_path):
+    X, y = windows
+    est = RNNRegressor(**TINY, cell="gru", patience=3).fit(X, y)
+    rng_before = torch.get_rng_state()
+    again = _round_trip(est, tmp_path)
+    assert torch.equal(torch.get_rng_state(), rng_before)  # building the net drew no random numbers
+    np.testing.assert_array_equal(again.predict(X), est.predict(X))
+    assert again.get_params() == est.get_params()
+    for key in ("n_features_in_", "n_timesteps_", "n_features_per_step_", "n_outputs_", "device_",
+                "history_", "interrupted_", "_y_shape_tail", "_architecture"):
+        assert getattr(again, key) == getattr(est, key), key
+    assert all(torch.equal(t, _weights(est)[k]) for k, t in _weights(again).items())
+    assert [row["valid_loss"] for row in again.net_.history] == [row["valid_loss"] for row in est.net_.history]
+    again.fit(X, y)  # a loaded model refits like a fresh one: same seed, same weights
+    np.testing.assert_array_equal(again.predict(X), est.predict(X))
+
+
+def test_rnn_classifier_with_string_labels_and_class_weights(windows, tmp_path):
+    X, y = windows
+    labels = np.array(["down", "flat", "up"])[np.digitize(y, [-0.5, 0.5])]
+    est = RNNClassifier(**TINY, class_weight="balanced").fit(X, labels)
+    again = _round_trip(est, tmp_path)
+    np.testing.assert_array_equal(again.predict_proba(X), est.predict_proba(X))
+    np.testing.assert_array_equal(again.predict(X), est.predict(X))
+    assert again.classes_.tolist() == ["down", "flat", "up"] and again.classes_.dtype == est.classes_.dtype
+    assert torch.equal(again.net_.criterion_.weight, est.net_.criterion_.weight)
+
+
+def test_seq2seq_and_token_models_round_trip(windows, tmp_path):
+    X, y = windows
+    s2s = RNNRegressor(**TINY, architecture="seq2seq").fit(X, np.c_[y, -y])
+    np.testing.assert_array_equal(_round_trip(s2s, tmp_path).predict(X), s2s.predict(X))
+    tokens = np.random.RandomState(1).randint(0, 7, size=(30, 6))
+    emb = RNNClassifier(**TINY, embedding_dim=3).fit(tokens, tokens[:, 0] > 3)
+    np.testing.assert_array_equal(_round_trip(emb, tmp_path, "e.zip").predict_proba(tokens),
+                                  emb.predict_proba(tokens))
+
+
+def test_recursive_forecaster_over_an_rnn_on_a_period_index(monthly, tmp_path):
+    f = RecursiveForecaster(RNNRegressor(**TINY), window_length=12).fit(None, monthly)
+    again = _round_trip(f, tmp_path)
+    pd.testing.assert_series_equal(again.forecast(6), f.forecast(6), check_exact=True)
+    assert again.forecast(6).index.freqstr == "M" and again.time_index_ == f.time_index_
+    pd.testing.assert_series_equal(again.y_train_, f.y_train_, check_exact=True)
+    future = pd.DataFrame(index=pd.period_range("2005-02", periods=3, freq="M"))
+    pd.testing.assert_series_equal(again.predict(future), f.predict(future), check_exact=True)
+
+
+def test_global_direct_forecaster_over_sklearn_with_covariates_and_a_tz_aware_index(tmp_path):
+    index = pd.date_range("2024-03-30", periods=40, freq="h", tz="Europe/Paris", name="time")  # DST inside
+    t = np.arange(40.0)
+    y = pd.DataFrame({"north": np.r_[[np.nan] * 5, 3 + np.sin(t[5:] / 4)], "south": 2 + np.cos(t / 5)},
+                     index=index)
+    X = pd.DataFrame({"hour": index.hour.astype(float)}, index=index)
+    pipe = make_pipeline(StandardScaler(), Ridge(alpha=0.5))
+    f = DirectForecaster(pipe, window_length=6, horizon=3, per_step=True).fit(X, y)
+    again = _round_trip(f, tmp_path)
+    X_next = pd.DataFrame({"hour": [16.0, 17.0, 18.0]}, index=f.time_index_.future(3))
+    pd.testing.assert_frame_equal(again.forecast(3, X_next), f.forecast(3, X_next), check_exact=True)
+    assert again.y_train_.index.equals(index) and again.y_train_.index.freq == index.freq
+    assert str(again.y_train_.index.tz) == "Europe/Paris"
+    pd.testing.assert_frame_equal(again.X_train_, f.X_train_, check_exact=True)
+    assert again.feature_names_in_.tolist() == ["hour"]
+    assert type(again.estimator_).__name__ == "MultiOutputRegressor"
+
+
+def test_direct_and_seq2seq_forecasters_over_nets_and_linear_regression(monthly, tmp_path):
+    for i, f in enumerate([DirectForecaster(LinearRegression(), window_length=12, horizon=4),
+                           DirectForecaster(RNNRegressor(**TINY), window_length=12, horizon=4),
+                           Seq2SeqForecaster(RNNRegressor(**TINY, architecture="seq2seq"), window_length=12,
+                                             horizon=4, scaling="window")]):
+        f.fit(None, monthly)
+        again = _round_trip(f, tmp_path, f"{i}.zip")
+        pd.testing.assert_series_equal(again.forecast(4), f.forecast(4), check_exact=True)
+
+
+@pytest.mark.parametrize("forecaster", [NaiveForecaster(strategy="drift"), SeasonalNaiveForecaster(sp=12),
+                                        Naive2Forecaster(sp=12), ThetaForecaster(sp=12)])
+def test_baselines_round_trip(forecaster, monthly, tmp_path):
+    y = monthly.to_frame().assign(other=monthly * 2)
+    f = forecaster.fit(None, y)
+    again = _round_trip(f, tmp_path)
+    pd.testing.assert_frame_equal(again.forecast(13), f.forecast(13), check_exact=True)
+    if isinstance(f, ThetaForecaster):
+        assert type(again.fits_[0]) is type(f.fits_[0]) and again.fits_[1].alpha == f.fits_[1].alpha
+
+
+def test_parameters_that_are_classes_and_random_states_round_trip(windows, tmp_path):
+    X, y = windows
+    est = RNNRegressor(**{**TINY, "random_state": np.random.RandomState(3)}, optimizer=torch.optim.SGD)
+    again = _round_trip(est, tmp_path)
+    assert again.optimizer is torch.optim.SGD
+    assert again.random_state.randint(1000) == np.random.RandomState(3).randint(1000)
+    gen = ETSForecaster(random_state=np.random.default_rng(5))
+    assert _round_trip(gen, tmp_path, "g.zip").random_state.random() == np.random.default_rng(5).random()
+
+
+def test_saving_twice_gives_the_same_bytes(windows, tmp_path):
+    X, y = windows
+    est = RNNRegressor(**TINY).fit(X, y)
+    save(est, tmp_path / "a.zip")
+    save(est, tmp_path / "b.zip")
+    assert (tmp_path / "a.zip").read_bytes() == (tmp_path / "b.zip").read_bytes()
+
+
+def test_the_file_records_format_and_versions(windows, tmp_path):
+    save(NaiveForecaster(), tmp_path / "m.zip")
+    with zipfile.ZipFile(tmp_path / "m.zip") as archive:
+        doc = json.loads(archive.read("model.json"))
+    assert doc["format"] == "seqforecast-model" and doc["format_version"] == FORMAT_VERSION == 1
+    assert doc["versions"]["seqforecast"] == __version__ and doc["versions"]["torch"] == torch.__version__
+    assert set(doc["versions"]) == {"seqforecast", "python", "torch", "skorch", "sklearn", "numpy", "pandas"}
+    assert doc["model"] == {"__kind__": "estimator", "class": "seqforecast.baselines.NaiveForecaster",
+                            "params": {"strategy": "last"}, "state": {}}
+
+
+# ---------------------------------------------------------------------------- devices
+def test_a_model_trained_on_cuda_loads_on_a_cpu_only_machine(windows, tmp_path, monkeypatch):
+    X, y = windows
+    f = RecursiveForecaster(RNNRegressor(**TINY), window_length=5).fit(None, pd.Series(y))
+    path = tmp_path / "gpu.zip"
+    save(f, path)
+
+    def on_cuda(doc):  # what a GPU fit records: device_ "cuda:0" (the weights are stored on the CPU)
+        fitted = doc["model"]["state"]["estimator_"]["state"]
+        assert fitted["device_"] == "cpu"
+        fitted["device_"] = "cuda:0"
+
+    _rewrite(path, on_cuda)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    again = load(path)
+    assert again.estimator_.device_ == "cpu" and again.estimator_.net_.device == "cpu"
+    assert next(again.estimator_.net_.module_.parameters()).device.type == "cpu"
+    pd.testing.assert_series_equal(again.forecast(3), f.forecast(3), check_exact=True)
+    assert load(path, device="cpu").estimator_.device_ == "cpu"
+
+
+# ---------------------------------------------------------------------------- refused models
+def test_statsmodels_results_are_refused_with_a_hint_to_use_pickle(monthly, tmp_path):
+    f = ETSForecaster().fit(None, monthly)
+    msg = ("Cannot save ETSForecaster.results_[0]: it holds statsmodels results (ETSResultsWrapper), which the "
+           "safe format does not store; use pickle or joblib for this model instead, and unpickle only files "
+           "you trust (unpickling runs code chosen by whoever wrote the file).")
+    with pytest.raises(TypeError, match=re.escape(msg)):
+        save(f, tmp_path / "ets.zip")
+    assert list(tmp_path.iterdir()) == []  # nothing half-written
+
+
+class _Custom(RegressorMixin, BaseEstimator):
+    def fit(self, X, y):
+        return self
+
+
+def test_custom_classes_and_callbacks_are_refused(monthly, tmp_path):
+    msg = (f"Cannot save RecursiveForecaster.estimator: it holds an estimator of class {__name__}._Custom: only "
+           "seqforecast classes and scikit-learn estimators (sklearn.*) can be stored; use pickle")
+    with pytest.raises(TypeError, match=re.escape(msg)):
+        save(RecursiveForecaster(_Custom()), tmp_path / "c.zip")
+    msg = ("Cannot save RNNRegressor.callbacks: it holds skorch callback objects (set_params(callbacks=None) "
+           "before saving to store the model without them); use pickle")
+    with pytest.raises(TypeError, match=re.escape(msg)):
+        save(RNNRegressor(callbacks=[Callback()]), tmp_path / "c.zip")
+
+
+# ---------------------------------------------------------------------------- bad files
+@pytest.fixture
+def saved(windows, tmp_path):
+    X, y = windows
+    path = tmp_path / "model.zip"
+    save(RecursiveForecaster(RNNRegressor(**TINY), window_length=5).fit(None, pd.Series(y)), path)
+    return path
+
+
+def test_a_file_naming_another_module_is_refused_without_importing_it(saved):
+    def evil(doc):
+        doc["model"]["class"] = "seqforecast_evil_payload.system"
+
+    _rewrite(saved, evil)
+    msg = (f"{saved}: the file names the class 'seqforecast_evil_payload.system' (at model), which a model file "
+           "may not load: only seqforecast classes and scikit-learn estimators (sklearn.*) are allowed. Nothing "
+           "was imported.")
+    with pytest.raises(ModelFileError, match=re.escape(msg)):
+        load(saved)
+    assert "seqforecast_evil_payload" not in sys.modules
+
+    def os_system(doc):
+        doc["model"]["class"] = "seqforecast.forecasting.RecursiveForecaster"
+        doc["model"]["state"]["estimator_"]["class"] = "os.system"
+
+    _rewrite(saved, os_system)
+    with pytest.raises(ModelFileError, match=re.escape("names the class 'os.system' (at model.estimator_)")):
+        load(saved)
+
+
+def test_a_seqforecast_or_sklearn_name_that_is_not_an_estimator_is_refused(saved):
+    _rewrite(saved, lambda doc: doc["model"].update({"class": "sklearn.utils.deprecated"}))
+    with pytest.raises(ModelFileError, match=re.escape("'sklearn.utils.deprecated' is not a seqforecast or "
+                                                       "scikit-learn estimator class (at model)")):
+        load(saved)
+
+
+def test_an_array_of_another_shape_is_refused(saved):
+    def grow(doc):
+        doc["model"]["state"]["scale_"]["shape"] = [2]
+
+    _rewrite(saved, grow)
+    name = _find(json.loads(zipfile.ZipFile(saved).read("model.json")), "shape", [2])["file"]
+    msg = (f"{saved}: the array '{name}' has dtype <f8 and shape [1], but the model description records dtype "
+           "<f8 and shape [2] (at model.scale_). The file is not a valid seqforecast model file: it was modified "
+           "or is corrupt; save the model again.")
+    with pytest.raises(ModelFileError, match=re.escape(msg)):
+        load(saved)
+
+
+def test_replaced_weights_of_another_shape_are_refused(saved):
+    doc = json.loads(zipfile.ZipFile(saved).read("model.json"))
+    member = doc["model"]["state"]["estimator_"]["state"]["net_"]["module_state"]
+    buffer = io.BytesIO()
+    torch.save({"head.weight": torch.zeros(3, 3)}, buffer)
+    _rewrite(saved, members={member: buffer.getvalue()})
+    with pytest.raises(ModelFileError, match=re.escape("the saved weights do not fit the net (RuntimeError: ")):
+        load(saved)
+
+
+def test_a_pickled_object_in_place_of_weights_is_not_unpickled(saved):
+    doc = json.loads(zipfile.ZipFile(saved).read("model.json"))
+    member = doc["model"]["state"]["estimator_"]["state"]["net_"]["module_state"]
+    buffer = io.BytesIO()
+    torch.save({"head.weight": _Custom()}, buffer)  # a pickle of a class torch's weights_only refuses
+    _rewrite(saved, members={member: buffer.getvalue()})
+    with pytest.raises(ModelFileError, match=re.escape(f"cannot read the tensors in '{member}' (UnpicklingError")):
+        load(saved)
+
+
+def test_missing_members_unknown_parameters_and_bad_nodes(saved):
+    with zipfile.ZipFile(saved) as archive:
+        member = next(n for n in archive.namelist() if n.endswith(".npy"))
+    _rewrite(saved, drop=[member])
+    with pytest.raises(ModelFileError, match=re.escape(f"the archive has no member '{member}'")):
+        load(saved)
+    _rewrite(saved, lambda doc: doc["model"]["params"].update({"colour": "red"}))
+    with pytest.raises(ModelFileError, match=re.escape("RecursiveForecaster has no parameter(s) ['colour']")):
+        load(saved)
+
+
+def test_truncated_and_foreign_files(saved, tmp_path):
+    data = saved.read_bytes()
+    (tmp_path / "cut.zip").write_bytes(data[: len(data) // 2])
+    with pytest.raises(ModelFileError, match=re.escape(f"{tmp_path / 'cut.zip'} is not a seqforecast model "
+                                                       "file, or it is truncated (File is not a zip file)")):
+        load(tmp_path / "cut.zip")
+    with zipfile.ZipFile(tmp_path / "other.zip", "w") as archive:
+        archive.writestr("readme.txt", "hello")
+    with pytest.raises(ModelFileError, match=re.escape("has no model.json: it is not a seqforecast model file")):
+        load(tmp_path / "other.zip")
+
+
+def test_a_newer_format_is_refused_with_an_upgrade_hint(saved):
+    def future(doc):
+        doc["format_version"] = FORMAT_VERSION + 1
+        doc["versions"]["seqforecast"] = "9.0"
+
+    _rewrite(saved, future)
+    msg = (f"{saved} was written by seqforecast 9.0 with model-file format 2; this is seqforecast {__version__}, "
+           "which reads formats <= 1. Upgrade seqforecast (pip install --upgrade seqforecast) to load it.")
+    with pytest.raises(ModelFileError, match=re.escape(msg)):
+        load(saved)
+
+
+def test_model_file_error_is_a_value_error():
+    assert issubclass(ModelFileError, ValueError)
+
+
+# ---------------------------------------------------------------------------- pickle keeps working
+def test_pickle_round_trip_of_a_fitted_forecaster(monthly):
+    f = RecursiveForecaster(RNNRegressor(**TINY), window_length=12).fit(None, monthly)
+    again = pickle.loads(pickle.dumps(f))
+    pd.testing.assert_series_equal(again.forecast(6), f.forecast(6), check_exact=True)
