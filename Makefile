@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml constraints.txt
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(PY) -m seqforecast.demo --out reports
+	$(PY) -m seqforecast benchmark --out reports
 
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
