@@ -2,9 +2,9 @@
 
 A model file is a zip archive holding
 
-* ``model.json``: the format name and version, the versions of seqforecast, python, torch, skorch,
-  scikit-learn, numpy and pandas that wrote it, and the model as a tree: each estimator as its class's dotted
-  name, its constructor parameters and its fitted attributes;
+* ``model.json``: the format and its version, the versions of the libraries that wrote it (seqforecast,
+  python, torch, skorch, scikit-learn, numpy, pandas), and the model as a tree: each estimator as its class's
+  dotted name, its constructor parameters and its fitted attributes;
 * ``arrays/<n>.npy``: numpy arrays (``np.save``; read with ``allow_pickle=False``);
 * ``tensors/<n>.pt``: torch state dicts and tensors (``torch.save``; read with ``weights_only=True``).
 
@@ -24,8 +24,8 @@ results (:class:`~seqforecast.ETSForecaster`, statsmodels-based ARIMA), custom s
 ``callbacks`` parameter), and any class outside seqforecast and scikit-learn. Use pickle or joblib for those,
 and load such files only from sources you trust: unpickling runs code chosen by whoever wrote the file.
 
-Pickle and joblib keep working for every seqforecast model; :func:`save` / :func:`load` is the safe format
-for files you did not write yourself.
+Pickle and joblib keep working for every seqforecast model, but only unpickle files you trust; :func:`save`
+and :func:`load` are the safe format for files that travel.
 """
 
 from __future__ import annotations
@@ -37,7 +37,6 @@ import math
 import os
 import platform
 import re
-import tempfile
 import zipfile
 
 import numpy as np
@@ -48,7 +47,7 @@ import torch
 from sklearn.base import BaseEstimator
 from skorch.history import History
 
-from . import __version__
+from . import __version__, nets
 from ._index import TimeIndex
 from ._training import _SequenceCrossEntropy, build_net
 from .estimators import _BaseRNN
@@ -74,9 +73,8 @@ def _versions():
             "pandas": pd.__version__}
 
 
-def _unsafe_hint():
-    return ("use pickle or joblib for this model instead, and unpickle only files you trust (unpickling runs "
-            "code chosen by whoever wrote the file)")
+_UNSAFE_HINT = ("use pickle or joblib for this model instead, and unpickle only files you trust (unpickling "
+                "runs code chosen by whoever wrote the file)")
 
 
 def _cpu(state_dict):
@@ -107,14 +105,12 @@ class _Writer:
         self.members = {}
 
     def _member(self, folder, suffix, data):
-        name = f"{folder}/{len(self.members)}{suffix}"
-        self.members[name] = data
+        self.members[name := f"{folder}/{len(self.members)}{suffix}"] = data
         return name
 
     def _refuse(self, value, where, why=""):
-        kind = type(value)
-        why = why or f"an object of type {_dotted(kind)}, which the safe format does not store"
-        raise TypeError(f"Cannot save {where}: it holds {why}; {_unsafe_hint()}.")
+        why = why or f"an object of type {_dotted(type(value))}, which the safe format does not store"
+        raise TypeError(f"Cannot save {where}: it holds {why}; {_UNSAFE_HINT}.")
 
     def encode(self, v, where):
         if v is None or isinstance(v, (bool, str)):
@@ -234,12 +230,8 @@ class _Writer:
         if isinstance(est, _BaseRNN) and params.get("callbacks"):
             self._refuse(est, f"{where}.callbacks", "skorch callback objects (set_params(callbacks=None) "
                                                     "before saving to store the model without them)")
-        state = {k: v for k, v in vars(est).items() if k not in params}
-        enc_state = {}
-        for key, value in state.items():
-            at = f"{where}.{key}"
-            enc_state[key] = self._net(value, at) if key == "net_" and isinstance(est, _BaseRNN) else (
-                self.encode(value, at))
+        enc_state = {k: (self._net if k == "net_" and isinstance(est, _BaseRNN) else self.encode)(v, f"{where}.{k}")
+                     for k, v in vars(est).items() if k not in params}
         return {"__kind__": "estimator", "class": _dotted(cls),
                 "params": {k: self.encode(v, f"{where}.{k}") for k, v in params.items()}, "state": enc_state}
 
@@ -282,7 +274,6 @@ def save(model, path):
 
     Examples
     --------
-    >>> import seqforecast                                              # doctest: +SKIP
     >>> seqforecast.save(forecaster, "airline.zip")                     # doctest: +SKIP
     >>> seqforecast.load("airline.zip").forecast(12)                    # doctest: +SKIP
     """
@@ -291,10 +282,9 @@ def save(model, path):
     doc = {"format": _FORMAT, "format_version": FORMAT_VERSION, "versions": _versions(), "model": tree}
     text = json.dumps(doc, allow_nan=False, indent=1)
     path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".seqforecast-", suffix=".tmp", dir=folder)
+    tmp = f"{path}.{os.getpid()}.tmp"  # same folder: os.replace is atomic
     try:
-        with os.fdopen(fd, "wb") as handle, zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
+        with open(tmp, "wb") as handle, zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
             for name, data in [(_JSON, text.encode("utf-8")), *writer.members.items()]:
                 archive.writestr(zipfile.ZipInfo(name, date_time=_FIXED_TIME), data,
                                  compress_type=zipfile.ZIP_DEFLATED)
@@ -306,36 +296,51 @@ def save(model, path):
 
 
 # ================================================================================================ load
+_ERRORS = (KeyError, IndexError, TypeError, ValueError, AttributeError, RuntimeError, OverflowError,
+           zipfile.BadZipFile, EOFError, OSError)  # what a modified file can make the decoders raise
+
+
 class _Reader:
-    """Decodes the JSON tree of a model file, resolving classes only from the allow-list."""
+    """Decodes the JSON tree of a model file, resolving classes only from the allow-list.
+
+    A node that cannot be decoded raises :class:`ModelFileError` naming its place in the tree (``at``).
+    """
+
+    _KINDS = ("float", "scalar", "ndarray", "object_array", "tuple", "dict", "record", "tensor", "class",
+              "random_state", "generator", "timestamp", "period", "offset", "time_index", "range_index",
+              "period_index", "datetime_index", "index", "series", "dataframe", "estimator")
 
     def __init__(self, archive, path, device):
         self.archive, self.path, self.device = archive, path, device
 
     def fail(self, where, what):
-        raise ModelFileError(
-            f"{self.path}: {what} (at {where}). The file is not a valid seqforecast model file: it was "
-            "modified or is corrupt; save the model again."
-        )
+        raise ModelFileError(f"{self.path}: {what} (at {where}). The file is not a valid seqforecast model file: "
+                             "it was modified or is corrupt; save the model again.")
 
     def need(self, ok, where, what):
         if not ok:
             self.fail(where, what)
 
-    def node(self, v, where, *keys):
-        self.need(isinstance(v, dict) and all(k in v for k in keys), where,
-                  f"expected an object with keys {list(keys)}")
-        return [v[k] for k in keys]
+    def decode(self, v, where):
+        if v is None or isinstance(v, (bool, str, int, float)):
+            return v
+        if isinstance(v, list):
+            return [self.decode(x, f"{where}[{i}]") for i, x in enumerate(v)]
+        kind = v.get("__kind__") if isinstance(v, dict) else None
+        self.need(kind in self._KINDS, where, f"unknown node kind {kind!r}")
+        try:
+            return getattr(self, f"_{kind}")(v, where)
+        except ModelFileError:
+            raise
+        except _ERRORS as exc:
+            self.fail(where, f"invalid {kind} node ({type(exc).__name__}: {exc})")
 
     def read(self, name, where):
-        self.need(isinstance(name, str) and _MEMBER.fullmatch(name) is not None, where,
-                  f"invalid archive member name {name!r}")
+        self.need(isinstance(name, str) and _MEMBER.fullmatch(name), where, f"invalid member name {name!r}")
         try:
             return self.archive.read(name)
         except KeyError:
             self.fail(where, f"the archive has no member {name!r}")
-        except (zipfile.BadZipFile, EOFError, OSError) as exc:
-            self.fail(where, f"cannot read member {name!r} ({exc})")
 
     def tensors(self, name, where):
         data = self.read(name, where)
@@ -346,8 +351,7 @@ class _Reader:
 
     def resolve(self, dotted, where):
         """The class named ``dotted``, importing only seqforecast and sklearn modules."""
-        self.need(isinstance(dotted, str) and _DOTTED.fullmatch(dotted) is not None, where,
-                  f"invalid class name {dotted!r}")
+        self.need(isinstance(dotted, str) and _DOTTED.fullmatch(dotted), where, f"invalid class name {dotted!r}")
         module_name, _, qualname = dotted.rpartition(".")
         if module_name.split(".")[0] not in ("seqforecast", "sklearn"):
             raise ModelFileError(
@@ -364,45 +368,19 @@ class _Reader:
                   f"{dotted!r} is not a seqforecast or scikit-learn estimator class")
         return cls
 
-    def decode(self, v, where):
-        if v is None or isinstance(v, (bool, str, int, float)):
-            return v
-        if isinstance(v, list):
-            return [self.decode(x, f"{where}[{i}]") for i, x in enumerate(v)]
-        (kind,) = self.node(v, where, "__kind__")
-        method = getattr(self, f"_{kind}", None) if isinstance(kind, str) and kind.isidentifier() else None
-        self.need(method is not None, where, f"unknown node kind {kind!r}")
-        return method(v, where)
-
     # ----------------------------------------------------------------------------------- leaves
     def _float(self, v, where):
-        (value,) = self.node(v, where, "value")
-        self.need(value in ("nan", "inf", "-inf"), where, f"invalid float {value!r}")
-        return float(value)
+        self.need(v["value"] in ("nan", "inf", "-inf"), where, f"invalid float {v['value']!r}")
+        return float(v["value"])
 
     def _scalar(self, v, where):
-        dtype, value = self.node(v, where, "dtype", "value")
-        dtype = self.dtype(dtype, where, "biufU")
-        try:
-            return np.array(self.decode(value, where), dtype=dtype)[()]
-        except (TypeError, ValueError, OverflowError) as exc:
-            self.fail(where, f"invalid {dtype} scalar ({exc})")
-
-    def dtype(self, text, where, kinds):
-        try:
-            dtype = np.dtype(text)
-        except TypeError:
-            self.fail(where, f"invalid dtype {text!r}")
-        self.need(dtype.fields is None and dtype.kind in kinds, where, f"dtype {text!r} is not allowed here")
-        return dtype
+        dtype = np.dtype(v["dtype"])
+        self.need(dtype.kind in "biufU", where, f"dtype {v['dtype']!r} is not allowed for a scalar")
+        return np.array(self.decode(v["value"], where), dtype=dtype)[()]
 
     def _ndarray(self, v, where):
-        name, dtype, shape = self.node(v, where, "file", "dtype", "shape")
-        data = self.read(name, where)
-        try:
-            arr = np.load(io.BytesIO(data), allow_pickle=False)
-        except (ValueError, OSError, EOFError) as exc:
-            self.fail(where, f"cannot read the array {name!r} ({exc})")
+        name, dtype, shape = v["file"], v["dtype"], v["shape"]
+        arr = np.load(io.BytesIO(self.read(name, where)), allow_pickle=False)
         self.need(isinstance(arr, np.ndarray), where, f"{name!r} is not a .npy array")
         self.need(arr.dtype.str == dtype and list(arr.shape) == shape, where,
                   f"the array {name!r} has dtype {arr.dtype.str} and shape {list(arr.shape)}, but the model "
@@ -410,211 +388,153 @@ class _Reader:
         return arr
 
     def _object_array(self, v, where):
-        shape, items = self.node(v, where, "shape", "items")
-        self.need(isinstance(shape, list) and all(isinstance(n, int) and n >= 0 for n in shape)
-                  and isinstance(items, list) and len(items) == math.prod(shape), where,
-                  f"an object array of shape {shape} needs {math.prod(shape) if isinstance(shape, list) else '?'} "
-                  f"items, the file has {len(items) if isinstance(items, list) else items!r}")
-        arr = np.empty(len(items), dtype=object)
-        for i, x in enumerate(items):
-            arr[i] = self.decode(x, f"{where}[{i}]")
-        return arr.reshape(shape)
+        arr = np.empty(len(v["items"]), dtype=object)
+        for i, item in enumerate(self.decode(v["items"], where)):
+            arr[i] = item  # one by one: a sequence item stays one object
+        return arr.reshape(v["shape"])
 
     def _tuple(self, v, where):
-        (items,) = self.node(v, where, "items")
-        self.need(isinstance(items, list), where, "tuple items must be a list")
-        return tuple(self.decode(x, f"{where}[{i}]") for i, x in enumerate(items))
+        return tuple(self.decode(v["items"], where))
 
     def _dict(self, v, where):
-        (items,) = self.node(v, where, "items")
-        self.need(isinstance(items, list) and all(isinstance(p, list) and len(p) == 2 for p in items), where,
-                  "dict items must be [key, value] pairs")
-        out = {}
-        for key, value in items:
-            key = self.decode(key, f"{where} key")
-            self.need(isinstance(key, (str, int, float, bool, tuple, np.generic)) or key is None, where,
-                      f"invalid dict key {key!r}")
-            out[key] = self.decode(value, f"{where}[{key!r}]")
-        return out
+        pairs = [(self.decode(key, f"{where} key"), value) for key, value in v["items"]]
+        return {key: self.decode(value, f"{where}[{key!r}]") for key, value in pairs}
 
     def _record(self, v, where):
-        name, fields = self.node(v, where, "class", "fields")
-        cls = self.resolve(name, where)
-        self.need(issubclass(cls, tuple) and isinstance(fields, dict) and list(fields) == list(cls._fields),
-                  where, f"{name} expects fields {list(getattr(cls, '_fields', []))}")
+        cls, fields = self.resolve(v["class"], where), v["fields"]
+        self.need(issubclass(cls, tuple) and list(fields) == list(cls._fields), where,
+                  f"{v['class']} expects fields {list(getattr(cls, '_fields', []))}")
         return cls(**{k: self.decode(x, f"{where}.{k}") for k, x in fields.items()})
 
     def _tensor(self, v, where):
-        (name,) = self.node(v, where, "file")
-        tensor = self.tensors(name, where)
-        self.need(isinstance(tensor, torch.Tensor), where, f"{name!r} does not hold a tensor")
+        tensor = self.tensors(v["file"], where)
+        self.need(isinstance(tensor, torch.Tensor), where, f"{v['file']!r} does not hold a tensor")
         return tensor
 
     def _class(self, v, where):
-        (name,) = self.node(v, where, "name")
-        cls = getattr(torch.optim, name[len("torch.optim."):], None) if isinstance(name, str) and name.startswith(
-            "torch.optim.") else None
+        prefix, _, name = v["name"].rpartition(".")
+        cls = getattr(torch.optim, name, None) if prefix == "torch.optim" else None
         self.need(isinstance(cls, type) and issubclass(cls, torch.optim.Optimizer), where,
-                  f"{name!r} is not a torch.optim optimizer")
+                  f"{v['name']!r} is not a torch.optim optimizer")
         return cls
 
     def _random_state(self, v, where):
-        (state,) = self.node(v, where, "state")
         rng = np.random.RandomState()
-        try:
-            rng.set_state(self.decode(state, where))
-        except (TypeError, ValueError, KeyError) as exc:
-            self.fail(where, f"invalid RandomState state ({exc})")
+        rng.set_state(self.decode(v["state"], where))
         return rng
 
     def _generator(self, v, where):
-        name, state = self.node(v, where, "bit_generator", "state")
-        self.need(name in _BIT_GENERATORS, where, f"unknown bit generator {name!r}")
-        bit_generator = getattr(np.random, name)()
-        try:
-            bit_generator.state = self.decode(state, where)
-        except (TypeError, ValueError, KeyError) as exc:
-            self.fail(where, f"invalid {name} state ({exc})")
+        self.need(v["bit_generator"] in _BIT_GENERATORS, where, f"unknown bit generator {v['bit_generator']!r}")
+        bit_generator = getattr(np.random, v["bit_generator"])()
+        bit_generator.state = self.decode(v["state"], where)
         return np.random.Generator(bit_generator)
 
     # ----------------------------------------------------------------------------------- pandas
-    def _pandas_call(self, where, func, *args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except (TypeError, ValueError, OverflowError, KeyError) as exc:
-            self.fail(where, f"invalid pandas data ({exc})")
-
     def _timestamp(self, v, where):
-        iso, tz, unit = self.node(v, where, "iso", "tz", "unit")
-        ts = self._pandas_call(where, pd.Timestamp, iso)
-        if tz is not None:
-            ts = self._pandas_call(where, ts.tz_convert, tz)
-        return self._pandas_call(where, ts.as_unit, unit)
+        ts = pd.Timestamp(v["iso"])
+        return (ts if v["tz"] is None else ts.tz_convert(v["tz"])).as_unit(v["unit"])
 
     def _period(self, v, where):
-        ordinal, freq = self.node(v, where, "ordinal", "freq")
-        self.need(isinstance(ordinal, int) and isinstance(freq, str), where, "invalid Period")
-        return self._pandas_call(where, pd.Period, ordinal=ordinal, freq=freq)
+        return pd.Period(ordinal=int(v["ordinal"]), freq=v["freq"])
 
     def _offset(self, v, where):
-        (freq,) = self.node(v, where, "freq")
-        self.need(isinstance(freq, str), where, "invalid offset")
-        return self._pandas_call(where, pd.tseries.frequencies.to_offset, freq)
+        return pd.tseries.frequencies.to_offset(v["freq"])
 
     def _time_index(self, v, where):
-        (fields,) = self.node(v, where, "fields")
-        kind, freq, cutoff, name = self.node(fields, where, "kind", "freq", "cutoff", "name")
-        self.need(kind in ("integer", "period", "datetime"), where, f"invalid TimeIndex kind {kind!r}")
-        return TimeIndex(kind, self.decode(freq, where), self.decode(cutoff, where), self.decode(name, where))
+        fields = {k: self.decode(v["fields"][k], f"{where}.{k}") for k in ("kind", "freq", "cutoff", "name")}
+        self.need(fields["kind"] in ("integer", "period", "datetime"), where, f"invalid kind {fields['kind']!r}")
+        return TimeIndex(**fields)
 
     def _range_index(self, v, where):
-        start, stop, step, name = self.node(v, where, "start", "stop", "step", "name")
-        self.need(all(isinstance(n, int) for n in (start, stop, step)) and step != 0, where, "invalid RangeIndex")
-        return pd.RangeIndex(start, stop, step, name=self.decode(name, where))
+        bounds = [v["start"], v["stop"], v["step"]]
+        self.need(all(type(n) is int for n in bounds), where, f"invalid RangeIndex bounds {bounds}")
+        return pd.RangeIndex(*bounds, name=self.decode(v["name"], where))
+
+    def _int64s(self, node, where):
+        values = self.decode(node, where)
+        self.need(isinstance(values, np.ndarray) and values.dtype == np.int64 and values.ndim == 1, where,
+                  "expected a 1-D int64 array")
+        return values
 
     def _period_index(self, v, where):
-        ordinals, freq, name = self.node(v, where, "ordinals", "freq", "name")
-        values = self.decode(ordinals, where)
-        self.need(isinstance(values, np.ndarray) and values.dtype == np.int64 and values.ndim == 1, where,
-                  "PeriodIndex ordinals must be a 1-D int64 array")
-        return self._pandas_call(where, pd.PeriodIndex.from_ordinals, values, freq=freq,
-                                 name=self.decode(name, where))
+        return pd.PeriodIndex.from_ordinals(self._int64s(v["ordinals"], where), freq=v["freq"],
+                                            name=self.decode(v["name"], where))
 
     def _datetime_index(self, v, where):
-        values, unit, tz, freq, name = self.node(v, where, "values", "unit", "tz", "freq", "name")
-        values = self.decode(values, where)
-        self.need(isinstance(values, np.ndarray) and values.dtype == np.int64 and values.ndim == 1
-                  and unit in ("s", "ms", "us", "ns"), where, "DatetimeIndex values must be 1-D int64")
-        index = pd.DatetimeIndex(values.view(f"M8[{unit}]"), name=self.decode(name, where))
-        if tz is not None:  # the values are UTC instants
-            index = self._pandas_call(where, lambda: index.tz_localize("UTC").tz_convert(tz))
-        return index if freq is None else self._pandas_call(where, pd.DatetimeIndex, index, freq=freq)
+        self.need(v["unit"] in ("s", "ms", "us", "ns"), where, f"invalid unit {v['unit']!r}")
+        values = self._int64s(v["values"], where).view(f"M8[{v['unit']}]")
+        index = pd.DatetimeIndex(values, name=self.decode(v["name"], where))
+        if v["tz"] is not None:  # the values are UTC instants
+            index = index.tz_localize("UTC").tz_convert(v["tz"])
+        return index if v["freq"] is None else pd.DatetimeIndex(index, freq=v["freq"])
 
     def _index(self, v, where):
-        (name,) = self.node(v, where, "name")
+        name = self.decode(v["name"], where)
         if "values" in v:
             values = self.decode(v["values"], where)
             self.need(isinstance(values, np.ndarray) and values.ndim == 1 and values.dtype.kind in "biuf", where,
                       "a numeric Index needs a 1-D numeric array")
-            return pd.Index(values, name=self.decode(name, where))
-        items, dtype = self.node(v, where, "items", "dtype")
-        self.need(isinstance(items, list) and dtype in _INDEX_DTYPES, where, f"invalid Index dtype {dtype!r}")
-        values = [self.decode(x, f"{where}[{i}]") for i, x in enumerate(items)]
-        return self._pandas_call(where, pd.Index, values, dtype=dtype, name=self.decode(name, where))
+            return pd.Index(values, name=name)
+        self.need(v["dtype"] in _INDEX_DTYPES, where, f"invalid Index dtype {v['dtype']!r}")
+        return pd.Index([self.decode(x, f"{where}[{i}]") for i, x in enumerate(v["items"])], dtype=v["dtype"],
+                        name=name)
 
     def _series(self, v, where):
-        values, index, name = self.node(v, where, "values", "index", "name")
-        values, index = self.decode(values, where), self.decode(index, f"{where}.index")
-        self.need(isinstance(values, np.ndarray) and values.ndim == 1 and isinstance(index, pd.Index)
-                  and len(index) == len(values), where, "a Series needs 1-D values as long as its index")
-        return pd.Series(values, index=index, name=self.decode(name, where), copy=False)
+        values, index = self.decode(v["values"], where), self.decode(v["index"], f"{where}.index")
+        self.need(isinstance(values, np.ndarray) and isinstance(index, pd.Index) and values.shape == (len(index),),
+                  where, "a Series needs 1-D values as long as its index")
+        return pd.Series(values, index=index, name=self.decode(v["name"], where), copy=False)
 
     def _dataframe(self, v, where):
-        data, index, columns = self.node(v, where, "data", "index", "columns")
-        index, columns = self.decode(index, f"{where}.index"), self.decode(columns, f"{where}.columns")
-        self.need(isinstance(data, list) and isinstance(index, pd.Index) and isinstance(columns, pd.Index)
-                  and len(columns) == len(data), where, "a DataFrame needs one array per column")
-        arrays = [self.decode(col, f"{where}.iloc[:, {j}]") for j, col in enumerate(data)]
-        self.need(all(isinstance(a, np.ndarray) and a.shape == (len(index),) for a in arrays), where,
-                  f"every column of a DataFrame must be a 1-D array of {len(index)} rows")
+        index, columns = self.decode(v["index"], f"{where}.index"), self.decode(v["columns"], f"{where}.columns")
+        arrays = [self.decode(col, f"{where}.iloc[:, {j}]") for j, col in enumerate(v["data"])]
+        self.need(isinstance(index, pd.Index) and isinstance(columns, pd.Index) and len(columns) == len(arrays)
+                  and all(isinstance(a, np.ndarray) and a.shape == (len(index),) for a in arrays), where,
+                  f"a DataFrame needs one 1-D array of {len(index)} rows per column")
         frame = pd.DataFrame(dict(enumerate(arrays)), index=index)
         frame.columns = columns
         return frame
 
     # ----------------------------------------------------------------------------------- estimators
     def _estimator(self, v, where):
-        name, params, state = self.node(v, where, "class", "params", "state")
-        cls = self.resolve(name, where)
-        self.need(issubclass(cls, BaseEstimator) and isinstance(params, dict) and isinstance(state, dict),
-                  where, f"{name} is not an estimator class")
+        cls, params, state = self.resolve(v["class"], where), v["params"], v["state"]
+        self.need(issubclass(cls, BaseEstimator), where, f"{v['class']} is not an estimator class")
         known = set(cls._get_param_names())
         unknown = sorted(set(params) - known)
         self.need(not unknown, where, f"{cls.__name__} has no parameter(s) {unknown}; it takes {sorted(known)}")
         est = cls(**{k: self.decode(x, f"{where}.{k}") for k, x in params.items()})
-        net_node = None
         for key, node in state.items():
-            self.need(_ATTR.fullmatch(key) is not None and key not in known, where,
-                      f"invalid fitted attribute name {key!r}")
-            if key == "net_" and isinstance(est, _BaseRNN):
-                net_node = node
-                continue
-            setattr(est, key, self.decode(node, f"{where}.{key}"))
-        if net_node is not None:  # after device_: the net is rebuilt on the device loading resolves
-            recorded = getattr(est, "device_", "cpu")
-            self.need(isinstance(recorded, str), where, "device_ must be a string")
-            est.device_ = self._device_for(recorded)
-            est.net_ = self._net(net_node, est, f"{where}.net_")
+            self.need(_ATTR.fullmatch(key) and key not in known, where, f"invalid fitted attribute name {key!r}")
+            if key != "net_" or not isinstance(est, _BaseRNN):
+                setattr(est, key, self.decode(node, f"{where}.{key}"))
+        if "net_" in state and isinstance(est, _BaseRNN):  # after device_: rebuilt on the device resolved here
+            recorded = str(getattr(est, "device_", "cpu"))
+            cpu_only = recorded.startswith("cuda") and not torch.cuda.is_available()
+            est.device_ = self.device or ("cpu" if cpu_only else recorded)
+            try:
+                est.net_ = self._net(state["net_"], est, f"{where}.net_")
+            except ModelFileError:
+                raise
+            except _ERRORS as exc:
+                self.fail(f"{where}.net_", f"invalid skorch_net node ({type(exc).__name__}: {exc})")
         return est
 
-    def _device_for(self, recorded):
-        if self.device is not None:
-            return self.device
-        if recorded.startswith("cuda") and not torch.cuda.is_available():
-            return "cpu"
-        return recorded
-
     def _net(self, v, est, where):
-        if self.node(v, where, "__kind__")[0] != "skorch_net":
-            self.fail(where, "net_ must be a skorch_net node")
-        module_name, kwargs, module_state, crit_name, crit_state, history = self.node(
-            v, where, "module", "module_kwargs", "module_state", "criterion", "criterion_state", "history")
-        module = self.resolve_module(module_name, where)
-        if crit_name == _dotted(_SequenceCrossEntropy):
-            criterion = _SequenceCrossEntropy
-        else:
-            short = crit_name[len("torch.nn."):] if isinstance(crit_name, str) and crit_name.startswith(
-                "torch.nn.") else ""
-            criterion = getattr(torch.nn, short, None) if short.endswith("Loss") else None
-            self.need(isinstance(criterion, type) and issubclass(criterion, torch.nn.Module), where,
-                      f"{crit_name!r} is not a torch.nn loss")
-        kwargs = self.decode(kwargs, f"{where}.module_kwargs")
-        self.need(isinstance(kwargs, dict) and all(isinstance(k, str) for k in kwargs), where,
-                  "module_kwargs must be a dict")
-        weights, crit_weights = self.tensors(module_state, where), self.tensors(crit_state, where)
-        self.need(isinstance(weights, dict) and isinstance(crit_weights, dict), where, "state dicts expected")
-        rows = self.decode(history, f"{where}.history")
-        self.need(isinstance(rows, list) and all(isinstance(r, dict) for r in rows), where,
-                  "history must be a list of dicts")
+        self.need(v["__kind__"] == "skorch_net", where, "net_ must be a skorch_net node")
+        module = getattr(nets, v["module"].removeprefix("seqforecast.nets."), None)
+        self.need(v["module"].startswith("seqforecast.nets.") and isinstance(module, type)
+                  and issubclass(module, torch.nn.Module) and module.__module__ == nets.__name__, where,
+                  f"{v['module']!r} is not a torch module of seqforecast.nets")
+        criterion = _SequenceCrossEntropy if v["criterion"] == _dotted(_SequenceCrossEntropy) else getattr(
+            torch.nn, v["criterion"].removeprefix("torch.nn."), None)
+        self.need(v["criterion"].startswith(("torch.nn.", "seqforecast.")) and isinstance(criterion, type)
+                  and issubclass(criterion, torch.nn.modules.loss._Loss), where,
+                  f"{v['criterion']!r} is not a torch.nn loss")
+        kwargs = self.decode(v["module_kwargs"], f"{where}.module_kwargs")
+        weights, crit_weights = self.tensors(v["module_state"], where), self.tensors(v["criterion_state"], where)
+        rows = self.decode(v["history"], f"{where}.history")
+        self.need(isinstance(kwargs, dict) and isinstance(weights, dict) and isinstance(crit_weights, dict)
+                  and isinstance(rows, list), where, "expected module kwargs, two state dicts and a history")
         net = build_net(est, module=module, module_kwargs=kwargs, criterion=criterion,
                         criterion_kwargs=crit_weights, device=est.device_, name=type(est).__name__)
         try:
@@ -622,20 +542,10 @@ class _Reader:
                 net.initialize()
             net.module_.load_state_dict(weights)
             net.criterion_.load_state_dict(crit_weights)
-        except (TypeError, ValueError, RuntimeError) as exc:
+        except _ERRORS as exc:
             self.fail(where, f"the saved weights do not fit the net ({type(exc).__name__}: {exc})")
         net.history = History(rows)
         return net
-
-    def resolve_module(self, dotted, where):
-        from . import nets
-
-        prefix = "seqforecast.nets."
-        name = dotted[len(prefix):] if isinstance(dotted, str) and dotted.startswith(prefix) else ""
-        cls = getattr(nets, name, None) if name.isidentifier() else None
-        self.need(isinstance(cls, type) and issubclass(cls, torch.nn.Module) and cls.__module__ == nets.__name__,
-                  where, f"{dotted!r} is not a torch module of seqforecast.nets")
-        return cls
 
 
 def load(path, *, device=None):
@@ -683,10 +593,10 @@ def load(path, *, device=None):
             raise ModelFileError(f"{path} has no {_JSON}: it is not a seqforecast model file.") from None
         except (zipfile.BadZipFile, EOFError, OSError, UnicodeDecodeError, ValueError) as exc:
             raise ModelFileError(f"{path}: cannot read {_JSON} ({exc}); the file is corrupt.") from None
-        fmt, version, versions, tree = reader.node(doc, _JSON, "format", "format_version", "versions", "model")
-        reader.need(fmt == _FORMAT, _JSON, f"format is {fmt!r}, expected {_FORMAT!r}")
-        reader.need(isinstance(version, int) and not isinstance(version, bool) and version >= 1, _JSON,
-                    f"invalid format_version {version!r}")
+        doc = doc if isinstance(doc, dict) and "model" in doc else {}
+        fmt, version, versions = doc.get("format"), doc.get("format_version"), doc.get("versions")
+        reader.need(fmt == _FORMAT and type(version) is int and version >= 1, _JSON,
+                    f"format {fmt!r} version {version!r}, expected {_FORMAT!r} and a version >= 1")
         if version > FORMAT_VERSION:
             writer = versions.get("seqforecast", "?") if isinstance(versions, dict) else "?"
             raise ModelFileError(
@@ -694,13 +604,4 @@ def load(path, *, device=None):
                 f"seqforecast {__version__}, which reads formats <= {FORMAT_VERSION}. Upgrade seqforecast "
                 "(pip install --upgrade seqforecast) to load it."
             )
-        try:
-            return reader.decode(tree, "model")
-        except ModelFileError:
-            raise
-        except (KeyError, IndexError, TypeError, ValueError, AttributeError, RuntimeError, OverflowError,
-                zipfile.BadZipFile, EOFError, OSError) as exc:  # anything a modified file could still cause
-            raise ModelFileError(
-                f"{path}: the model cannot be rebuilt from the file ({type(exc).__name__}: {exc}); it was "
-                "modified or is corrupt. Save the model again."
-            ) from exc
+        return reader.decode(doc["model"], "model")
