@@ -261,10 +261,6 @@ def _css(w, Xw, p, q, P, Q, sp, constant, n0) -> _Candidate:
 
 
 # ---------------------------------------------------------------------------------- fitted model
-def _model(y, exog, order, seasonal_order, trend, **options) -> SARIMAX:
-    return SARIMAX(y, exog=exog, order=order, seasonal_order=seasonal_order, trend=trend, **options)
-
-
 def _results_aicc(results) -> float:
     """AICc of statsmodels results over ``n - d - D * s`` observations, sigma2 counted as a parameter."""
     k = len(results.params) + int(results.model.concentrate_scale)
@@ -409,7 +405,8 @@ def _estimate(y, X, order, seasonal_order, trend, method, maxiter, start_params=
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # statsmodels' optimiser and start-parameter warnings
         if method == "ml":
-            results = _model(y, X, order, seasonal_order, trend).fit(disp=False, maxiter=maxiter)
+            model = SARIMAX(y, X, order, seasonal_order, trend=trend)
+            results = model.fit(disp=False, maxiter=maxiter, cov_type="none")
             return results, bool(results.mle_retvals.get("converged", True))
         if start_params is None:
             w = _difference(y, d, D, sp)
@@ -420,10 +417,11 @@ def _estimate(y, X, order, seasonal_order, trend, method, maxiter, start_params=
             start_params, css_converged = start_params
         params, converged = start_params, css_converged
         if method == "css-ml" and len(params):
-            fast = _model(y, X, order, seasonal_order, trend, simple_differencing=True, concentrate_scale=True)
+            fast = SARIMAX(y, X, order, seasonal_order, trend=trend, simple_differencing=True,
+                           concentrate_scale=True)
             mle = fast.fit(start_params=start_params, disp=False, maxiter=maxiter, cov_type="none")
             params, converged = mle.params, bool(mle.mle_retvals.get("converged", True))
-        full = _model(y, X, order, seasonal_order, trend, concentrate_scale=True)
+        full = SARIMAX(y, X, order, seasonal_order, trend=trend, concentrate_scale=True)
         # cov_type="none": statsmodels' default covariance of the parameters costs k + 1 complex-step filters
         return full.filter(params, cov_type="none"), converged
 
@@ -455,7 +453,8 @@ def fit_arima(y, order=(0, 0, 0), seasonal_order=(0, 0, 0, 0), exog=None, trend=
         ``"c"`` adds a constant to the differenced equation (a drift when ``d + D = 1``).
     method : {"ml", "css-ml", "css"}
         ``"ml"``: statsmodels' own ``SARIMAX(...).fit()`` with its defaults (exact likelihood, L-BFGS
-        from statsmodels' start parameters): forecasts equal statsmodels'.
+        from statsmodels' start parameters): forecasts equal statsmodels'. (The covariance of the
+        parameters is not computed, ``cov_type="none"``; refit with statsmodels for standard errors.)
         ``"css-ml"``: conditional-sum-of-squares estimates as start values, then maximum likelihood on the
         differenced series (``simple_differencing=True``, ``concentrate_scale=True``): much faster for
         seasonal models, same likelihood up to the initialisation.
@@ -491,6 +490,12 @@ def fit_arima(y, order=(0, 0, 0), seasonal_order=(0, 0, 0, 0), exog=None, trend=
 
 
 # ------------------------------------------------------------------------------------ order search
+def _final_min_root(results) -> float:
+    """Smallest modulus of the roots of the estimated AR and MA polynomials (seasonal parts expanded)."""
+    roots = np.r_[results.arroots, results.maroots] if len(results.params) else np.zeros(0)
+    return float(np.min(np.abs(roots))) if roots.size else math.inf
+
+
 def _stepwise(w, Xw, sp, limits, allow_constant, max_models):
     """Hyndman-Khandakar stepwise search over (p, q, P, Q, constant); returns every candidate fitted."""
     max_p, max_q, max_P, max_Q, max_order = limits
@@ -623,7 +628,7 @@ def auto_arima(y, sp=1, exog=None, *, seasonal="full", d=None, D=None, max_p=5, 
     candidates = _stepwise(w, Xw, sp, (max_p, max_q, max_P, max_Q, max_order), allow_constant and d + D <= 1,
                            max_models)
     error = None
-    for cand in candidates[:3]:
+    for cand in candidates:  # in order of CSS AICc, until one estimates cleanly
         if not math.isfinite(cand.aicc):
             break
         order, seasonal_order = (cand.p, d, cand.q), (cand.P, D, cand.Q, sp if sp > 1 else 0)
@@ -634,8 +639,8 @@ def auto_arima(y, sp=1, exog=None, *, seasonal="full", d=None, D=None, max_p=5, 
         except (ValueError, np.linalg.LinAlgError) as exc:  # numerical failure: try the next model
             error = exc
             continue
-        if not np.isfinite(results.llf):
-            continue
+        if not np.isfinite(results.llf) or (method != "css" and _final_min_root(results) < _MIN_ROOT):
+            continue  # the likelihood ran to a unit root: next model, as auto.arima rejects such fits
         if not converged:
             warnings.warn(
                 f"{func}: the {method!r} estimation of the chosen ARIMA{order}{seasonal_order} did not "

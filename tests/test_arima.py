@@ -1,0 +1,259 @@
+"""ARIMA: the kernel (seqforecast._arima) and ARIMAForecaster.
+
+Reference values:
+* the airline model of log airline passengers, ARIMA(0,1,1)(0,1,1)_12 (Box & Jenkins, series G): R's
+  ``forecast::auto.arima(log(AirPassengers))`` chooses it, with ma1 = -0.4018, sma1 = -0.5569,
+  log likelihood 244.7, AICc -483.21 (forecast package output, also in Hyndman & Athanasopoulos' FPP);
+* statsmodels' own ``SARIMAX(...).fit()`` for "equals statsmodels".
+"""
+
+import re
+import warnings
+
+import numpy as np
+import pytest
+from statsmodels.tsa.statespace.sarimax import SARIMAX
+
+from seqforecast import _arima
+from seqforecast._arima import ARIMAFit, auto_arima, fit_arima, ndiffs, nsdiffs, seasonal_strength
+from seqforecast.datasets import load_airline
+from seqforecast.exceptions import ConvergenceWarning
+
+
+@pytest.fixture(scope="module")
+def log_airline():
+    return np.log(load_airline().to_numpy())
+
+
+@pytest.fixture(scope="module")
+def airline_sm(log_airline):
+    """statsmodels' own fit of the airline model (the reference for 'equals statsmodels')."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return SARIMAX(log_airline, order=(0, 1, 1), seasonal_order=(0, 1, 1, 12)).fit(disp=False)
+
+
+def _ar1(n, phi, seed, mean=0.0):
+    rng = np.random.default_rng(seed)
+    eps = rng.normal(size=n)
+    x = np.zeros(n)
+    for t in range(1, n):
+        x[t] = phi * x[t - 1] + eps[t]
+    return mean + x
+
+
+# ------------------------------------------------------------------------------------ fit_arima
+@pytest.fixture(scope="module")
+def airline_ml(log_airline):
+    return fit_arima(log_airline, (0, 1, 1), (0, 1, 1, 12), method="ml")
+
+
+def test_fit_arima_ml_equals_statsmodels(airline_ml, airline_sm):
+    fit = airline_ml
+    np.testing.assert_allclose(fit.params, airline_sm.params, atol=1e-10)
+    np.testing.assert_allclose(fit.forecast(24), airline_sm.forecast(24), atol=1e-10)
+    mean, lower, upper = fit.forecast(24, coverage=0.95)
+    ci = airline_sm.get_forecast(24).conf_int(alpha=0.05)
+    np.testing.assert_allclose(lower, ci[:, 0], atol=1e-10)
+    np.testing.assert_allclose(upper, ci[:, 1], atol=1e-10)
+    # AICc as R: n - d - D*s = 131 observations, 3 parameters (2 MA + sigma2)
+    assert fit.aicc == pytest.approx(airline_sm.aicc, abs=1e-9)
+    assert fit.converged and fit.n_models == 0 and fit.seasonal_indices is None
+
+
+def test_fit_arima_airline_matches_r(log_airline):
+    fit = fit_arima(log_airline, (0, 1, 1), (0, 1, 1, 12), method="css-ml")
+    np.testing.assert_allclose(fit.params, [-0.4018, -0.5569], atol=1e-3)  # R's ma1, sma1
+    assert fit.results.llf == pytest.approx(244.7, abs=0.05)
+    assert fit.aicc == pytest.approx(-483.21, abs=0.01)
+
+
+@pytest.mark.parametrize("method", ["css-ml", "css"])
+def test_fast_methods_close_to_ml(log_airline, airline_sm, method):
+    fit = fit_arima(log_airline, (0, 1, 1), (0, 1, 1, 12), method=method)
+    tol = 1e-3 if method == "css-ml" else 5e-2
+    np.testing.assert_allclose(fit.params, airline_sm.params[:2], atol=tol)
+    np.testing.assert_allclose(fit.forecast(12), airline_sm.forecast(12), atol=tol)
+
+
+def test_css_ar1_is_least_squares():
+    """CSS of an AR(1) without constant is the least-squares regression of x_t on x_{t-1} (t >= n0)."""
+    x = _ar1(300, 0.6, seed=1)
+    n0 = 3  # condition on the first 3 values, as a search with max_p = 3 does
+    cand = _arima._css(x, None, 1, 0, 0, 0, 1, False, n0)
+    expected = (x[n0:] @ x[n0 - 1 : -1]) / (x[n0 - 1 : -1] @ x[n0 - 1 : -1])
+    assert cand.params == pytest.approx([expected], abs=1e-6)
+    resid = x[n0:] - expected * x[n0 - 1 : -1]
+    n_eff = resid.shape[0]
+    sigma2 = resid @ resid / n_eff
+    loglik = -0.5 * n_eff * (np.log(2 * np.pi * sigma2) + 1)
+    assert cand.aicc == pytest.approx(-2 * loglik + 4 + 12 / (n_eff - 3), abs=1e-6)
+
+
+def test_css_rejects_near_unit_root_like_r():
+    # a seasonal MA(1) of -0.9 at s = 24 has roots of modulus 0.9 ** (-1 / 24) = 1.0044 < 1.01
+    assert _arima._min_root(np.array([-0.9]), 1.0, 24) == pytest.approx(0.9 ** (-1 / 24))
+    assert _arima._min_root(np.array([0.5]), -1.0) == pytest.approx(2.0)
+    assert _arima._min_root(np.zeros(2), -1.0) == np.inf
+
+
+def test_apply_same_parameters_on_new_history(airline_ml, log_airline, airline_sm):
+    fit = airline_ml
+    new = fit.apply(log_airline[:100])
+    np.testing.assert_allclose(new.params, fit.params)
+    np.testing.assert_allclose(new.forecast(6), airline_sm.apply(log_airline[:100]).forecast(6), atol=1e-10)
+    # applied to its own training series, the forecast is the fitted model's
+    np.testing.assert_allclose(fit.apply(log_airline).forecast(6), fit.forecast(6), atol=1e-10)
+
+
+def test_exog_regression_with_arima_errors():
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(300, 1))
+    y = 5.0 + 2.0 * x[:, 0] + _ar1(300, 0.6, seed=4)
+    fit = fit_arima(y, (1, 0, 0), exog=x, trend="c", method="css-ml")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        reference = SARIMAX(y, exog=x, order=(1, 0, 0), trend="c", concentrate_scale=True).fit(disp=False)
+    np.testing.assert_allclose(fit.params, reference.params, atol=2e-3)  # same maximum of the likelihood
+    c, beta, phi = fit.params[:3]
+    assert beta == pytest.approx(2.0, abs=0.15)  # the truth, within 2.5 standard errors
+    assert phi == pytest.approx(0.6, abs=0.1)
+    assert c / (1 - phi) == pytest.approx(5.0, abs=0.3)  # SARIMAX's intercept is mean * (1 - phi)
+    x_future = np.array([[0.0], [10.0]])
+    mean = fit.forecast(2, exog_future=x_future)
+    assert mean[1] - mean[0] == pytest.approx(20.0, abs=1.0)  # the regressor's effect comes through
+    with pytest.raises(ValueError, match=re.escape(
+            "ARIMAFit.forecast: the model has 1 regressor(s); give exog_future of shape (2, 1).")):
+        fit.forecast(2)
+    with pytest.raises(ValueError, match=re.escape(
+            "ARIMAFit.forecast: exog_future must have shape (2, n_covariates), one row per time step; "
+            "got shape (3, 1).")):
+        fit.forecast(2, exog_future=np.zeros((3, 1)))
+
+
+def test_fit_arima_warns_once_when_not_converged(log_airline):
+    with pytest.warns(ConvergenceWarning, match=re.escape(
+            "fit_arima: the 'ml' estimation of ARIMA(0, 1, 1)(0, 1, 1, 12) did not converge in 1 iterations")):
+        fit = fit_arima(log_airline, (0, 1, 1), (0, 1, 1, 12), method="ml", maxiter=1)
+    assert not fit.converged
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"order": (1, 0)}, "fit_arima: order must be (p, d, q); got (1, 0)."),
+    ({"order": (1, -1, 0)}, "fit_arima: d must be an integer >= 0; got -1."),
+    ({"seasonal_order": (1, 0, 0, 1)}, "fit_arima: a seasonal order needs a period s >= 2; got (1, 0, 0, 1)."),
+    ({"method": "mle"}, "fit_arima: method must be one of ('ml', 'css-ml', 'css'); got 'mle'."),
+    ({"trend": "t"}, "fit_arima: trend must be 'n' (none) or 'c' (constant); got 't'."),
+    ({"exog": np.zeros((5, 1))}, "fit_arima: exog must have shape (144, n_covariates), one row per time "
+                                 "step; got shape (5, 1)."),
+])
+def test_fit_arima_bad_input(log_airline, kwargs, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        fit_arima(log_airline, **kwargs)
+
+
+def test_nan_in_y_is_refused():
+    y = np.arange(20.0)
+    y[7] = np.nan
+    with pytest.raises(ValueError, match=re.escape(
+            "auto_arima: y contains 1 NaN or infinite value(s) (first at position 7); ARIMA needs a complete "
+            "series. Fill or drop the gaps first.")):
+        auto_arima(y)
+
+
+# ------------------------------------------------------------------------- differencing tests
+def test_ndiffs_kpss():
+    rng = np.random.default_rng(0)
+    noise = rng.normal(size=300)
+    assert ndiffs(noise) == 0
+    assert ndiffs(np.cumsum(noise)) == 1
+    assert ndiffs(np.cumsum(np.cumsum(noise))) == 2
+    assert ndiffs(np.cumsum(np.cumsum(noise)), max_d=1) == 1
+    assert ndiffs(np.full(50, 3.0)) == 0
+
+
+def test_nsdiffs_seasonal_strength():
+    rng = np.random.default_rng(0)
+    t = np.arange(240)
+    seasonal = 10 * np.sin(2 * np.pi * t / 12) + rng.normal(size=240)
+    noise = rng.normal(size=240)
+    assert seasonal_strength(seasonal, 12) > 0.9
+    assert seasonal_strength(noise, 12) < 0.64
+    assert nsdiffs(seasonal, 12) == 1
+    assert nsdiffs(noise, 12) == 0
+    assert nsdiffs(seasonal, 1) == 0  # no seasonal period
+    assert nsdiffs(seasonal[:24], 12) == 0  # shorter than two seasons plus one value
+
+
+# --------------------------------------------------------------------------------- auto_arima
+def test_auto_arima_airline_is_the_airline_model(log_airline):
+    fit = auto_arima(log_airline, sp=12)
+    # R: ARIMA(0,1,1)(0,1,1)[12], AICc -483.21 (see the module docstring)
+    assert (fit.order, fit.seasonal_order, fit.trend) == ((0, 1, 1), (0, 1, 1, 12), "n")
+    assert fit.aicc == pytest.approx(-483.21, abs=0.01)
+    assert fit.method == "css-ml" and fit.converged
+    assert 5 <= fit.n_models <= 94
+
+
+def test_auto_arima_ar1_and_white_noise():
+    y = _ar1(400, 0.7, seed=2, mean=10.0)
+    fit = auto_arima(y)
+    # the search may add small terms to the AR(1) (here it picks an AR(3)); what must hold: stationary, a
+    # constant for the mean of 10, and the one-step forecast of the true model, 10 + 0.7 (y_n - 10)
+    assert fit.order[1] == 0 and fit.trend == "c" and fit.order[0] + fit.order[2] <= 3
+    assert fit.forecast(1)[0] == pytest.approx(10 + 0.7 * (y[-1] - 10), abs=0.15)
+    assert fit.forecast(200)[-1] == pytest.approx(10.0, abs=0.3)
+    noise = auto_arima(np.random.default_rng(5).normal(size=300))
+    assert noise.order == (0, 0, 0) and noise.seasonal_order == (0, 0, 0, 0)
+
+
+def test_auto_arima_exog_recovers_the_regression():
+    rng = np.random.default_rng(6)
+    x = rng.normal(size=(200, 1))
+    y = 1.0 + 3.0 * x[:, 0] + np.cumsum(rng.normal(size=200))  # random-walk errors: d = 1
+    fit = auto_arima(y, exog=x, method="css")
+    assert fit.order[1] == 1  # KPSS on the regression residuals, not on y
+    beta = fit.params[int(fit.trend == "c")]
+    assert beta == pytest.approx(3.0, abs=0.2)
+    assert fit.k_exog == 1 and fit.forecast(2, exog_future=np.ones((2, 1))).shape == (2,)
+
+
+def test_auto_arima_skips_a_final_fit_at_a_unit_root(log_airline, monkeypatch):
+    """When the likelihood of the best CSS model runs to a unit root, the next candidate is estimated."""
+    calls = []
+
+    def fake_min_root(results):
+        calls.append(results.model.order)
+        return 1.0 if len(calls) == 1 else 2.0
+
+    monkeypatch.setattr(_arima, "_final_min_root", fake_min_root)
+    best = auto_arima(log_airline, sp=12, method="css")
+    assert len(calls) == 2
+    assert (best.order, best.seasonal_order) != ((0, 1, 1), (0, 1, 1, 12))  # the first choice was skipped
+
+
+def test_auto_arima_adjust_mode(log_airline):
+    y = np.exp(log_airline)
+    fit = auto_arima(y, sp=12, seasonal="adjust")
+    assert fit.seasonal_order == (0, 0, 0, 0)
+    indices = fit.seasonal_indices
+    assert indices.shape == (12,) and indices.mean() == pytest.approx(1.0)
+    assert indices[6] > 1.15 and indices[10] < 0.85  # July high, November low (the series starts in January)
+    # the forecast is the adjusted model's forecast times the indices continuing the cycle (144 % 12 == 0)
+    plain = ARIMAFit(fit.order, fit.seasonal_order, fit.trend, fit.method, fit.aicc, True, fit.results)
+    np.testing.assert_allclose(fit.forecast(12), plain.forecast(12) * indices)
+    with pytest.raises(ValueError, match=re.escape(
+            "auto_arima: seasonal='adjust' divides by multiplicative seasonal indices and needs a strictly "
+            "positive series; y has 144 value(s) <= 0. Use seasonal='full'.")):
+        auto_arima(y - 1000.0, sp=12, seasonal="adjust")
+
+
+def test_auto_arima_bad_input(log_airline):
+    with pytest.raises(ValueError, match=re.escape(
+            "auto_arima: seasonal must be one of ('full', 'adjust', 'none'); got 'yes'.")):
+        auto_arima(log_airline, sp=12, seasonal="yes")
+    with pytest.raises(ValueError, match=re.escape("auto_arima: max_p must be an integer >= 0; got -1.")):
+        auto_arima(log_airline, max_p=-1)
+    with pytest.raises(ValueError, match=re.escape(
+            "auto_arima: y has 3 values, 2 after differencing (d=1, D=0, sp=1); too few to fit any model.")):
+        auto_arima(np.array([1.0, 2.0, 4.0]), d=1)
