@@ -38,6 +38,7 @@ import os
 import platform
 import re
 import zipfile
+import zlib
 
 import numpy as np
 import pandas as pd
@@ -297,7 +298,7 @@ def save(model, path):
 
 # ================================================================================================ load
 _ERRORS = (KeyError, IndexError, TypeError, ValueError, AttributeError, RuntimeError, OverflowError,
-           zipfile.BadZipFile, EOFError, OSError)  # what a modified file can make the decoders raise
+           zipfile.BadZipFile, zlib.error, EOFError, OSError)  # what a modified file can make decoders raise
 
 
 class _Reader:
@@ -591,7 +592,7 @@ def load(path, *, device=None):
             doc = json.loads(text)
         except KeyError:
             raise ModelFileError(f"{path} has no {_JSON}: it is not a seqforecast model file.") from None
-        except (zipfile.BadZipFile, EOFError, OSError, UnicodeDecodeError, ValueError) as exc:
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, RecursionError) as exc:
             raise ModelFileError(f"{path}: cannot read {_JSON} ({exc}); the file is corrupt.") from None
         doc = doc if isinstance(doc, dict) and "model" in doc else {}
         fmt, version, versions = doc.get("format"), doc.get("format_version"), doc.get("versions")
