@@ -232,6 +232,7 @@ class _BaseRNN(BaseEstimator):
             if kept is None or kept.state_ is None:  # on_interrupt="raise", or no epoch completed
                 raise net.interrupt_
             n_epochs = kept.completed_
+        net.module_.eval()  # a fitted net stays in inference mode: predictions never toggle it (thread-safe)
 
         # Every check passed and training finished: only now touch self.
         fixed = seqs.lengths is None
