@@ -543,6 +543,7 @@ class _Reader:
                 net.initialize()
             net.module_.load_state_dict(weights)
             net.criterion_.load_state_dict(crit_weights)
+            net.module_.eval()  # as fit leaves it
         except _ERRORS as exc:
             self.fail(where, f"the saved weights do not fit the net ({type(exc).__name__}: {exc})")
         net.history = History(rows)
