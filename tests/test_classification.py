@@ -91,6 +91,20 @@ def test_padding_values_do_not_matter_in_training_mode_either(options):
             torch.testing.assert_close(a.running_var, b.running_var, atol=1e-6, rtol=0)
 
 
+@pytest.mark.parametrize("options", OPTIONS, ids=str)
+def test_extra_padding_trains_exactly_like_the_unpadded_batch(options):
+    # Batch-norm statistics in training mode must come from the real steps only, not from padded ones.
+    first = _net(**options).train()
+    second = copy.deepcopy(first)
+    X = torch.randn(B, T, F)
+    padded = torch.cat([X, torch.full((B, 4, F), 7.0)], dim=1)  # [B, T, F] -> [B, T+4, F]
+    torch.testing.assert_close(second(padded, torch.full((B,), T)), first(X), atol=1e-5, rtol=0)
+    if first.conv is not None:
+        for a, b in zip(first.conv.norms, second.conv.norms):
+            torch.testing.assert_close(b.running_mean, a.running_mean, atol=1e-6, rtol=0)
+            torch.testing.assert_close(b.running_var, a.running_var, atol=1e-6, rtol=0)
+
+
 def test_step_mask():
     expected = torch.tensor([[True, True, True], [True, False, False]])
     assert torch.equal(step_mask(torch.tensor([3, 1]), 3), expected)
