@@ -11,11 +11,14 @@ import re
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
+from sklearn.base import clone
 from statsmodels.tsa.statespace.sarimax import SARIMAX
 
 from seqforecast import _arima
 from seqforecast._arima import ARIMAFit, auto_arima, fit_arima, ndiffs, nsdiffs, seasonal_strength
+from seqforecast.arima import ARIMAForecaster
 from seqforecast.datasets import load_airline
 from seqforecast.exceptions import ConvergenceWarning
 
@@ -257,3 +260,120 @@ def test_auto_arima_bad_input(log_airline):
     with pytest.raises(ValueError, match=re.escape(
             "auto_arima: y has 3 values, 2 after differencing (d=1, D=0, sp=1); too few to fit any model.")):
         auto_arima(np.array([1.0, 2.0, 4.0]), d=1)
+
+
+# ---------------------------------------------------------------------------------- ARIMAForecaster
+@pytest.fixture(scope="module")
+def airline():
+    return load_airline()
+
+
+@pytest.fixture(scope="module")
+def airline_fixed(airline):
+    return ARIMAForecaster(order=(0, 1, 1), seasonal_order=(0, 1, 1), sp=12).fit(None, airline)
+
+
+def test_forecaster_fixed_order_equals_statsmodels(airline, airline_fixed):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        reference = SARIMAX(airline.to_numpy(), order=(0, 1, 1), seasonal_order=(0, 1, 1, 12)).fit(disp=False)
+    out = airline_fixed.forecast(12, coverage=0.8)
+    expected_index = pd.period_range("1961-01", periods=12, freq="M", name="Period")
+    pd.testing.assert_index_equal(out.index, expected_index)
+    assert out.columns.tolist() == ["Passengers", "Passengers_lower", "Passengers_upper"]
+    np.testing.assert_allclose(out["Passengers"], reference.forecast(12), atol=1e-6)
+    ci = reference.get_forecast(12).conf_int(alpha=0.2)
+    np.testing.assert_allclose(out["Passengers_lower"], ci[:, 0], atol=1e-6)
+    np.testing.assert_allclose(out["Passengers_upper"], ci[:, 1], atol=1e-6)
+    assert airline_fixed.order_ == [(0, 1, 1)] and airline_fixed.seasonal_order_ == [(0, 1, 1, 12)]
+    assert airline_fixed.aicc_[0] == pytest.approx(reference.aicc, abs=1e-6)
+
+
+def test_forecaster_log_scale_equals_statsmodels_in_logs(airline, airline_sm):
+    f = ARIMAForecaster(order=(0, 1, 1), seasonal_order=(0, 1, 1), sp=12, boxcox_lambda=0).fit(None, airline)
+    out = f.forecast(12, coverage=0.95)
+    np.testing.assert_allclose(out["Passengers"], np.exp(airline_sm.forecast(12)), rtol=1e-6)
+    ci = airline_sm.get_forecast(12).conf_int(alpha=0.05)
+    np.testing.assert_allclose(out["Passengers_lower"], np.exp(ci[:, 0]), rtol=1e-6)
+    np.testing.assert_allclose(out["Passengers_upper"], np.exp(ci[:, 1]), rtol=1e-6)
+
+
+def test_forecaster_automatic_order_on_airline(airline):
+    f = ARIMAForecaster(sp=12, boxcox_lambda=0).fit(None, airline)
+    # the airline model, as R's auto.arima(log(AirPassengers)): AICc -483.21 there (module docstring)
+    assert f.order_ == [(0, 1, 1)] and f.seasonal_order_ == [(0, 1, 1, 12)] and f.trend_ == ["n"]
+    assert f.aicc_[0] == pytest.approx(-483.20, abs=0.01)
+    assert f.fits_[0].method == "css-ml"
+
+
+def test_forecaster_forecasts_from_a_new_context(airline, airline_fixed):
+    out = airline_fixed.forecast(6, y_context=airline.iloc[:100])
+    pd.testing.assert_index_equal(out.index, pd.period_range("1957-05", periods=6, freq="M", name="Period"))
+    expected = airline_fixed.fits_[0].results.apply(airline.to_numpy()[:100]).forecast(6)
+    np.testing.assert_allclose(out.to_numpy(), expected, atol=1e-10)
+
+
+def test_forecaster_with_covariates():
+    index = pd.date_range("2024-01-01", periods=200, freq="D")
+    rng = np.random.default_rng(7)
+    X = pd.DataFrame({"promo": rng.normal(size=200)}, index=index)
+    y = pd.Series(10.0 + 2.0 * X["promo"].to_numpy() + _ar1(200, 0.5, seed=8), index=index, name="sales")
+    f = ARIMAForecaster(order=(1, 0, 0), trend="c").fit(X, y)
+    future = pd.DataFrame({"promo": [0.0, 0.0, 5.0]}, index=pd.date_range("2024-07-19", periods=3, freq="D"))
+    pred = f.predict(future)
+    pd.testing.assert_index_equal(pred.index, future.index)
+    reference = fit_arima(y.to_numpy(), (1, 0, 0), exog=X.to_numpy(), trend="c")
+    np.testing.assert_allclose(pred.to_numpy(), reference.forecast(3, exog_future=future.to_numpy()), atol=1e-10)
+    beta = f.fits_[0].params[1]
+    assert beta == pytest.approx(2.0, abs=0.2)
+    with pytest.raises(ValueError, match=re.escape("ARIMAForecaster was fitted with 1 covariate(s)")):
+        f.forecast(3)
+
+
+def test_forecaster_one_model_per_series_leading_nan(airline):
+    frame = pd.DataFrame({"a": np.log(airline), "b": np.log(airline).where(np.arange(144) >= 24)})
+    f = ARIMAForecaster(order=(0, 1, 1), seasonal_order=(0, 1, 1), sp=12, method="css-ml").fit(None, frame)
+    assert [fit.results.nobs for fit in f.fits_] == [144, 120]
+    alone = ARIMAForecaster(order=(0, 1, 1), seasonal_order=(0, 1, 1), sp=12, method="css-ml")
+    alone.fit(None, frame["b"].dropna())
+    out = f.forecast(3)
+    assert out.columns.tolist() == ["a", "b"]
+    np.testing.assert_allclose(out["b"], alone.forecast(3), atol=1e-10)
+    interval = f.predict_interval(pd.DataFrame(index=out.index), coverage=0.5)
+    assert interval.columns.tolist() == [("a", "lower"), ("a", "upper"), ("b", "lower"), ("b", "upper")]
+    assert (interval[("a", "lower")] < out["a"]).all() and (out["a"] < interval[("a", "upper")]).all()
+
+
+@pytest.mark.parametrize(("params", "message"), [
+    ({"trend": "c"}, "ARIMAForecaster: trend='c' cannot be imposed on the automatic order selection; use "
+                     "trend=None (the search decides) or 'n' (no constant), or give a fixed order."),
+    ({"seasonal_order": (0, 1, 1)}, "ARIMAForecaster: seasonal_order=(0, 1, 1) was given without order; give "
+                                    "both for a fixed model, or neither for the automatic order selection."),
+    ({"order": (0, 1, 1), "seasonal_order": (0, 1, 1)},
+     "ARIMAForecaster: seasonal_order=(0, 1, 1) needs a seasonal period sp >= 2; got sp=1."),
+    ({"method": "mle"}, "ARIMAForecaster: method must be None, 'ml', 'css-ml' or 'css'; got 'mle'."),
+    ({"sp": 0}, "ARIMAForecaster: sp (the seasonal period) must be an integer >= 1; got 0."),
+    ({"seasonal": "none"}, "ARIMAForecaster: seasonal must be 'full' or 'adjust'; got 'none'."),
+    ({"order": (1, 0, 0), "boxcox_lambda": 0.0},
+     "ARIMAForecaster: boxcox_lambda=0.0 needs strictly positive values; series 'y' has 1 value(s) <= 0 "
+     "(first at position 3). Shift the series or set boxcox_lambda=None."),
+    ({"order": (1, 0)}, "ARIMAForecaster (series 'y'): fit_arima: order must be (p, d, q); got (1, 0)."),
+])
+def test_forecaster_bad_parameters(params, message):
+    y = pd.Series([1.0, 2.0, 3.0, -1.0, 2.0, 3.0, 4.0, 2.0], name="y")
+    with pytest.raises(ValueError, match=re.escape(message)):
+        ARIMAForecaster(**params).fit(None, y)
+
+
+def test_forecaster_convergence_warning_names_class_and_series(airline):
+    f = ARIMAForecaster(order=(0, 1, 1), seasonal_order=(0, 1, 1), sp=12, maxiter=1)
+    with pytest.warns(ConvergenceWarning, match=re.escape(
+            "ARIMAForecaster (series 'Passengers'): fit_arima: the 'ml' estimation of ARIMA(0, 1, 1)(0, 1, 1, 12) "
+            "did not converge in 1 iterations")):
+        f.fit(None, airline)
+
+
+def test_forecaster_parameters_are_stored_verbatim():
+    f = ARIMAForecaster(order=(1, 0, 0), seasonal_order=None, sp=24, boxcox_lambda=0.5)
+    assert clone(f).get_params() == f.get_params()
+    assert f.get_params()["order"] == (1, 0, 0) and not hasattr(f, "fits_")
