@@ -98,6 +98,7 @@ def test_rnn_regressor_round_trip_is_bit_identical_and_keeps_fitted_attributes(w
                 "history_", "interrupted_", "_y_shape_tail", "_architecture"):
         assert getattr(again, key) == getattr(est, key), key
     assert all(torch.equal(t, _weights(est)[k]) for k, t in _weights(again).items())
+    assert not again.net_.module_.training  # inference mode, as after fit
     assert [row["valid_loss"] for row in again.net_.history] == [row["valid_loss"] for row in est.net_.history]
     again.fit(X, y)  # a loaded model refits like a fresh one: same seed, same weights
     np.testing.assert_array_equal(again.predict(X), est.predict(X))
@@ -106,12 +107,14 @@ def test_rnn_regressor_round_trip_is_bit_identical_and_keeps_fitted_attributes(w
 def test_rnn_classifier_with_string_labels_and_class_weights(windows, tmp_path):
     X, y = windows
     labels = np.array(["down", "flat", "up"])[np.digitize(y, [-0.5, 0.5])]
-    est = RNNClassifier(**TINY, class_weight="balanced").fit(X, labels)
-    again = _round_trip(est, tmp_path)
-    np.testing.assert_array_equal(again.predict_proba(X), est.predict_proba(X))
-    np.testing.assert_array_equal(again.predict(X), est.predict(X))
-    assert again.classes_.tolist() == ["down", "flat", "up"] and again.classes_.dtype == est.classes_.dtype
-    assert torch.equal(again.net_.criterion_.weight, est.net_.criterion_.weight)
+    for conv in ({}, {"pooling": "attention", "conv_channels": (3, 2)}):  # with a convolutional branch
+        est = RNNClassifier(**TINY, class_weight="balanced", **conv).fit(X, labels)
+        again = _round_trip(est, tmp_path)
+        np.testing.assert_array_equal(again.predict_proba(X), est.predict_proba(X))
+        np.testing.assert_array_equal(again.predict(X), est.predict(X))
+        assert again.classes_.tolist() == ["down", "flat", "up"] and again.classes_.dtype == est.classes_.dtype
+        assert torch.equal(again.net_.criterion_.weight, est.net_.criterion_.weight)
+        assert again.net_.get_params_for("module") == est.net_.get_params_for("module")
 
 
 def test_seq2seq_and_token_models_round_trip(windows, tmp_path):
