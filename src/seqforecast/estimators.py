@@ -78,7 +78,8 @@ _PARAMS_DOC = """
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, shuffling and dropout inside a forked torch RNG, so two CPU fits with
         the same int are bit-identical and the global torch RNG is left as it was. None draws from (and
-        advances) the global torch RNG without reseeding it.
+        advances) the global torch RNG, as any torch code does, without reseeding it: a user's
+        ``torch.manual_seed`` makes unseeded fits repeatable. numpy's global RNG is never used.
     verbose : int, default=0
         0 prints nothing; 1 prints a table with one line per epoch (skorch ``PrintLog``); 2 also shows a
         tqdm progress bar over the batches of each epoch.
@@ -124,8 +125,13 @@ _NOTES_DOC = """
     (``X.tolist()`` behaves like ``X``). The number of features per step must always match.
 
     Fit builds everything in local variables and assigns the fitted attributes only at the end, so a
-    failed fit (bad input, :class:`~seqforecast.exceptions.TrainingDivergedError`) leaves a previously
-    fitted estimator as it was.
+    failed fit (bad input, :class:`~seqforecast.exceptions.TrainingDivergedError`, an interrupt with
+    ``on_interrupt="raise"``) leaves a previously fitted estimator as it was. The fitted net is left in
+    inference (eval) mode, so several threads may call ``predict`` on one fitted estimator.
+
+    Fitted estimators pickle (and work with joblib), but unpickle only files you trust: unpickling runs
+    code chosen by whoever wrote the file. :func:`seqforecast.save` / :func:`seqforecast.load` write and
+    read model files that load without unpickling.
 """
 
 
