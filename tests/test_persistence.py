@@ -237,6 +237,16 @@ def test_statsmodels_results_are_refused_with_a_hint_to_use_pickle(monthly, tmp_
     assert list(tmp_path.iterdir()) == []  # nothing half-written
 
 
+def test_statsmodels_arima_is_refused_too(monthly, tmp_path):
+    from seqforecast.arima import ARIMAForecaster
+
+    f = ARIMAForecaster(order=(1, 0, 0)).fit(None, monthly)
+    msg = ("Cannot save ARIMAForecaster.fits_[0]: it holds statsmodels results (ARIMAFit), which the safe "
+           "format does not store; use pickle or joblib for this model instead")
+    with pytest.raises(TypeError, match=re.escape(msg)):
+        save(f, tmp_path / "arima.zip")
+
+
 class _Custom(RegressorMixin, BaseEstimator):
     def fit(self, X, y):
         return self

@@ -166,7 +166,8 @@ class _Writer:
             self._refuse(v, where, f"the class {_dotted(v)} (only torch.optim optimizers can be stored)")
         if isinstance(v, BaseEstimator):
             return self._estimator(v, where)
-        if type(v).__module__.split(".")[0] == "statsmodels":
+        inside = [type(x) for x in [v, *getattr(v, "__dict__", {}).values()]]  # e.g. a dataclass of results
+        if any(cls.__module__.split(".")[0] == "statsmodels" for cls in inside):
             self._refuse(v, where, f"statsmodels results ({type(v).__name__}), which the safe format does not "
                                    "store")
         return self._refuse(v, where)
