@@ -98,7 +98,7 @@ class _TailSplit:
         self.validation_fraction = validation_fraction
 
     def __call__(self, dataset, y=None, **fit_params):
-        train, valid = tail_split(len(dataset), self.validation_fraction)
+        train, _ = tail_split(len(dataset), self.validation_fraction)
         return dataset.subset(slice(0, len(train))), dataset.subset(slice(len(train), None))
 
 
