@@ -32,6 +32,8 @@ _EXPORTS = {
     "compare": "reporting",
     "diebold_mariano": "reporting",
     "ComparisonResult": "reporting",
+    "save": "persistence",
+    "load": "persistence",
     "load_airline": "datasets",
     "load_ucr": "datasets",
 }
