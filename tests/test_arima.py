@@ -7,6 +7,7 @@ Reference values:
 * statsmodels' own ``SARIMAX(...).fit()`` for "equals statsmodels".
 """
 
+import pickle
 import re
 import warnings
 
@@ -107,6 +108,14 @@ def test_apply_same_parameters_on_new_history(airline_ml, log_airline, airline_s
     np.testing.assert_allclose(new.forecast(6), airline_sm.apply(log_airline[:100]).forecast(6), atol=1e-10)
     # applied to its own training series, the forecast is the fitted model's
     np.testing.assert_allclose(fit.apply(log_airline).forecast(6), fit.forecast(6), atol=1e-10)
+
+
+def test_fitted_models_keep_only_what_forecasting_needs(airline_ml, log_airline):
+    # the filter's per-step covariances are not stored: 6.4 MB pickled with statsmodels' defaults
+    assert len(pickle.dumps(airline_ml)) < 600_000
+    applied = airline_ml.apply(log_airline[:100])
+    assert applied.results.model.ssm.conserve_memory == _arima._LEAN
+    assert np.isfinite(applied.forecast(3, coverage=0.9)[1]).all()
 
 
 def test_exog_regression_with_arima_errors():
