@@ -34,7 +34,7 @@ def _kind(index: pd.Index) -> str:
     return "unsupported"
 
 
-_KIND_NAMES = {"period": "PeriodIndex", "datetime": "DatetimeIndex", "integer": "integer (Range) index"}
+_KIND_NAMES = {"period": "a PeriodIndex", "datetime": "a DatetimeIndex", "integer": "an integer (Range) index"}
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ class TimeIndex:
         kind = _kind(index)
         if kind != self.kind:
             raise TypeError(
-                f"The index of {what} is a {type(index).__name__}, but the forecaster was fitted on a "
+                f"The index of {what} is {_describe(index)}, but the forecaster was fitted on "
                 f"{_KIND_NAMES[self.kind]}. Use the same kind of index at fit and predict time."
             )
         if len(index) == 0:
@@ -89,9 +89,11 @@ class TimeIndex:
             off_grid = remainder != 0
         else:
             if kind == "period" and index.freq != self.freq:
+                fitted = self.cutoff.freqstr  # the Period alias ('M'), not the offset's ('ME')
                 raise ValueError(
                     f"The PeriodIndex of {what} has frequency {index.freqstr!r}, but the forecaster was "
-                    f"fitted on frequency {pd.tseries.frequencies.to_offset(self.freq).freqstr!r}."
+                    f"fitted on frequency {fitted!r}. Give labels of the training frequency, e.g. "
+                    f"pd.period_range(start, periods=n, freq={fitted!r})."
                 )
             if kind == "datetime" and (index.tz is None) != (pd.Timestamp(self.cutoff).tz is None):
                 raise TypeError(
@@ -123,6 +125,22 @@ class TimeIndex:
         return pd.tseries.frequencies.to_offset(self.freq).freqstr
 
 
+def _describe(index: pd.Index) -> str:
+    """``a PeriodIndex``; a plain ``Index`` names its dtype: ``an Index of dtype float64``."""
+    if type(index) is pd.Index:
+        return f"an Index of dtype {index.dtype}"
+    return f"a {type(index).__name__}"
+
+
+def _mixed_time_zones(index: pd.Index) -> list:
+    """The distinct time zones of an object index of Timestamps (pandas keeps mixed zones as objects)."""
+    if index.dtype != object or len(index) == 0:
+        return []
+    if not all(isinstance(v, pd.Timestamp) for v in index):
+        return []
+    return sorted({str(v.tz) for v in index})
+
+
 def check_time_index(index: pd.Index, *, what: str = "y") -> TimeIndex:
     """Validate a training index and resolve its frequency once.
 
@@ -138,6 +156,19 @@ def check_time_index(index: pd.Index, *, what: str = "y") -> TimeIndex:
     TimeIndex
     """
     kind = _kind(index)
+    zones = _mixed_time_zones(index)
+    if len(zones) > 1:
+        raise TypeError(
+            f"The index of {what} mixes time zones ({', '.join(zones)}), so it is not a DatetimeIndex; a "
+            f"time index needs one zone. Convert every label to one zone, e.g. "
+            f"pd.to_datetime(index, utc=True), or localize the naive ones first."
+        )
+    if kind in ("period", "datetime") and index.hasnans:
+        rows = np.flatnonzero(index.isna())
+        raise ValueError(
+            f"The index of {what} has {len(rows)} missing label(s) (NaT, first at position {int(rows[0])}); "
+            f"every time step needs a date. Drop those rows or fill in their dates."
+        )
     if kind == "unsupported":
         raise TypeError(
             f"The index of {what} must be a RangeIndex (or evenly spaced integers), a PeriodIndex or a "
@@ -166,7 +197,11 @@ def check_time_index(index: pd.Index, *, what: str = "y") -> TimeIndex:
                 f"The integer index of {what} is not evenly spaced (steps {diffs[:5].tolist()}); "
                 f"use a RangeIndex or reset_index(drop=True)."
             )
-        freq = int(diffs[0]) if len(diffs) else 1
+        if len(diffs):
+            freq = int(diffs[0])
+        else:  # one label: a RangeIndex still knows its step; a plain integer index steps by 1
+            step = index.step if isinstance(index, pd.RangeIndex) else 1
+            freq = int(step) if step > 0 else 1
         return TimeIndex("integer", freq, int(values[-1]), name)
     if kind == "period":
         return TimeIndex("period", index.freq, index[-1], name)
