@@ -63,7 +63,10 @@ def _as_frame(y, *, what: str) -> tuple[pd.DataFrame, bool]:
                 f"pd.to_numeric(y, errors='raise') or y.astype(float)."
             )
         if pd.api.types.is_complex_dtype(dtype):
-            raise TypeError(f"{what} must hold real numbers; column {col!r} is complex.")
+            raise TypeError(
+                f"{what} must hold real numbers; column {col!r} is complex. Pass the real part (y.real), or "
+                f"the real and imaginary parts as two series."
+            )
     return frame.astype("float64"), is_series
 
 
@@ -84,7 +87,7 @@ def _check_values(values: np.ndarray, columns, *, what: str) -> None:
     if empty.any():
         raise ValueError(
             f"{what} has {int(empty.sum())} series with no observation at all "
-            f"({[columns[i] for i in np.flatnonzero(empty)[:3]]}); drop them."
+            f"({[columns[i] for i in np.flatnonzero(empty)[:3]]}); drop them, e.g. y.dropna(axis=1, how='all')."
         )
     if inside.any():
         col = int(np.flatnonzero(inside.any(axis=0))[0])
@@ -94,6 +97,15 @@ def _check_values(values: np.ndarray, columns, *, what: str) -> None:
             f"{columns[col]!r}, positions {where[:5].tolist()}). Only leading NaN (a series that starts "
             f"later) is allowed; fill the gaps explicitly first, e.g. y.interpolate() or y.ffill()."
         )
+
+
+def _labels(index: pd.Index) -> str:
+    """A short description of an index for messages: its length and first and last labels."""
+    if len(index) == 0:
+        return "empty (0 rows)"
+    if len(index) == 1:
+        return f"[{index[0]}] (1 row)"
+    return f"[{index[0]} ... {index[-1]}] ({len(index)} rows, {type(index).__name__})"
 
 
 class BaseForecaster(RegressorMixin, BaseEstimator):
@@ -194,7 +206,8 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
             bad = ~np.isfinite(values)
             raise ValueError(
                 f"The covariates {what} contain {int(bad.sum())} NaN or infinite value(s) (first at row "
-                f"{int(np.nonzero(bad)[0][0])}); covariates must be known for every row."
+                f"{int(np.nonzero(bad)[0][0])}); covariates must be known for every row. Fill them explicitly "
+                f"(e.g. X.ffill()) or drop the covariate."
             )
         return values, names
 
@@ -247,13 +260,23 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
         """
         check_is_fitted(self)
         if isinstance(steps, (bool, np.bool_)) or not isinstance(steps, numbers.Integral) or steps < 1:
-            raise ValueError(f"steps must be an int >= 1 (the forecast horizon), got {steps!r}.")
+            raise ValueError(
+                f"{type(self).__name__}.forecast: steps must be an int >= 1 (the forecast horizon), got "
+                f"{steps!r}. Pass the number of steps to forecast, e.g. forecast(12)."
+            )
         steps = int(steps)
         Y, Xh, time_index = self._context(y_context, X_context)
         index = time_index.future(steps)
         X_future, _ = self._check_covariates(X, index, is_fit=False)
         if X_future is not None and len(X_future) != steps:
             raise ValueError(f"X has {len(X_future)} rows but steps={steps}; give one row per forecast step.")
+        if isinstance(X, (pd.DataFrame, pd.Series)) and not X.index.equals(index):
+            # the rows of a DataFrame are its labels: covariates on other steps must not be used silently
+            raise ValueError(
+                f"{type(self).__name__}.forecast({steps}): the index of X must be the forecast steps "
+                f"{_labels(index)}; X's index is {_labels(X.index)}. Build X on those labels, use predict(X) "
+                f"to forecast the rows X's index names, or pass X.to_numpy() to mean the next steps in order."
+            )
         X_future = self._require_future_covariates(X_future, np.arange(1, steps + 1), index)
         values = self._checked_predict(steps, Y, Xh, X_future)
         point = self._wrap(values, index)
@@ -357,11 +380,13 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
                 raise ValueError("X_context was given without y_context; give both or neither.")
             return (*self._history(), self.time_index_)
         frame, is_series = _as_frame(y_context, what="y_context")
-        expected = [self.y_train_.name] if isinstance(self.y_train_, pd.Series) else list(self.y_train_.columns)
-        if is_series != isinstance(self.y_train_, pd.Series) or (not is_series and list(frame.columns) != expected):
+        fitted_series = isinstance(self.y_train_, pd.Series)
+        expected = [self.y_train_.name] if fitted_series else list(self.y_train_.columns)
+        if is_series != fitted_series or (not is_series and list(frame.columns) != expected):
+            how = "a Series" if fitted_series else "a DataFrame with these columns, in this order"
             raise ValueError(
                 f"y_context must have the same series as y at fit time ({expected}), got "
-                f"{list(frame.columns)}."
+                f"{list(frame.columns)}. Pass {how}."
             )
         time_index = check_time_index(frame.index, what="y_context")
         if time_index.kind != self.time_index_.kind:
@@ -380,6 +405,18 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
         expected = (horizon, Y.shape[1])
         if values.shape != expected:  # a bug in a subclass, not a user error
             raise RuntimeError(f"{type(self).__name__}._predict returned shape {values.shape}, expected {expected}.")
+        bad = ~np.isfinite(values)
+        if bad.any():  # never hand back NaN silently: finite history in, finite forecasts out, or an error
+            step, col = (int(i) for i in np.argwhere(bad)[0])
+            names = [self.y_train_.name] if isinstance(self.y_train_, pd.Series) else list(self.y_train_.columns)
+            largest = float(np.nanmax(np.abs(Y))) if np.isfinite(Y).any() else 0.0
+            fix = (f"Rescale y to values of order 1 (e.g. divide it by {largest:.0e} and multiply the forecasts "
+                   f"back) and refit." if largest >= 1e6 else "Check the estimator and its settings.")
+            raise ValueError(
+                f"{type(self).__name__} produced {int(bad.sum())} NaN or infinite forecast value(s) (first at "
+                f"step {step + 1} of series {names[col]!r}) from a finite history whose largest |value| is "
+                f"{largest:.3g}: the arithmetic overflowed or the model diverged. {fix}"
+            )
         return values
 
     def _interval(self, horizon, Y, X, X_future, coverage):
@@ -387,7 +424,10 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
             raise ValueError(f"coverage must be a float in (0, 1), e.g. 0.9; got {coverage!r}.")
         method = getattr(self, "_predict_interval", None)
         if method is None:
-            raise NotImplementedError(f"{type(self).__name__} does not give prediction intervals.")
+            raise NotImplementedError(
+                f"{type(self).__name__} does not give prediction intervals; call it without coverage, or use "
+                f"a model that gives them (ETSForecaster, ARIMAForecaster)."
+            )
         lower, upper = method(horizon, Y, X, X_future, float(coverage))
         return np.asarray(lower, dtype=np.float64), np.asarray(upper, dtype=np.float64)
 
