@@ -44,15 +44,49 @@ _MULTIOUTPUT = ("uniform_average", "raw_values")
 # input handling
 # --------------------------------------------------------------------------------------------------------------
 def _to_float_array(values, name: str, func: str) -> np.ndarray:
-    """Convert ``values`` to a float ndarray, turning conversion failures into a TypeError that says why."""
+    """Convert ``values`` to a float ndarray, turning conversion failures into a TypeError that says why.
+
+    Booleans and text are refused rather than read as 0/1 or parsed: a metric scores numeric forecasts.
+    """
     data = values.to_numpy() if isinstance(values, (pd.Series, pd.DataFrame)) else values
+    what = type(values).__name__
     try:
-        return np.asarray(data, dtype=np.float64)
+        raw = np.asarray(data)
     except (TypeError, ValueError) as exc:
         raise TypeError(
-            f"{func}: {name} must hold numbers; got {type(values).__name__} that cannot be converted to float "
-            f"({exc})."
+            f"{func}: {name} must hold numbers; got {what} that cannot be converted to float ({exc})."
         ) from None
+    if raw.dtype.kind == "b":
+        raise TypeError(
+            f"{func}: {name} must hold numbers; got {what} of booleans (dtype bool). Convert it with "
+            ".astype(float) if 0/1 values are meant."
+        )
+    kind = raw.dtype.kind
+    odd = (str, bytes, bool, np.bool_)
+    text = next((v for v in raw.ravel() if isinstance(v, odd)), None) if kind in "USO" else None
+    if text is not None:
+        kind_of = "booleans" if isinstance(text, (bool, np.bool_)) else "text"
+        raise TypeError(
+            f"{func}: {name} must hold numbers; got {what} holding {kind_of} (e.g. {str(text)!r}), which metrics "
+            "do not parse. Convert it first, e.g. with pd.to_numeric(..., errors='raise')."
+        )
+    try:
+        return raw.astype(np.float64)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(
+            f"{func}: {name} must hold numbers; got {what} that cannot be converted to float ({exc})."
+        ) from None
+
+
+def _rms(values: np.ndarray) -> np.ndarray:
+    """Root mean square over axis 0, without overflow: ``m * sqrt(mean((x / m)**2))`` with ``m = max|x|``.
+
+    Squaring values beyond ~1e154 would overflow to inf (and inf / inf to NaN in RMSSE); the result is
+    representable whenever the values are, so it is computed on the values divided by their largest magnitude.
+    """
+    largest = np.max(np.abs(values), axis=0)
+    safe = np.where(largest > 0, largest, 1.0)
+    return safe * np.sqrt(np.mean((values / safe) ** 2, axis=0))
 
 
 def _check_finite(arr: np.ndarray, name: str, func: str) -> None:
@@ -169,7 +203,7 @@ def _training_series(y_train, n_series: int, func: str) -> list[np.ndarray]:
 
 
 def _scales(y_train, n_series: int, sp, func: str, *, squared: bool, labels: list[str]) -> np.ndarray:
-    """In-sample mean absolute (or squared) error of the seasonal naive forecast, one per series."""
+    """In-sample mean absolute (or root mean squared) error of the seasonal naive forecast, one per series."""
     if isinstance(sp, bool) or not isinstance(sp, numbers.Integral) or sp < 1:
         raise ValueError(f"{func}: sp (the seasonal period of the scale) must be an integer >= 1; got {sp!r}.")
     series = _training_series(y_train, n_series, func)
@@ -178,10 +212,10 @@ def _scales(y_train, n_series: int, sp, func: str, *, squared: bool, labels: lis
         if s.shape[0] <= sp:
             raise ValueError(
                 f"{func}: the training series {labels[j]} has {s.shape[0]} value(s); the scale at lag sp={sp} "
-                f"needs at least sp + 1 = {sp + 1}."
+                f"needs at least sp + 1 = {sp + 1}. Pass a longer training series, or a smaller sp."
             )
         diffs = s[sp:] - s[:-sp]
-        scales[j] = np.mean(diffs**2) if squared else np.mean(np.abs(diffs))
+        scales[j] = _rms(diffs) if squared else np.mean(np.abs(diffs))
         if scales[j] == 0:
             raise ValueError(
                 f"{func}: the scale of series {labels[j]} is zero: its training values repeat exactly at lag "
@@ -215,7 +249,7 @@ def rmse(y_true, y_pred, *, multioutput: str = "uniform_average"):
     """
     _check_multioutput(multioutput, "rmse")
     true, pred = _prepare(y_true, y_pred, "rmse")
-    return _aggregate(np.sqrt(np.mean((true - pred) ** 2, axis=0)), multioutput)
+    return _aggregate(_rms(true - pred), multioutput)
 
 
 def mape(y_true, y_pred, *, multioutput: str = "uniform_average"):
@@ -290,7 +324,7 @@ def rmsse(y_true, y_pred, *, y_train, sp: int = 1, multioutput: str = "uniform_a
     true, pred = _prepare(y_true, y_pred, "rmsse")
     labels = _series_labels(true.shape[1], y_true, y_pred, y_train)
     scales = _scales(y_train, true.shape[1], sp, "rmsse", squared=True, labels=labels)
-    return _aggregate(np.sqrt(np.mean((true - pred) ** 2, axis=0) / scales), multioutput)
+    return _aggregate(_rms(true - pred) / scales, multioutput)
 
 
 def owa(smape: float, mase: float, smape_naive2: float, mase_naive2: float) -> float:
