@@ -64,8 +64,9 @@ def _check_series(y, func: str, *, min_length: int = 1, why: str = "") -> np.nda
             "fill or drop the gaps before forecasting."
         )
     if arr.shape[0] < min_length:
+        fix = " or a smaller sp" if "sp=" in why else ""
         raise ValueError(
-            f"{func}: y needs at least {min_length} value(s){why}; got {arr.shape[0]}."
+            f"{func}: y needs at least {min_length} value(s){why}; got {arr.shape[0]}. Pass a longer series{fix}."
         )
     return arr
 

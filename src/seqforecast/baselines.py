@@ -319,6 +319,16 @@ class ETSForecaster(_PerSeriesForecaster):
         )
 
     def _fit_one(self, y, j):
+        multiplicative = [name for name in ("error", "trend", "seasonal") if getattr(self, name) == "mul"]
+        nonpositive = np.flatnonzero(y <= 0)
+        if multiplicative and len(nonpositive):
+            first = int(nonpositive[0])
+            components = ", ".join(f"{name}='mul'" for name in multiplicative)
+            raise ValueError(
+                f"{components} needs a strictly positive series; it has {len(nonpositive)} value(s) <= 0 (first "
+                f"at position {first}: {float(y[first])!r}). Use additive components ('add'), or shift the series "
+                "above 0."
+            )
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # statsmodels' optimiser warnings; convergence is reported below
             results = self._model(y).fit(disp=False, maxiter=self.maxiter)

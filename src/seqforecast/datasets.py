@@ -6,6 +6,7 @@ The files sit in the repository's top-level ``datasets/`` folder; a wheel carrie
 
 from __future__ import annotations
 
+import difflib
 import gzip
 from importlib import resources
 from pathlib import Path
@@ -84,9 +85,13 @@ def load_ucr(name: str, split: str = "train"):
         The class labels as strings, as the archive gives them.
     """
     if name not in UCR_DATASETS:
-        raise ValueError(f"Unknown dataset {name!r}; the bundled ones are {list(UCR_DATASETS)}.")
+        close = difflib.get_close_matches(str(name), UCR_DATASETS, n=1)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        raise ValueError(f"Unknown dataset {name!r}; the bundled ones are {list(UCR_DATASETS)}.{hint}")
     if split not in ("train", "test"):
-        raise ValueError(f"split must be 'train' or 'test', got {split!r}.")
+        raise ValueError(
+            f"load_ucr: split must be 'train' or 'test' (the archive's official split), got {split!r}."
+        )
     sequences, labels = _parse_ts(data_dir() / f"{name}_{split.upper()}.ts.gz")
     if len({seq.shape for seq in sequences}) == 1:
         return np.stack(sequences), labels

@@ -445,6 +445,12 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
         return window_length, _check_int(self.step, "step", 1, name)
 
     def _validate(self, X, reset):
+        if not isinstance(X, (pd.DataFrame, pd.Series)) and np.ndim(X) > 2:
+            raise ValueError(
+                f"{type(self).__name__} windows one series, of shape (n_timesteps,) or (n_timesteps, "
+                f"n_features); got an array of shape {np.shape(X)}. For several series use make_windows_multi "
+                "with a list of 2-D arrays."
+            )
         X = validate_data(self, _as_frame_or_2d(X), dtype="numeric", reset=reset)
         window_length, _ = self._check_params()
         if X.shape[0] < window_length:
