@@ -13,6 +13,7 @@ Goal (issue): within 15 minutes on 2 cores, OWA near the official auto.arima (Ho
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -25,12 +26,12 @@ import pandas as pd
 from joblib import Parallel, delayed
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _meta import environment, write_json  # noqa: E402
+from _meta import environment, write_json
 
-from seqforecast._arima import auto_arima  # noqa: E402
-from seqforecast._naive import naive2_forecast  # noqa: E402
-from seqforecast.exceptions import ConvergenceWarning  # noqa: E402
-from seqforecast.metrics import m4_scores, mase, owa, smape  # noqa: E402
+from seqforecast._arima import auto_arima
+from seqforecast._naive import naive2_forecast
+from seqforecast.exceptions import ConvergenceWarning
+from seqforecast.metrics import m4_scores, mase, owa, smape
 
 DEFAULT_M4 = Path(__file__).resolve().parents[2] / "shared" / "data" / "m4"
 HORIZON, SP = 48, 24
@@ -160,51 +161,73 @@ def main(argv=None) -> int:
     stem = args.out / f"m4_arima_hourly{variant}"
     write_json(f"{stem}.json", result)
     table.to_csv(f"{stem}.csv", index=False, float_format="%.6g")
-    Path(f"{stem}.md").write_text(markdown(result), encoding="utf-8")
+    Path(f"{stem}.md").write_text(markdown(result, variants(args.out)), encoding="utf-8")
     print(f"sMAPE {scores['smape']:.3f}  MASE {scores['mase']:.3f}  OWA {owa_official:.3f} (official Naive2), "
           f"{scores['owa']:.3f} (Naive2 on these series); wall {wall:.0f} s, CPU {cpu.sum():.0f} s -> {stem}.*")
     return 0
 
 
-def markdown(r: dict) -> str:
+def variants(out: Path) -> list[dict]:
+    """The subset runs already in ``out`` (``m4_arima_hourly.n<N>-<method>-<seasonal>.json``)."""
+    found = []
+    for path in sorted(out.glob("m4_arima_hourly.n*-*.json")):
+        r = json.loads(path.read_text(encoding="utf-8"))
+        found.append({"file": path.name, **r["settings"], **r["scores"], **r["timing"]})
+    return found
+
+
+def markdown(r: dict, subset_runs: list[dict] = ()) -> str:
     s, t, m, c = r["scores"], r["timing"], r["machine"], r["settings"]
     share = t["cpu_share_of_n_jobs_cores"]
     lines = [
         f"# Automatic ARIMA on M4 Hourly ({c['n_series']} series, {c['series']})",
         "",
-        f"`auto_arima(y, sp=24, method={c['method']!r}, seasonal={c['seasonal']!r})` per series, horizon 48, "
+        (f"`auto_arima(y, sp=24, method={c['method']!r}, seasonal={c['seasonal']!r})` per series, horizon 48, "
         f"{c['n_jobs']} joblib workers. Machine: {m['platform']}, {m['cpu_count']} CPUs. "
         f"statsmodels {r['versions']['statsmodels']}, numpy {r['versions']['numpy']}, "
-        f"scipy {r['versions']['scipy']}. {r['date_utc']}.",
+        f"scipy {r['versions']['scipy']}. {r['date_utc']}."),
         "",
         "| method | sMAPE | MASE | OWA |",
         "|---|---|---|---|",
-        f"| **seqforecast auto_arima** | **{s['smape']:.3f}** | **{s['mase']:.3f}** | "
-        f"**{s['owa_vs_official_naive2']:.3f}** |",
+        (f"| **seqforecast auto_arima** | **{s['smape']:.3f}** | **{s['mase']:.3f}** | "
+        f"**{s['owa_vs_official_naive2']:.3f}** |"),
     ]
     for name, ref in r["official_reference"].items():
         lines.append(f"| {name} (official) | {ref.get('smape', '')} | {ref.get('mase', '')} | {ref['owa']} |")
     lines += [
         "",
-        f"OWA against the official Naive2 totals (18.383 / 2.395); against Naive2 recomputed on these "
+        (f"OWA against the official Naive2 totals (18.383 / 2.395); against Naive2 recomputed on these "
         f"series: {s['owa_vs_naive2_same_series']:.3f} (Naive2 sMAPE {s['smape_naive2_same_series']:.3f}, "
-        f"MASE {s['mase_naive2_same_series']:.3f}).",
+        f"MASE {s['mase_naive2_same_series']:.3f})."),
         "",
-        f"Time: wall {t['wall_s']:.0f} s; CPU {t['cpu_s_total']:.0f} s in all, "
+        (f"Time: wall {t['wall_s']:.0f} s; CPU {t['cpu_s_total']:.0f} s in all, "
         f"{t['cpu_s_per_series_mean']:.2f} s per series on average (max {t['cpu_s_per_series_max']:.1f} s). "
         f"The workers' CPU time was {share:.0%} of {c['n_jobs']} cores x wall time (load average "
         f"{m['load_average_1min_at_start']:.1f} at the start, {t['load_average_1min_at_end']:.1f} at the end, "
         f"on {m['cpu_count']} CPUs: the machine was shared with other jobs; the wall time also holds the "
         f"start of the worker processes); uncontended, the series would take about "
-        f"{t['wall_s_if_uncontended_estimate']:.0f} s of wall time.",
+        f"{t['wall_s_if_uncontended_estimate']:.0f} s of wall time."),
         "",
-        f"Models: seasonal differencing D {r['models']['seasonal_differencing_D']}, d "
+        (f"Models: seasonal differencing D {r['models']['seasonal_differencing_D']}, d "
         f"{r['models']['differencing_d']}, {r['models']['with_constant']} with a constant, "
         f"{r['models']['n_models_mean']:.1f} candidates fitted per series on average. "
         f"Failures (Naive2 used instead): {r['failures_naive2_fallback']}; series with a convergence "
-        f"warning: {r['series_with_convergence_warning']}.",
+        f"warning: {r['series_with_convergence_warning']}."),
         "",
     ]
+    if subset_runs:
+        lines += [
+            "## Variants on a subset (how the settings were chosen)",
+            "",
+            "| series | method | seasonal | sMAPE | MASE | OWA vs Naive2 on the subset | CPU s per series |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for v in subset_runs:
+            lines.append(
+                f"| {v['n_series']} | {v['method']} | {v['seasonal']} | {v['smape']:.3f} | {v['mase']:.3f} | "
+                f"{v['owa_vs_naive2_same_series']:.3f} | {v['cpu_s_per_series_mean']:.2f} |"
+            )
+        lines.append("")
     return "\n".join(lines)
 
 

@@ -18,7 +18,14 @@ from sklearn.base import clone
 from statsmodels.tsa.statespace.sarimax import SARIMAX
 
 from seqforecast import _arima
-from seqforecast._arima import ARIMAFit, auto_arima, fit_arima, ndiffs, nsdiffs, seasonal_strength
+from seqforecast._arima import (
+    ARIMAFit,
+    auto_arima,
+    fit_arima,
+    ndiffs,
+    nsdiffs,
+    seasonal_strength,
+)
 from seqforecast.arima import ARIMAForecaster
 from seqforecast.datasets import load_airline
 from seqforecast.exceptions import ConvergenceWarning
@@ -56,7 +63,7 @@ def test_fit_arima_ml_equals_statsmodels(airline_ml, airline_sm):
     fit = airline_ml
     np.testing.assert_allclose(fit.params, airline_sm.params, atol=1e-10)
     np.testing.assert_allclose(fit.forecast(24), airline_sm.forecast(24), atol=1e-10)
-    mean, lower, upper = fit.forecast(24, coverage=0.95)
+    _, lower, upper = fit.forecast(24, coverage=0.95)
     ci = airline_sm.get_forecast(24).conf_int(alpha=0.05)
     np.testing.assert_allclose(lower, ci[:, 0], atol=1e-10)
     np.testing.assert_allclose(upper, ci[:, 1], atol=1e-10)
@@ -156,8 +163,8 @@ def test_fit_arima_warns_once_when_not_converged(log_airline):
     ({"seasonal_order": (1, 0, 0, 1)}, "fit_arima: a seasonal order needs a period s >= 2; got (1, 0, 0, 1)."),
     ({"method": "mle"}, "fit_arima: method must be one of ('ml', 'css-ml', 'css'); got 'mle'."),
     ({"trend": "t"}, "fit_arima: trend must be 'n' (none) or 'c' (constant); got 't'."),
-    ({"exog": np.zeros((5, 1))}, "fit_arima: exog must have shape (144, n_covariates), one row per time "
-                                 "step; got shape (5, 1)."),
+    ({"exog": np.zeros((5, 1))}, ("fit_arima: exog must have shape (144, n_covariates), one row per time "
+                                 "step; got shape (5, 1).")),
 ])
 def test_fit_arima_bad_input(log_airline, kwargs, message):
     with pytest.raises(ValueError, match=re.escape(message)):
@@ -354,18 +361,18 @@ def test_forecaster_one_model_per_series_leading_nan(airline):
 
 
 @pytest.mark.parametrize(("params", "message"), [
-    ({"trend": "c"}, "ARIMAForecaster: trend='c' cannot be imposed on the automatic order selection; use "
-                     "trend=None (the search decides) or 'n' (no constant), or give a fixed order."),
-    ({"seasonal_order": (0, 1, 1)}, "ARIMAForecaster: seasonal_order=(0, 1, 1) was given without order; give "
-                                    "both for a fixed model, or neither for the automatic order selection."),
+    ({"trend": "c"}, ("ARIMAForecaster: trend='c' cannot be imposed on the automatic order selection; use "
+                     "trend=None (the search decides) or 'n' (no constant), or give a fixed order.")),
+    ({"seasonal_order": (0, 1, 1)}, ("ARIMAForecaster: seasonal_order=(0, 1, 1) was given without order; give "
+                                    "both for a fixed model, or neither for the automatic order selection.")),
     ({"order": (0, 1, 1), "seasonal_order": (0, 1, 1)},
      "ARIMAForecaster: seasonal_order=(0, 1, 1) needs a seasonal period sp >= 2; got sp=1."),
     ({"method": "mle"}, "ARIMAForecaster: method must be None, 'ml', 'css-ml' or 'css'; got 'mle'."),
     ({"sp": 0}, "ARIMAForecaster: sp (the seasonal period) must be an integer >= 1; got 0."),
     ({"seasonal": "none"}, "ARIMAForecaster: seasonal must be 'full' or 'adjust'; got 'none'."),
     ({"order": (1, 0, 0), "boxcox_lambda": 0.0},
-     "ARIMAForecaster: boxcox_lambda=0.0 needs strictly positive values; series 'y' has 1 value(s) <= 0 "
-     "(first at position 3). Shift the series or set boxcox_lambda=None."),
+     ("ARIMAForecaster: boxcox_lambda=0.0 needs strictly positive values; series 'y' has 1 value(s) <= 0 "
+     "(first at position 3). Shift the series or set boxcox_lambda=None.")),
     ({"order": (1, 0)}, "ARIMAForecaster (series 'y'): fit_arima: order must be (p, d, q); got (1, 0)."),
 ])
 def test_forecaster_bad_parameters(params, message):

@@ -27,15 +27,15 @@ import numpy as np
 from scipy.optimize import least_squares
 from scipy.signal import lfilter
 from scipy.stats import norm
+from statsmodels.tsa.seasonal import STL
 from statsmodels.tsa.statespace import kalman_filter
 from statsmodels.tsa.statespace.sarimax import SARIMAX
 from statsmodels.tsa.statespace.tools import constrain_stationary_univariate
 from statsmodels.tsa.stattools import kpss
-from statsmodels.tsa.seasonal import STL
 
 from .exceptions import ConvergenceWarning
 
-__all__ = ["ARIMAFit", "fit_arima", "auto_arima", "ndiffs", "nsdiffs"]
+__all__ = ["ARIMAFit", "auto_arima", "fit_arima", "ndiffs", "nsdiffs"]
 
 _METHODS = ("ml", "css-ml", "css")
 _SEASONAL_MODES = ("full", "adjust", "none")
