@@ -71,7 +71,9 @@ def _read_series(path, date_column=None, columns=None):
     data = {}
     for column in values:
         col = frame[column]
-        if not pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col):
+        if pd.api.types.is_bool_dtype(col):
+            raise UsageError(f"column {column!r} holds booleans (True/False); write them as numbers (0/1)")
+        if not pd.api.types.is_numeric_dtype(col):
             numeric = pd.to_numeric(col, errors="coerce")
             bad = np.flatnonzero(numeric.isna() & col.notna())
             raise UsageError(
@@ -93,13 +95,20 @@ def _time_index(col, name):
     else:
         try:
             index = pd.DatetimeIndex(pd.to_datetime(col, format="mixed"), name=name)
-        except (ValueError, TypeError, OverflowError):
+        except (ValueError, TypeError, OverflowError) as exc:
+            if "timezone" in str(exc).lower() or "time zone" in str(exc).lower():
+                raise UsageError(
+                    f"the date column {name!r} mixes time zones; write every date in one zone, or in UTC"
+                ) from None
             bad = next((v for v in col if not _parses(v)), col.iloc[0])
             raise UsageError(f"cannot parse the date column {name!r} as dates (e.g. value {bad!r})") from None
         if index.tz is not None:
             index = index.tz_localize(None)
         if len(index) >= 3 and index.is_monotonic_increasing and not index.has_duplicates:
-            freq = pd.infer_freq(index)
+            with warnings.catch_warnings():  # pandas 3 announces that infer_freq will return an offset
+                warnings.simplefilter("ignore", DeprecationWarning)
+                warnings.simplefilter("ignore", FutureWarning)
+                freq = pd.infer_freq(index)
             if freq is None:
                 raise UsageError(
                     f"the dates in column {name!r} are not regularly spaced (no frequency can be inferred); "

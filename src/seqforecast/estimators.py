@@ -15,7 +15,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, _fit_co
 from sklearn.metrics import accuracy_score, r2_score
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import InvalidParameterError, Interval, StrOptions
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import _check_feature_names, _get_feature_names, check_is_fitted, column_or_1d
@@ -166,6 +166,20 @@ class _BaseRNN(BaseEstimator):
         tags.input_tags.three_d_array = True
         tags.non_deterministic = False
         return tags
+
+    def _validate_params(self):
+        """scikit-learn's validation, refusing bools where an int is expected (bool is an Integral to
+        Python, so ``Interval(Integral, ...)`` lets ``hidden_size=True`` through)."""
+        for param, constraints in self._parameter_constraints.items():
+            value = getattr(self, param)
+            integral = [c for c in constraints if isinstance(c, Interval) and c.type is Integral]
+            if integral and isinstance(value, (bool, np.bool_)):
+                described = [str(c) if c is not None else "None" for c in constraints]
+                expected = described[0] if len(described) == 1 else f"{', '.join(described[:-1])} or {described[-1]}"
+                raise InvalidParameterError(
+                    f"The {param!r} parameter of {type(self).__name__} must be {expected}. Got {value!r} instead."
+                )
+        super()._validate_params()
 
     # ------------------------------------------------------------------ fit
     def _check_combinations(self, name):
