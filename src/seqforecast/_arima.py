@@ -570,12 +570,18 @@ def auto_arima(y, sp=1, exog=None, *, seasonal="full", d=None, D=None, max_p=5, 
        its neighbours (``P``, ``Q``, ``p``, ``q`` each +-1, the pairs ``(P, Q)`` and ``(p, q)`` together
        +-1, the constant toggled), moving to the first one with a lower AICc, until none improves
        (``p + q + P + Q <= max_order``, at most ``max_models`` models).
-    4. Inside the search every model is estimated by conditional sum of squares (:func:`_css`: two
-       ``lfilter`` passes per residual evaluation, a few milliseconds per model even with ``s = 24``,
-       where one exact-likelihood fit of a seasonal model costs seconds) and scored by its CSS AICc on
-       the same observations; models with an AR or MA root of modulus < 1.01 are discarded, as in R.
-    5. The best models are re-estimated by ``method`` (default: maximum likelihood started from the CSS
-       estimates, see :func:`fit_arima`), the first that succeeds is returned with its exact AICc.
+    4. Inside the search every model is estimated by conditional sum of squares (:func:`_css`: a
+       convolution and one ``lfilter`` pass per residual evaluation, Levenberg-Marquardt; about 20 ms
+       per model on M4 Hourly with ``s = 24``, where one exact-likelihood fit of a seasonal model costs
+       2 to 30 s in statsmodels) and scored by its CSS AICc on the same observations; models with an AR
+       or MA root of modulus < 1.01 are discarded, as in R (which, with ``s = 24``, rules out seasonal
+       coefficients above about 0.79 in modulus).
+    5. The models are re-estimated by ``method`` in order of CSS AICc (default: maximum likelihood
+       started from the CSS estimates, see :func:`fit_arima`); the first whose estimate is finite and
+       has no root of modulus < 1.01 is returned, with its exact AICc. With ``method="css"`` the search's
+       estimates are kept: one Kalman filter pass gives the forecasts, intervals and AICc (on M4 Hourly
+       0.45 s of CPU per series in all against 7 s for ``"css-ml"``, and no less accurate: OWA 0.604
+       against 0.624 on 40 series; see ``benchmarks/results/m4_arima_hourly.md``).
 
     ``seasonal="adjust"`` replaces the seasonal part by M4's classical multiplicative decomposition
     (applied when the lag-``sp`` autocorrelation test passes): a non-seasonal search on the adjusted
