@@ -16,6 +16,12 @@ All three own the scaling (fitted on the training data only; forecasts are retur
 the windowing, and take known-ahead covariates: row ``s`` of a window holds ``y[s]`` and the covariates of
 step ``s + shift`` (``shift`` = 1 for recursive, the horizon for direct), so the covariates of the steps
 being forecast are visible to the model.
+
+A DataFrame ``y`` (one column per series) trains one global model. Its training windows are ordered by the
+time step on which their target ends, oldest first (series order within a time step), so the last rows,
+which :class:`~seqforecast.RNNRegressor` holds out for early stopping (``patience``), are the most recent
+windows of every series rather than all windows of the last series. ``window_step`` keeps every k-th
+window of each series (anchored at its end).
 """
 
 from __future__ import annotations
@@ -31,15 +37,28 @@ from sklearn.utils import get_tags
 from ._base import BaseForecaster
 from .windowing import make_windows
 
-__all__ = ["RecursiveForecaster", "DirectForecaster", "Seq2SeqForecaster"]
+__all__ = ["RecursiveForecaster", "DirectForecaster", "Seq2SeqForecaster", "EnsembleForecaster"]
 
 _SCALINGS = ("series", "window", None)
+_WINDOW_SCALES = ("std", "mean")
+
+
+def _level_stats(values: np.ndarray, axis) -> tuple[np.ndarray, np.ndarray]:
+    """Location and scale both the mean absolute value (1 and 0 where it is 0): ``z = x / level - 1``."""
+    level = np.mean(np.abs(values), axis=axis)
+    zero = level <= 1e-300
+    return np.where(zero, 0.0, level), np.where(zero, 1.0, level)
 
 
 def _check_positive_int(value, name, owner):
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) or value < 1:
         raise ValueError(f"{owner}: {name} must be an int >= 1, got {value!r}.")
     return int(value)
+
+
+def _check_bool(value, name, owner):
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{owner}: {name} must be True or False; got {value!r}.")
 
 
 def _scale_stats(values: np.ndarray, axis) -> tuple[np.ndarray, np.ndarray]:
@@ -63,8 +82,19 @@ class _WindowForecaster(BaseForecaster):
     def _validate_params(self):
         owner = type(self).__name__
         _check_positive_int(self.window_length, "window_length", owner)
+        _check_positive_int(self.window_step, "window_step", owner)
         if self.scaling not in _SCALINGS:
             raise ValueError(f"{owner}: scaling must be one of {list(_SCALINGS)}, got {self.scaling!r}.")
+        if self.window_scale not in _WINDOW_SCALES:
+            raise ValueError(
+                f"{owner}: window_scale must be one of {list(_WINDOW_SCALES)}, got {self.window_scale!r}."
+            )
+
+    def _window_stats(self, values):
+        """Per-window location and scale of ``values`` of shape (n_windows, window_length)."""
+        if self.window_scale == "mean":
+            return _level_stats(values, axis=1)
+        return _scale_stats(values, axis=1)
 
     # ---------------------------------------------------------------------------------- features
     def _features(self, Ys: np.ndarray, X, X_future, shift: int) -> list[np.ndarray]:
@@ -107,14 +137,19 @@ class _WindowForecaster(BaseForecaster):
             self.scale_loc_, self.scale_ = _scale_stats(Y, axis=0)  # training data only
             Ys = (Y - self.scale_loc_) / self.scale_
         features = self._features(Ys, X, None, self._shift)
-        windows, targets = [], []
+        step = self.window_step
+        windows, targets, ends = [], [], []
         for j, feats in enumerate(features):
-            Xw, yw = make_windows(feats[first[j] :], L, horizon=horizon)
+            Xw, yw = make_windows(feats[first[j] :], L, horizon=horizon, step=step)
             windows.append(Xw)
             targets.append(yw.reshape(len(yw), -1))  # [n_w] or [n_w, H] -> [n_w, H]
-        Xw, yw = np.concatenate(windows), np.concatenate(targets)
+            ends.append(len(Y) - 1 - step * np.arange(len(yw))[::-1])  # windows end on the last step
+        # oldest first across all series (stable: series order within a time step), so that the last rows,
+        # which an estimator's early stopping holds out, are the most recent windows of every series
+        order = np.argsort(np.concatenate(ends), kind="stable")
+        Xw, yw = np.concatenate(windows)[order], np.concatenate(targets)[order]
         if self.scaling == "window":
-            loc, scale = _scale_stats(Xw[:, :, 0], axis=1)  # per window, from its own target column
+            loc, scale = self._window_stats(Xw[:, :, 0])  # per window, from its own target column
             Xw = Xw.copy()
             Xw[:, :, 0] = (Xw[:, :, 0] - loc[:, None]) / scale[:, None]
             yw = (yw - loc[:, None]) / scale[:, None]
@@ -132,7 +167,7 @@ class _WindowForecaster(BaseForecaster):
         features = self._features(Ys, X, X_future, self._shift)
         windows = np.stack([feats[-L:] for feats in features])  # S x [L, F] -> [S, L, F]
         if self.scaling == "window":
-            wloc, wscale = _scale_stats(windows[:, :, 0], axis=1)
+            wloc, wscale = self._window_stats(windows[:, :, 0])
             windows[:, :, 0] = (windows[:, :, 0] - wloc[:, None]) / wscale[:, None]
             loc, scale = loc + wloc * scale, scale * wscale  # compose: original = (z * ws + wl) * s + l
         return windows, loc, scale
@@ -157,14 +192,25 @@ class RecursiveForecaster(_WindowForecaster):
         How many past steps the regressor sees.
     scaling : {"series", "window", None}, default="series"
         ``"series"``: standardise each series with the mean and standard deviation of its training data
-        (stored as ``scale_loc_`` and ``scale_``). ``"window"``: standardise each window by its own mean
-        and standard deviation (the last window's statistics scale the whole forecast). None: raw values.
-        Constant data gets a scale of 1, never a division by zero.
+        (stored as ``scale_loc_`` and ``scale_``). ``"window"``: normalise each window by its own statistics
+        (see ``window_scale``; the last window's statistics scale the whole forecast), which suits one
+        global model over series of very different levels. None: raw values. Constant data gets a scale
+        of 1, never a division by zero.
     carry_state : bool, default=True
         For a unidirectional many-to-one :class:`~seqforecast.RNNRegressor`, read the window once and then
         advance the recurrent state by one cell step per forecast step (the net then sees the whole
         history from the start of the window, which is what it was trained for at step one and a cheap,
         longer context after that). False re-encodes the last ``window_length`` values at every step.
+    window_step : int, default=1
+        Train on every ``window_step``-th window of each series (windows anchored at the series' end, as
+        :func:`~seqforecast.make_windows` with ``step``), not on all of them: overlapping windows hold
+        nearly the same information, and ``window_step=24`` on hourly data makes an epoch 24 times cheaper.
+    window_scale : {"std", "mean"}, default="std"
+        With ``scaling="window"``, how a window (its target column) is normalised: ``"std"`` subtracts its
+        mean and divides by its standard deviation (a z-score); ``"mean"`` divides by its mean absolute
+        value and subtracts 1 (``x / level - 1``: relative deviations from the window's level, which keeps
+        how much a series varies relative to its level, and stays bounded after a nearly flat window,
+        where a z-score explodes). Ignored with other scalings.
 
     Attributes
     ----------
@@ -175,14 +221,18 @@ class RecursiveForecaster(_WindowForecaster):
         Per-series scaling statistics (``scaling="series"`` only), from the training data only.
     """
 
-    def __init__(self, estimator=None, window_length=24, *, scaling="series", carry_state=True):
+    def __init__(self, estimator=None, window_length=24, *, scaling="series", carry_state=True, window_step=1,
+                 window_scale="std"):
         self.estimator = estimator
         self.window_length = window_length
         self.scaling = scaling
         self.carry_state = carry_state
+        self.window_step = window_step
+        self.window_scale = window_scale
 
     def _fit(self, Y, X):
         self._validate_params()
+        _check_bool(self.carry_state, "carry_state", type(self).__name__)
         Xw, yw = self._training_windows(Y, X, horizon=1)
         estimator = clone(self.estimator) if self.estimator is not None else self._default_estimator()
         self.estimator_ = estimator.fit(self._regressor_input(estimator, Xw), yw[:, 0])
@@ -214,23 +264,21 @@ class RecursiveForecaster(_WindowForecaster):
         device = self.estimator_.device_
         dtype = next(module.parameters()).dtype
         out = np.empty((len(windows), horizon))
-        was_training = module.training
+        # fit leaves the net in eval mode; set it again (idempotent) but never switch it back to training, so
+        # concurrent forecasts from several threads cannot see another thread's mode (dropout) mid-forecast
         module.eval()
-        try:
-            with torch.no_grad():
-                state = module.encode(torch.as_tensor(windows, dtype=dtype, device=device))  # [S, L, F]
-                pred = module.readout(state)[:, 0]  # [S, 1] -> [S]
-                out[:, 0] = pred.cpu().numpy()
-                for k in range(1, horizon):
-                    step_input = pred[:, None]  # [S] -> [S, 1]
-                    if next_cov is not None:
-                        cov = torch.as_tensor(next_cov[k - 1], dtype=dtype, device=device)
-                        step_input = torch.cat([step_input, cov.expand(len(windows), -1)], dim=1)  # [S, 1 + C]
-                    pred, state = module.step(step_input, state)
-                    pred = pred[:, 0]  # [S, 1] -> [S]
-                    out[:, k] = pred.cpu().numpy()
-        finally:
-            module.train(was_training)
+        with torch.no_grad():
+            state = module.encode(torch.as_tensor(windows, dtype=dtype, device=device))  # [S, L, F]
+            pred = module.readout(state)[:, 0]  # [S, 1] -> [S]
+            out[:, 0] = pred.cpu().numpy()
+            for k in range(1, horizon):
+                step_input = pred[:, None]  # [S] -> [S, 1]
+                if next_cov is not None:
+                    cov = torch.as_tensor(next_cov[k - 1], dtype=dtype, device=device)
+                    step_input = torch.cat([step_input, cov.expand(len(windows), -1)], dim=1)  # [S, 1 + C]
+                pred, state = module.step(step_input, state)
+                pred = pred[:, 0]  # [S, 1] -> [S]
+                out[:, k] = pred.cpu().numpy()
         return out
 
     def _predict_reencode(self, windows, horizon, next_cov):
@@ -266,26 +314,62 @@ class DirectForecaster(_WindowForecaster):
     per_step : bool, default=False
         Fit one clone of ``estimator`` per forecast step (scikit-learn's ``MultiOutputRegressor``) instead
         of one multi-output model; for regressors that have a single output.
+    window_step : int, default=1
+        As in :class:`RecursiveForecaster`: train on every ``window_step``-th window of each series.
+    window_scale : {"std", "mean"}, default="std"
+        As in :class:`RecursiveForecaster`.
+    patch_length : int, default=1
+        Give a sequence estimator the window as ``window_length // patch_length`` steps of
+        ``patch_length`` consecutive values each (``window_length`` must be a multiple)::
+
+            window_length=168, patch_length=24:  X of shape (n, 168, F)  ->  (n, 7, 24 * F)
+
+        A recurrent net then takes one step per day of hourly data and sees each day's profile at once:
+        7 recurrent steps instead of 168 (far cheaper to train, and a week of context is easy to keep).
+        Row ``k`` holds the values ``k * patch_length`` to ``(k + 1) * patch_length - 1`` of the window,
+        oldest first, each followed by its covariates. Estimators that take flattened rows get the same
+        values in the same order whatever the patch length. With ``architecture="seq2seq"`` the decoder
+        starts from feature 0 of the last row, i.e. the first value of the last patch.
 
     Attributes
     ----------
     estimator_ : the fitted regressor (a ``MultiOutputRegressor`` when ``per_step=True``).
     """
 
-    def __init__(self, estimator=None, window_length=24, horizon=12, *, scaling="series", per_step=False):
+    def __init__(self, estimator=None, window_length=24, horizon=12, *, scaling="series", per_step=False,
+                 window_step=1, patch_length=1, window_scale="std"):
         self.estimator = estimator
         self.window_length = window_length
         self.horizon = horizon
         self.scaling = scaling
         self.per_step = per_step
+        self.window_step = window_step
+        self.patch_length = patch_length
+        self.window_scale = window_scale
 
     @property
     def _shift(self):
         return self.horizon
 
+    def _regressor_input(self, estimator, windows):
+        if not get_tags(estimator).input_tags.three_d_array:
+            return windows.reshape(len(windows), -1)  # [N, L, F] -> [N, L * F]
+        n, length, n_features = windows.shape
+        # [N, L, F] -> [N, L / p, p * F]: row k holds steps k*p .. k*p + p - 1, each with its F features
+        return windows.reshape(n, length // self.patch_length, self.patch_length * n_features)
+
     def _fit(self, Y, X):
         self._validate_params()
-        horizon = _check_positive_int(self.horizon, "horizon", type(self).__name__)
+        owner = type(self).__name__
+        horizon = _check_positive_int(self.horizon, "horizon", owner)
+        _check_bool(self.per_step, "per_step", owner)
+        patch = _check_positive_int(self.patch_length, "patch_length", owner)
+        if self.window_length % patch:
+            raise ValueError(
+                f"{owner}: window_length={self.window_length} is not a multiple of patch_length={patch}; the "
+                f"window is cut into whole patches. Use a window_length such as "
+                f"{max(patch, self.window_length - self.window_length % patch)}, or another patch_length."
+            )
         Xw, yw = self._training_windows(Y, X, horizon=horizon)
         estimator = clone(self.estimator) if self.estimator is not None else self._default_estimator()
         if self.per_step:
@@ -320,10 +404,78 @@ class Seq2SeqForecaster(DirectForecaster):
     ``RNNRegressor(architecture="seq2seq", ...)`` as ``estimator`` to tune it.
     """
 
-    def __init__(self, estimator=None, window_length=24, horizon=12, *, scaling="series", per_step=False):
-        super().__init__(estimator, window_length, horizon, scaling=scaling, per_step=per_step)
+    def __init__(self, estimator=None, window_length=24, horizon=12, *, scaling="series", per_step=False,
+                 window_step=1, patch_length=1, window_scale="std"):
+        super().__init__(estimator, window_length, horizon, scaling=scaling, per_step=per_step,
+                         window_step=window_step, patch_length=patch_length, window_scale=window_scale)
 
     def _default_estimator(self):
         from .estimators import RNNRegressor
 
         return RNNRegressor(cell="gru", architecture="seq2seq")
+
+
+class EnsembleForecaster(BaseForecaster):
+    """The mean (or median) of several copies of one forecaster, each trained with another seed.
+
+    Nets trained from different random initialisations make different errors; averaging their forecasts
+    cancels part of them. Member ``i`` is a clone of ``forecaster`` in which every
+    parameter named ``random_state``, its own or a nested one such as ``estimator__random_state``, is set
+    to ``random_state + i``.
+
+    Parameters
+    ----------
+    forecaster : forecaster
+        The forecaster to copy, e.g. ``DirectForecaster(RNNRegressor(...), ...)``. It must have a
+        ``random_state`` parameter somewhere (otherwise its copies would all be the same model).
+    n_members : int, default=5
+        Number of copies trained.
+    aggregate : {"mean", "median"}, default="mean"
+        How the members' forecasts are combined, step by step and series by series.
+    random_state : int, default=0
+        Seed of the first member; member ``i`` gets ``random_state + i``.
+
+    Attributes
+    ----------
+    forecasters_ : list of forecasters
+        The fitted members.
+    """
+
+    def __init__(self, forecaster, n_members=5, *, aggregate="mean", random_state=0):
+        self.forecaster = forecaster
+        self.n_members = n_members
+        self.aggregate = aggregate
+        self.random_state = random_state
+
+    def _fit(self, Y, X):
+        owner = type(self).__name__
+        n_members = _check_positive_int(self.n_members, "n_members", owner)
+        if self.aggregate not in ("mean", "median"):
+            raise ValueError(f"{owner}: aggregate must be 'mean' or 'median', got {self.aggregate!r}.")
+        seed = self.random_state
+        if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, numbers.Integral):
+            raise ValueError(f"{owner}: random_state must be an int (the first member's seed), got {seed!r}.")
+        if not isinstance(self.forecaster, BaseForecaster):
+            raise TypeError(
+                f"{owner}: forecaster must be a seqforecast forecaster (e.g. DirectForecaster(...)), got "
+                f"{type(self.forecaster).__name__}."
+            )
+        keys = [k for k in self.forecaster.get_params(deep=True)
+                if k == "random_state" or k.endswith("__random_state")]
+        if not keys:
+            raise ValueError(
+                f"{owner}: {type(self.forecaster).__name__} has no random_state parameter (its own or its "
+                "estimator's), so all members would be the same model. Wrap a forecaster whose estimator "
+                "takes a seed, e.g. DirectForecaster(RNNRegressor(...))."
+            )
+        members = []
+        for i in range(n_members):
+            member = clone(self.forecaster).set_params(**{key: int(seed) + i for key in keys})
+            member._fit_series_names = getattr(self, "_fit_series_names", None)
+            members.append(member._fit(Y, X))
+        self.forecasters_ = members
+        return self
+
+    def _predict(self, horizon, Y, X, X_future):
+        forecasts = np.stack([m._predict(horizon, Y, X, X_future) for m in self.forecasters_])  # [M, H, S]
+        return np.mean(forecasts, axis=0) if self.aggregate == "mean" else np.median(forecasts, axis=0)

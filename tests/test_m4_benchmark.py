@@ -1,0 +1,182 @@
+"""The M4 benchmark script (benchmarks/m4.py) in quick mode, and the forecaster options it relies on.
+
+The first part runs the script on a few M4 series (skipped when the M4 data folder is absent). The second
+part pins the options added to seqforecast.forecasting for global models on M4 (``window_step``,
+``patch_length``, ``window_scale``, time-ordered training windows, ``EnsembleForecaster``) on hand-written
+data, so it never needs the M4 files.
+"""
+
+import importlib.util
+import json
+import re
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.linear_model import LinearRegression
+
+from seqforecast.estimators import RNNRegressor
+from seqforecast.forecasting import DirectForecaster, EnsembleForecaster, RecursiveForecaster
+
+ROOT = Path(__file__).resolve().parents[1]
+SCRIPT = ROOT / "benchmarks" / "m4.py"
+
+
+def load_script():
+    spec = importlib.util.spec_from_file_location("m4_benchmark", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["m4_benchmark"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+m4 = load_script()
+DATA = m4.DEFAULT_DATA
+needs_data = pytest.mark.skipif(
+    not (DATA / "Hourly-train.csv").exists(),
+    reason=f"M4 data not found in {DATA} (Hourly-train.csv, Hourly-test.csv): the quick benchmark needs them",
+)
+
+
+# ------------------------------------------------------------------------------------------ the script
+@needs_data
+def test_quick_mode_writes_the_result_files(tmp_path):
+    argv = ["--frequency", "Hourly", "--quick", "--n-series", "6", "--models", "naive2", "snaive",
+            "gru-direct", "--out", str(tmp_path)]
+    assert m4.main(argv) == 0
+    table = pd.read_csv(tmp_path / "m4_Hourly.csv")
+    assert list(table.columns) == ["model", "smape", "mase", "owa", "fit_seconds", "predict_seconds", "settings"]
+    assert list(table["model"]) == ["naive2", "snaive", "gru-direct"]
+    naive2 = table.set_index("model").loc["naive2"]
+    assert naive2["owa"] == pytest.approx(1.0, abs=1e-12)  # OWA is relative to Naive2 itself
+    assert np.isfinite(table[["smape", "mase", "owa", "fit_seconds", "predict_seconds"]].to_numpy()).all()
+    settings = json.loads(table.set_index("model").loc["gru-direct", "settings"])
+    assert settings["code"].startswith("DirectForecaster(estimator=RNNRegressor(")
+    text = (tmp_path / "m4_Hourly.md").read_text()
+    for needle in ("| naive2 |", "ES-RNN", "FFORMA", "ARIMA (auto.arima)", "Load average", "torch threads 1"):
+        assert needle in text
+    meta = json.loads((tmp_path / "m4_Hourly.json").read_text())
+    assert meta["settings"]["n_series"] == 6 and meta["settings"]["quick"] is True
+    assert "versions" in meta["environment"] and "machine" in meta["environment"]
+
+
+@needs_data
+def test_loaded_series_end_together_and_keep_their_values():
+    y_train, y_test, rows = m4.load_m4(DATA, "Weekly", n_series=5, seed=1)
+    assert y_train.shape == (max(len(r) for r in rows), 5) and y_test.shape == (13, 5)
+    for j, r in enumerate(rows):
+        column = y_train.iloc[:, j].to_numpy()
+        np.testing.assert_array_equal(column[-len(r):], r)  # aligned on the forecast origin
+        assert np.isnan(column[: -len(r)]).all()  # leading NaN only
+
+
+def test_missing_data_folder_says_where_to_get_it(tmp_path, capsys):
+    assert m4.main(["--frequency", "Weekly", "--data", str(tmp_path), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert f"M4 data not found in {tmp_path} (Weekly-train.csv, Weekly-test.csv)." in err
+    assert "M4-methods" in err and "Dataset/Train/Weekly-train.csv" in err
+    assert not (tmp_path / "out").exists()
+
+
+# ---------------------------------------------------------------- forecaster options used by the benchmark
+class Recorder(RegressorMixin, BaseEstimator):
+    """Remembers what it was fitted on; predicts zeros (in the model's units) of the fitted width."""
+
+    def __init__(self, three_d=False):
+        self.three_d = three_d
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = self.three_d
+        return tags
+
+    def fit(self, X, y):
+        self.X_, self.y_ = np.array(X), np.array(y)
+        return self
+
+    def predict(self, X):
+        return np.zeros((len(X),) + self.y_.shape[1:])
+
+
+def test_window_step_keeps_every_kth_window_anchored_at_the_end():
+    y = pd.Series(np.arange(10.0))
+    f = DirectForecaster(Recorder(), window_length=3, horizon=2, scaling=None, window_step=2).fit(None, y)
+    # (10 - 3 - 2) % 2 = 1 leading step unused; windows start at 1, 3, 5 (make_windows' diagram)
+    np.testing.assert_array_equal(f.estimator_.X_, [[1, 2, 3], [3, 4, 5], [5, 6, 7]])
+    np.testing.assert_array_equal(f.estimator_.y_, [[4, 5], [6, 7], [8, 9]])
+
+
+def test_global_training_windows_are_ordered_by_time_then_series():
+    # "b" starts one step later; windows are sorted by the step their target falls on (2, 3, 3, 4, 4), so
+    # the last rows (an RNN's early-stopping tail) are the most recent windows of both series
+    y = pd.DataFrame({"a": [1.0, 2, 3, 4, 5], "b": [np.nan, 20, 30, 40, 50]})
+    f = RecursiveForecaster(Recorder(), window_length=2, scaling=None).fit(None, y)
+    np.testing.assert_array_equal(f.estimator_.X_, [[1, 2], [2, 3], [20, 30], [3, 4], [30, 40]])
+    np.testing.assert_array_equal(f.estimator_.y_, [3, 4, 40, 5, 50])
+
+
+def test_patch_length_gives_sequence_estimators_patches_of_consecutive_steps():
+    y = pd.Series(np.arange(12.0))
+    f = DirectForecaster(Recorder(three_d=True), window_length=6, horizon=2, scaling=None, window_step=4,
+                         patch_length=3).fit(None, y)
+    # windows [0..5] -> y [6, 7] and [4..9] -> y [10, 11], each as 2 patches of 3 values
+    np.testing.assert_array_equal(f.estimator_.X_, [[[0, 1, 2], [3, 4, 5]], [[4, 5, 6], [7, 8, 9]]])
+    flat = DirectForecaster(Recorder(), window_length=6, horizon=2, scaling=None, window_step=4,
+                            patch_length=3).fit(None, y)
+    np.testing.assert_array_equal(flat.estimator_.X_, [[0, 1, 2, 3, 4, 5], [4, 5, 6, 7, 8, 9]])  # unchanged
+
+
+def test_patch_length_must_divide_the_window():
+    f = DirectForecaster(Recorder(three_d=True), window_length=10, horizon=2, patch_length=4)
+    msg = ("DirectForecaster: window_length=10 is not a multiple of patch_length=4; the window is cut into whole "
+           "patches. Use a window_length such as 8, or another patch_length.")
+    with pytest.raises(ValueError, match=re.escape(msg)):
+        f.fit(None, pd.Series(np.arange(30.0)))
+
+
+def test_window_scale_mean_divides_by_the_level():
+    y = pd.Series([2.0, 4, 6, 8, 10, 12])
+    f = DirectForecaster(Recorder(), window_length=2, horizon=1, scaling="window", window_scale="mean",
+                         window_step=2).fit(None, y)
+    # windows [4, 6] (level 5) -> 8, [8, 10] (level 9) -> 12, as x / level - 1
+    np.testing.assert_allclose(f.estimator_.X_, [[-0.2, 0.2], [-1 / 9, 1 / 9]])
+    np.testing.assert_allclose(f.estimator_.y_, [[0.6], [1 / 3]])
+    # a model predicting 0 forecasts the last window's level: (10 + 12) / 2
+    np.testing.assert_allclose(f.forecast(1).to_numpy(), [11.0])
+
+
+def test_window_scale_is_checked():
+    f = RecursiveForecaster(LinearRegression(), window_length=2, scaling="window", window_scale="max")
+    msg = "RecursiveForecaster: window_scale must be one of ['std', 'mean'], got 'max'."
+    with pytest.raises(ValueError, match=re.escape(msg)):
+        f.fit(None, pd.Series(np.arange(20.0)))
+
+
+def tiny_direct(seed=None):
+    net = RNNRegressor(cell="gru", hidden_size=4, max_epochs=2, batch_size=16, random_state=seed)
+    return DirectForecaster(net, window_length=8, horizon=3, scaling="window", patch_length=4)
+
+
+def test_ensemble_is_the_mean_or_median_of_members_seeded_in_turn():
+    t = np.arange(60)
+    y = pd.DataFrame({"a": 10 + np.sin(t / 3), "b": 5 + np.cos(t / 4)})
+    ens = EnsembleForecaster(tiny_direct(), n_members=3, random_state=7).fit(None, y)
+    assert [m.estimator_.random_state for m in ens.forecasters_] == [7, 8, 9]
+    members = np.stack([tiny_direct(seed).fit(None, y).forecast(3).to_numpy() for seed in (7, 8, 9)])
+    np.testing.assert_allclose(ens.forecast(3).to_numpy(), members.mean(axis=0), rtol=1e-12)
+    assert list(ens.forecast(3).columns) == ["a", "b"]
+    ens.set_params(aggregate="median").fit(None, y)
+    np.testing.assert_allclose(ens.forecast(2).to_numpy(), np.median(members, axis=0)[:2], rtol=1e-12)
+
+
+def test_ensemble_needs_a_seed_to_vary():
+    ens = EnsembleForecaster(DirectForecaster(LinearRegression(), window_length=2, horizon=1), n_members=2)
+    msg = ("EnsembleForecaster: DirectForecaster has no random_state parameter (its own or its estimator's), so "
+           "all members would be the same model.")
+    with pytest.raises(ValueError, match=re.escape(msg)):
+        ens.fit(None, pd.Series(np.arange(20.0)))
+    with pytest.raises(ValueError, match=re.escape("EnsembleForecaster: aggregate must be 'mean' or 'median', got 'max'.")):
+        EnsembleForecaster(tiny_direct(), aggregate="max").fit(None, pd.Series(np.arange(20.0)))
