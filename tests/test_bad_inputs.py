@@ -233,14 +233,10 @@ add("steps-beyond-fitted-horizon", "parameters", "DirectForecaster", lambda e: D
     LinearRegression(), window_length=3, horizon=2).fit(None, series()).forecast(5), ValueError,
     "DirectForecaster was fitted to forecast 2 steps ahead; 5 were asked for. Refit with horizon>=5")
 add("carry_state='yes'", "parameters", "RecursiveForecaster", lambda e: lr(carry_state="yes").fit(None, series()),
-    ValueError, "RecursiveForecaster: carry_state must be True or False; got 'yes'.", today=DID_NOT_RAISE,
-    xfail="forecasting.py does not validate carry_state: any truthy value is taken as True. Fix: "
-    "RecursiveForecaster._fit (or _validate_params) raises this ValueError for a non-bool carry_state.")
+    ValueError, "RecursiveForecaster: carry_state must be True or False; got 'yes'.")
 add("per_step='x'", "parameters", "DirectForecaster", lambda e: DirectForecaster(
     LinearRegression(), window_length=3, horizon=2, per_step="x").fit(None, series()), ValueError,
-    "DirectForecaster: per_step must be True or False; got 'x'.", today=DID_NOT_RAISE, xfail="forecasting.py does not "
-    "validate per_step: 'x' silently wraps the estimator in MultiOutputRegressor. Fix: DirectForecaster._fit raises "
-    "this ValueError for a non-bool per_step.")
+    "DirectForecaster: per_step must be True or False; got 'x'.")
 
 # unknown option values
 for id, name, make, match in [

@@ -85,3 +85,30 @@ def test_cross_validate_direct_rnn():
     res = cross_validate(DirectForecaster(tiny(), window_length=6, horizon=6), pd.DataFrame(index=y.index), y,
                          cv=TimeSeriesSplit(n_splits=2, test_size=6), scoring="neg_mean_absolute_error")
     assert res["test_score"].shape == (2,) and np.isfinite(res["test_score"]).all()
+
+
+def test_window_step_keeps_every_kth_window_anchored_at_the_end():
+    from sklearn.linear_model import LinearRegression
+
+    y = pd.Series(np.arange(20.0))
+    f = RecursiveForecaster(LinearRegression(), window_length=3, window_step=4, scaling=None).fit(None, y)
+    # windows end at 16, 12, 8, 4 (targets 19, 15, 11, 7): 17 possible windows, every 4th from the end -> 5
+    assert f.estimator_.coef_.shape == (3,)
+    np.testing.assert_allclose(f.forecast(2), [20.0, 21.0], atol=1e-8)
+
+
+def test_patch_length_feeds_the_net_whole_patches():
+    y = series()
+    f = DirectForecaster(tiny(), window_length=6, horizon=2, patch_length=3).fit(None, y)
+    assert (f.estimator_.n_timesteps_, f.estimator_.n_features_per_step_) == (2, 3)  # [N, 6, 1] -> [N, 2, 3]
+    assert f.forecast(2).shape == (2,)
+
+
+def test_ensemble_is_the_mean_of_its_seeded_members():
+    from seqforecast.forecasting import EnsembleForecaster
+
+    y = series()
+    ens = EnsembleForecaster(RecursiveForecaster(tiny(), window_length=6), n_members=3, random_state=7).fit(None, y)
+    assert [m.estimator_.random_state for m in ens.forecasters_] == [7, 8, 9]
+    single = [RecursiveForecaster(tiny(random_state=s), window_length=6).fit(None, y).forecast(3) for s in (7, 8, 9)]
+    np.testing.assert_allclose(ens.forecast(3), np.mean(single, axis=0), rtol=1e-12)

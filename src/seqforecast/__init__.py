@@ -15,6 +15,7 @@ _EXPORTS = {
     "RecursiveForecaster": "forecasting",
     "DirectForecaster": "forecasting",
     "Seq2SeqForecaster": "forecasting",
+    "EnsembleForecaster": "forecasting",
     "NaiveForecaster": "baselines",
     "SeasonalNaiveForecaster": "baselines",
     "Naive2Forecaster": "baselines",
