@@ -89,6 +89,10 @@ CASES = []
 DID_NOT_RAISE = pytest.fail.Exception
 
 
+#: How pandas names the dtype of a text column: "str" in pandas 3, "object" in pandas 2.
+TEXT = str(pd.Series(["a"]).dtype)
+
+
 def add(id, category, target, run, exc, match, xfail="", today=None):
     CASES.append(Case(f"{target}-{id}", category, target, run, exc, match, xfail, today))
 
@@ -163,7 +167,7 @@ add("all-nan-series", "missing values", "ThetaForecaster", lambda e: ThetaForeca
     "y has 1 series with no observation at all (['b']); drop them, e.g. y.dropna(axis=1, how='all')")
 for id, name, y, exc, match in [
     ("y-text", "RecursiveForecaster", series().astype(str), TypeError,
-     "y must hold numbers; column 'y' has dtype str. Convert it, e.g. pd.to_numeric(y, errors='raise')"),
+     f"y must hold numbers; column 'y' has dtype {TEXT}. Convert it, e.g. pd.to_numeric(y, errors='raise')"),
     ("y-objects", "NaiveForecaster", series().astype(object).where(series() < 15, "n/a"), TypeError,
      "y must hold numbers; column 'y' has dtype object"),
     ("y-booleans", "DirectForecaster", series() > 15, TypeError, "y must hold numbers; column 'y' has dtype bool"),
@@ -177,7 +181,7 @@ for id, name, y, exc, match in [
     ("y-list", "ETSForecaster", series().tolist(), TypeError,
      "y must be a pandas Series (one series) or DataFrame (one column per series), got list."),
     ("y-text-column", "ThetaForecaster", pd.DataFrame({"a": series(), "b": "x"}), TypeError,
-     "column 'b' has dtype str"),
+     f"column 'b' has dtype {TEXT}"),
 ]:
     add(id, "data types", name, lambda e, y=y, name=name: FORECASTERS[name]().fit(None, y), exc, match)
 for name, n, match in [
@@ -285,7 +289,7 @@ for id, name, y, exc, match in [
      "The index of y has 1 missing label(s) (NaT, first at position 0); every time step needs a date."),
     ("text-labels", "ETSForecaster", series(index=[f"t{i}" for i in range(N)]), TypeError,
      "The index of y must be a RangeIndex (or evenly spaced integers), a PeriodIndex or a DatetimeIndex; got Index of "
-     "dtype str. Convert it"),
+     f"dtype {TEXT}. Convert it"),
     ("float-labels", "Naive2Forecaster", series(index=np.arange(N) * 0.5), TypeError, "got Index of dtype float64."),
     ("uneven-integers", "RecursiveForecaster", series(index=list(range(N - 1)) + [100]), ValueError,
      "The integer index of y is not evenly spaced (steps [1, 78]); use a RangeIndex or reset_index(drop=True)."),
@@ -805,7 +809,7 @@ for id, run, exc, match, cat in [
     ("numpy-y", lambda e: backtest(NaiveForecaster(), Y_BT.to_numpy(), horizon=2), TypeError, "backtest: y must be a "
      "pandas Series (one series) or DataFrame (one column per series); got ndarray.", "data types"),
     ("text-y", lambda e: backtest(NaiveForecaster(), Y_BT.astype(str), horizon=2), TypeError, "y must hold numbers; "
-     "column 'y' has dtype str.", "data types"),
+     f"column 'y' has dtype {TEXT}.", "data types"),
     ("not-a-forecaster", lambda e: backtest(LinearRegression(), Y_BT, horizon=2), TypeError, "backtest needs a "
      "seqforecast forecaster (with fit(X, y) and forecast(steps, ...)); got LinearRegression. Wrap a scikit-learn "
      "regressor, e.g. RecursiveForecaster(regressor).", "options"),

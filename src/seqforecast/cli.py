@@ -96,7 +96,8 @@ def _time_index(col, name):
         try:
             index = pd.DatetimeIndex(pd.to_datetime(col, format="mixed"), name=name)
         except (ValueError, TypeError, OverflowError) as exc:
-            if "timezone" in str(exc).lower() or "time zone" in str(exc).lower():
+            text = str(exc).lower()
+            if "timezone" in text or "time zone" in text or "tz-aware" in text:  # pandas 3 / pandas 2 wording
                 raise UsageError(
                     f"the date column {name!r} mixes time zones; write every date in one zone, or in UTC"
                 ) from None
