@@ -530,6 +530,8 @@ for name, params, match in [
      "{'relu', 'tanh'}. Got 'sigmoid' instead."),
     ("RNNRegressor", dict(cell="lstm", nonlinearity="relu"), "RNNRegressor: nonlinearity='relu' only applies to "
      "cell='rnn'; the LSTM cell has fixed tanh/sigmoid gates."),
+    ("RNNRegressor", dict(loss="mae"), "The 'loss' parameter of RNNRegressor must be a str among {'absolute_error', "
+     "'huber', 'squared_error'}. Got 'mae' instead."),
     ("RNNRegressor", dict(optimizer="lbfgs"), "The 'optimizer' parameter of RNNRegressor must be a str among {'adam', "
      "'adamw', 'rmsprop', 'sgd'} or an instance of 'type'. Got 'lbfgs' instead."),
     ("RNNRegressor", dict(architecture="encoder"), "The 'architecture' parameter of RNNRegressor must be a str among "

@@ -233,6 +233,22 @@ def test_class_weight_sets_the_criterion_weight_and_changes_the_loss(data):
     torch.testing.assert_close(manual.net_.criterion_.weight, torch.tensor([1.0, 3.0]))
 
 
+@pytest.mark.parametrize("loss, criterion, expected", [
+    ("squared_error", torch.nn.MSELoss, 4.0),   # the mean of 120 zeros and 80 tens
+    ("absolute_error", torch.nn.L1Loss, 0.0),   # their median
+    # Huber, c in (0, 1): the zeros pull with c each (squared part), the tens with 1 each (absolute part):
+    # 120 c = 80, c = 2 / 3
+    ("huber", torch.nn.HuberLoss, 2 / 3),
+])
+def test_regression_loss_sets_the_criterion_and_the_best_constant(loss, criterion, expected):
+    # Every input is the same, so the net can only learn one constant: the minimiser of its loss.
+    X = np.zeros((200, 3, 1))
+    y = np.r_[np.zeros(120), np.full(80, 10.0)]
+    est = RNNRegressor(hidden_size=4, max_epochs=150, batch_size=200, lr=0.05, loss=loss, random_state=0).fit(X, y)
+    assert type(est.net_.criterion_) is criterion
+    np.testing.assert_allclose(est.predict(X[:1]), [expected], atol=0.2)
+
+
 def test_classifier_label_per_step(data):
     X, _ = data
     y = (X[:, :, 0] > 0).astype(int)
