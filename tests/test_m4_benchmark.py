@@ -15,11 +15,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.linear_model import LinearRegression
 
 from seqforecast.estimators import RNNRegressor
-from seqforecast.forecasting import DirectForecaster, EnsembleForecaster, RecursiveForecaster
+from seqforecast.forecasting import (
+    DirectForecaster,
+    EnsembleForecaster,
+    RecursiveForecaster,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "benchmarks" / "m4.py"
@@ -180,3 +184,17 @@ def test_ensemble_needs_a_seed_to_vary():
         ens.fit(None, pd.Series(np.arange(20.0)))
     with pytest.raises(ValueError, match=re.escape("EnsembleForecaster: aggregate must be 'mean' or 'median', got 'max'.")):
         EnsembleForecaster(tiny_direct(), aggregate="max").fit(None, pd.Series(np.arange(20.0)))
+
+
+def test_ensemble_of_several_forecasters_copies_each_in_turn():
+    t = np.arange(60)
+    y = pd.Series(10 + np.sin(t / 3))
+    short = tiny_direct().set_params(window_length=4)
+    ens = EnsembleForecaster([tiny_direct(), short], n_members=2, random_state=3).fit(None, y)
+    assert [(m.window_length, m.estimator_.random_state) for m in ens.forecasters_] == [(8, 3), (8, 4), (4, 5), (4, 6)]
+    members = [base.set_params(estimator__random_state=seed).fit(None, y).forecast(3).to_numpy()
+               for base, seed in ((tiny_direct(), 3), (tiny_direct(), 4), (short, 5), (clone(short), 6))]
+    np.testing.assert_allclose(ens.forecast(3).to_numpy(), np.mean(members, axis=0), rtol=1e-12)
+    with pytest.raises(ValueError, match=re.escape("EnsembleForecaster: forecaster is an empty list; give at least "
+                                                   "one forecaster.")):
+        EnsembleForecaster([]).fit(None, y)

@@ -416,24 +416,27 @@ class Seq2SeqForecaster(DirectForecaster):
 
 
 class EnsembleForecaster(BaseForecaster):
-    """The mean (or median) of several copies of one forecaster, each trained with another seed.
+    """The mean (or median) of several copies of a forecaster, each trained with another seed.
 
     Nets trained from different random initialisations make different errors; averaging their forecasts
-    cancels part of them. Member ``i`` is a clone of ``forecaster`` in which every
+    cancels part of them, and nets that read windows of different lengths differ even more (on M4 Hourly,
+    see ``benchmarks/results/m4_Hourly.md``). Member ``i`` is a clone of a forecaster in which every
     parameter named ``random_state``, its own or a nested one such as ``estimator__random_state``, is set
     to ``random_state + i``.
 
     Parameters
     ----------
-    forecaster : forecaster
-        The forecaster to copy, e.g. ``DirectForecaster(RNNRegressor(...), ...)``. It must have a
-        ``random_state`` parameter somewhere (otherwise its copies would all be the same model).
+    forecaster : forecaster or list of forecasters
+        The forecaster to copy, e.g. ``DirectForecaster(RNNRegressor(...), ...)``, or several (e.g. the same
+        net on windows of two lengths), each copied ``n_members`` times: members are the copies of the
+        first forecaster, then those of the second... Each must have a ``random_state`` parameter
+        somewhere (otherwise its copies would all be the same model).
     n_members : int, default=5
-        Number of copies trained.
+        Number of copies trained of each forecaster.
     aggregate : {"mean", "median"}, default="mean"
         How the members' forecasts are combined, step by step and series by series.
     random_state : int, default=0
-        Seed of the first member; member ``i`` gets ``random_state + i``.
+        Seed of the first member; member ``i`` (counted over all forecasters) gets ``random_state + i``.
 
     Attributes
     ----------
@@ -454,25 +457,31 @@ class EnsembleForecaster(BaseForecaster):
             raise ValueError(f"{owner}: aggregate must be 'mean' or 'median', got {self.aggregate!r}.")
         seed = self.random_state
         if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, numbers.Integral):
-            raise ValueError(f"{owner}: random_state must be an int (the first member's seed), got {seed!r}.")
-        if not isinstance(self.forecaster, BaseForecaster):
-            raise TypeError(
-                f"{owner}: forecaster must be a seqforecast forecaster (e.g. DirectForecaster(...)), got "
-                f"{type(self.forecaster).__name__}."
-            )
-        keys = [k for k in self.forecaster.get_params(deep=True)
-                if k == "random_state" or k.endswith("__random_state")]
-        if not keys:
-            raise ValueError(
-                f"{owner}: {type(self.forecaster).__name__} has no random_state parameter (its own or its "
-                "estimator's), so all members would be the same model. Wrap a forecaster whose estimator "
-                "takes a seed, e.g. DirectForecaster(RNNRegressor(...))."
-            )
+            raise TypeError(f"{owner}: random_state must be an int (the first member's seed), got {seed!r}.")
+        bases = list(self.forecaster) if isinstance(self.forecaster, (list, tuple)) else [self.forecaster]
+        if not bases:
+            raise ValueError(f"{owner}: forecaster is an empty list; give at least one forecaster.")
+        seed_keys = []
+        for base in bases:
+            if not isinstance(base, BaseForecaster):
+                raise TypeError(
+                    f"{owner}: forecaster must be a seqforecast forecaster (e.g. DirectForecaster(...)) or a "
+                    f"list of them, got {type(base).__name__}."
+                )
+            keys = [k for k in base.get_params(deep=True) if k == "random_state" or k.endswith("__random_state")]
+            if not keys:
+                raise ValueError(
+                    f"{owner}: {type(base).__name__} has no random_state parameter (its own or its "
+                    "estimator's), so all members would be the same model. Wrap a forecaster whose estimator "
+                    "takes a seed, e.g. DirectForecaster(RNNRegressor(...))."
+                )
+            seed_keys.append(keys)
         members = []
-        for i in range(n_members):
-            member = clone(self.forecaster).set_params(**{key: int(seed) + i for key in keys})
-            member._fit_series_names = getattr(self, "_fit_series_names", None)
-            members.append(member._fit(Y, X))
+        for base, keys in zip(bases, seed_keys):
+            for _ in range(n_members):
+                member = clone(base).set_params(**{key: int(seed) + len(members) for key in keys})
+                member._fit_series_names = getattr(self, "_fit_series_names", None)
+                members.append(member._fit(Y, X))
         self.forecasters_ = members
         return self
 
