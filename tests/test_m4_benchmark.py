@@ -68,6 +68,29 @@ def test_quick_mode_writes_the_result_files(tmp_path):
 
 
 @needs_data
+def test_holdout_mode_scores_the_last_horizon_of_the_training_data(tmp_path):
+    from seqforecast.baselines import Naive2Forecaster
+    from seqforecast.metrics import m4_scores
+
+    argv = ["--frequency", "Hourly", "--quick", "--holdout", "--n-series", "5", "--models", "naive2", "snaive",
+            "--out", str(tmp_path)]
+    assert m4.main(argv) == 0
+    table = pd.read_csv(tmp_path / "m4_Hourly_holdout.csv").set_index("model")
+    assert not (tmp_path / "m4_Hourly.csv").exists()
+    # by hand: the same 5 series, their last 48 training values held out
+    y_train, _, rows = m4.load_m4(DATA, "Hourly", n_series=5, seed=0)
+    fit, held = y_train.iloc[:-48], y_train.iloc[-48:].to_numpy()
+    naive2 = Naive2Forecaster(sp=24).fit(None, fit).forecast(48).to_numpy()
+    snaive = np.concatenate([fit.to_numpy()[-24:]] * 2)
+    expected = m4_scores(held, snaive, y_train=[r[:-48] for r in rows], sp=24, y_pred_naive2=naive2)
+    assert table.loc["snaive", "smape"] == pytest.approx(expected["smape"], rel=1e-12)
+    assert table.loc["snaive", "mase"] == pytest.approx(expected["mase"], rel=1e-12)
+    assert table.loc["naive2", "smape"] == pytest.approx(expected["smape_naive2"], rel=1e-12)
+    text = (tmp_path / "m4_Hourly_holdout.md").read_text()
+    assert "**Holdout check, not the M4 test.**" in text and "Official M4 results" not in text
+
+
+@needs_data
 def test_loaded_series_end_together_and_keep_their_values():
     y_train, y_test, rows = m4.load_m4(DATA, "Weekly", n_series=5, seed=1)
     assert y_train.shape == (max(len(r) for r in rows), 5) and y_test.shape == (13, 5)
