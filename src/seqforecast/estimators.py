@@ -20,6 +20,7 @@ from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import _check_feature_names, _get_feature_names, check_is_fitted, column_or_1d
 
+from ._estimator_docs import _ATTRS_DOC, _NOTES_DOC, _PARAMS_DOC
 from ._training import (
     _OPTIMIZERS,
     _resolve_device,
@@ -41,100 +42,6 @@ def _options(values):
 
 
 # ---------------------------------------------------------------------------- shared base
-_PARAMS_DOC = """
-    cell : {{"lstm", "gru", "rnn"}}, default="lstm"
-        Recurrent cell; ``"rnn"`` is the vanilla (Elman) cell.
-    hidden_size : int, default=32
-        Size of the hidden state.
-    num_layers : int, default=1
-        Number of stacked recurrent layers.
-    nonlinearity : {{"tanh", "relu"}}, default="tanh"
-        Non-linearity of the vanilla cell; LSTM and GRU accept only ``"tanh"`` (their gates are fixed).
-    bidirectional : bool, default=False
-        Also read each sequence backwards (not with ``architecture="seq2seq"``).
-    dropout : float in [0, 1), default=0.0
-        Dropout between stacked layers and on the recurrent output fed to the head.
-    architecture : {architectures}, default="many_to_one"
-        {architecture_doc}
-    max_epochs : int, default=100
-        Number of passes over the training data (fewer with early stopping).
-    batch_size : int, default=32
-        Mini-batch size for training and prediction.
-    lr : float, default=1e-3
-        Learning rate.
-    optimizer : {{"adam", "adamw", "sgd", "rmsprop"}} or torch.optim.Optimizer subclass, default="adam"
-    weight_decay : float, default=0.0
-        L2 penalty passed to the optimizer.
-    gradient_clip : float or None, default=1.0
-        Maximal L2 norm of all gradients (skorch ``GradientNormClipping``); None disables clipping.
-    patience : int or None, default=None
-        Stop when the validation loss has not improved for ``patience`` epochs and restore the best
-        weights. None trains for ``max_epochs`` on all the data, with no validation split.
-    validation_fraction : float in (0, 1), default=0.1
-        Share of samples held out for early stopping: the *last* rows of ``X`` (the most recent windows),
-        never shuffled. Used only when ``patience`` is set.
-    device : str, default="cpu"
-        Torch device: ``"cpu"``, ``"cuda"``, ``"cuda:1"``... or ``"auto"`` (CUDA when available).
-    random_state : int, RandomState instance or None, default=None
-        Seeds weight initialisation, shuffling and dropout inside a forked torch RNG, so two CPU fits with
-        the same int are bit-identical and the global torch RNG is left as it was. None draws from (and
-        advances) the global torch RNG, as any torch code does, without reseeding it: a user's
-        ``torch.manual_seed`` makes unseeded fits repeatable. numpy's global RNG is never used.
-    verbose : int, default=0
-        0 prints nothing; 1 prints a table with one line per epoch (skorch ``PrintLog``); 2 also shows a
-        tqdm progress bar over the batches of each epoch.
-    callbacks : list of skorch callbacks or (name, callback) tuples, or None, default=None
-        Extra skorch callbacks, cloned at every fit.
-    on_interrupt : {{"raise", "keep_best"}}, default="raise"
-        What a ``KeyboardInterrupt`` (Ctrl+C) during training does. ``"raise"``: re-raise it; the estimator
-        keeps its previous fitted state (nothing half-fitted). ``"keep_best"``: stop and return normally
-        with the weights of the epoch with the lowest validation loss (with ``patience``), else of the last
-        completed epoch, and ``interrupted_=True``; an interrupt before the first epoch ends is re-raised.{extra}
-"""
-
-_ATTRS_DOC = """
-    net_ : skorch.NeuralNet
-        The fitted skorch net; ``net_.module_`` is the torch module ({modules}).
-    n_features_in_ : int
-        Number of time steps of ``X`` (``X.shape[1]``), which is what scikit-learn counts as features of
-        a 2-D ``X``; a 3-D ``X`` follows the same rule. Not set after a fit on sequences of different lengths.
-    feature_names_in_ : ndarray of str
-        Column names of a DataFrame ``X`` (one column per time step). Set only for such input.
-    n_timesteps_ : int or None
-        Sequence length seen at fit; None after a fit on a list of sequences of different lengths.
-    n_features_per_step_ : int
-        Number of features per time step (``X.shape[2]``; 1 for a 2-D ``X`` or token ids).
-    n_outputs_ : int
-        Outputs of the net's head: {n_outputs}.
-    history_ : list of dict
-        One dict per epoch: ``epoch`` (from 1), ``train_loss``, ``valid_loss`` (with ``patience``),
-        ``dur`` (seconds){history_extra}.
-    device_ : str
-        Torch device the net was trained on (``device`` resolved).
-    interrupted_ : bool
-        True when training was interrupted and ``on_interrupt="keep_best"`` kept the best weights so far;
-        ``history_`` then lists the completed epochs only.{attrs_extra}
-"""
-
-_NOTES_DOC = """
-    Sequence lengths at predict: after a fit on arrays, ``predict`` requires the fitted number of time
-    steps (scikit-learn's ``n_features_in_`` contract; a recurrent net could read other lengths, but
-    extrapolating in length silently is a modelling decision we leave to the user). Fit on a list of
-    sequences of different lengths (variable length, ``architecture="many_to_one"`` only) to predict on
-    any length. A list whose sequences all have the same length is read exactly as the stacked array
-    (``X.tolist()`` behaves like ``X``). The number of features per step must always match.
-
-    Fit builds everything in local variables and assigns the fitted attributes only at the end, so a
-    failed fit (bad input, :class:`~seqforecast.exceptions.TrainingDivergedError`, an interrupt with
-    ``on_interrupt="raise"``) leaves a previously fitted estimator as it was. The fitted net is left in
-    inference (eval) mode, so several threads may call ``predict`` on one fitted estimator.
-
-    Fitted estimators pickle (and work with joblib), but unpickle only files you trust: unpickling runs
-    code chosen by whoever wrote the file. :func:`seqforecast.save` / :func:`seqforecast.load` write and
-    read model files that load without unpickling.
-"""
-
-
 class _BaseRNN(BaseEstimator):
     """Shared machinery: parameters, validation, the skorch net, prediction. Not public."""
 
