@@ -100,6 +100,25 @@ def test_loaded_series_end_together_and_keep_their_values():
         assert np.isnan(column[: -len(r)]).all()  # leading NaN only
 
 
+def test_the_readme_recipe_is_the_benchmark_model():
+    """The README's M4 recipe builds exactly the table's Hourly ensemble (no benchmark-only settings)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### The M4 recipe"):]
+    code = section[section.index("```python") + len("```python"): section.index("model.fit(None, y)")]
+    namespace = {}
+    exec(code, namespace)
+    expected = m4.build_model("gru-direct-ensemble", "Hourly", quick=False, seed=0)
+    assert repr(namespace["model"]) == repr(expected)
+
+
+@pytest.mark.parametrize("frequency", ["Hourly", "Weekly"])
+def test_committed_results_end_with_their_development_log(frequency):
+    """m4_<frequency>.md copies m4_<frequency>.tried.md at its end; an edit to the log must reach the result."""
+    results = ROOT / "benchmarks" / "results"
+    log = (results / f"m4_{frequency}.tried.md").read_text(encoding="utf-8").strip()
+    assert (results / f"m4_{frequency}.md").read_text(encoding="utf-8").rstrip().endswith(log)
+
+
 def test_missing_data_folder_says_where_to_get_it(tmp_path, capsys):
     assert m4.main(["--frequency", "Weekly", "--data", str(tmp_path), "--out", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err
