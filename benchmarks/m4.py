@@ -138,7 +138,7 @@ NET = {
                "loss": "absolute_error"},
     "Weekly": {"hidden_size": 64, "max_epochs": 15, "batch_size": 256, "lr": 3e-3, "loss": "absolute_error"},
 }
-# The ensemble: the direct GRU on each of these window lengths, ENSEMBLE_MEMBERS seeds each, averaged.
+# The ensemble: the direct GRU on each of these window lengths, "members" seeds each, all averaged.
 ENSEMBLE = {"Hourly": {"window_lengths": [168, 336], "members": 3},
             "Weekly": {"window_lengths": [52, 64], "members": 3}}
 BASELINES = ["naive2", "snaive", "theta", "arima"]
@@ -423,7 +423,7 @@ def main(argv=None) -> int:
         y_test = y_train.iloc[-horizon:].reset_index(drop=True)
         y_train, train_rows = y_train.iloc[:-horizon], [r[:-horizon] for r in train_rows]
         # the nets need window_length + horizon values per series to train on; after the cut a few weekly
-        # series are shorter, so the check runs on the others (said in the notes, never silently)
+        # series (65 of 359) are shorter, so the check runs on the others (said in the notes, never silently)
         longest = max([w["window_length"] for w in WINDOWS[frequency].values()] + ENSEMBLE[frequency]["window_lengths"])
         keep = [j for j, r in enumerate(train_rows) if len(r) >= longest + horizon]
         if len(keep) < len(train_rows):
