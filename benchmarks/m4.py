@@ -113,6 +113,27 @@ def official_scores(data: Path, frequency: str) -> list[dict]:
     return out
 
 
+def holdout_split(y_train: pd.DataFrame, train_rows: list, frequency: str):
+    """Hold out the last horizon of every training series: (y_fit, y_held_out, fit_rows, note or None).
+
+    The recurrent models need ``window_length + horizon`` values per series to train on; after the cut some
+    weekly series (65 of 359) are shorter, so they are left out and the note says so (never silently).
+    """
+    horizon = FREQUENCIES[frequency]["horizon"]
+    y_held = y_train.iloc[-horizon:].reset_index(drop=True)
+    y_fit, fit_rows = y_train.iloc[:-horizon], [r[:-horizon] for r in train_rows]
+    longest = max([w["window_length"] for w in WINDOWS[frequency].values()] + ENSEMBLE[frequency]["window_lengths"])
+    keep = [j for j, r in enumerate(fit_rows) if len(r) >= longest + horizon]
+    if len(keep) == len(fit_rows):
+        return y_fit, y_held, fit_rows, None
+    note = (f"holdout: {len(fit_rows) - len(keep)} of {len(fit_rows)} series have fewer than {longest + horizon} "
+            f"values (the longest window, {longest}, + horizon) once their last {horizon} are held out; the check "
+            f"runs on the other {len(keep)}.")
+    y_fit, y_held = y_fit.iloc[:, keep], y_held.iloc[:, keep]
+    y_fit = y_fit.iloc[int(y_fit.notna().any(axis=1).to_numpy().argmax()):].reset_index(drop=True)
+    return y_fit, y_held, [fit_rows[j] for j in keep], note
+
+
 # --------------------------------------------------------------------------------------------- models
 # What the recurrent models read, per frequency and strategy (each choice measured: see "what we tried" in
 # the results). Direct and seq2seq read a week of hourly data as daily patches of 24 values, or a year of
@@ -193,8 +214,7 @@ def build_model(name: str, frequency: str, *, quick: bool, seed: int):
     if name.endswith("-ensemble"):
         spec = ENSEMBLE[frequency]
         bases = [clone(direct).set_params(window_length=length) for length in spec["window_lengths"]]
-        return EnsembleForecaster(bases if len(bases) > 1 else bases[0], n_members=1 if quick else spec["members"],
-                                  random_state=seed)
+        return EnsembleForecaster(bases, n_members=1 if quick else spec["members"], random_state=seed)
     return direct
 
 
@@ -420,20 +440,7 @@ def main(argv=None) -> int:
     sp, horizon = FREQUENCIES[frequency]["sp"], FREQUENCIES[frequency]["horizon"]
     holdout_note = None
     if args.holdout:  # the last horizon of every training series becomes the test; the test values are unused
-        y_test = y_train.iloc[-horizon:].reset_index(drop=True)
-        y_train, train_rows = y_train.iloc[:-horizon], [r[:-horizon] for r in train_rows]
-        # the nets need window_length + horizon values per series to train on; after the cut a few weekly
-        # series (65 of 359) are shorter, so the check runs on the others (said in the notes, never silently)
-        longest = max([w["window_length"] for w in WINDOWS[frequency].values()] + ENSEMBLE[frequency]["window_lengths"])
-        keep = [j for j, r in enumerate(train_rows) if len(r) >= longest + horizon]
-        if len(keep) < len(train_rows):
-            dropped = len(train_rows) - len(keep)
-            holdout_note = (f"holdout: {dropped} of {len(train_rows)} series have fewer than {longest + horizon} values "
-                            f"(the longest window, {longest}, + horizon) once their last {horizon} are held out; the "
-                            f"check runs on the other {len(keep)}.")
-            y_train, y_test = y_train.iloc[:, keep], y_test.iloc[:, keep]
-            y_train = y_train.iloc[int(y_train.notna().any(axis=1).to_numpy().argmax()):].reset_index(drop=True)
-            train_rows = [train_rows[j] for j in keep]
+        y_train, y_test, train_rows, holdout_note = holdout_split(y_train, train_rows, frequency)
     print(f"M4 {frequency}: {y_train.shape[1]} series, horizon {horizon}; models: {', '.join(models)}", flush=True)
 
     rows, notes, naive2_text = [], [holdout_note] if args.holdout and holdout_note else [], None
