@@ -91,6 +91,22 @@ def test_holdout_mode_scores_the_last_horizon_of_the_training_data(tmp_path):
 
 
 @needs_data
+def test_ensemble_choice_scores_every_combination_at_the_validation_origin(tmp_path):
+    spec = importlib.util.spec_from_file_location("m4_ensemble_choice", ROOT / "benchmarks" / "m4_ensemble_choice.py")
+    choice = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(choice)
+    argv = ["--n-series", "4", "--max-epochs", "1", "--seeds", "0", "--candidates", "A", "C", "--out", str(tmp_path)]
+    assert choice.main(argv) == 0
+    result = json.loads((tmp_path / "m4_Hourly_ensemble_choice.json").read_text())
+    assert [(n["candidate"], n["seed"]) for n in result["nets"]] == [("A", 0), ("C", 0)]
+    combos = {c["candidates"]: c for c in result["combinations"]}
+    assert sorted(combos) == ["A", "A+C", "C"] and combos["A+C"]["n_nets"] == 2
+    for net in result["nets"]:  # the mean of one net's forecasts is that net's forecast
+        assert combos[net["candidate"]]["owa"] == pytest.approx(net["owa"], rel=1e-12)
+    assert "cell='gru'" in result["nets"][0]["code"] and "cell=" not in result["nets"][1]["code"]  # lstm: default
+
+
+@needs_data
 def test_loaded_series_end_together_and_keep_their_values():
     y_train, y_test, rows = m4.load_m4(DATA, "Weekly", n_series=5, seed=1)
     assert y_train.shape == (max(len(r) for r in rows), 5) and y_test.shape == (13, 5)
