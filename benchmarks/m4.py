@@ -193,7 +193,7 @@ def build_model(name: str, frequency: str, *, quick: bool, seed: int):
     if name == "theta":
         return ThetaForecaster(sp=sp)
     if name == "arima":
-        from seqforecast.arima import ARIMAForecaster
+        from seqforecast.baselines import ARIMAForecaster
 
         return ARIMAForecaster(sp=sp, method="css") if sp > 1 else ARIMAForecaster(sp=sp)
     net = {**NET[frequency], "random_state": seed}

@@ -1,4 +1,4 @@
-"""ARIMA: the kernel (seqforecast._arima) and ARIMAForecaster.
+"""ARIMA: the kernel (seqforecast.baselines.arima._kernel) and ARIMAForecaster.
 
 Reference values:
 * the airline model of log airline passengers, ARIMA(0,1,1)(0,1,1)_12 (Box & Jenkins, series G): R's
@@ -17,8 +17,8 @@ import pytest
 from sklearn.base import clone
 from statsmodels.tsa.statespace.sarimax import SARIMAX
 
-from seqforecast import _arima
-from seqforecast._arima import (
+from seqforecast.baselines.arima import _kernel as _arima
+from seqforecast.baselines.arima._kernel import (
     ARIMAFit,
     auto_arima,
     fit_arima,
@@ -26,7 +26,7 @@ from seqforecast._arima import (
     nsdiffs,
     seasonal_strength,
 )
-from seqforecast.arima import ARIMAForecaster
+from seqforecast.baselines import ARIMAForecaster
 from seqforecast.datasets import load_airline
 from seqforecast.exceptions import ConvergenceWarning
 

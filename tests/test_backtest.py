@@ -10,10 +10,10 @@ from numpy.testing import assert_array_equal
 from pandas.testing import assert_frame_equal
 from sklearn.linear_model import LinearRegression
 
-from seqforecast._base import BaseForecaster
+from seqforecast.base import BaseForecaster
 from seqforecast.exceptions import FrequencyWarning
 from seqforecast.forecasting import RecursiveForecaster
-from seqforecast.model_selection import (
+from seqforecast.evaluation.backtest import (
     BACKTEST_COLUMNS,
     TIMING_COLUMNS,
     SlidingWindowSplitter,

@@ -27,18 +27,18 @@ import scipy.sparse as sp
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LinearRegression
 
-from seqforecast import metrics
+from seqforecast.evaluation import metrics
 from seqforecast.baselines import (ETSForecaster, Naive2Forecaster, NaiveForecaster, SeasonalNaiveForecaster,
                                    ThetaForecaster)
 from seqforecast.cli import main
-from seqforecast.covariates import CalendarFeatures
+from seqforecast.preprocessing.covariates import CalendarFeatures
 from seqforecast.datasets import load_ucr
 from seqforecast.estimators import RNNClassifier, RNNRegressor
 from seqforecast.exceptions import ConvergenceWarning, SeqforecastWarning, TrainingDivergedError
 from seqforecast.forecasting import DirectForecaster, RecursiveForecaster, Seq2SeqForecaster
-from seqforecast.model_selection import ExpandingWindowSplitter, SlidingWindowSplitter, backtest
-from seqforecast.reporting import compare
-from seqforecast.windowing import SlidingWindowTransformer, make_windows, make_windows_multi
+from seqforecast.evaluation.backtest import ExpandingWindowSplitter, SlidingWindowSplitter, backtest
+from seqforecast.evaluation.reporting import compare
+from seqforecast.preprocessing.windowing import SlidingWindowTransformer, make_windows, make_windows_multi
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from sklearn.model_selection import TimeSeriesSplit, cross_validate
 
-from seqforecast._base import BaseForecaster
+from seqforecast.base import BaseForecaster
 from seqforecast.exceptions import FrequencyWarning
 
 

@@ -11,7 +11,7 @@ from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
-from seqforecast._naive import theta_forecast
+from seqforecast.baselines._kernels import theta_forecast
 from seqforecast.baselines import (
     ETSForecaster,
     Naive2Forecaster,
@@ -21,7 +21,7 @@ from seqforecast.baselines import (
 )
 from seqforecast.datasets import load_airline
 from seqforecast.exceptions import ConvergenceWarning
-from seqforecast.metrics import make_forecast_scorer
+from seqforecast.evaluation.metrics import make_forecast_scorer
 
 
 def monthly(values, start="2000-01", name="y"):

@@ -140,7 +140,7 @@ def test_direct_refuses_a_longer_horizon_and_other_columns():
 def test_pipeline_of_calendar_features_and_forecaster_inside_grid_search():
     from sklearn.pipeline import Pipeline
 
-    from seqforecast.covariates import CalendarFeatures
+    from seqforecast.preprocessing.covariates import CalendarFeatures
 
     # a monthly pattern that only the calendar explains (no autocorrelation to exploit)
     idx = pd.period_range("2000-01", periods=96, freq="M")

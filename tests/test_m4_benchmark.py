@@ -70,7 +70,7 @@ def test_quick_mode_writes_the_result_files(tmp_path):
 @needs_data
 def test_holdout_mode_scores_the_last_horizon_of_the_training_data(tmp_path):
     from seqforecast.baselines import Naive2Forecaster
-    from seqforecast.metrics import m4_scores
+    from seqforecast.evaluation.metrics import m4_scores
 
     argv = ["--frequency", "Hourly", "--quick", "--holdout", "--n-series", "5", "--models", "naive2", "snaive",
             "--out", str(tmp_path)]

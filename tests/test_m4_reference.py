@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from seqforecast._naive import naive2_forecast, naive_forecast, seasonal_naive_forecast, theta_forecast
-from seqforecast.metrics import mase, owa, smape
+from seqforecast.baselines._kernels import naive2_forecast, naive_forecast, seasonal_naive_forecast, theta_forecast
+from seqforecast.evaluation.metrics import mase, owa, smape
 
 M4_DIR = Path(os.environ.get("SEQFORECAST_M4_DIR", Path(__file__).resolve().parents[2] / "shared" / "data" / "m4"))
 

@@ -12,8 +12,8 @@ from sklearn.model_selection import GridSearchCV, TimeSeriesSplit, cross_validat
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
 
-from seqforecast._naive import naive2_forecast
-from seqforecast.metrics import m4_scores, mae, make_forecast_scorer, mape, mase, owa, rmse, rmsse, smape
+from seqforecast.baselines._kernels import naive2_forecast
+from seqforecast.evaluation.metrics import m4_scores, mae, make_forecast_scorer, mape, mase, owa, rmse, rmsse, smape
 
 # Two series over a horizon of 3 (columns): A and B.
 Y_TRUE = np.array([[2.0, 10.0], [4.0, 10.0], [6.0, 10.0]])

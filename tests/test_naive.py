@@ -1,4 +1,4 @@
-"""Tests of the naive-family kernels in seqforecast._naive (hand-computed expectations, M4 definitions)."""
+"""Tests of the naive-family kernels in seqforecast.baselines._kernels (hand-computed expectations, M4 definitions)."""
 
 import re
 
@@ -8,7 +8,7 @@ from numpy.testing import assert_allclose, assert_array_equal
 from statsmodels.tsa.seasonal import seasonal_decompose
 from statsmodels.tsa.stattools import acf as sm_acf
 
-from seqforecast._naive import (
+from seqforecast.baselines._kernels import (
     _acf,
     _ses_fit,
     _ses_profile,

@@ -239,7 +239,7 @@ def test_statsmodels_results_are_refused_with_a_hint_to_use_pickle(monthly, tmp_
 
 
 def test_statsmodels_arima_is_refused_too(monthly, tmp_path):
-    from seqforecast.arima import ARIMAForecaster
+    from seqforecast.baselines import ARIMAForecaster
 
     f = ARIMAForecaster(order=(1, 0, 0)).fit(None, monthly)
     msg = ("Cannot save ARIMAForecaster.fits_[0]: it holds statsmodels results (ARIMAFit), which the safe "

@@ -12,11 +12,11 @@ from hypothesis import strategies as st
 from numpy.testing import assert_array_equal
 from sklearn.linear_model import LinearRegression
 
-from seqforecast import metrics
-from seqforecast._index import check_time_index
+from seqforecast.evaluation import metrics
+from seqforecast._utils.time_index import check_time_index
 from seqforecast.baselines import NaiveForecaster, SeasonalNaiveForecaster
 from seqforecast.forecasting import RecursiveForecaster
-from seqforecast.windowing import make_windows
+from seqforecast.preprocessing.windowing import make_windows
 
 # the autouse seeding fixture is function-scoped; the examples do not use the global random state
 SETTINGS = settings(derandomize=True, max_examples=40, deadline=None, database=None,

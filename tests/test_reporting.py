@@ -15,11 +15,11 @@ import pytest
 from numpy.testing import assert_allclose
 from scipy import stats
 
-from seqforecast import metrics
-from seqforecast._base import BaseForecaster
+from seqforecast.evaluation import metrics
+from seqforecast.base import BaseForecaster
 from seqforecast.baselines import NaiveForecaster
 from seqforecast.exceptions import SeqforecastWarning
-from seqforecast.reporting import ComparisonResult, compare, diebold_mariano
+from seqforecast.evaluation.reporting import ComparisonResult, compare, diebold_mariano
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 

@@ -9,7 +9,7 @@ from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.linear_model import LinearRegression, Ridge
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit, check_cv, cross_validate
 
-from seqforecast.model_selection import ExpandingWindowSplitter, SlidingWindowSplitter
+from seqforecast.evaluation.backtest import ExpandingWindowSplitter, SlidingWindowSplitter
 
 
 def folds(cv, n):

@@ -13,8 +13,8 @@ from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LinearRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
-from seqforecast.covariates import CalendarFeatures
-from seqforecast.windowing import SlidingWindowTransformer, make_windows, make_windows_multi
+from seqforecast.preprocessing.covariates import CalendarFeatures
+from seqforecast.preprocessing.windowing import SlidingWindowTransformer, make_windows, make_windows_multi
 
 NAN = np.nan
 

@@ -86,7 +86,7 @@ def _read_series(path, date_column=None, columns=None):
 
 def _time_index(col, name):
     """A regular index from the date column: integers as they are, anything else parsed as dates."""
-    from ._index import check_time_index
+    from ._utils.time_index import check_time_index
 
     if col.isna().any():
         raise UsageError(f"the date column {name!r} has {int(col.isna().sum())} empty value(s)")
@@ -159,7 +159,7 @@ def _make_model(name, sp, window_length, seed, quick=False):
 
         return SeasonalNaiveForecaster(sp=sp)
     try:
-        from .arima import ARIMAForecaster
+        from .baselines import ARIMAForecaster
     except ImportError as exc:
         raise RuntimeError(f"the ARIMA model is not available in this installation ({exc})") from None
     return ARIMAForecaster(sp=sp)
@@ -203,7 +203,7 @@ def _cmd_forecast(args):
 
 
 def _cmd_backtest(args):
-    from .model_selection import backtest
+    from .evaluation import backtest
 
     y = _read_series(args.csv, args.date_column, args.columns)
     model = _make_model(args.model, args.sp, args.window_length, args.seed)
@@ -216,7 +216,7 @@ def _cmd_backtest(args):
 
 
 def _cmd_benchmark(args):
-    from .reporting import compare
+    from .evaluation import compare
 
     if args.csv is None:
         from .datasets import load_airline

@@ -34,8 +34,8 @@ from sklearn.base import clone
 from sklearn.multioutput import MultiOutputRegressor
 from sklearn.utils import get_tags
 
-from ._base import BaseForecaster
-from .windowing import make_windows
+from ..base import BaseForecaster
+from ..preprocessing.windowing import make_windows
 
 __all__ = ["RecursiveForecaster", "DirectForecaster", "Seq2SeqForecaster", "EnsembleForecaster"]
 
@@ -75,7 +75,7 @@ class _WindowForecaster(BaseForecaster):
     _shift = 1  # covariates of step s + _shift sit in window row s
 
     def _default_estimator(self):
-        from .estimators import RNNRegressor
+        from ..estimators import RNNRegressor
 
         return RNNRegressor(cell="gru")
 
@@ -240,7 +240,7 @@ class RecursiveForecaster(_WindowForecaster):
 
     def _stateful_module(self):
         """The torch module when the recurrent state can be carried forward, else None."""
-        from .estimators import RNNRegressor
+        from ..estimators import RNNRegressor
 
         est = self.estimator_
         if not (self.carry_state and isinstance(est, RNNRegressor)):
@@ -410,7 +410,7 @@ class Seq2SeqForecaster(DirectForecaster):
                          window_step=window_step, patch_length=patch_length, window_scale=window_scale)
 
     def _default_estimator(self):
-        from .estimators import RNNRegressor
+        from ..estimators import RNNRegressor
 
         return RNNRegressor(cell="gru", architecture="seq2seq")
 

@@ -135,7 +135,7 @@ def _html_table(frame):
 
 
 def _img(figure, alt):
-    from ._plots import figure_png
+    from .plots import figure_png
 
     data = base64.b64encode(figure_png(figure)).decode("ascii")
     return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{data}">'

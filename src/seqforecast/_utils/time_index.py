@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .exceptions import FrequencyWarning
+from ..exceptions import FrequencyWarning
 
 __all__ = ["TimeIndex", "check_time_index"]
 

@@ -34,7 +34,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.utils.validation import check_is_fitted
 
-from ._index import check_time_index
+from .._utils.time_index import check_time_index
 
 __all__ = ["BaseForecaster"]
 

@@ -24,9 +24,9 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from . import _naive
-from ._base import BaseForecaster
-from .exceptions import ConvergenceWarning
+from . import _kernels as _naive
+from ..base import BaseForecaster
+from ..exceptions import ConvergenceWarning
 
 __all__ = [
     "NaiveForecaster",

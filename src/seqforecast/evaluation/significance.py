@@ -14,7 +14,7 @@ from collections import namedtuple
 
 import numpy as np
 
-from .exceptions import SeqforecastWarning
+from ..exceptions import SeqforecastWarning
 
 __all__ = ["diebold_mariano", "DieboldMarianoResult"]
 

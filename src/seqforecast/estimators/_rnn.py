@@ -20,7 +20,7 @@ from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import _check_feature_names, _get_feature_names, check_is_fitted, column_or_1d
 
-from ._estimator_docs import _ATTRS_DOC, _NOTES_DOC, _PARAMS_DOC
+from ._docs import _ATTRS_DOC, _NOTES_DOC, _PARAMS_DOC
 from ._training import (
     _OPTIMIZERS,
     _resolve_device,
@@ -30,8 +30,8 @@ from ._training import (
     build_net,
     tail_split,
 )
-from ._validation import as_numeric_array, check_finite, check_n_samples, check_sequences
-from .nets import CELLS, NONLINEARITIES, POOLINGS, RecurrentNet, Seq2SeqNet
+from .._utils.sequences import as_numeric_array, check_finite, check_n_samples, check_sequences
+from ..nets import CELLS, NONLINEARITIES, POOLINGS, RecurrentNet, Seq2SeqNet
 
 __all__ = ["RNNRegressor", "RNNClassifier", "tail_split"]
 

@@ -48,11 +48,11 @@ import torch
 from sklearn.base import BaseEstimator
 from skorch.history import History
 
-from . import __version__, nets
-from ._index import TimeIndex
-from ._training import _SequenceCrossEntropy, build_net
-from .estimators import _BaseRNN
-from .exceptions import ModelFileError
+from .. import __version__, nets
+from .._utils.time_index import TimeIndex
+from ..estimators._training import _SequenceCrossEntropy, build_net
+from ..estimators._rnn import _BaseRNN
+from ..exceptions import ModelFileError
 
 __all__ = ["save", "load", "FORMAT_VERSION"]
 
@@ -577,7 +577,7 @@ def load(path, *, device=None):
     """
     path = os.fspath(path)
     if device is not None:
-        from ._training import _resolve_device
+        from ..estimators._training import _resolve_device
 
         device = _resolve_device(device, "load")
     try:

@@ -33,7 +33,7 @@ from statsmodels.tsa.statespace.sarimax import SARIMAX
 from statsmodels.tsa.statespace.tools import constrain_stationary_univariate
 from statsmodels.tsa.stattools import kpss
 
-from .exceptions import ConvergenceWarning
+from ...exceptions import ConvergenceWarning
 
 __all__ = ["ARIMAFit", "auto_arima", "fit_arima", "ndiffs", "nsdiffs"]
 
@@ -395,7 +395,7 @@ class ARIMAFit:
 
 def _adjust(y: np.ndarray, sp: int, func: str):
     """M4's classical multiplicative seasonal adjustment when its seasonality test passes."""
-    from ._naive import seasonal_indices, seasonality_test
+    from .._kernels import seasonal_indices, seasonality_test
 
     if not seasonality_test(y, sp):
         return y, None

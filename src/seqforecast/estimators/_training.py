@@ -19,8 +19,8 @@ from skorch.callbacks import Callback, EarlyStopping, GradientNormClipping, Prog
 from skorch.dataset import unpack_data
 from skorch.utils import to_tensor
 
-from .exceptions import TrainingDivergedError
-from .nets import Seq2SeqNet
+from ..exceptions import TrainingDivergedError
+from ..nets import Seq2SeqNet
 
 __all__ = ["tail_split", "build_net"]
 

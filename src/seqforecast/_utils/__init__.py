@@ -1,0 +1,1 @@
+"""Internal helpers shared by every layer: sequence checks, the time index, parameter validation."""

@@ -1,0 +1,238 @@
+"""ARIMAForecaster: (seasonal) ARIMA through statsmodels, with a fixed or an automatically chosen order."""
+
+from __future__ import annotations
+
+import numbers
+import warnings
+
+import numpy as np
+import pandas as pd
+from scipy.special import boxcox, inv_boxcox
+
+from . import _kernel as _arima
+from ...base import BaseForecaster
+from ...exceptions import ConvergenceWarning
+
+__all__ = ["ARIMAForecaster"]
+
+
+class ARIMAForecaster(BaseForecaster):
+    """Seasonal ARIMA through statsmodels' SARIMAX: a fixed order, or the order chosen automatically.
+
+    One model per series (each column of ``y``), with the known-ahead covariates ``X`` as regressors
+    (a regression with SARIMA errors) when given.
+
+    * **Fixed order** (``order`` given): ``SARIMAX(y, exog=X, order, seasonal_order + (sp,), trend)``,
+      estimated by exact maximum likelihood with statsmodels' own defaults (``method=None`` -> ``"ml"``),
+      so that forecasts equal statsmodels'.
+    * **Automatic order** (``order=None``): the stepwise search of Hyndman & Khandakar (2008), as R's
+      ``forecast::auto.arima``: ``D`` from the STL seasonal strength, ``d`` from KPSS tests, then a
+      stepwise AICc search over ``p, q, P, Q`` and the constant, each candidate estimated by conditional
+      sum of squares, the winner by maximum likelihood from there (``method=None`` -> ``"css-ml"``).
+      See :func:`seqforecast._arima.auto_arima` for the details.
+
+    On the log airline passengers (``load_airline()``, ``sp=12``, ``boxcox_lambda=0``) the search chooses
+    the airline model ARIMA(0,1,1)(0,1,1)[12] without constant, AICc -483.20 on the log scale, as R's
+    ``auto.arima(log(AirPassengers))`` (AICc -483.21); on the raw series, whose seasonal swings grow with
+    the level, it picks ARIMA(1,1,0)(0,1,0)[12] (AICc 1020.5): model multiplicative seasonality in logs.
+
+    Parameters
+    ----------
+    order : tuple (p, d, q) or None, default=None
+        The non-seasonal order; None chooses the whole order automatically.
+    seasonal_order : tuple (P, D, Q) or None, default=None
+        The seasonal order, with period ``sp``, for a fixed ``order``; None means none. Must be None when
+        ``order`` is None (the search chooses it).
+    sp : int, default=1
+        Seasonal period (12 monthly, 24 hourly...); 1 for a non-seasonal model.
+    trend : {"n", "c"} or None, default=None
+        ``"c"``: a constant in the differenced equation (the mean, or a drift when ``d + D = 1``);
+        ``"n"``: none. With a fixed order None means ``"n"`` (statsmodels' default); with the automatic
+        order None lets the search decide (a constant is considered when ``d + D <= 1``), ``"n"`` excludes
+        it, and ``"c"`` is refused.
+    method : {"ml", "css-ml", "css"} or None, default=None
+        Estimator of the (chosen) model: ``"ml"`` statsmodels' own fit, ``"css-ml"`` maximum likelihood
+        started from conditional-sum-of-squares estimates, ``"css"`` those estimates alone (the fastest:
+        on long seasonal series such as M4 Hourly, ``sp=24``, 15 times faster than ``"css-ml"`` and no
+        less accurate, see ``benchmarks/results/m4_arima_hourly.md``). None: ``"ml"`` for a fixed order,
+        ``"css-ml"`` for the automatic one.
+    seasonal : {"full", "adjust"}, default="full"
+        Automatic order only: ``"full"`` searches seasonal ARIMA models; ``"adjust"`` removes the
+        seasonality by M4's classical multiplicative decomposition first (when the lag-``sp``
+        autocorrelation test passes) and searches non-seasonal models (faster, less accurate).
+    d, D : int or None, default=None
+        Automatic order only: fixed differencing orders instead of the unit-root tests.
+    max_p, max_q, max_P, max_Q, max_order : int, default=5, 5, 2, 2, 5
+        Automatic order only: bounds of the search (R's defaults; ``p + q + P + Q <= max_order``).
+    boxcox_lambda : float or None, default=None
+        Model the Box-Cox transform of ``y`` with this lambda (0: the logarithm); needs strictly positive
+        series. Forecasts are transformed back without bias adjustment, so the point forecast is the
+        forecast median; the interval limits are transformed back exactly.
+    maxiter : int, default=50
+        Maximum number of iterations of the likelihood maximisation.
+
+    Attributes
+    ----------
+    fits_ : list of ARIMAFit
+        The fitted model of each series (statsmodels results in ``fits_[j].results``).
+    order_ : list of tuple (p, d, q)
+        The order of each series' model.
+    seasonal_order_ : list of tuple (P, D, Q, s)
+    trend_ : list of {"n", "c"}
+    aicc_ : ndarray of shape (n_series,)
+        AICc of each model (exact likelihood, on the Box-Cox scale when ``boxcox_lambda`` is set).
+
+    Examples
+    --------
+    >>> from seqforecast.datasets import load_airline
+    >>> f = ARIMAForecaster(sp=12, boxcox_lambda=0).fit(None, load_airline())
+    >>> f.order_, f.seasonal_order_
+    ([(0, 1, 1)], [(0, 1, 1, 12)])
+    >>> f.forecast(12, coverage=0.9).columns.tolist()
+    ['Passengers', 'Passengers_lower', 'Passengers_upper']
+    """
+
+    def __init__(self, order=None, seasonal_order=None, sp=1, trend=None, method=None, seasonal="full",
+                 d=None, D=None, max_p=5, max_q=5, max_P=2, max_Q=2, max_order=5, boxcox_lambda=None,
+                 maxiter=50):
+        self.order = order
+        self.seasonal_order = seasonal_order
+        self.sp = sp
+        self.trend = trend
+        self.method = method
+        self.seasonal = seasonal
+        self.d = d
+        self.D = D
+        self.max_p = max_p
+        self.max_q = max_q
+        self.max_P = max_P
+        self.max_Q = max_Q
+        self.max_order = max_order
+        self.boxcox_lambda = boxcox_lambda
+        self.maxiter = maxiter
+
+    # ---------------------------------------------------------------------------------- validation
+    def _check_params(self) -> dict:
+        """Validate the parameters; return the keyword arguments of the kernel call for one series."""
+        owner = type(self).__name__
+        sp = self.sp
+        if isinstance(sp, bool) or not isinstance(sp, numbers.Integral) or sp < 1:
+            raise ValueError(f"{owner}: sp (the seasonal period) must be an integer >= 1; got {sp!r}.")
+        if self.method not in (None, "ml", "css-ml", "css"):
+            raise ValueError(f"{owner}: method must be None, 'ml', 'css-ml' or 'css'; got {self.method!r}.")
+        if self.trend not in (None, "n", "c"):
+            raise ValueError(f"{owner}: trend must be None, 'n' or 'c'; got {self.trend!r}.")
+        lam = self.boxcox_lambda
+        if lam is not None and (isinstance(lam, bool) or not isinstance(lam, numbers.Real) or not np.isfinite(lam)):
+            raise ValueError(f"{owner}: boxcox_lambda must be None or a finite number (0: log); got {lam!r}.")
+        if self.order is not None:
+            seasonal = (0, 0, 0) if self.seasonal_order is None else self.seasonal_order
+            if not isinstance(seasonal, (tuple, list)) or len(seasonal) != 3:
+                raise ValueError(
+                    f"{owner}: seasonal_order must be None or (P, D, Q), the period being sp; got "
+                    f"{self.seasonal_order!r}."
+                )
+            if any(seasonal) and sp < 2:
+                raise ValueError(
+                    f"{owner}: seasonal_order={tuple(seasonal)!r} needs a seasonal period sp >= 2; got sp={sp}."
+                )
+            return {"order": self.order, "seasonal_order": (*seasonal, sp if any(seasonal) else 0),
+                    "trend": self.trend or "n", "method": self.method or "ml", "maxiter": self.maxiter}
+        if self.seasonal_order is not None:
+            raise ValueError(
+                f"{owner}: seasonal_order={self.seasonal_order!r} was given without order; give both for a "
+                "fixed model, or neither for the automatic order selection."
+            )
+        if self.trend == "c":
+            raise ValueError(
+                f"{owner}: trend='c' cannot be imposed on the automatic order selection; use trend=None (the "
+                "search decides) or 'n' (no constant), or give a fixed order."
+            )
+        if self.seasonal not in ("full", "adjust"):
+            raise ValueError(f"{owner}: seasonal must be 'full' or 'adjust'; got {self.seasonal!r}.")
+        return {"sp": sp, "seasonal": self.seasonal, "d": self.d, "D": self.D, "max_p": self.max_p,
+                "max_q": self.max_q, "max_P": self.max_P, "max_Q": self.max_Q, "max_order": self.max_order,
+                "allow_constant": self.trend is None, "method": self.method or "css-ml",
+                "maxiter": self.maxiter}
+
+    # -------------------------------------------------------------------------------- per series
+    def _series(self, Y, X):
+        """Each column without its leading NaN, with the rows of ``X`` it covers, and its name."""
+        y_train = getattr(self, "y_train_", None)
+        if y_train is None:  # inside fit: the base passes the names for messages
+            names = list(getattr(self, "_fit_series_names", range(Y.shape[1])))
+        else:
+            names = [y_train.name] if isinstance(y_train, pd.Series) else list(y_train.columns)
+        for j in range(Y.shape[1]):
+            start = int(np.argmax(~np.isnan(Y[:, j])))  # the base refuses NaN after a series' start
+            yield Y[start:, j], None if X is None else X[start:], names[j]
+
+    def _forward(self, y: np.ndarray, name) -> np.ndarray:
+        lam = self.boxcox_lambda
+        if lam is None:
+            return y
+        if (y <= 0).any():
+            raise ValueError(
+                f"{type(self).__name__}: boxcox_lambda={lam} needs strictly positive values; series {name!r} "
+                f"has {int((y <= 0).sum())} value(s) <= 0 (first at position {int(np.argmax(y <= 0))}). Shift "
+                "the series or set boxcox_lambda=None."
+            )
+        return boxcox(y, lam)
+
+    def _back(self, values: np.ndarray) -> np.ndarray:
+        return values if self.boxcox_lambda is None else inv_boxcox(values, self.boxcox_lambda)
+
+    def _call(self, kernel, name, *args, **kwargs):
+        """Run a kernel function: its errors and convergence warnings re-worded with the class and series."""
+        where = f"{type(self).__name__} (series {name!r})"
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ConvergenceWarning)
+            try:
+                result = kernel(*args, **kwargs)
+            except (ValueError, RuntimeError) as exc:
+                raise type(exc)(f"{where}: {exc}") from None
+        for record in caught:
+            if issubclass(record.category, ConvergenceWarning):
+                warnings.warn(f"{where}: {record.message}", ConvergenceWarning, stacklevel=4)
+            else:
+                warnings.warn_explicit(record.message, record.category, record.filename, record.lineno)
+        return result
+
+    # ------------------------------------------------------------------------------- fit/predict
+    def _fit(self, Y, X):
+        kwargs = self._check_params()
+        fixed = self.order is not None
+        fits = []
+        for y, x, name in self._series(Y, X):
+            target = self._forward(y, name)
+            if fixed:
+                fit = self._call(_arima.fit_arima, name, target, exog=x, **kwargs)
+            else:
+                fit = self._call(_arima.auto_arima, name, target, exog=x, **kwargs)
+            fits.append(fit)
+        self.fits_ = fits
+        self.order_ = [f.order for f in fits]
+        self.seasonal_order_ = [f.seasonal_order for f in fits]
+        self.trend_ = [f.trend for f in fits]
+        self.aicc_ = np.array([f.aicc for f in fits])
+        return self
+
+    def _fits_for(self, Y, X):
+        """The fitted models, applied to ``Y`` (same parameters) when it is a new history."""
+        train = np.asarray(self.y_train_, dtype=np.float64).reshape(len(self.y_train_), -1)  # [n] -> [n, S]
+        if np.array_equal(Y, train, equal_nan=True):
+            return self.fits_
+        return [self._call(fit.apply, name, self._forward(y, name), exog=x)
+                for fit, (y, x, name) in zip(self.fits_, self._series(Y, X))]
+
+    def _predict(self, horizon, Y, X, X_future):
+        fits = self._fits_for(Y, X)
+        # S x [H] -> [H, S]
+        return self._back(np.column_stack([f.forecast(horizon, exog_future=X_future) for f in fits]))
+
+    def _predict_interval(self, horizon, Y, X, X_future, coverage):
+        fits = self._fits_for(Y, X)
+        limits = [f.forecast(horizon, exog_future=X_future, coverage=coverage)[1:] for f in fits]
+        lower = np.column_stack([lo for lo, _ in limits])  # S x [H] -> [H, S]
+        upper = np.column_stack([hi for _, hi in limits])
+        return self._back(lower), self._back(upper)
