@@ -4,36 +4,33 @@ from __future__ import annotations
 
 import json
 import os
-import platform
-import sys
 from datetime import datetime, timezone
-from importlib import metadata
+
+from seqforecast._utils.metadata import machine, versions
+
+#: Distribution names, as the result files have always keyed them.
+PACKAGES = ("seqforecast", "torch", "numpy", "pandas", "scikit-learn", "skorch", "statsmodels", "scipy")
 
 
 def environment() -> dict:
-    """Machine and package versions, for a result file."""
-    versions = {"python": sys.version.split()[0]}
-    for package in ("seqforecast", "torch", "numpy", "pandas", "scikit-learn", "skorch", "statsmodels", "scipy"):
-        try:
-            versions[package] = metadata.version(package)
-        except metadata.PackageNotFoundError:
-            versions[package] = None
+    """Machine and package versions, for a result file (the load average is the one at the call)."""
     try:
         import torch
 
         threads = torch.get_num_threads()
     except ImportError:  # pragma: no cover
         threads = None
+    found = machine()
     return {
         "date_utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "machine": {
-            "platform": platform.platform(),
-            "processor": platform.processor() or platform.machine(),
-            "cpu_count": os.cpu_count(),
+            "platform": found["platform"],
+            "processor": found["processor"],
+            "cpu_count": found["cpu_count"],
             "torch_threads": threads,
-            "load_average_1min_at_start": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
+            "load_average_1min_at_start": found["load_average_1min"],
         },
-        "versions": versions,
+        "versions": versions(PACKAGES),
     }
 
 

@@ -135,10 +135,11 @@ def holdout_split(y_train: pd.DataFrame, train_rows: list, frequency: str):
 
 
 # --------------------------------------------------------------------------------------------- models
-# What the recurrent models read, per frequency and strategy (each choice measured: see "what we tried" in
-# the results). Direct and seq2seq read a week of hourly data as daily patches of 24 values, or a year of
-# weekly data as 13 patches of 4 weeks; recursive reads one value per step. Every window_step-th window of
-# each series is trained on. window_scale: "std" z-scores each window, "mean" divides it by its level.
+# What the recurrent models read, per frequency and strategy (each choice was measured: the development
+# logs results/m4_<frequency>.tried.md give the figures). Direct and seq2seq read a week of hourly data as
+# daily patches of 24 values, or a year of weekly data as 13 patches of 4 weeks; recursive reads one value
+# per step. Every window_step-th window of each series is trained on. window_scale: "std" z-scores each
+# window, "mean" divides it by its level.
 WINDOWS = {
     "Hourly": {
         "direct": {"window_length": 168, "patch_length": 24, "window_step": 4, "window_scale": "std"},
@@ -268,7 +269,7 @@ class LoadSampler:
 
 
 def arima_from_json(path: Path, n_series: int) -> dict | None:
-    """The colleague's ARIMA result (benchmarks/m4_arima.py), when present and on the same series."""
+    """The scores of a benchmarks/m4_arima.py run, when its result file is present and on the same series."""
     if not path.exists():
         return None
     result = json.loads(path.read_text(encoding="utf-8"))
@@ -489,14 +490,8 @@ def main(argv=None) -> int:
                     notes.append(f"ARIMA: {json_path.name} absent or for other series; not run (--arima json).")
                     continue
                 if record is not None:
-                    notes.append(f"ARIMA: scores read from {json_path.name} (the colleague's benchmarks/m4_arima.py "
-                                 "run, same series), not rerun here; its fit seconds are that run's wall time.")
-                else:
-                    try:
-                        import seqforecast.arima  # noqa: F401
-                    except ImportError:
-                        notes.append("ARIMA: seqforecast.arima.ARIMAForecaster is missing; no ARIMA row.")
-                        continue
+                    notes.append(f"ARIMA: scores read from {json_path.name} (a benchmarks/m4_arima.py run on the "
+                                 "same series), not rerun here; its fit seconds are that run's wall time.")
             if record is None:
                 forecast, record = run_model(name, frequency, y_train, quick=args.quick, seed=args.seed)
                 scores = m4_scores(y_test.to_numpy(), forecast, y_train=train_rows, sp=sp, y_pred_naive2=naive2_fc)

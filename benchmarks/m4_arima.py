@@ -1,7 +1,7 @@
 """Automatic ARIMA on M4 Hourly: sMAPE, MASE and OWA against Naive2, with the wall time.
 
 One ``auto_arima`` per series (Hyndman-Khandakar stepwise search, seasonal period 24, conditional sum of
-squares inside the search; see ``seqforecast.baselines.arima._kernel.auto_arima``), 48 steps ahead, series spread over the
+squares inside the search; see ``seqforecast.baselines.arima.auto_arima``), 48 steps ahead, series spread over the
 cores with joblib. Writes ``m4_arima_hourly.json``, ``.md`` and ``.csv`` (one row per series) under ``--out``.
 
     python benchmarks/m4_arima.py                          # all 414 series, n_jobs = cores
@@ -28,7 +28,7 @@ from joblib import Parallel, delayed
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _meta import environment, write_json
 
-from seqforecast.baselines.arima._kernel import auto_arima
+from seqforecast.baselines.arima import auto_arima
 from seqforecast.baselines._kernels import naive2_forecast
 from seqforecast.exceptions import ConvergenceWarning
 from seqforecast.metrics import m4_scores, mase, owa, smape

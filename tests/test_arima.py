@@ -1,4 +1,4 @@
-"""ARIMA: the kernel (seqforecast.baselines.arima._kernel) and ARIMAForecaster.
+"""ARIMA: the kernel (seqforecast.baselines.arima: _fit, _css, _differencing, _search) and ARIMAForecaster.
 
 Reference values:
 * the airline model of log airline passengers, ARIMA(0,1,1)(0,1,1)_12 (Box & Jenkins, series G): R's
@@ -17,16 +17,19 @@ import pytest
 from sklearn.base import clone
 from statsmodels.tsa.statespace.sarimax import SARIMAX
 
-from seqforecast.baselines.arima import _kernel as _arima
-from seqforecast.baselines.arima._kernel import (
+from seqforecast.baselines import ARIMAForecaster
+from seqforecast.baselines._kernels import deseasonalise
+from seqforecast.baselines.arima import (
     ARIMAFit,
+    _fit,
+    _search,
     auto_arima,
     fit_arima,
     ndiffs,
     nsdiffs,
     seasonal_strength,
 )
-from seqforecast.baselines import ARIMAForecaster
+from seqforecast.baselines.arima._css import css, min_root
 from seqforecast.datasets import load_airline
 from seqforecast.exceptions import ConvergenceWarning
 
@@ -91,7 +94,7 @@ def test_css_ar1_is_least_squares():
     """CSS of an AR(1) without constant is the least-squares regression of x_t on x_{t-1} (t >= n0)."""
     x = _ar1(300, 0.6, seed=1)
     n0 = 3  # condition on the first 3 values, as a search with max_p = 3 does
-    cand = _arima._css(x, None, 1, 0, 0, 0, 1, False, n0)
+    cand = css(x, None, 1, 0, 0, 0, 1, False, n0)
     expected = (x[n0:] @ x[n0 - 1 : -1]) / (x[n0 - 1 : -1] @ x[n0 - 1 : -1])
     assert cand.params == pytest.approx([expected], abs=1e-6)
     resid = x[n0:] - expected * x[n0 - 1 : -1]
@@ -103,9 +106,9 @@ def test_css_ar1_is_least_squares():
 
 def test_css_rejects_near_unit_root_like_r():
     # a seasonal MA(1) of -0.9 at s = 24 has roots of modulus 0.9 ** (-1 / 24) = 1.0044 < 1.01
-    assert _arima._min_root(np.array([-0.9]), 1.0, 24) == pytest.approx(0.9 ** (-1 / 24))
-    assert _arima._min_root(np.array([0.5]), -1.0) == pytest.approx(2.0)
-    assert _arima._min_root(np.zeros(2), -1.0) == np.inf
+    assert min_root(np.array([-0.9]), 1.0, 24) == pytest.approx(0.9 ** (-1 / 24))
+    assert min_root(np.array([0.5]), -1.0) == pytest.approx(2.0)
+    assert min_root(np.zeros(2), -1.0) == np.inf
 
 
 def test_apply_same_parameters_on_new_history(airline_ml, log_airline, airline_sm):
@@ -121,7 +124,7 @@ def test_fitted_models_keep_only_what_forecasting_needs(airline_ml, log_airline)
     # the filter's per-step covariances are not stored: 6.4 MB pickled with statsmodels' defaults
     assert len(pickle.dumps(airline_ml)) < 600_000
     applied = airline_ml.apply(log_airline[:100])
-    assert applied.results.model.ssm.conserve_memory == _arima._LEAN
+    assert applied.results.model.ssm.conserve_memory == _fit.LEAN
     assert np.isfinite(applied.forecast(3, coverage=0.9)[1]).all()
 
 
@@ -159,10 +162,12 @@ def test_fit_arima_warns_once_when_not_converged(log_airline):
 
 @pytest.mark.parametrize(("kwargs", "message"), [
     ({"order": (1, 0)}, "fit_arima: order must be (p, d, q); got (1, 0)."),
-    ({"order": (1, -1, 0)}, "fit_arima: d must be an integer >= 0; got -1."),
+    ({"order": (1, -1, 0)}, "The 'd' parameter of fit_arima must be an int in the range [0, inf). Got -1 instead."),
     ({"seasonal_order": (1, 0, 0, 1)}, "fit_arima: a seasonal order needs a period s >= 2; got (1, 0, 0, 1)."),
-    ({"method": "mle"}, "fit_arima: method must be one of ('ml', 'css-ml', 'css'); got 'mle'."),
-    ({"trend": "t"}, "fit_arima: trend must be 'n' (none) or 'c' (constant); got 't'."),
+    ({"method": "mle"}, "The 'method' parameter of fit_arima must be a str among {'css', 'css-ml', 'ml'}. Got "
+                        "'mle' instead."),
+    ({"trend": "t"}, "The 'trend' parameter of fit_arima must be a str among {'c', 'n'}. Got 't' instead. 'n': no "
+                     "constant, 'c': a constant."),
     ({"exog": np.zeros((5, 1))}, ("fit_arima: exog must have shape (144, n_covariates), one row per time "
                                  "step; got shape (5, 1).")),
 ])
@@ -245,7 +250,7 @@ def test_auto_arima_skips_a_final_fit_at_a_unit_root(log_airline, monkeypatch):
         calls.append(results.model.order)
         return 1.0 if len(calls) == 1 else 2.0
 
-    monkeypatch.setattr(_arima, "_final_min_root", fake_min_root)
+    monkeypatch.setattr(_search, "_final_min_root", fake_min_root)
     best = auto_arima(log_airline, sp=12, method="css-ml")  # "css" keeps the search's checked estimates
     assert len(calls) == 2
     assert (best.order, best.seasonal_order) != ((0, 1, 1), (0, 1, 1, 12))  # the first choice was skipped
@@ -256,22 +261,27 @@ def test_auto_arima_adjust_mode(log_airline):
     fit = auto_arima(y, sp=12, seasonal="adjust")
     assert fit.seasonal_order == (0, 0, 0, 0)
     indices = fit.seasonal_indices
+    # M4's adjustment, the one Naive2 and Theta use
+    np.testing.assert_array_equal(indices, deseasonalise(y, 12)[1])
     assert indices.shape == (12,) and indices.mean() == pytest.approx(1.0)
     assert indices[6] > 1.15 and indices[10] < 0.85  # July high, November low (the series starts in January)
     # the forecast is the adjusted model's forecast times the indices continuing the cycle (144 % 12 == 0)
     plain = ARIMAFit(fit.order, fit.seasonal_order, fit.trend, fit.method, fit.aicc, True, fit.results)
     np.testing.assert_allclose(fit.forecast(12), plain.forecast(12) * indices)
     with pytest.raises(ValueError, match=re.escape(
-            "auto_arima: seasonal='adjust' divides by multiplicative seasonal indices and needs a strictly "
-            "positive series; y has 144 value(s) <= 0. Use seasonal='full'.")):
+            "auto_arima: a multiplicative decomposition needs a strictly positive series; y has 144 value(s) <= 0 "
+            "(first at position 0). seasonal='adjust' divides by seasonal indices; use seasonal='full' for such a "
+            "series.")):
         auto_arima(y - 1000.0, sp=12, seasonal="adjust")
 
 
 def test_auto_arima_bad_input(log_airline):
     with pytest.raises(ValueError, match=re.escape(
-            "auto_arima: seasonal must be one of ('full', 'adjust', 'none'); got 'yes'.")):
+            "The 'seasonal' parameter of auto_arima must be a str among {'adjust', 'full', 'none'}. Got 'yes' "
+            "instead.")):
         auto_arima(log_airline, sp=12, seasonal="yes")
-    with pytest.raises(ValueError, match=re.escape("auto_arima: max_p must be an integer >= 0; got -1.")):
+    with pytest.raises(ValueError, match=re.escape(
+            "The 'max_p' parameter of auto_arima must be an int in the range [0, inf). Got -1 instead.")):
         auto_arima(log_airline, max_p=-1)
     with pytest.raises(ValueError, match=re.escape(
             "auto_arima: y has 3 values, 2 after differencing (d=1, D=0, sp=1); too few to fit any model.")):
@@ -367,13 +377,19 @@ def test_forecaster_one_model_per_series_leading_nan(airline):
                                     "both for a fixed model, or neither for the automatic order selection.")),
     ({"order": (0, 1, 1), "seasonal_order": (0, 1, 1)},
      "ARIMAForecaster: seasonal_order=(0, 1, 1) needs a seasonal period sp >= 2; got sp=1."),
-    ({"method": "mle"}, "ARIMAForecaster: method must be None, 'ml', 'css-ml' or 'css'; got 'mle'."),
-    ({"sp": 0}, "ARIMAForecaster: sp (the seasonal period) must be an integer >= 1; got 0."),
-    ({"seasonal": "none"}, "ARIMAForecaster: seasonal must be 'full' or 'adjust'; got 'none'."),
+    ({"method": "mle"}, ("The 'method' parameter of ARIMAForecaster must be a str among {'css', 'css-ml', 'ml'} "
+                         "or None. Got 'mle' instead.")),
+    ({"sp": 0}, "The 'sp' parameter of ARIMAForecaster must be an int in the range [1, inf). Got 0 instead."),
+    ({"seasonal": "none"}, ("The 'seasonal' parameter of ARIMAForecaster must be a str among {'adjust', 'full'}. "
+                            "Got 'none' instead.")),
+    ({"boxcox_lambda": np.inf}, ("The 'boxcox_lambda' parameter of ARIMAForecaster must be a float in the range "
+                                 "(-inf, inf) or None. Got inf instead.")),
+    ({"max_p": 1.5}, "The 'max_p' parameter of ARIMAForecaster must be an int in the range [0, inf). Got 1.5"),
     ({"order": (1, 0, 0), "boxcox_lambda": 0.0},
-     ("ARIMAForecaster: boxcox_lambda=0.0 needs strictly positive values; series 'y' has 1 value(s) <= 0 "
+     ("ARIMAForecaster: boxcox_lambda=0.0 needs strictly positive values; the series has 1 value(s) <= 0 "
      "(first at position 3). Shift the series or set boxcox_lambda=None.")),
-    ({"order": (1, 0)}, "ARIMAForecaster (series 'y'): fit_arima: order must be (p, d, q); got (1, 0)."),
+    ({"order": (1, 0)}, "ARIMAForecaster: order must be (p, d, q); got (1, 0)."),
+    ({"order": (1, 0, -1)}, "The 'q' parameter of ARIMAForecaster must be an int in the range [0, inf). Got -1"),
 ])
 def test_forecaster_bad_parameters(params, message):
     y = pd.Series([1.0, 2.0, 3.0, -1.0, 2.0, 3.0, 4.0, 2.0], name="y")
@@ -381,12 +397,30 @@ def test_forecaster_bad_parameters(params, message):
         ARIMAForecaster(**params).fit(None, y)
 
 
+def test_forecaster_errors_about_one_series_name_it():
+    a = np.array([1.0, 2.0, 3.0, 1.0, 2.0, 3.0, 4.0, 2.0])
+    frame = pd.DataFrame({"a": a, "b": np.where(np.arange(8) == 3, -1.0, a)})
+    with pytest.raises(ValueError, match=re.escape(
+            "ARIMAForecaster (series 'b'): boxcox_lambda=0.0 needs strictly positive values; the series has 1")):
+        ARIMAForecaster(order=(1, 0, 0), boxcox_lambda=0.0).fit(None, frame)
+    # at predict time too: a new history with a value <= 0 in series 'b'
+    fitted = ARIMAForecaster(order=(1, 0, 0), boxcox_lambda=0.0).fit(None, frame.abs())
+    with pytest.raises(ValueError, match=re.escape("ARIMAForecaster (series 'b'): boxcox_lambda=0.0 needs")):
+        fitted.forecast(2, y_context=frame)
+
+
 def test_forecaster_convergence_warning_names_class_and_series(airline):
     f = ARIMAForecaster(order=(0, 1, 1), seasonal_order=(0, 1, 1), sp=12, maxiter=1)
-    with pytest.warns(ConvergenceWarning, match=re.escape(
-            "ARIMAForecaster (series 'Passengers'): fit_arima: the 'ml' estimation of ARIMA(0, 1, 1)(0, 1, 1, 12) "
-            "did not converge in 1 iterations")):
-        f.fit(None, airline)
+    frame = pd.DataFrame({"a": airline.to_numpy(), "b": airline.to_numpy()[::-1]}, index=airline.index)
+    with pytest.warns(ConvergenceWarning) as record:
+        f.fit(None, frame)
+    messages = [str(w.message) for w in record if w.category is ConvergenceWarning]
+    assert [m.split(":")[0] for m in messages] == ["ARIMAForecaster (series 'a')", "ARIMAForecaster (series 'b')"]
+    assert messages[0].startswith(
+        "ARIMAForecaster (series 'a'): fit_arima: the 'ml' estimation of ARIMA(0, 1, 1)(0, 1, 1, 12) did not "
+        "converge in 1 iterations")
+    with pytest.warns(ConvergenceWarning, match=re.escape("ARIMAForecaster: fit_arima: the 'ml' estimation")):
+        f.fit(None, airline)  # one series: the class only
 
 
 def test_forecaster_parameters_are_stored_verbatim():

@@ -1,4 +1,4 @@
-"""Tests for seqforecast.model_selection.backtest: origins, tidy frame, no leakage, refit, parallel backends."""
+"""Tests for seqforecast.evaluation.backtest: origins, tidy frame, no leakage, refit, parallel backends."""
 
 import re
 import warnings
@@ -11,15 +11,10 @@ from pandas.testing import assert_frame_equal
 from sklearn.linear_model import LinearRegression
 
 from seqforecast.base import BaseForecaster
+from seqforecast.evaluation.backtest import BACKTEST_COLUMNS, TIMING_COLUMNS, backtest, backtest_origins
+from seqforecast.evaluation.splitters import SlidingWindowSplitter
 from seqforecast.exceptions import FrequencyWarning
 from seqforecast.forecasting import RecursiveForecaster
-from seqforecast.evaluation.backtest import (
-    BACKTEST_COLUMNS,
-    TIMING_COLUMNS,
-    SlidingWindowSplitter,
-    backtest,
-    backtest_origins,
-)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -138,7 +133,9 @@ def test_tidy_frame_hand_written():
         "y_pred": [3.0, 3.0, 5.0, 5.0],
     })
     assert_frame_equal(without_timings(bt), expected, check_dtype=False)
-    assert (bt[TIMING_COLUMNS] >= 0).all().all()
+    # one fit and one forecast per origin, timed, the same on each of the origin's rows
+    assert (bt[TIMING_COLUMNS] > 0).all().all()
+    assert (bt.groupby("cutoff")[TIMING_COLUMNS].nunique() == 1).all().all()
 
 
 def test_several_series_rows_are_origin_then_series_then_step():
@@ -315,9 +312,10 @@ def test_verbose_shows_a_progress_bar_on_stderr(capsys):
 # errors
 # ---------------------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("kwargs, message", [
-    (dict(horizon=0), "backtest: horizon must be an int >= 1; got 0 of type int."),
-    (dict(horizon=2, step=0), "backtest: step must be an int >= 1; got 0 of type int."),
-    (dict(horizon=2, window="rolling"), "backtest: window must be 'expanding' or 'sliding'; got 'rolling'."),
+    (dict(horizon=0), "The 'horizon' parameter of backtest must be an int in the range [1, inf). Got 0 instead."),
+    (dict(horizon=2, step=0), "The 'step' parameter of backtest must be an int in the range [1, inf). Got 0 instead."),
+    (dict(horizon=2, window="rolling"),
+     "The 'window' parameter of backtest must be a str among {'expanding', 'sliding'}. Got 'rolling' instead."),
     (dict(horizon=2, window="sliding"),
      "backtest: window='sliding' needs window_length, the number of time steps each fit sees (e.g. "
      "window_length=48)."),
@@ -329,10 +327,13 @@ def test_verbose_shows_a_progress_bar_on_stderr(capsys):
      "shorter than the others; use initial_window >= window_length, or leave it None (then it is "
      "window_length)."),
     (dict(horizon=2, initial_window=4, refit=0),
-     "backtest: refit must be True (refit at every origin), False (fit once on the first window) or an int "
-     "k >= 1 (refit every k origins); got 0."),
+     "The 'refit' parameter of backtest must be True or False or an int in the range [1, inf). Got 0 instead. "
+     "True refits at every origin, False fits once on the first window, an int k every k origins."),
     (dict(horizon=2, initial_window=4, coverage=1.5),
-     "backtest: coverage must be None or a float in (0, 1), e.g. 0.9; got 1.5."),
+     "The 'coverage' parameter of backtest must be a float in the range (0.0, 1.0) or None. Got 1.5 instead. It "
+     "is the probability the intervals should hold, e.g. 0.9."),
+    (dict(horizon=2, initial_window=4, verbose=-1),
+     "The 'verbose' parameter of backtest must be an int in the range [0, inf). Got -1 instead."),
 ])
 def test_bad_parameters(kwargs, message):
     with pytest.raises(ValueError, match=re.escape(message)):

@@ -36,7 +36,8 @@ from seqforecast.datasets import load_ucr
 from seqforecast.estimators import RNNClassifier, RNNRegressor
 from seqforecast.exceptions import ConvergenceWarning, SeqforecastWarning, TrainingDivergedError
 from seqforecast.forecasting import DirectForecaster, RecursiveForecaster, Seq2SeqForecaster
-from seqforecast.evaluation.backtest import ExpandingWindowSplitter, SlidingWindowSplitter, backtest
+from seqforecast.evaluation.backtest import backtest
+from seqforecast.evaluation.splitters import ExpandingWindowSplitter, SlidingWindowSplitter
 from seqforecast.evaluation.reporting import compare
 from seqforecast.preprocessing.windowing import SlidingWindowTransformer, make_windows, make_windows_multi
 
@@ -151,7 +152,8 @@ for name, make in FORECASTERS.items():
         ValueError, "missing value(s) after the start of a series (series 'y', positions [5]). Only leading NaN (a "
         "series that starts later) is allowed; fill the gaps explicitly first, e.g. y.interpolate()")
     add("steps-0", "parameters", name, lambda e, make=make: make().fit(None, series()).forecast(0),
-        ValueError, f"{name}.forecast: steps must be an int >= 1 (the forecast horizon), got 0. Pass the number")
+        ValueError, f"The 'steps' parameter of {name}.forecast must be an int in the range [1, inf). Got 0 instead. "
+        "steps is the forecast horizon: the number of steps to forecast")
     add("unfitted", "not fitted", name, lambda e, make=make: make().forecast(2), NotFittedError,
         f"This {name} instance is not fitted yet. Call 'fit'")
 for name, y, match in [
@@ -187,11 +189,11 @@ for id, name, y, exc, match in [
 for name, n, match in [
     ("RecursiveForecaster", 0, "y is empty (0 time steps); a forecaster needs a non-empty series."),
     ("NaiveForecaster", 0, "y is empty (0 time steps)"),
-    ("RecursiveForecaster", 1, "RecursiveForecaster needs at least 4 observations per series (window_length=3 + "
+    ("RecursiveForecaster", 1, "RecursiveForecaster: every series needs at least 4 observations (window_length=3 + "
      "horizon=1); the series has 1. Use a shorter window_length or a longer series."),
-    ("DirectForecaster", 4, "DirectForecaster needs at least 5 observations per series (window_length=3 + horizon=2); "
-     "the series has 4."),
-    ("Seq2SeqForecaster", 3, "Seq2SeqForecaster needs at least 5 observations per series"),
+    ("DirectForecaster", 4, "DirectForecaster: every series needs at least 5 observations (window_length=3 + "
+     "horizon=2); the series has 4."),
+    ("Seq2SeqForecaster", 3, "Seq2SeqForecaster: every series needs at least 5 observations"),
     ("SeasonalNaiveForecaster", 1, "SeasonalNaiveForecaster: seasonal_naive_forecast: y needs at least 2 value(s) (one "
      "full season, sp=2); got 1. Pass a longer series or a smaller sp."),
     ("ThetaForecaster", 1, "ThetaForecaster: theta_fit: y needs at least 2 value(s) to fit a trend line; got 1. Pass a "
@@ -202,59 +204,66 @@ for name, n, match in [
 add("drift-length-1", "lengths", "NaiveForecaster", lambda e: NaiveForecaster(strategy="drift").fit(None, series(1)),
     ValueError, "naive_forecast: y needs at least 2 value(s) for strategy='drift'; got 1. Pass a longer series.")
 add("context-shorter-than-window", "lengths", "RecursiveForecaster", lambda e: lr().fit(None, series()).forecast(
-    2, y_context=series(2)), ValueError, "needs at least 3 observations per series (window_length=3 to forecast from); "
-    "the series has 2.")
+    2, y_context=series(2)), ValueError, "RecursiveForecaster: every series needs at least 3 observations "
+    "(window_length=3 to forecast from); the series has 2.")
 
 # window_length / horizon / window_step / sp / steps: <= 0, float, bool, string
 for value in (0, -1, 2.0, True, "3", None):
     add(f"window_length={value!r}", "parameters", "RecursiveForecaster",
         lambda e, v=value: RecursiveForecaster(LinearRegression(), window_length=v).fit(None, series()), ValueError,
-        f"RecursiveForecaster: window_length must be an int >= 1, got {value!r}.")
+        f"The 'window_length' parameter of RecursiveForecaster must be an int in the range [1, inf). Got {value!r} "
+        "instead.")
 for value in (0, 1.5, False, "2"):
     add(f"horizon={value!r}", "parameters", "DirectForecaster",
         lambda e, v=value: DirectForecaster(LinearRegression(), window_length=3, horizon=v).fit(None, series()),
-        ValueError, f"DirectForecaster: horizon must be an int >= 1, got {value!r}.")
+        ValueError, f"The 'horizon' parameter of DirectForecaster must be an int in the range [1, inf). Got {value!r} "
+        "instead.")
 add("window_length=0", "parameters", "Seq2SeqForecaster",
     lambda e: Seq2SeqForecaster(window_length=0).fit(None, series()), ValueError,
-    "Seq2SeqForecaster: window_length must be an int >= 1, got 0.")
+    "The 'window_length' parameter of Seq2SeqForecaster must be an int in the range [1, inf). Got 0 instead.")
 add("window_step=0", "parameters", "RecursiveForecaster", lambda e: lr(window_step=0).fit(None, series()), ValueError,
-    "RecursiveForecaster: window_step must be an int >= 1, got 0.")
+    "The 'window_step' parameter of RecursiveForecaster must be an int in the range [1, inf). Got 0 instead.")
 for name, make, value in [("SeasonalNaiveForecaster", SeasonalNaiveForecaster, 0),
                           ("SeasonalNaiveForecaster", SeasonalNaiveForecaster, 1.5),
                           ("Naive2Forecaster", Naive2Forecaster, True), ("ThetaForecaster", ThetaForecaster, "12"),
                           ("ETSForecaster", ETSForecaster, -4)]:
     add(f"sp={value!r}", "parameters", name, lambda e, make=make, v=value: make(sp=v).fit(None, series()), ValueError,
-        f"{name}: sp (the seasonal period) must be an integer >= 1; got {value!r}.")
+        f"The 'sp' parameter of {name} must be an int in the range [1, inf). Got {value!r} instead.")
 for name, value in [("RecursiveForecaster", -1), ("ThetaForecaster", 2.0), ("ETSForecaster", True),
                     ("DirectForecaster", "2"), ("NaiveForecaster", np.int64(0))]:
     add(f"steps={value!r}", "parameters", name, lambda e, name=name, v=value: FORECASTERS[name]().fit(
-        None, series()).forecast(v), ValueError, f"steps must be an int >= 1 (the forecast horizon), got {value!r}.")
+        None, series()).forecast(v), ValueError,
+        f"The 'steps' parameter of {name}.forecast must be an int in the range [1, inf). Got {value!r} instead.")
 add("coverage=1.5", "parameters", "ETSForecaster", lambda e: ETSForecaster().fit(None, series()).forecast(
-    2, coverage=1.5), ValueError, "coverage must be a float in (0, 1), e.g. 0.9; got 1.5.")
+    2, coverage=1.5), ValueError, "The 'coverage' parameter of ETSForecaster.forecast must be a float in the range "
+    "(0.0, 1.0). Got 1.5 instead. coverage is the probability of the interval, e.g. 0.9.")
 add("sp-longer-than-series", "parameters", "SeasonalNaiveForecaster", lambda e: SeasonalNaiveForecaster(
     sp=50).fit(None, series()), ValueError, "y needs at least 50 value(s) (one full season, sp=50); got 24.")
 add("steps-beyond-fitted-horizon", "parameters", "DirectForecaster", lambda e: DirectForecaster(
     LinearRegression(), window_length=3, horizon=2).fit(None, series()).forecast(5), ValueError,
     "DirectForecaster was fitted to forecast 2 steps ahead; 5 were asked for. Refit with horizon>=5")
 add("carry_state='yes'", "parameters", "RecursiveForecaster", lambda e: lr(carry_state="yes").fit(None, series()),
-    ValueError, "RecursiveForecaster: carry_state must be True or False; got 'yes'.")
+    ValueError, "The 'carry_state' parameter of RecursiveForecaster must be True or False. Got 'yes' instead.")
 add("per_step='x'", "parameters", "DirectForecaster", lambda e: DirectForecaster(
     LinearRegression(), window_length=3, horizon=2, per_step="x").fit(None, series()), ValueError,
-    "DirectForecaster: per_step must be True or False; got 'x'.")
+    "The 'per_step' parameter of DirectForecaster must be True or False. Got 'x' instead.")
 
 # unknown option values
 for id, name, make, match in [
     ("scaling='minmax'", "RecursiveForecaster", lambda: lr(scaling="minmax"),
-     "RecursiveForecaster: scaling must be one of ['series', 'window', None], got 'minmax'."),
+     "The 'scaling' parameter of RecursiveForecaster must be a str among {'series', 'window'} or None. Got 'minmax' "
+     "instead."),
     ("scaling='standard'", "DirectForecaster", lambda: DirectForecaster(LinearRegression(), window_length=3,
                                                                         scaling="standard"),
-     "DirectForecaster: scaling must be one of ['series', 'window', None], got 'standard'."),
+     "The 'scaling' parameter of DirectForecaster must be a str among {'series', 'window'} or None. Got 'standard' "
+     "instead."),
     ("strategy='median'", "NaiveForecaster", lambda: NaiveForecaster(strategy="median"),
-     "NaiveForecaster: strategy must be one of ('last', 'mean', 'drift'); got 'median'."),
+     "The 'strategy' parameter of NaiveForecaster must be a str among {'drift', 'last', 'mean'}. Got 'median' "
+     "instead."),
     ("error='mult'", "ETSForecaster", lambda: ETSForecaster(error="mult"),
-     "ETSForecaster: error must be 'add' or 'mul'; got 'mult'."),
+     "The 'error' parameter of ETSForecaster must be a str among {'add', 'mul'}. Got 'mult' instead."),
     ("trend='additive'", "ETSForecaster", lambda: ETSForecaster(trend="additive"),
-     "trend must be None, 'add' or 'mul'; got 'additive'."),
+     "The 'trend' parameter of ETSForecaster must be a str among {'add', 'mul'} or None. Got 'additive' instead."),
     ("damped-without-trend", "ETSForecaster", lambda: ETSForecaster(damped_trend=True),
      "damped_trend=True needs a trend; set trend='add'"),
     ("seasonal-with-sp=1", "ETSForecaster", lambda: ETSForecaster(seasonal="add"),
@@ -411,8 +420,8 @@ add("mul-error-nonpositive", "extreme values", "ETSForecaster", lambda e: ETSFor
     None, series() - 15), ValueError, "ETSForecaster: error='mul' needs a strictly positive series; it has 6 value(s) "
     "<= 0 (first at position 0: -5.0). Use additive components ('add'), or shift the series above 0.")
 add("seasonal-nonpositive", "extreme values", "Naive2Forecaster", lambda e: Naive2Forecaster(sp=7).fit(
-    None, series(70) - 14), ValueError, "seasonal_indices: a multiplicative decomposition needs a strictly positive "
-    "series; y has 4 value(s) <= 0 (first at position 0). Shift the series to positive values")
+    None, series(70) - 14), ValueError, "Naive2Forecaster: naive2_forecast: a multiplicative decomposition needs a "
+    "strictly positive series; y has 4 value(s) <= 0 (first at position 0). Shift the series to positive values")
 add("unfitted-predict", "not fitted", "Naive2Forecaster", lambda e: Naive2Forecaster().predict(
     pd.DataFrame(index=[1])), NotFittedError, "This Naive2Forecaster instance is not fitted yet.")
 add("no-intervals", "options", "NaiveForecaster", lambda e: NaiveForecaster().fit(None, series()).forecast(
@@ -533,7 +542,7 @@ for name, params, match in [
     ("RNNRegressor", dict(loss="mae"), "The 'loss' parameter of RNNRegressor must be a str among {'absolute_error', "
      "'huber', 'squared_error'}. Got 'mae' instead."),
     ("RNNRegressor", dict(optimizer="lbfgs"), "The 'optimizer' parameter of RNNRegressor must be a str among {'adam', "
-     "'adamw', 'rmsprop', 'sgd'} or an instance of 'type'. Got 'lbfgs' instead."),
+     "'adamw', 'rmsprop', 'sgd'} or a torch.optim.Optimizer subclass. Got 'lbfgs' instead."),
     ("RNNRegressor", dict(architecture="encoder"), "The 'architecture' parameter of RNNRegressor must be a str among "
      "{'many_to_many', 'many_to_one', 'seq2seq'}. Got 'encoder' instead."),
     ("RNNClassifier", dict(architecture="seq2seq"), "The 'architecture' parameter of RNNClassifier must be a str among "
@@ -545,8 +554,8 @@ for name, params, match in [
     ("RNNRegressor", dict(device="tpu"), "RNNRegressor: device='tpu' is not a torch device"),
     ("RNNRegressor", dict(architecture="seq2seq", bidirectional=True), "RNNRegressor: architecture='seq2seq' forecasts "
      "forward in time and cannot be bidirectional; set bidirectional=False"),
-    ("RNNClassifier", dict(conv_channels=(0,)), "RNNClassifier: conv_channels must be None or a non-empty tuple of "
-     "positive ints"),
+    ("RNNClassifier", dict(conv_channels=(0,)), "The 'conv_channels' parameter of RNNClassifier must be a non-empty "
+     "tuple of ints >= 1 or None. Got (0,) instead."),
 ]:
     add(f"{next(iter(params))}={params[next(iter(params))]!r}", "options", name,
         lambda e, name=name, params=params: est_fit(name, X3, **params), ValueError, match)
@@ -725,16 +734,18 @@ for id, target, run, exc, match, cat in [
      "mase: y_train holds 2 series but y_true has 1 (its columns); pass one training series per column of "
      "y_true.", "shapes"),
     ("multioutput", "mape", lambda e: metrics.mape(A, B, multioutput="variance_weighted"), ValueError,
-     "mape: multioutput must be one of ('uniform_average', 'raw_values'); got 'variance_weighted'.", "options"),
+     "The 'multioutput' parameter of mape must be a str among {'raw_values', 'uniform_average'}. Got "
+     "'variance_weighted' instead.", "options"),
     ("unknown-metric", "make_forecast_scorer", lambda e: metrics.make_forecast_scorer("r2"), ValueError,
-     "make_forecast_scorer: unknown metric 'r2'; choose one of ['mae', 'mape', 'mase', 'rmse', 'rmsse', "
-     "'smape'].", "options"),
+     "The 'name' parameter of make_forecast_scorer must be a str among {'mae', 'mape', 'mase', 'rmse', 'rmsse', "
+     "'smape'}. Got 'r2' instead.", "options"),
     ("sp-on-scale-free", "make_forecast_scorer", lambda e: metrics.make_forecast_scorer("mae", sp=12), ValueError,
      "make_forecast_scorer: sp only applies to 'mase' and 'rmsse'; got sp=12 with 'mae'.", "options"),
     ("sp=0", "mase", lambda e: metrics.mase(A, B, y_train=V, sp=0), ValueError,
-     "mase: sp (the seasonal period of the scale) must be an integer >= 1; got 0.", "parameters"),
+     "The 'sp' parameter of mase must be an int in the range [1, inf). Got 0 instead. sp is the seasonal period "
+     "of the scale", "parameters"),
     ("sp=1.5", "rmsse", lambda e: metrics.rmsse(A, B, y_train=V, sp=1.5), ValueError,
-     "rmsse: sp (the seasonal period of the scale) must be an integer >= 1; got 1.5.", "parameters"),
+     "The 'sp' parameter of rmsse must be an int in the range [1, inf). Got 1.5 instead.", "parameters"),
     ("zero-actual", "mape", lambda e: metrics.mape(np.array([0.0, 1.0, 2.0]), B), ValueError,
      "mape: y_true has 1 zero value(s) (first at (step, series) (0, 0)); MAPE divides by the actual value and is "
      "undefined there. Use smape or mase",
@@ -762,9 +773,11 @@ for id, target, run, exc, match, cat in [
 Y_BT = series()
 for id, target, run, match, cat in [
     ("test_size=0", "ExpandingWindowSplitter", lambda e: list(ExpandingWindowSplitter(test_size=0).split(V)),
-     "ExpandingWindowSplitter: test_size must be an int >= 1; got 0 of type int.", "parameters"),
+     "The 'test_size' parameter of ExpandingWindowSplitter must be an int in the range [1, inf). Got 0 instead.",
+     "parameters"),
     ("gap=-1", "ExpandingWindowSplitter", lambda e: list(ExpandingWindowSplitter(test_size=2, gap=-1).split(V)),
-     "gap must be an int >= 0; got -1 of type int.", "parameters"),
+     "The 'gap' parameter of ExpandingWindowSplitter must be an int in the range [0, inf). Got -1 instead.",
+     "parameters"),
     ("too-many-splits", "ExpandingWindowSplitter",
      lambda e: list(ExpandingWindowSplitter(test_size=3, n_splits=5).split(V)),
      "ExpandingWindowSplitter needs at least 16 rows for n_splits=5 (1 training row + gap=0 + (n_splits - 1) * step = "
@@ -773,7 +786,8 @@ for id, target, run, match, cat in [
      "Found input variables with inconsistent numbers of samples: [10, 9]", "shapes"),
     ("window_length=2.0", "SlidingWindowSplitter",
      lambda e: list(SlidingWindowSplitter(window_length=2.0, test_size=2).split(V)),
-     "SlidingWindowSplitter: window_length must be an int >= 1; got 2.0 of type float.", "parameters"),
+     "The 'window_length' parameter of SlidingWindowSplitter must be an int in the range [1, inf). Got 2.0 "
+     "instead.", "parameters"),
     ("window-too-long", "SlidingWindowSplitter",
      lambda e: list(SlidingWindowSplitter(window_length=10, test_size=2).split(V)),
      "SlidingWindowSplitter needs at least 12 rows for one split (window_length=10 + gap=0 + test_size=2); got 10.",
@@ -785,20 +799,24 @@ for id, target, run, match, cat in [
     add(id, cat, target, run, ValueError, match)
 for value in (0, 1.5, True, "2"):
     add(f"horizon={value!r}", "parameters", "backtest", lambda e, v=value: backtest(NaiveForecaster(), Y_BT, horizon=v),
-        ValueError, f"backtest: horizon must be an int >= 1; got {value!r} of type {type(value).__name__}.")
+        ValueError, f"The 'horizon' parameter of backtest must be an int in the range [1, inf). Got {value!r} "
+        "instead.")
 for id, run, exc, match, cat in [
-    ("step=0", lambda e: backtest(NaiveForecaster(), Y_BT, horizon=2, step=0), ValueError, "backtest: step must be an "
-     "int >= 1; got 0 of type int.", "parameters"),
+    ("step=0", lambda e: backtest(NaiveForecaster(), Y_BT, horizon=2, step=0), ValueError, "The 'step' parameter of "
+     "backtest must be an int in the range [1, inf). Got 0 instead.", "parameters"),
     ("initial_window=0", lambda e: backtest(NaiveForecaster(), Y_BT, horizon=2, initial_window=0), ValueError,
-     "backtest: initial_window must be an int >= 1; got 0 of type int.", "parameters"),
-    ("refit=0", lambda e: backtest(NaiveForecaster(), Y_BT, horizon=2, refit=0), ValueError, "backtest: refit must be "
-     "True (refit at every origin), False (fit once on the first window) or an int k >= 1", "parameters"),
-    ("coverage=2", lambda e: backtest(NaiveForecaster(), Y_BT, horizon=2, coverage=2), ValueError, "backtest: coverage "
-     "must be None or a float in (0, 1), e.g. 0.9; got 2.", "parameters"),
-    ("verbose=-1", lambda e: backtest(NaiveForecaster(), Y_BT, horizon=2, verbose=-1), ValueError, "backtest: verbose "
-     "must be an int >= 0; got -1.", "parameters"),
+     "The 'initial_window' parameter of backtest must be an int in the range [1, inf) or None. Got 0 instead.",
+     "parameters"),
+    ("refit=0", lambda e: backtest(NaiveForecaster(), Y_BT, horizon=2, refit=0), ValueError, "The 'refit' parameter of "
+     "backtest must be True or False or an int in the range [1, inf). Got 0 instead. True refits at every origin, "
+     "False fits once on the first window, an int k every k origins.", "parameters"),
+    ("coverage=2", lambda e: backtest(NaiveForecaster(), Y_BT, horizon=2, coverage=2), ValueError, "The 'coverage' "
+     "parameter of backtest must be a float in the range (0.0, 1.0) or None. Got 2 instead.", "parameters"),
+    ("verbose=-1", lambda e: backtest(NaiveForecaster(), Y_BT, horizon=2, verbose=-1), ValueError, "The 'verbose' "
+     "parameter of backtest must be an int in the range [0, inf). Got -1 instead.", "parameters"),
     ("window='rolling'", lambda e: backtest(NaiveForecaster(), Y_BT, horizon=2, window="rolling"), ValueError,
-     "backtest: window must be 'expanding' or 'sliding'; got 'rolling'.", "options"),
+     "The 'window' parameter of backtest must be a str among {'expanding', 'sliding'}. Got 'rolling' instead.",
+     "options"),
     ("sliding-without-length", lambda e: backtest(NaiveForecaster(), Y_BT, horizon=2, window="sliding"), ValueError,
      "backtest: window='sliding' needs window_length, the number of time steps each fit sees", "options"),
     ("expanding-with-length", lambda e: backtest(NaiveForecaster(), Y_BT, horizon=2, window_length=5), ValueError,
@@ -830,10 +848,13 @@ for id, run, exc, match, cat in [
 ]:
     add(id, cat, "backtest", run, exc, match)
 for id, run, exc, match, cat in [
-    ("sp=0", lambda e: compare(NaiveForecaster(), Y_BT, horizon=2, sp=0, baselines=False), ValueError, "compare: sp "
-     "(the seasonal period) must be an int >= 1; got 0.", "parameters"),
+    ("sp=0", lambda e: compare(NaiveForecaster(), Y_BT, horizon=2, sp=0, baselines=False), ValueError, "The 'sp' "
+     "parameter of compare must be an int in the range [1, inf). Got 0 instead.", "parameters"),
     ("horizon=0", lambda e: compare(NaiveForecaster(), Y_BT, horizon=0, baselines=False), ValueError,
-     "backtest: horizon must be an int >= 1; got 0 of type int.", "parameters"),
+     "The 'horizon' parameter of backtest must be an int in the range [1, inf). Got 0 instead.", "parameters"),
+    ("unknown-baseline", lambda e: compare(NaiveForecaster(), Y_BT, horizon=2, baselines=["naive", "ets"]),
+     ValueError, "The 'baselines' parameter of compare must be a str among {'arima', 'naive', 'seasonal-naive'}. "
+     "Got 'ets' instead.", "options"),
     ("numpy-y", lambda e: compare(NaiveForecaster(), Y_BT.to_numpy(), horizon=2, baselines=False), TypeError,
      "compare: y must be a pandas Series (one series) or DataFrame (one column per series); got ndarray.",
      "data types"),
@@ -929,6 +950,9 @@ for id, argv, frame, match in [
      _MONTHLY, "exit 2: seqforecast backtest: error: --sliding-window must be a positive integer, got 0"),
     ("benchmark-horizon=0", ["benchmark", "--out", "{dir}", "--horizon", 0], None, "exit 2: seqforecast benchmark: "
      "error: --horizon must be a positive integer, got 0"),
+    ("benchmark-unknown-baseline", ["benchmark", "--out", "{dir}", "--baselines", "naive,ets"], None, "exit 2: "
+     "seqforecast benchmark: error: argument --baselines: 'naive,ets' is not a comma-separated list of baselines "
+     "among naive, seasonal-naive, arima"),
     # errors in the data found while modelling: exit status 1, still one line
     ("nan-in-column", _FC + ["--horizon", 2], pd.DataFrame({"date": _dates(5), "a": [1, 2, np.nan, 4, 5]}),
      "exit 1: seqforecast forecast: error: y has 1 missing value(s) after the start of a series (series 'a', positions "

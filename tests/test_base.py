@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 from sklearn.model_selection import TimeSeriesSplit, cross_validate
 
-from seqforecast.base import BaseForecaster
-from seqforecast.exceptions import FrequencyWarning
+from seqforecast.base import BaseForecaster, PerSeriesForecaster, SeriesError, first_observations, warn_series
+from seqforecast.exceptions import ConvergenceWarning, FrequencyWarning
 
 
 class LastPlusCovariate(BaseForecaster):
@@ -150,8 +150,14 @@ def test_forecast_from_a_new_context_and_intervals():
     expected = pd.DataFrame({"y": [9.0, 9.0], "y_lower": [8.0, 8.0], "y_upper": [10.0, 10.0]},
                             index=pd.period_range("2001-03", periods=2, freq="M"))
     pd.testing.assert_frame_equal(out, expected)
-    with pytest.raises(ValueError, match=re.escape("steps must be an int >= 1 (the forecast horizon), got 0.")):
+    with pytest.raises(ValueError, match=re.escape(
+            "The 'steps' parameter of LastPlusCovariate.forecast must be an int in the range [1, inf). Got 0 "
+            "instead. steps is the forecast horizon: the number of steps to forecast, e.g. forecast(12).")):
         f.forecast(0)
+    with pytest.raises(ValueError, match=re.escape(
+            "The 'coverage' parameter of LastPlusCovariate.forecast must be a float in the range (0.0, 1.0). Got "
+            "1 instead.")):
+        f.forecast(2, coverage=1)
 
 
 def test_cross_validate_with_time_series_split():
@@ -160,3 +166,89 @@ def test_cross_validate_with_time_series_split():
                          cv=TimeSeriesSplit(n_splits=3, test_size=2, gap=1), scoring="neg_mean_absolute_error")
     # the last value before a gap of 1 is 2 and 3 steps behind the test rows
     np.testing.assert_allclose(res["test_score"], [-2.5, -2.5, -2.5])
+
+
+def test_training_history_is_none_without_a_net():
+    assert LastPlusCovariate().fit(None, monthly()).training_history() is None
+
+
+# ------------------------------------------------------------------------------ errors about one series
+class PerSeriesDouble(PerSeriesForecaster):
+    """Test double: each series' forecast is its last value; ``bad`` says what goes wrong with which series."""
+
+    def __init__(self, bad=None):
+        self.bad = bad
+
+    def _series(self, y, x):
+        kind, position, at = self.bad or (None, None, None)
+        if kind is not None and at == self._stage and position == round(y[0]):  # the series is found by value
+            if kind == "warn":
+                warnings.warn("did not converge", ConvergenceWarning)
+            else:
+                raise kind("needs 3 values")
+        return y[-1]
+
+    def _fit(self, Y, X):
+        self._stage = "fit"
+        self.last_ = np.array(self._each_series(self._series, Y, X))
+        return self
+
+    def _predict(self, horizon, Y, X, X_future):
+        self._stage = "predict"
+        return self._stack([np.full(horizon, v) for v in self._each_series(self._series, Y, X)])
+
+
+def two_series():
+    return pd.DataFrame({"a": [0.0, 1.0, 2.0], "b": [np.nan, 1.0, 5.0]}, index=pd.RangeIndex(3))
+
+
+def test_first_observations_and_series_without_their_leading_nan():
+    Y = np.array([[1.0, np.nan, np.nan], [2.0, 3.0, np.nan], [4.0, 5.0, 6.0]])
+    np.testing.assert_array_equal(first_observations(Y), [0, 1, 2])
+    seen = []
+    PerSeriesForecaster()._each_series(lambda y, x, name: seen.append((name, y.tolist(), x.tolist())), Y,
+                                       np.arange(3.0).reshape(3, 1), ["a", "b", "c"])
+    assert seen == [("a", [1.0, 2.0, 4.0], [[0.0], [1.0], [2.0]]), ("b", [3.0, 5.0], [[1.0], [2.0]]),
+                    ("c", [6.0], [[2.0]])]
+
+
+@pytest.mark.parametrize("stage", ["fit", "predict"])
+def test_an_error_about_one_series_names_the_class_and_the_series(stage):
+    model = PerSeriesDouble(bad=(ValueError, 1, stage))
+    with pytest.raises(ValueError, match=re.escape("PerSeriesDouble (series 'b'): needs 3 values")) as info:
+        model.fit(None, two_series()).forecast(2)
+    assert type(info.value) is ValueError and info.value.__cause__ is None  # not the internal SeriesError
+    # a single series: nothing to tell apart, the class only
+    with pytest.raises(ValueError, match=re.escape("PerSeriesDouble: needs 3 values")):
+        PerSeriesDouble(bad=(ValueError, 1, stage)).fit(None, two_series()["b"].dropna()).forecast(2)
+
+
+def test_a_numerical_failure_stays_a_runtime_error_and_not_implemented_passes_through():
+    with pytest.raises(RuntimeError, match=re.escape("PerSeriesDouble (series 'a'): needs 3 values")):
+        PerSeriesDouble(bad=(RuntimeError, 0, "fit")).fit(None, two_series())
+    with pytest.raises(NotImplementedError, match=re.escape("needs 3 values")):
+        PerSeriesDouble(bad=(NotImplementedError, 0, "fit")).fit(None, two_series())
+
+
+def test_a_failed_per_series_fit_keeps_the_previous_state():
+    model = PerSeriesDouble().fit(None, two_series())
+    model.set_params(bad=(ValueError, 1, "fit"))
+    with pytest.raises(ValueError, match=re.escape("PerSeriesDouble (series 'b'): needs 3 values")):
+        model.fit(None, two_series()[["b", "a"]])  # series 'b' (starting at 1) is now the first column
+    assert model.last_.tolist() == [2.0, 5.0] and list(model.y_train_.columns) == ["a", "b"]
+
+
+def test_a_convergence_warning_about_one_series_names_it_at_the_callers_line():
+    with pytest.warns(ConvergenceWarning, match=re.escape("PerSeriesDouble (series 'b'): did not converge")) as rec:
+        PerSeriesDouble(bad=("warn", 1, "fit")).fit(None, two_series())
+    assert [w.filename for w in rec] == [__file__]
+    with pytest.warns(ConvergenceWarning, match=re.escape("PerSeriesDouble (series 'b'): did not converge")) as rec:
+        PerSeriesDouble(bad=("warn", 1, "predict")).fit(None, two_series()).forecast(1)
+    assert [w.filename for w in rec] == [__file__]
+
+
+def test_series_error_outside_a_public_method():
+    error = SeriesError("too short", 2, kind=RuntimeError)
+    assert isinstance(error, ValueError) and (str(error), error.series, error.kind) == ("too short", 2, RuntimeError)
+    with pytest.warns(ConvergenceWarning, match=re.escape("series at position 3: did not converge")):
+        warn_series("did not converge", 3)

@@ -11,17 +11,20 @@ from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
-from seqforecast.baselines._kernels import theta_forecast
+from seqforecast.base import BaseForecaster
 from seqforecast.baselines import (
+    ARIMAForecaster,
     ETSForecaster,
     Naive2Forecaster,
     NaiveForecaster,
     SeasonalNaiveForecaster,
     ThetaForecaster,
+    is_baseline,
 )
+from seqforecast.baselines._kernels import theta_fit, theta_forecast
 from seqforecast.datasets import load_airline
-from seqforecast.exceptions import ConvergenceWarning
 from seqforecast.evaluation.metrics import make_forecast_scorer
+from seqforecast.exceptions import ConvergenceWarning
 
 
 def monthly(values, start="2000-01", name="y"):
@@ -106,7 +109,8 @@ def test_theta_forecaster_equals_the_m4_kernel_per_series():
     assert_allclose(forecast["b"], theta_forecast(b, 6, sp=4), rtol=1e-12)
     assert model.seasonal_.tolist() == [False, True]
     assert model.slope_[0] == pytest.approx(np.polyfit(np.arange(40), a, 1)[0], rel=1e-10)
-    assert np.all((model.alpha_ >= 1e-4) & (model.alpha_ <= 0.9999))
+    # the fitted state is the kernel's, series by series (alpha is in [1e-4, 0.9999] by construction)
+    assert model.alpha_.tolist() == [theta_fit(a, 4).alpha, theta_fit(b, 4).alpha]
 
 
 def test_models_refuse_a_new_context():
@@ -183,14 +187,15 @@ def test_ets_several_series_and_pickle(airline):
 
 
 def test_ets_convergence_warning(airline):
-    with pytest.warns(
-        ConvergenceWarning,
-        match=re.escape(
-            "ETSForecaster: the likelihood maximisation for series 'Passengers' did not converge in maxiter=1 "
-            "iterations; raise maxiter or try a simpler model."
-        ),
-    ):
-        ETSForecaster(trend="add", seasonal="mul", sp=12, maxiter=1).fit(None, airline)
+    model = ETSForecaster(trend="add", seasonal="mul", sp=12, maxiter=1)
+    with pytest.warns(ConvergenceWarning) as record:
+        model.fit(None, pd.DataFrame({"a": airline, "b": airline}))
+    assert [str(w.message) for w in record if w.category is ConvergenceWarning] == [
+        f"ETSForecaster (series {name!r}): the likelihood maximisation did not converge in maxiter=1 iterations; "
+        "raise maxiter or try a simpler model." for name in ("a", "b")
+    ]
+    with pytest.warns(ConvergenceWarning, match=re.escape("ETSForecaster: the likelihood maximisation did not")):
+        model.fit(None, airline)  # one series: the class only
 
 
 # -------------------------------------------------------------------------------------------------- errors
@@ -198,25 +203,37 @@ def test_ets_convergence_warning(airline):
     ("model", "y", "msg"),
     [
         (NaiveForecaster(strategy="median"), monthly([1.0, 2.0]),
-         "NaiveForecaster: strategy must be one of ('last', 'mean', 'drift'); got 'median'."),
+         "The 'strategy' parameter of NaiveForecaster must be a str among {'drift', 'last', 'mean'}. Got 'median' "
+         "instead."),
         (NaiveForecaster(strategy="drift"), monthly([1.0]),
          "NaiveForecaster: naive_forecast: y needs at least 2 value(s) for strategy='drift'; got 1."),
         (SeasonalNaiveForecaster(sp=0), monthly([1.0, 2.0]),
-         "SeasonalNaiveForecaster: sp (the seasonal period) must be an integer >= 1; got 0."),
+         "The 'sp' parameter of SeasonalNaiveForecaster must be an int in the range [1, inf). Got 0 instead."),
         (SeasonalNaiveForecaster(sp=3),
          pd.DataFrame({"a": [1.0, 2.0, 3.0, 4.0], "b": [np.nan, np.nan, 1.0, 2.0]}),
          "SeasonalNaiveForecaster (series 'b'): seasonal_naive_forecast: y needs at least 3 value(s) (one full "
          "season, sp=3); got 2."),
         (Naive2Forecaster(sp=4), pd.Series(np.tile([1.0, 1.0, 1.0, 9.0], 4) - 2.0),
-         "Naive2Forecaster: seasonal_indices: a multiplicative decomposition needs a strictly positive series; "
+         "Naive2Forecaster: naive2_forecast: a multiplicative decomposition needs a strictly positive series; "
          "y has 12 value(s) <= 0 (first at position 0)."),
+        (ThetaForecaster(sp=4), pd.DataFrame({"a": np.tile([1.0, 1.0, 1.0, 9.0], 4),
+                                              "b": np.tile([1.0, 1.0, 1.0, 9.0], 4) - 2.0}),
+         "ThetaForecaster (series 'b'): theta_fit: a multiplicative decomposition needs a strictly positive "
+         "series; y has 12 value(s) <= 0 (first at position 0)."),
         (ETSForecaster(error="multiplicative"), monthly([1.0, 2.0]),
-         "ETSForecaster: error must be 'add' or 'mul'; got 'multiplicative'."),
+         "The 'error' parameter of ETSForecaster must be a str among {'add', 'mul'}. Got 'multiplicative' "
+         "instead."),
+        (ETSForecaster(damped_trend=1), monthly([1.0, 2.0]),
+         "The 'damped_trend' parameter of ETSForecaster must be True or False. Got 1 instead."),
         (ETSForecaster(damped_trend=True), monthly([1.0, 2.0]),
          "ETSForecaster: damped_trend=True needs a trend; set trend='add' or 'mul'."),
         (ETSForecaster(seasonal="add"), monthly([1.0, 2.0]),
          "ETSForecaster: seasonal='add' needs a seasonal period sp >= 2; got sp=1."),
-        (ETSForecaster(maxiter=0), monthly([1.0, 2.0]), "ETSForecaster: maxiter must be an integer >= 1; got 0."),
+        (ETSForecaster(maxiter=0), monthly([1.0, 2.0]),
+         "The 'maxiter' parameter of ETSForecaster must be an int in the range [1, inf). Got 0 instead."),
+        (ETSForecaster(error="mul"), pd.DataFrame({"a": [1.0, 2.0, 3.0], "b": [np.nan, 2.0, -1.0]}),
+         "ETSForecaster (series 'b'): error='mul' needs a strictly positive series; it has 1 value(s) <= 0 (first "
+         "at position 1: -1.0)."),
     ],
 )
 def test_fit_errors(model, y, msg):
@@ -244,7 +261,7 @@ def test_covariates_are_refused_not_ignored():
 def test_failed_fit_leaves_a_fitted_forecaster_unchanged():
     model = Naive2Forecaster(sp=1).fit(None, monthly([1.0, 2.0]))
     model.set_params(sp=0)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=re.escape("The 'sp' parameter of Naive2Forecaster must be an int")):
         model.fit(None, monthly([5.0, 6.0]))
     assert model.forecast(1).tolist() == [2.0]
 
@@ -258,3 +275,13 @@ def test_params_round_trip_through_clone(model):
     params = model.get_params()
     assert clone(model).get_params() == params
     assert type(model)(**params).get_params() == params
+
+
+def test_is_baseline():
+    class Local(BaseForecaster):
+        pass
+
+    for model in (NaiveForecaster(), SeasonalNaiveForecaster(), Naive2Forecaster(), ThetaForecaster(),
+                  ETSForecaster(), ARIMAForecaster()):
+        assert is_baseline(model) is True
+    assert not is_baseline(Local()) and not is_baseline(NaiveForecaster) and not is_baseline("naive")

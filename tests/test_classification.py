@@ -49,7 +49,7 @@ def test_output_shape_and_head_width(options):
     assert net.head.in_features == H * directions + conv
 
 
-def test_defaults_build_the_previous_net():
+def test_defaults_read_the_last_state_without_attention_or_conv_branch():
     net = _net()
     assert net.pooling == "last" and net.attention is None and net.conv is None
     assert net.head.in_features == H
@@ -173,7 +173,10 @@ def test_fcn_branch_hand_computed():
 
 # ---------------------------------------------------------------------------- errors (nets)
 @pytest.mark.parametrize("kwargs, msg", [
-    ({"pooling": "max"}, "RecurrentNet: unknown pooling 'max'; expected one of 'last', 'mean', 'attention'."),
+    ({"pooling": "max"}, ("The 'pooling' parameter of RecurrentNet must be a str among {'attention', 'last', 'mean'}. "
+                          "Got 'max' instead.")),
+    ({"output": "steps"}, ("The 'output' parameter of RecurrentNet must be a str among {'last', 'sequence'}. Got "
+                           "'steps' instead.")),
     ({"pooling": "mean", "output": "sequence"},
      ("RecurrentNet: pooling='mean' summarises whole sequences, so it needs output='last'; output='sequence' "
      "predicts at every step. Use output='last', or pooling='last' and conv_channels=None.")),
@@ -184,11 +187,15 @@ def test_fcn_branch_hand_computed():
      ("RecurrentNet: conv_kernel_sizes=(3,) needs a convolutional branch; set conv_channels too (e.g. "
      "conv_channels=(128, 256, 128)), or leave conv_kernel_sizes=None.")),
     ({"conv_channels": ()},
-     ("FCNBranch: channels must be a non-empty sequence of positive ints (output channels of each "
-     "convolutional block, e.g. (128, 256, 128)); got ().")),
+     ("The 'channels' parameter of FCNBranch must be a non-empty tuple of ints >= 1. Got () instead. Give the "
+      "output channels of each convolutional block, e.g. (128, 256, 128).")),
     ({"conv_channels": (4, 0)},
-     ("FCNBranch: channels must be a non-empty sequence of positive ints (output channels of each "
-     "convolutional block, e.g. (128, 256, 128)); got (4, 0).")),
+     ("The 'channels' parameter of FCNBranch must be a non-empty tuple of ints >= 1. Got (4, 0) instead.")),
+    ({"conv_channels": (4, True)},
+     ("The 'channels' parameter of FCNBranch must be a non-empty tuple of ints >= 1. Got (4, True) instead.")),
+    ({"conv_channels": (4, 4), "conv_kernel_sizes": (3, 0)},
+     ("The 'kernel_sizes' parameter of FCNBranch must be a non-empty tuple of ints >= 1 or None. Got (3, 0) "
+      "instead.")),
     ({"conv_channels": (4, 4), "conv_kernel_sizes": (3,)},
      ("FCNBranch: kernel_sizes must hold one positive int per block, 2 for channels=(4, 4); got "
      "kernel_sizes=(3,).")),
@@ -239,7 +246,7 @@ def test_classifier_learns_a_synthetic_problem(options, variable):
     assert clf.fit(X, y).score(X_test, y_test) >= 0.9
 
 
-def test_classifier_passes_the_options_to_the_module_and_defaults_keep_the_old_net():
+def test_classifier_passes_pooling_and_conv_channels_to_the_module():
     X, y = np.random.RandomState(0).normal(size=(12, 6, 2)), np.arange(12) % 3
     module = RNNClassifier(hidden_size=4, max_epochs=1, random_state=0).fit(X, y).net_.module_
     assert module.pooling == "last" and module.conv is None and module.head.in_features == 4
@@ -264,12 +271,14 @@ def test_classifier_seeded_fit_is_reproducible_with_the_conv_branch():
     ({"pooling": "max"}, InvalidParameterError,
      ("The 'pooling' parameter of RNNClassifier must be a str among {'attention', 'last', 'mean'}. Got 'max' "
      "instead.")),
-    ({"conv_channels": (16, 0)}, ValueError,
-     ("RNNClassifier: conv_channels must be None or a non-empty tuple of positive ints (output channels of "
-     "each convolutional block, e.g. (128, 256, 128)); got conv_channels=(16, 0).")),
-    ({"conv_channels": ()}, ValueError,
-     ("RNNClassifier: conv_channels must be None or a non-empty tuple of positive ints (output channels of "
-     "each convolutional block, e.g. (128, 256, 128)); got conv_channels=().")),
+    ({"conv_channels": (16, 0)}, InvalidParameterError,
+     ("The 'conv_channels' parameter of RNNClassifier must be a non-empty tuple of ints >= 1 or None. Got (16, 0) "
+      "instead.")),
+    ({"conv_channels": ()}, InvalidParameterError,
+     "The 'conv_channels' parameter of RNNClassifier must be a non-empty tuple of ints >= 1 or None. Got () instead."),
+    ({"conv_channels": (8, False)}, InvalidParameterError,
+     ("The 'conv_channels' parameter of RNNClassifier must be a non-empty tuple of ints >= 1 or None. Got (8, False) "
+      "instead.")),
     ({"pooling": "attention", "architecture": "many_to_many"}, ValueError,
      ("RNNClassifier: pooling='attention' summarises whole sequences, so it needs architecture='many_to_one'; "
      "architecture='many_to_many' predicts a label per step. Use pooling='last' and conv_channels=None with "

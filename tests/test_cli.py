@@ -103,30 +103,39 @@ def test_backtest_sliding_window(csv, tmp_path, capsys):
     assert_allclose(result["y_true"] - result["y_pred"], 24.0)
 
 
-def test_benchmark_quick_on_a_csv(csv, tmp_path, capsys, monkeypatch):
-    # ARIMA is left out here: its automatic order search takes from 0.1 s to 20 s on such short series,
-    # which a fast test cannot afford; the reporting tests cover how compare adds it
-    monkeypatch.setitem(sys.modules, "seqforecast.arima", None)
+def test_benchmark_quick_on_a_csv(csv, tmp_path, capsys):
+    # --baselines leaves ARIMA out: its automatic order search takes from 0.1 s to 20 s on such short series
     out = tmp_path / "report"
     code, stdout, stderr = run(capsys, "benchmark", csv, "--out", out, "--horizon", 3, "--sp", 12, "--quick",
-                               "--columns", "b", "--window-length", 6)
-    assert code == 0, stderr
+                               "--columns", "b", "--window-length", 6, "--baselines", "naive,seasonal-naive")
+    assert (code, stderr) == (0, "")
     assert (out / "report.html").is_file() and (out / "report.md").is_file()
     assert (out / "results.csv").is_file() and (out / "leaderboard.csv").is_file()
+    assert (out / "training_curves.png").is_file()  # the GRU's training_history(), one curve per fit
     meta = json.loads((out / "metadata.json").read_text(encoding="utf-8"))
     assert meta["settings"]["seed"] == 0 and meta["seeds"]["GRU (quick)"] == {"estimator__random_state": 0}
     assert meta["settings"]["rnn_settings"]["hidden_size"] == 8
+    assert meta["settings"]["baselines"] == ["naive", "seasonal-naive"]
     lines = stdout.splitlines()
     assert lines[0] == f"seqforecast benchmark on {str(csv)!r}: horizon 3, sp 12, 6 origins"
     assert "GRU (quick)" in stdout and "SeasonalNaiveForecaster" in stdout
     assert lines[-2].startswith("Does GRU (quick) beat the best baseline?")
     assert lines[-1] == f"Report: {out / 'report.html'}"
-    # only the package's own warnings, one line each
-    assert stderr.startswith("seqforecast benchmark: warning: compare: the baseline ARIMAForecaster is not "
-                             "available (seqforecast.arima:")
-    assert all(line.startswith("seqforecast benchmark: warning: ") for line in stderr.splitlines())
     leaderboard = pd.read_csv(out / "leaderboard.csv", index_col="model")
-    assert {"GRU (quick)", "NaiveForecaster", "SeasonalNaiveForecaster"} <= set(leaderboard.index)
+    assert sorted(leaderboard.index) == ["GRU (quick)", "NaiveForecaster", "SeasonalNaiveForecaster"]
+    assert leaderboard["baseline"].to_dict() == {"GRU (quick)": False, "NaiveForecaster": True,
+                                                 "SeasonalNaiveForecaster": True}
+
+
+def test_benchmark_baselines_are_the_ones_compare_knows(tmp_path, capsys):
+    from seqforecast.cli import _BASELINES
+    from seqforecast.evaluation.reporting.compare import BASELINES
+
+    assert _BASELINES == BASELINES
+    code, stdout, stderr = run(capsys, "benchmark", "--out", tmp_path / "r", "--baselines", "naive,ets")
+    assert (code, stdout) == (2, "")
+    assert stderr == ("seqforecast benchmark: error: argument --baselines: 'naive,ets' is not a comma-separated "
+                      "list of baselines among naive, seasonal-naive, arima (see seqforecast benchmark --help)\n")
 
 
 def test_python_dash_m(csv, tmp_path):
@@ -213,17 +222,11 @@ def test_help_returns_zero(capsys):
     assert code == 0 and "benchmark" in out
 
 
-def test_arima_not_available_exits_1(csv, tmp_path, capsys, monkeypatch):
-    monkeypatch.setitem(sys.modules, "seqforecast.arima", None)
-    code, stdout, stderr = run(capsys, "forecast", csv, "--horizon", 2, "--out", tmp_path / "o.csv", "--model",
-                               "arima")
-    assert (code, stdout, stderr.count("\n")) == (1, "", 1)
-    assert stderr.startswith("seqforecast forecast: error: the ARIMA model is not available in this installation")
-
-
 def test_modelling_errors_exit_1_on_one_line(csv, tmp_path, capsys):
     code, stdout, stderr = run(capsys, "forecast", csv, "--horizon", 2, "--out", tmp_path / "o.csv",
                                "--window-length", 40)
     assert (code, stdout) == (1, "")
     assert stderr.count("\n") == 1
-    assert stderr.startswith("seqforecast forecast: error: RecursiveForecaster needs at least 41 observations")
+    assert stderr == ("seqforecast forecast: error: RecursiveForecaster (series 'a'): every series needs at least 41 "
+                      "observations (window_length=40 + horizon=1); the series has 36. Use a shorter window_length "
+                      "or a longer series.\n")

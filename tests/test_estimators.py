@@ -254,7 +254,7 @@ def test_classifier_label_per_step(data):
     y = (X[:, :, 0] > 0).astype(int)
     est = RNNClassifier(**FAST, architecture="many_to_many").fit(X, y)
     assert est.predict(X).shape == (40, 5) and est.predict_proba(X).shape == (40, 5, 2)
-    assert 0.0 <= est.score(X, y) <= 1.0
+    assert est.score(X, y) == np.mean(est.predict(X) == y)  # accuracy over every step
 
 
 def test_token_sequences_go_through_an_embedding():
@@ -442,6 +442,16 @@ def test_unknown_cell_nonlinearity_architecture():
            "bidirectional=False, or use architecture='many_to_one' with a 2-D y (a whole horizon).")
     with _raises(ValueError, msg):
         RNNRegressor(architecture="seq2seq", bidirectional=True).fit(X, y)
+
+
+def test_optimizer_is_a_name_or_an_optimizer_class():
+    X, y = np.zeros((4, 3)), np.zeros(4)
+    msg = ("The 'optimizer' parameter of RNNRegressor must be a str among {'adam', 'adamw', 'rmsprop', 'sgd'} or a "
+           "torch.optim.Optimizer subclass. Got <class 'int'> instead.")
+    with _raises(TypeError, msg):  # InvalidParameterError: a TypeError and a ValueError
+        RNNRegressor(optimizer=int).fit(X, y)
+    with _raises(ValueError, "Got 'lbfgs' instead."):
+        RNNRegressor(optimizer="lbfgs").fit(X, y)
 
 
 def test_shape_of_y_per_architecture(data):

@@ -8,7 +8,7 @@ import pytest
 from sklearn.linear_model import LinearRegression, Ridge
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit, cross_validate
 
-from seqforecast.forecasting import DirectForecaster, RecursiveForecaster
+from seqforecast.forecasting import DirectForecaster, EnsembleForecaster, RecursiveForecaster
 
 
 def ar1(n=60, c=2.0, phi=0.8, y0=30.0):
@@ -111,15 +111,21 @@ def test_grid_search_over_window_length_with_time_series_split():
     "forecaster, y, msg",
     [
         (RecursiveForecaster(LinearRegression(), window_length=5), pd.Series(np.arange(5.0)),
-         "RecursiveForecaster needs at least 6 observations per series (window_length=5 + horizon=1); the series has 5."),
+         "RecursiveForecaster: every series needs at least 6 observations (window_length=5 + horizon=1); the series "
+         "has 5. Use a shorter window_length or a longer series."),
+        (RecursiveForecaster(LinearRegression(), window_length=5), pd.DataFrame({"a": np.arange(9.0),
+                                                                                 "b": np.r_[[np.nan] * 4, 1.0:6.0]}),
+         "RecursiveForecaster (series 'b'): every series needs at least 6 observations (window_length=5 + "
+         "horizon=1); the series has 5."),
         (RecursiveForecaster(LinearRegression(), window_length=0), pd.Series(np.arange(5.0)),
-         "RecursiveForecaster: window_length must be an int >= 1, got 0."),
+         "The 'window_length' parameter of RecursiveForecaster must be an int in the range [1, inf). Got 0 instead."),
         (RecursiveForecaster(LinearRegression(), window_length=2.5), pd.Series(np.arange(5.0)),
-         "RecursiveForecaster: window_length must be an int >= 1, got 2.5."),
+         "The 'window_length' parameter of RecursiveForecaster must be an int in the range [1, inf). Got 2.5 instead."),
         (DirectForecaster(LinearRegression(), window_length=2, horizon=0), pd.Series(np.arange(5.0)),
-         "DirectForecaster: horizon must be an int >= 1, got 0."),
+         "The 'horizon' parameter of DirectForecaster must be an int in the range [1, inf). Got 0 instead."),
         (RecursiveForecaster(LinearRegression(), scaling="minmax"), pd.Series(np.arange(50.0)),
-         "RecursiveForecaster: scaling must be one of ['series', 'window', None], got 'minmax'."),
+         "The 'scaling' parameter of RecursiveForecaster must be a str among {'series', 'window'} or None. Got "
+         "'minmax' instead."),
     ],
 )
 def test_bad_parameters_and_short_series(forecaster, y, msg):
@@ -156,3 +162,29 @@ def test_pipeline_of_calendar_features_and_forecaster_inside_grid_search():
     future = pd.DataFrame(index=pd.period_range("2008-01", periods=12, freq="M"))
     np.testing.assert_allclose(search.predict(future), pattern, atol=1e-6)
     assert search.best_score_ > -1e-6
+
+
+@pytest.mark.parametrize("params, msg", [
+    ({"n_members": 0}, "The 'n_members' parameter of EnsembleForecaster must be an int in the range [1, inf). Got 0 "
+                       "instead."),
+    ({"random_state": True}, "The 'random_state' parameter of EnsembleForecaster must be an int in the range [0, "
+                             "inf). Got True instead."),
+    ({"random_state": None}, "The 'random_state' parameter of EnsembleForecaster must be an int in the range [0, "
+                             "inf). Got None instead."),
+    ({"forecaster": [RecursiveForecaster(Ridge()), LinearRegression()]},
+     "The 'forecaster[1]' parameter of EnsembleForecaster must be an instance of "
+     "'seqforecast.base.forecaster.BaseForecaster'. Got LinearRegression() instead. Give a seqforecast forecaster "
+     "(e.g. DirectForecaster(...)) or a list of them."),
+])
+def test_ensemble_parameters_are_checked(params, msg):
+    ens = EnsembleForecaster(**{"forecaster": RecursiveForecaster(Ridge(random_state=0)), **params})
+    with pytest.raises(ValueError, match=re.escape(msg)):  # InvalidParameterError: a ValueError and a TypeError
+        ens.fit(None, pd.Series(np.arange(30.0)))
+
+
+def test_importing_the_forecasters_does_not_import_torch():
+    import subprocess
+    import sys
+
+    code = "import sys, seqforecast.forecasting; print('torch' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "False\n"

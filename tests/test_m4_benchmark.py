@@ -212,7 +212,7 @@ def test_window_scale_mean_divides_by_the_level():
 
 def test_window_scale_is_checked():
     f = RecursiveForecaster(LinearRegression(), window_length=2, scaling="window", window_scale="max")
-    msg = "RecursiveForecaster: window_scale must be one of ['std', 'mean'], got 'max'."
+    msg = "The 'window_scale' parameter of RecursiveForecaster must be a str among {'mean', 'std'}. Got 'max' instead."
     with pytest.raises(ValueError, match=re.escape(msg)):
         f.fit(None, pd.Series(np.arange(20.0)))
 
@@ -240,7 +240,9 @@ def test_ensemble_needs_a_seed_to_vary():
            "all members would be the same model.")
     with pytest.raises(ValueError, match=re.escape(msg)):
         ens.fit(None, pd.Series(np.arange(20.0)))
-    with pytest.raises(ValueError, match=re.escape("EnsembleForecaster: aggregate must be 'mean' or 'median', got 'max'.")):
+    with pytest.raises(ValueError, match=re.escape(
+        "The 'aggregate' parameter of EnsembleForecaster must be a str among {'mean', 'median'}. Got 'max' instead."
+    )):
         EnsembleForecaster(tiny_direct(), aggregate="max").fit(None, pd.Series(np.arange(20.0)))
 
 

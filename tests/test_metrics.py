@@ -13,7 +13,18 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
 
 from seqforecast.baselines._kernels import naive2_forecast
-from seqforecast.evaluation.metrics import m4_scores, mae, make_forecast_scorer, mape, mase, owa, rmse, rmsse, smape
+from seqforecast.evaluation.metrics import (
+    m4_scores,
+    mae,
+    make_forecast_scorer,
+    mape,
+    mase,
+    owa,
+    rmse,
+    rmsse,
+    scores_per_series,
+    smape,
+)
 
 # Two series over a horizon of 3 (columns): A and B.
 Y_TRUE = np.array([[2.0, 10.0], [4.0, 10.0], [6.0, 10.0]])
@@ -41,7 +52,7 @@ def test_scale_free_metrics_hand_computed(metric, per_series):
     assert metric(Y_TRUE, Y_PRED) == pytest.approx(np.mean(per_series), rel=1e-12)
     # one series as 1-D input
     assert metric(Y_TRUE[:, 0], Y_PRED[:, 0]) == pytest.approx(per_series[0], rel=1e-12)
-    assert isinstance(metric(Y_TRUE, Y_PRED), float)
+    assert type(metric(Y_TRUE, Y_PRED)) is float  # a Python float, not a numpy scalar
 
 
 def test_mase_rmsse_hand_computed_with_ragged_training_series():
@@ -110,7 +121,8 @@ def test_metrics_are_zero_on_a_perfect_forecast_and_symmetric_where_expected():
          "(2, 2, 2)."),
         (lambda: mae(["a"], ["b"]), TypeError, "mae: y_true must hold numbers; got list"),
         (lambda: mae(Y_TRUE, Y_PRED, multioutput="variance_weighted"), ValueError,
-         "mae: multioutput must be one of ('uniform_average', 'raw_values'); got 'variance_weighted'."),
+         "The 'multioutput' parameter of mae must be a str among {'raw_values', 'uniform_average'}. Got "
+         "'variance_weighted' instead."),
         (lambda: mape([1.0, 0.0, 0.0], [1.0, 1.0, 1.0]), ValueError,
          "mape: y_true has 2 zero value(s) (first at (step, series) (1, 0)); MAPE divides by the actual value "
          "and is undefined there. Use smape or mase for series that reach zero."),
@@ -118,7 +130,8 @@ def test_metrics_are_zero_on_a_perfect_forecast_and_symmetric_where_expected():
          "mase: y_train holds 1 series but y_true has 2 (its columns); pass one training series per column of "
          "y_true."),
         (lambda: mase(Y_TRUE, Y_PRED, y_train=[TRAIN_A, TRAIN_B], sp=0), ValueError,
-         "mase: sp (the seasonal period of the scale) must be an integer >= 1; got 0."),
+         "The 'sp' parameter of mase must be an int in the range [1, inf). Got 0 instead. sp is the seasonal "
+         "period of the scale: 1 for none, 12 for monthly data, 24 for hourly..."),
         (lambda: mase(Y_TRUE, Y_PRED, y_train=[TRAIN_A, TRAIN_B], sp=3), ValueError,
          "mase: the training series at column 1 has 3 value(s); the scale at lag sp=3 needs at least sp + 1 = 4."),
         (lambda: mase(Y_TRUE, Y_PRED, y_train=TRAIN_FRAME.assign(B=[np.nan, 8.0, np.nan, 9.0])), ValueError,
@@ -157,6 +170,31 @@ def test_zero_scale_raises_naming_the_series(metric):
     assert metric(Y_TRUE[:, 0], Y_PRED[:, 0], y_train=seasonal, sp=1) > 0
     with pytest.raises(ValueError, match=re.escape(f"{name}: the scale of series 0 (the only series) is zero")):
         metric(Y_TRUE[:, 0], Y_PRED[:, 0], y_train=seasonal, sp=2)
+
+
+def test_scores_per_series_are_the_metrics_per_series():
+    scores = scores_per_series(Y_TRUE, Y_PRED, y_train=TRAIN_FRAME)
+    assert list(scores) == ["mase", "smape", "mae", "rmse", "scale"]
+    assert_allclose(scores["mase"], mase(Y_TRUE, Y_PRED, y_train=TRAIN_FRAME, multioutput="raw_values"), rtol=1e-15)
+    for metric in (smape, mae, rmse):
+        assert_allclose(scores[metric.__name__], metric(Y_TRUE, Y_PRED, multioutput="raw_values"), rtol=1e-15)
+    assert_allclose(scores["scale"], [2.0, 1.5])  # as in test_mase_rmsse_hand_computed_with_ragged_training_series
+
+
+def test_scores_per_series_give_nan_where_the_mase_scale_is_undefined():
+    # B constant (zero scale): mase raises, the report's scores give NaN for its MASE and score the rest
+    flat = TRAIN_FRAME.assign(B=[np.nan, 3.0, 3.0, 3.0])
+    with pytest.raises(ValueError, match=re.escape("mase: the scale of series 'B' (column 1) is zero")):
+        mase(Y_TRUE, Y_PRED, y_train=flat)
+    scores = scores_per_series(Y_TRUE, Y_PRED, y_train=flat)
+    assert scores["mase"][0] == pytest.approx(0.5) and np.isnan(scores["mase"][1])
+    assert scores["scale"].tolist() == [2.0, 0.0]
+    assert_allclose(scores["mae"], [1.0, 7 / 3])
+    assert_allclose(scores["smape"], smape(Y_TRUE, Y_PRED, multioutput="raw_values"))
+    # too short for the scale at lag sp=3 (B has 3 values): NaN scale, NaN MASE
+    short = scores_per_series(Y_TRUE, Y_PRED, y_train=[TRAIN_A, TRAIN_B], sp=3)
+    assert short["scale"][0] == pytest.approx(6.0) and np.isnan(short["scale"][1]) and np.isnan(short["mase"][1])
+    assert short["mase"][0] == pytest.approx(1 / 6)
 
 
 # ----------------------------------------------------------------------------------------------------------- OWA
@@ -278,8 +316,8 @@ def test_scorer_errors():
     with pytest.raises(
         ValueError,
         match=re.escape(
-            "make_forecast_scorer: unknown metric 'mse'; choose one of ['mae', 'mape', 'mase', 'rmse', 'rmsse', "
-            "'smape']."
+            "The 'name' parameter of make_forecast_scorer must be a str among {'mae', 'mape', 'mase', 'rmse', "
+            "'rmsse', 'smape'}. Got 'mse' instead."
         ),
     ):
         make_forecast_scorer("mse")
@@ -288,5 +326,7 @@ def test_scorer_errors():
         match=re.escape("make_forecast_scorer: sp only applies to 'mase' and 'rmsse'; got sp=24 with 'mae'."),
     ):
         make_forecast_scorer("mae", sp=24)
-    with pytest.raises(ValueError, match=re.escape("make_forecast_scorer: sp must be an integer >= 1; got 0.")):
+    with pytest.raises(ValueError, match=re.escape(
+        "The 'sp' parameter of make_forecast_scorer must be an int in the range [1, inf). Got 0 instead."
+    )):
         make_forecast_scorer("mase", sp=0)

@@ -12,6 +12,7 @@ from seqforecast.baselines._kernels import (
     _acf,
     _ses_fit,
     _ses_profile,
+    deseasonalise,
     naive2_forecast,
     naive_forecast,
     seasonal_adjustment,
@@ -66,7 +67,8 @@ def test_forecasts_do_not_alias_input():
     ("call", "exc", "msg"),
     [
         (lambda: naive_forecast([1.0, 2.0], 2, strategy="median"), ValueError,
-         "naive_forecast: strategy must be one of ('last', 'mean', 'drift'); got 'median'."),
+         "The 'strategy' parameter of naive_forecast must be a str among {'drift', 'last', 'mean'}. Got 'median' "
+         "instead."),
         (lambda: naive_forecast([1.0], 2, strategy="drift"), ValueError,
          "naive_forecast: y needs at least 2 value(s) for strategy='drift'; got 1."),
         (lambda: naive_forecast([], 2), ValueError,
@@ -76,21 +78,27 @@ def test_forecasts_do_not_alias_input():
         (lambda: naive_forecast(np.ones((3, 2)), 2), ValueError,
          "naive_forecast: y must be one series, a 1-D array of shape (n_timesteps,); got shape (3, 2)."),
         (lambda: naive_forecast(["a", "b"], 2), TypeError, "naive_forecast: y must be a 1-D array of numbers"),
-        (lambda: naive_forecast([1.0], 0), ValueError, "naive_forecast: horizon must be an integer >= 1; got 0."),
+        (lambda: naive_forecast([1.0], 0), ValueError,
+         "The 'horizon' parameter of naive_forecast must be an int in the range [1, inf). Got 0 instead. horizon is "
+         "the number of steps to forecast."),
         (lambda: naive_forecast([1.0], 2.0), TypeError,
-         "naive_forecast: horizon must be an integer >= 1; got 2.0 of type float."),
+         "The 'horizon' parameter of naive_forecast must be an int in the range [1, inf). Got 2.0 instead."),
         (lambda: seasonal_naive_forecast([1.0, 2.0], 2, sp=3), ValueError,
          "seasonal_naive_forecast: y needs at least 3 value(s) (one full season, sp=3); got 2."),
         (lambda: seasonal_naive_forecast([1.0, 2.0], 2, sp=True), TypeError,
-         "seasonal_naive_forecast: sp must be an integer >= 1; got True of type bool."),
+         "The 'sp' parameter of seasonal_naive_forecast must be an int in the range [1, inf). Got True instead. sp "
+         "is the seasonal period: 1 for none, 12 for monthly data, 24 for hourly..."),
         (lambda: seasonal_indices(np.arange(1.0, 8.0), 4), ValueError,
          "seasonal_indices: y needs at least 8 value(s) (two full seasons, sp=4); got 7."),
         (lambda: seasonal_indices(np.arange(1.0, 8.0), 1), ValueError,
-         "seasonal_indices: sp must be an integer >= 2; got 1."),
+         "The 'sp' parameter of seasonal_indices must be an int in the range [2, inf). Got 1 instead."),
         (lambda: seasonal_indices(np.r_[1.0, 0.0, -2.0, 3.0], 2), ValueError,
          "seasonal_indices: a multiplicative decomposition needs a strictly positive series; y has 2 value(s) "
          "<= 0 (first at position 1). Shift the series to positive values before forecasting, or use "
          "seasonal_naive_forecast."),
+        (lambda: deseasonalise(10 + np.tile([1.0, 1.0, 1.0, 9.0], 4) - 12.0, 4, func="f", fix="Do this."), ValueError,
+         "f: a multiplicative decomposition needs a strictly positive series; y has 12 value(s) <= 0 (first at "
+         "position 0). Do this."),
     ],
 )
 def test_kernel_input_errors(call, exc, msg):
@@ -176,6 +184,21 @@ def test_naive2_uses_deseasonalised_last_value():
     assert_allclose(adjusted, y / indices[np.arange(23) % 4], rtol=1e-12)
     assert_allclose(future, indices[[3, 0, 1, 2, 3]], rtol=1e-12)
     assert_allclose(naive2_forecast(y, 5, sp=4), adjusted[-1] * future, rtol=1e-12)
+
+
+def test_deseasonalise_is_what_naive2_and_theta_adjust(rng):
+    pattern = np.array([0.5, 1.0, 1.5, 1.0])
+    y = np.r_[np.full(12, 30.0), np.full(11, 40.0)] * pattern[np.arange(23) % 4]
+    adjusted, indices = deseasonalise(y, 4)
+    assert_allclose(indices, seasonal_indices(y, 4), rtol=0)
+    assert_allclose(adjusted, y / indices[np.arange(23) % 4], rtol=0)
+    assert_array_equal(seasonal_adjustment(y, 3, sp=4)[0], adjusted)
+    assert_allclose(theta_fit(y, 4).seasonal_indices, indices, rtol=0)
+    # not seasonal: a copy of y and no indices; values <= 0 are fine then
+    noise = rng.normal(size=60)
+    adjusted, indices = deseasonalise(noise, 12)
+    assert indices is None and adjusted is not noise
+    assert_array_equal(adjusted, noise)
 
 
 def test_naive2_is_naive_when_not_seasonal(rng):

@@ -132,7 +132,7 @@ def test_lstm_forget_gate_bias_starts_at_one():
 
 def test_vanilla_relu_cell_and_bad_choices():
     assert RecurrentNet(F, K, cell="rnn", nonlinearity="relu").rnn.nonlinearity == "relu"
-    msg = "RecurrentNet: unknown cell 'lsmt'; expected one of 'rnn', 'lstm', 'gru'."
+    msg = "The 'cell' parameter of RecurrentNet must be a str among {'gru', 'lstm', 'rnn'}. Got 'lsmt' instead."
     with pytest.raises(ValueError, match=re.escape(msg)):
         RecurrentNet(F, K, cell="lsmt")
     msg = (
@@ -202,7 +202,7 @@ def test_seq2seq_partial_teacher_forcing_mixes_both():
 
 
 def test_seq2seq_target_index_out_of_range():
-    msg = ("Seq2SeqNet: target_index=3 is not a feature index of inputs with input_size=3 features; expected "
-           "0 <= target_index < 3.")
+    msg = ("The 'target_index' parameter of Seq2SeqNet must be an int in the range [0, 3). Got 3 instead. It is "
+           "the feature of the inputs holding the target's past values, and the inputs have input_size=3 features.")
     with pytest.raises(ValueError, match=re.escape(msg)):
         Seq2SeqNet(F, 2, target_index=3)

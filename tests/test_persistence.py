@@ -202,8 +202,144 @@ def test_the_file_records_format_and_versions(windows, tmp_path):
     assert doc["format"] == "seqforecast-model" and doc["format_version"] == FORMAT_VERSION == 1
     assert doc["versions"]["seqforecast"] == __version__ and doc["versions"]["torch"] == torch.__version__
     assert set(doc["versions"]) == {"seqforecast", "python", "torch", "skorch", "sklearn", "numpy", "pandas"}
-    assert doc["model"] == {"__kind__": "estimator", "class": "seqforecast.baselines.NaiveForecaster",
+    assert doc["model"] == {"__kind__": "estimator", "class": "seqforecast.NaiveForecaster",
                             "params": {"strategy": "last"}, "state": {}}
+
+
+# ---------------------------------------------------------------------------- class names
+# What files written before the package was split into subpackages name: the module paths of that time.
+FORMER = {
+    "seqforecast.RNNRegressor": "seqforecast.estimators.RNNRegressor",
+    "seqforecast.RNNClassifier": "seqforecast.estimators.RNNClassifier",
+    "seqforecast.RecursiveForecaster": "seqforecast.forecasting.RecursiveForecaster",
+    "seqforecast.DirectForecaster": "seqforecast.forecasting.DirectForecaster",
+    "seqforecast.Seq2SeqForecaster": "seqforecast.forecasting.Seq2SeqForecaster",
+    "seqforecast.EnsembleForecaster": "seqforecast.forecasting.EnsembleForecaster",
+    "seqforecast.NaiveForecaster": "seqforecast.baselines.NaiveForecaster",
+    "seqforecast.ThetaForecaster": "seqforecast.baselines.ThetaForecaster",
+    "seqforecast.ThetaFit": "seqforecast._naive.ThetaFit",
+    "seqforecast.ARIMAForecaster": "seqforecast.arima.ARIMAForecaster",
+    "seqforecast.CalendarFeatures": "seqforecast.covariates.CalendarFeatures",
+    "seqforecast.SlidingWindowTransformer": "seqforecast.windowing.SlidingWindowTransformer",
+    "seqforecast.RecurrentNet": "seqforecast.nets.RecurrentNet",
+    "seqforecast.Seq2SeqNet": "seqforecast.nets.Seq2SeqNet",
+    "seqforecast.SequenceCrossEntropy": "seqforecast._training._SequenceCrossEntropy",
+}
+
+
+def _to_former_names(node, seen):
+    """Rename, in place, every class, module and loss of the JSON tree to its name before the split."""
+    if isinstance(node, dict):
+        for key in ("class", "module", "criterion"):
+            if node.get(key) in FORMER:
+                seen.add(node[key])
+                node[key] = FORMER[node[key]]
+        node = list(node.values())
+    if isinstance(node, list):
+        for item in node:
+            _to_former_names(item, seen)
+
+
+def test_files_that_name_the_former_module_paths_still_load(windows, monthly, tmp_path):
+    from sklearn.pipeline import Pipeline
+
+    from seqforecast.baselines import ARIMAForecaster
+    from seqforecast.forecasting import EnsembleForecaster
+    from seqforecast.preprocessing import CalendarFeatures, SlidingWindowTransformer
+
+    X, y = windows
+    labels = np.where(y > 0, "up", "down")
+    pipe = Pipeline([("calendar", CalendarFeatures(features=("month",))),
+                     ("forecaster", DirectForecaster(LinearRegression(), window_length=6, horizon=3))])
+    models = {
+        "recursive": RecursiveForecaster(RNNRegressor(**TINY), window_length=12).fit(None, monthly),
+        "seq2seq": Seq2SeqForecaster(RNNRegressor(**TINY, architecture="seq2seq"), window_length=12,
+                                     horizon=3).fit(None, monthly),
+        "ensemble": EnsembleForecaster(DirectForecaster(RNNRegressor(**TINY), window_length=6, horizon=3),
+                                       n_members=2).fit(None, monthly),
+        "theta": ThetaForecaster(sp=12).fit(None, monthly),
+        "naive": NaiveForecaster(strategy="drift").fit(None, monthly),
+        "pipeline": pipe.fit(pd.DataFrame(index=monthly.index), monthly),
+        "classifier": RNNClassifier(**TINY, class_weight="balanced").fit(X, labels),
+        "arima": ARIMAForecaster(order=(1, 0, 0)),
+        "windows": SlidingWindowTransformer(3).fit(y),
+    }
+    seen = set()
+    for name, model in models.items():
+        path = tmp_path / f"{name}.zip"
+        save(model, path)
+        _rewrite(path, lambda doc: _to_former_names(doc, seen))
+        again = load(path)
+        assert type(again) is type(model) and repr(again) == repr(model)
+        if name == "classifier":
+            np.testing.assert_array_equal(again.predict_proba(X), model.predict_proba(X))
+        elif name == "pipeline":
+            future = pd.DataFrame(index=pd.period_range("2005-01", periods=3, freq="M"))
+            pd.testing.assert_series_equal(again.predict(future), model.predict(future), check_exact=True)
+        elif name == "windows":
+            np.testing.assert_array_equal(again.transform(y), model.transform(y))
+        elif name != "arima":
+            pd.testing.assert_series_equal(again.forecast(3), model.forecast(3), check_exact=True)
+    assert seen == set(FORMER)  # every former name was tried
+
+
+def test_the_registry_names_every_estimator_and_record_of_the_package_and_nothing_else():
+    import importlib
+    import pkgutil
+
+    import seqforecast
+    from seqforecast.persistence._registry import CLASSES, FORMER_NAMES, class_named, name_of
+
+    found = set()
+    for package in ("estimators", "forecasting", "baselines", "preprocessing", "nets", "evaluation"):
+        root = importlib.import_module(f"seqforecast.{package}")
+        for info in pkgutil.walk_packages(root.__path__, f"{root.__name__}."):
+            for obj in vars(importlib.import_module(info.name)).values():
+                public = isinstance(obj, type) and obj.__module__.startswith("seqforecast.") and \
+                    not obj.__name__.startswith("_") and obj.__module__ == info.name
+                if public and (issubclass(obj, BaseEstimator) or (issubclass(obj, tuple) and hasattr(obj, "_fields"))):
+                    found.add(obj)
+    estimators_and_records = {cls for cls in CLASSES.values()
+                              if issubclass(cls, BaseEstimator) or issubclass(cls, tuple)}
+    assert found == estimators_and_records
+    assert all(name == f"seqforecast.{cls.__name__}" and name_of(cls) == name for name, cls in CLASSES.items())
+    assert all(class_named(old) is CLASSES[new] for old, new in FORMER_NAMES.items())
+    assert seqforecast.RNNRegressor is class_named("seqforecast.RNNRegressor")
+    assert class_named("seqforecast.forecasting.window.DirectForecaster") is None  # module paths are not names
+
+
+def test_a_seqforecast_name_outside_the_registry_is_refused_without_importing_it(saved):
+    _rewrite(saved, lambda doc: doc["model"].update({"class": "seqforecast.evil.RecursiveForecaster"}))
+    msg = (f"{saved}: the file names the class 'seqforecast.evil.RecursiveForecaster' (at model), which is not a "
+           f"class that seqforecast {__version__} stores in model files. Nothing was imported.")
+    with pytest.raises(ModelFileError, match=re.escape(msg)):
+        load(saved)
+    assert "seqforecast.evil" not in sys.modules
+    _rewrite(saved, lambda doc: doc["model"].update({"class": "seqforecast.RecurrentNet"}))  # a class, not an estimator
+    msg = "seqforecast.RecurrentNet is not an estimator class (at model)"
+    with pytest.raises(ModelFileError, match=re.escape(msg)):
+        load(saved)
+
+
+def test_the_net_state_protocol_rebuilds_an_identical_net(windows):
+    X, y = windows
+    est = RNNClassifier(**TINY, class_weight="balanced").fit(X, y > 0)
+    state = est._get_net_state()
+    assert set(state) == {"module", "module_kwargs", "module_state", "criterion", "criterion_state", "history"}
+    assert state["module"].__name__ == "RecurrentNet" and state["criterion"].__name__ == "SequenceCrossEntropy"
+    assert all(t.device.type == "cpu" for t in state["module_state"].values())
+    again = RNNClassifier(**TINY, class_weight="balanced")
+    for key in ("classes_", "n_classes_", "n_outputs_", "num_embeddings_", "n_timesteps_", "n_features_per_step_",
+                "device_", "_architecture", "history_", "interrupted_", "n_features_in_"):
+        setattr(again, key, getattr(est, key))
+    rng_before = torch.get_rng_state()
+    again._set_net_state(state)
+    assert torch.equal(torch.get_rng_state(), rng_before) and again.device_ == "cpu"
+    np.testing.assert_array_equal(again.predict_proba(X), est.predict_proba(X))
+    assert not again.net_.module_.training and len(again.net_.history) == len(est.net_.history)
+    assert RNNClassifier()._get_net_state() is None  # not fitted
+    with pytest.raises(ValueError, match=re.escape("RNNClassifier builds RecurrentNet or Seq2SeqNet modules")):
+        again._set_net_state({**state, "module": torch.nn.Linear})
 
 
 # ---------------------------------------------------------------------------- devices
@@ -320,7 +456,8 @@ def test_replaced_weights_of_another_shape_are_refused(saved):
     buffer = io.BytesIO()
     torch.save({"head.weight": torch.zeros(3, 3)}, buffer)
     _rewrite(saved, members={member: buffer.getvalue()})
-    with pytest.raises(ModelFileError, match=re.escape("the saved weights do not fit the net (RuntimeError: ")):
+    msg = "the saved net does not fit RNNRegressor (RuntimeError: Error(s) in loading state_dict for RecurrentNet"
+    with pytest.raises(ModelFileError, match=re.escape(msg)):
         load(saved)
 
 

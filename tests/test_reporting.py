@@ -4,10 +4,7 @@ import base64
 import json
 import math
 import re
-import sys
-import types
 from html.parser import HTMLParser
-from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -15,11 +12,12 @@ import pytest
 from numpy.testing import assert_allclose
 from scipy import stats
 
-from seqforecast.evaluation import metrics
 from seqforecast.base import BaseForecaster
-from seqforecast.baselines import NaiveForecaster
-from seqforecast.exceptions import SeqforecastWarning
+from seqforecast.baselines import ARIMAForecaster, NaiveForecaster, SeasonalNaiveForecaster
+from seqforecast.evaluation import metrics
 from seqforecast.evaluation.reporting import ComparisonResult, compare, diebold_mariano
+from seqforecast.evaluation.reporting.compare import BASELINES, _baseline_models
+from seqforecast.exceptions import SeqforecastWarning
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -69,14 +67,11 @@ class NaivePlusOffset(BaseForecaster):
 
 
 class FakeNet(LastOfHistory):
-    """A naive forecaster whose estimator_ carries a training history, as RNNRegressor's."""
+    """A naive forecaster with a training history, as the forecasters of nets have."""
 
-    def _fit(self, Y, X):
-        n = len(Y)
-        self.estimator_ = SimpleNamespace(history_=[
-            {"epoch": e, "train_loss": 1.0 / (e * n), "valid_loss": 1.5 / (e * n)} for e in (1, 2, 3)
-        ])
-        return super()._fit(Y, X)
+    def training_history(self):
+        n = self.n_rows_
+        return [{"epoch": e, "train_loss": 1.0 / (e * n), "valid_loss": 1.5 / (e * n)} for e in (1, 2, 3)]
 
 
 Y_TINY = pd.Series([1.0, 2.0, 4.0, 7.0, 8.0, 10.0, 13.0, 12.0], name="sales")
@@ -123,7 +118,8 @@ def test_errors_by_horizon_hand_computed():
     assert_allclose(result.errors_by_horizon("mae")["nine"], [(1 + 4) / 2, (1 + 3) / 2])
     assert_allclose(result.errors_by_horizon("rmse")["nine"], [math.sqrt((1 + 16) / 2), math.sqrt((1 + 9) / 2)])
     with pytest.raises(ValueError, match=re.escape(
-        "errors_by_horizon: metric must be one of ['mase', 'smape', 'mae', 'rmse']; got 'mape'."
+        "The 'metric' parameter of errors_by_horizon must be a str among {'mae', 'mase', 'rmse', 'smape'}. Got "
+        "'mape' instead."
     )):
         result.errors_by_horizon("mape")
 
@@ -155,11 +151,61 @@ def test_sliding_window_scales_use_only_the_window():
 
 def test_undefined_mase_is_warned_and_left_out():
     y = pd.Series([5.0, 5.0, 5.0, 5.0, 6.0, 8.0])
-    with pytest.warns(SeqforecastWarning, match=re.escape("MASE is undefined for 1 (origin, series) pair(s)")):
-        board = compare({"naive": LastOfHistory()}, y, horizon=1, initial_window=4, baselines=False).leaderboard()
+    with pytest.warns(SeqforecastWarning, match=re.escape(
+        "MASE is undefined for 1 (origin, series) pair(s): 1 training window(s) repeat exactly at lag sp=1 (a zero "
+        "scale, e.g. a constant series). Their MASE is NaN and left out of the MASE means"
+    )):
+        result = compare({"naive": LastOfHistory()}, y, horizon=1, initial_window=4, baselines=False)
+        board = result.leaderboard()
     # origin 1 trains on a constant window (no MASE); origin 2 on [5, 5, 5, 5, 6]: scale 0.25, error 2
     assert_allclose(board.loc["naive", "mase"], 2 / 0.25)
     assert board.loc["naive", "n_forecasts"] == 2
+    scores = result.scores()
+    assert np.isnan(scores["mase"].iloc[0]) and scores["mase"].iloc[1] == 8.0
+    assert_allclose(scores["mae"], [1.0, 2.0])  # forecasts 5 and 6 against 6 and 8: still scored
+    assert_allclose(scores["smape"], [200 / 11, 400 / 14])
+
+
+def test_a_constant_series_has_no_mase_and_keeps_its_other_scores():
+    t = np.arange(12.0)
+    y = pd.DataFrame({"flat": 3.0, "line": 10.0 + 2 * t})
+    with pytest.warns(SeqforecastWarning, match=re.escape(
+        "MASE is undefined for 2 (origin, series) pair(s): 2 training window(s) repeat exactly at lag sp=1"
+    )) as record:
+        result = compare({"naive": LastOfHistory(), "nine": Constant(9.0)}, y, horizon=2, initial_window=8,
+                         baselines=False)
+        scores = result.scores().set_index(["model", "cutoff", "series"])
+        board = result.leaderboard()
+    assert len([w for w in record if "MASE is undefined" in str(w.message)]) == 1  # once, not per table
+    # the flat series: MASE NaN for both models, the scale-free scores as the metrics give them
+    flat = scores.xs("flat", level="series")
+    assert flat["mase"].isna().all()
+    assert_allclose(flat.loc["naive", ["mae", "rmse", "smape"]].to_numpy(), 0.0)
+    assert_allclose(flat.loc["nine", "mae"], 6.0)
+    assert_allclose(flat.loc["nine", "smape"], 100.0)
+    # the line (scale 2): naive errors 2 and 4 (MASE 1.5), so the means are over the line alone
+    line = scores.xs("line", level="series")
+    assert_allclose(line.loc["naive", "mase"], 1.5)
+    assert_allclose(board.loc["naive", "mase"], 1.5)
+    assert_allclose(board.loc["naive", "mae"], (0.0 + 3.0) / 2)  # every forecast, flat ones included
+    assert board["n_forecasts"].tolist() == [4, 4]
+    table = result.errors_by_horizon("mase")
+    assert_allclose(table["naive"], [1.0, 2.0])  # step k: k * 2 / 2, the flat series left out
+
+
+def test_only_constant_series_are_not_ranked_by_mase():
+    y = pd.Series(np.full(10, 4.0), name="flat")
+    with pytest.warns(SeqforecastWarning, match=re.escape("MASE is undefined for 2 (origin, series) pair(s)")):
+        result = compare({"nine": Constant(9.0), "NaiveForecaster": NaiveForecaster()}, y, horizon=2,
+                         initial_window=6, baselines=False)
+        board = result.leaderboard()
+        summary = result.summary()
+    assert board["mase"].isna().all()
+    assert list(board.index) == ["NaiveForecaster", "nine"]  # by name: no MASE to rank them
+    assert_allclose(board["mae"], [0.0, 5.0])
+    assert result.best_baseline() is None
+    assert summary.startswith("MASE is undefined for every forecast (see the warning), so the models are not "
+                              "ranked and no test is made; compare their sMAPE, MAE and RMSE in the leaderboard.")
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -206,10 +252,14 @@ def test_diebold_mariano_is_antisymmetric_and_checks_its_input():
     )):
         diebold_mariano(np.zeros(3), np.zeros(4))
     with pytest.raises(ValueError, match=re.escape(
-        "diebold_mariano: h must be an int with 1 <= h < n (the number of errors, 4); got 4."
+        "The 'h' parameter of diebold_mariano must be an int in the range [1, 4). Got 4 instead. h must be below "
+        "n, the number of errors (4)."
     )):
         diebold_mariano(np.zeros(4), np.ones(4), h=4)
-    with pytest.raises(ValueError, match=re.escape("diebold_mariano: loss must be 'squared' or 'absolute'")):
+    with pytest.raises(ValueError, match=re.escape(
+        "The 'loss' parameter of diebold_mariano must be a str among {'absolute', 'squared'}. Got 'pinball' "
+        "instead."
+    )):
         diebold_mariano(np.zeros(4), np.ones(4), loss="pinball")
 
 
@@ -275,9 +325,13 @@ def test_compare_names_models_and_refuses_duplicates():
         "{'Constant_a': ..., 'Constant_b': ...}."
     )):
         compare([Constant(1.0), Constant(2.0)], Y_TINY, horizon=2, baselines=False)
-    with pytest.raises(ValueError, match=re.escape("compare: sp (the seasonal period) must be an int >= 1; got 0.")):
+    with pytest.raises(ValueError, match=re.escape(
+        "The 'sp' parameter of compare must be an int in the range [1, inf). Got 0 instead."
+    )):
         compare([Constant(1.0)], Y_TINY, horizon=2, sp=0)
-    with pytest.raises(ValueError, match=re.escape("backtest: horizon must be an int >= 1; got 0 of type int.")):
+    with pytest.raises(ValueError, match=re.escape(
+        "The 'horizon' parameter of backtest must be an int in the range [1, inf). Got 0 instead."
+    )):
         compare([Constant(1.0)], Y_TINY, horizon=0, baselines=False)
 
 
@@ -287,32 +341,49 @@ def monthly(n=40):
                      index=pd.period_range("2000-01", periods=n, freq="M"))
 
 
-def test_baselines_are_added_and_a_missing_one_is_warned(monkeypatch):
-    monkeypatch.setitem(sys.modules, "seqforecast.arima", None)  # `import seqforecast.arima` fails
-    with pytest.warns(SeqforecastWarning, match=re.escape(
-        "compare: the baseline ARIMAForecaster is not available (seqforecast.arima:"
-    )):
-        result = compare({"c": Constant(60.0)}, monthly(), horizon=6, sp=12, initial_window=24)
+def test_default_baselines_follow_the_seasonal_period():
+    monthly_ones = _baseline_models(True, 12)
+    assert list(monthly_ones) == ["NaiveForecaster", "SeasonalNaiveForecaster", "ARIMAForecaster"]
+    assert monthly_ones["SeasonalNaiveForecaster"].sp == 12 and monthly_ones["ARIMAForecaster"].sp == 12
+    # sp=1: no seasonal naive (it would be the naive forecast again)
+    plain = _baseline_models(True, 1)
+    assert list(plain) == ["NaiveForecaster", "ARIMAForecaster"] and plain["ARIMAForecaster"].sp == 1
+    assert isinstance(plain["ARIMAForecaster"], ARIMAForecaster)
+    assert _baseline_models(False, 12) == {} and _baseline_models(None, 12) == {}
+    assert BASELINES == ("naive", "seasonal-naive", "arima")
+
+
+def test_baselines_chosen_by_name():
+    result = compare({"c": Constant(60.0)}, monthly(), horizon=6, sp=12, initial_window=24,
+                     baselines=["naive", "seasonal-naive"])
     assert result.model_names == ["c", "NaiveForecaster", "SeasonalNaiveForecaster"]
     assert result.baselines == ["NaiveForecaster", "SeasonalNaiveForecaster"]
+    assert isinstance(result.models["SeasonalNaiveForecaster"], SeasonalNaiveForecaster)
     assert result.models["SeasonalNaiveForecaster"].sp == 12
+    assert result.settings["baselines"] == ["naive", "seasonal-naive"]
+    assert result.leaderboard()["baseline"].to_dict() == {"SeasonalNaiveForecaster": True, "c": False,
+                                                          "NaiveForecaster": True}
 
 
-def test_arima_baseline_gets_the_seasonal_period(monkeypatch):
-    fake = types.ModuleType("seqforecast.arima")
+def test_a_model_with_a_baselines_name_is_kept_and_counted_by_what_it_is():
+    result = compare({"c": Constant(60.0), "NaiveForecaster": Constant(1.0)}, monthly(), horizon=6, sp=12,
+                     initial_window=24, baselines=["naive", "seasonal-naive"])
+    assert result.model_names == ["c", "NaiveForecaster", "SeasonalNaiveForecaster"]
+    assert isinstance(result.models["NaiveForecaster"], Constant)  # not replaced by the baseline
+    assert result.baselines == ["SeasonalNaiveForecaster"]  # a Constant is not a baseline, whatever its name
+    # a baseline passed as a model counts as one
+    given = compare({"naive": NaiveForecaster()}, monthly(), horizon=6, initial_window=24, baselines=False)
+    assert given.baselines == ["naive"]
 
-    class ARIMAForecaster(LastOfHistory):
-        def __init__(self, sp=1):
-            self.sp = sp
 
-    ARIMAForecaster.__module__ = "seqforecast.arima"
-    fake.ARIMAForecaster = ARIMAForecaster
-    monkeypatch.setitem(sys.modules, "seqforecast.arima", fake)
-    result = compare({"c": Constant(60.0), "NaiveForecaster": Constant(1.0)}, monthly(), horizon=6, sp=1,
-                     initial_window=24)
-    # sp=1: no seasonal naive; a model already named NaiveForecaster is kept (not a baseline: it is a Constant)
-    assert result.model_names == ["c", "NaiveForecaster", "ARIMAForecaster"]
-    assert result.baselines == ["ARIMAForecaster"] and result.models["ARIMAForecaster"].sp == 1
+def test_unknown_baselines_are_refused():
+    with pytest.raises(ValueError, match=re.escape(
+        "The 'baselines' parameter of compare must be a str among {'arima', 'naive', 'seasonal-naive'}. Got "
+        "'ets' instead. Each name of the list must be one of them."
+    )):
+        compare({"c": Constant(60.0)}, monthly(), horizon=6, baselines=["naive", "ets"])
+    with pytest.raises(ValueError, match=re.escape("The 'baselines' parameter of compare must be True or False,")):
+        compare({"c": Constant(60.0)}, monthly(), horizon=6, baselines="naive")
 
 
 def test_intervals_are_nan_for_models_without_them():
@@ -349,7 +420,13 @@ def test_training_histories_are_collected_per_fit():
     assert cutoffs == list(result.results["cutoff"].drop_duplicates())
     # the fit at the first cutoff saw 30 rows
     assert_allclose(result.histories["net"][cutoffs[0]][0]["train_loss"], 1.0 / 30)
-    assert result.plot_training_curves() is not None
+    figure = result.plot_training_curves()
+    (ax,) = figure.axes
+    # one solid (training) and one dashed (validation) line per fit, over epochs 1, 2, 3
+    assert len(ax.lines) == 2 * len(cutoffs)
+    assert [line.get_linestyle() for line in ax.lines[:2]] == ["-", "--"]
+    assert_allclose(ax.lines[0].get_xdata(), [1, 2, 3])
+    assert_allclose(ax.lines[1].get_ydata(), [1.5 / 30, 1.5 / 60, 1.5 / 90])
     assert tiny_comparison().plot_training_curves() is None
 
 
@@ -413,3 +490,21 @@ def test_metadata_records_seeds():
     model = RecursiveForecaster(SGDRegressor(random_state=7, max_iter=5, tol=None), window_length=3)
     result = compare({"sgd": model}, Y_TINY, horizon=2, initial_window=4, baselines=False)
     assert result.metadata()["seeds"] == {"sgd": {"estimator__random_state": 7}}
+
+
+def test_metadata_records_versions_and_machine():
+    import os
+
+    import sklearn
+    import torch
+
+    import seqforecast
+
+    meta = tiny_comparison().metadata()
+    assert list(meta["versions"]) == ["python", "seqforecast", "torch", "skorch", "sklearn", "numpy", "pandas",
+                                      "scipy", "statsmodels", "joblib", "matplotlib"]
+    assert meta["versions"]["seqforecast"] == seqforecast.__version__
+    assert meta["versions"]["sklearn"] == sklearn.__version__ and meta["versions"]["torch"] == torch.__version__
+    assert meta["versions"]["pandas"] == pd.__version__
+    assert set(meta["machine"]) == {"platform", "machine", "processor", "cpu_count", "load_average_1min"}
+    assert meta["machine"]["cpu_count"] == os.cpu_count()

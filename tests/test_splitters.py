@@ -1,4 +1,4 @@
-"""Tests for the time-series splitters in seqforecast.model_selection."""
+"""Tests for the time-series splitters in seqforecast.evaluation.splitters."""
 
 import re
 
@@ -9,7 +9,7 @@ from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.linear_model import LinearRegression, Ridge
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit, check_cv, cross_validate
 
-from seqforecast.evaluation.backtest import ExpandingWindowSplitter, SlidingWindowSplitter
+from seqforecast.evaluation.splitters import ExpandingWindowSplitter, SlidingWindowSplitter
 
 
 def folds(cv, n):
@@ -174,17 +174,25 @@ def test_just_long_enough_gives_a_one_row_training_window():
 @pytest.mark.parametrize(
     "cv, message",
     [
-        (ExpandingWindowSplitter(test_size=0), "test_size must be an int >= 1; got 0 of type int."),
-        (ExpandingWindowSplitter(2, n_splits=True), "n_splits must be an int >= 1; got True of type bool."),
-        (ExpandingWindowSplitter(test_size=2, step=1.5), "step must be an int >= 1; got 1.5 of type float."),
-        (ExpandingWindowSplitter(test_size=2, gap=-1), "gap must be an int >= 0; got -1 of type int."),
-        (ExpandingWindowSplitter(2, initial_window=0), "initial_window must be an int >= 1; got 0 of type int."),
-        (SlidingWindowSplitter(None, 2), "window_length must be an int >= 1; got None of type NoneType."),
+        (ExpandingWindowSplitter(test_size=0), "'test_size' parameter of {} must be an int in the range [1, inf). "
+         "Got 0 instead."),
+        (ExpandingWindowSplitter(2, n_splits=True), "'n_splits' parameter of {} must be an int in the range "
+         "[1, inf) or None. Got True instead."),
+        (ExpandingWindowSplitter(test_size=2, step=1.5), "'step' parameter of {} must be an int in the range "
+         "[1, inf) or None. Got 1.5 instead."),
+        (ExpandingWindowSplitter(test_size=2, gap=-1), "'gap' parameter of {} must be an int in the range "
+         "[0, inf). Got -1 instead."),
+        (ExpandingWindowSplitter(2, initial_window=0), "'initial_window' parameter of {} must be an int in the "
+         "range [1, inf) or None. Got 0 instead."),
+        (SlidingWindowSplitter(None, 2), "'window_length' parameter of {} must be an int in the range [1, inf). "
+         "Got None instead."),
     ],
 )
 def test_invalid_parameters(cv, message):
-    with pytest.raises(ValueError, match=re.escape(f"{type(cv).__name__}: {message}")):
+    with pytest.raises(ValueError, match=re.escape(f"The {message.format(type(cv).__name__)}")):
         list(cv.split(np.zeros((50, 1))))
+    with pytest.raises(ValueError, match=re.escape(f"The {message.format(type(cv).__name__)}")):
+        cv.get_n_splits(np.zeros((50, 1)))
 
 
 def test_get_n_splits_needs_x_when_the_count_depends_on_the_data():

@@ -4,7 +4,7 @@
 
     seqforecast forecast  sales.csv --horizon 12 --out forecast.csv [--model rnn|arima|naive|seasonal-naive]
     seqforecast backtest  sales.csv --horizon 12 --out backtest.csv [--initial-window N --step N ...]
-    seqforecast benchmark [sales.csv] --out report/ [--horizon 12 --sp 12 --quick]
+    seqforecast benchmark [sales.csv] --out report/ [--horizon 12 --sp 12 --baselines naive,arima --quick]
 
 A CSV has one date column (the first, or ``--date-column``) and one column per series (all the others, or
 ``--columns``). Dates are parsed with pandas and must be regularly spaced; an integer column is used as is
@@ -23,6 +23,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .exceptions import FrequencyWarning
+
 __all__ = ["main", "RNN_SETTINGS", "RNN_SETTINGS_QUICK"]
 
 #: The GRU of ``--model rnn`` and of the benchmark: small enough for a couple of minutes on 2 CPU cores
@@ -33,6 +35,8 @@ RNN_SETTINGS = dict(cell="gru", hidden_size=32, num_layers=1, max_epochs=150, ba
 RNN_SETTINGS_QUICK = dict(cell="gru", hidden_size=8, num_layers=1, max_epochs=5, batch_size=16, lr=1e-2,
                           gradient_clip=1.0)
 _MODELS = ("rnn", "arima", "naive", "seasonal-naive")
+#: ``--baselines`` of the benchmark: the names of seqforecast.evaluation.reporting.compare.BASELINES
+_BASELINES = ("naive", "seasonal-naive", "arima")
 
 
 class UsageError(Exception):
@@ -85,44 +89,50 @@ def _read_series(path, date_column=None, columns=None):
 
 
 def _time_index(col, name):
-    """A regular index from the date column: integers as they are, anything else parsed as dates."""
+    """A regular index from the date column: integers as they are, anything else parsed as dates, with the
+    frequency that :func:`~seqforecast._utils.time_index.check_time_index` resolves."""
     from ._utils.time_index import check_time_index
 
+    index = _parse_dates(col, name)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FrequencyWarning)  # a CSV's dates never carry a frequency
+            time_index = check_time_index(index, what=f"the date column {name!r}")
+    except (TypeError, ValueError) as exc:
+        if _sorted_unique_dates(index):  # then the only way to fail is dates without a regular step
+            raise UsageError(
+                f"the dates in column {name!r} are not regularly spaced (no frequency can be inferred); "
+                "resample the series to a regular frequency first"
+            ) from None
+        raise UsageError(str(exc).splitlines()[0]) from None
+    if time_index.kind == "datetime":
+        index = pd.DatetimeIndex(index, freq=time_index.freq)
+    return index
+
+
+def _sorted_unique_dates(index):
+    """Whether ``index`` holds at least 3 dates, sorted and without duplicates."""
+    return (isinstance(index, pd.DatetimeIndex) and len(index) >= 3 and index.is_monotonic_increasing
+            and index.is_unique)
+
+
+def _parse_dates(col, name):
+    """The date column as an index: integers as they are, anything else parsed as dates (time zone dropped)."""
     if col.isna().any():
         raise UsageError(f"the date column {name!r} has {int(col.isna().sum())} empty value(s)")
     if pd.api.types.is_integer_dtype(col):
-        index = pd.Index(col.to_numpy(), name=name)
-    else:
-        try:
-            index = pd.DatetimeIndex(pd.to_datetime(col, format="mixed"), name=name)
-        except (ValueError, TypeError, OverflowError) as exc:
-            text = str(exc).lower()
-            if "timezone" in text or "time zone" in text or "tz-aware" in text:  # pandas 3 / pandas 2 wording
-                raise UsageError(
-                    f"the date column {name!r} mixes time zones; write every date in one zone, or in UTC"
-                ) from None
-            bad = next((v for v in col if not _parses(v)), col.iloc[0])
-            raise UsageError(f"cannot parse the date column {name!r} as dates (e.g. value {bad!r})") from None
-        if index.tz is not None:
-            index = index.tz_localize(None)
-        if len(index) >= 3 and index.is_monotonic_increasing and not index.has_duplicates:
-            with warnings.catch_warnings():  # pandas 3 announces that infer_freq will return an offset
-                warnings.simplefilter("ignore", DeprecationWarning)
-                warnings.simplefilter("ignore", FutureWarning)
-                freq = pd.infer_freq(index)
-            if freq is None:
-                raise UsageError(
-                    f"the dates in column {name!r} are not regularly spaced (no frequency can be inferred); "
-                    "resample the series to a regular frequency first"
-                )
-            index = pd.DatetimeIndex(index, freq=freq)
+        return pd.Index(col.to_numpy(), name=name)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            check_time_index(index, what=f"the date column {name!r}")
-    except (TypeError, ValueError) as exc:
-        raise UsageError(str(exc).splitlines()[0]) from None
-    return index
+        index = pd.DatetimeIndex(pd.to_datetime(col, format="mixed"), name=name)
+    except (ValueError, TypeError, OverflowError) as exc:
+        text = str(exc).lower()
+        if "timezone" in text or "time zone" in text or "tz-aware" in text:  # pandas 3 / pandas 2 wording
+            raise UsageError(
+                f"the date column {name!r} mixes time zones; write every date in one zone, or in UTC"
+            ) from None
+        bad = next((v for v in col if not _parses(v)), col.iloc[0])
+        raise UsageError(f"cannot parse the date column {name!r} as dates (e.g. value {bad!r})") from None
+    return index.tz_localize(None) if index.tz is not None else index
 
 
 def _parses(value):
@@ -150,19 +160,9 @@ def _default_window(sp):
 def _make_model(name, sp, window_length, seed, quick=False):
     if name == "rnn":
         return _rnn(sp, window_length, seed, quick)
-    if name == "naive":
-        from .baselines import NaiveForecaster
+    from .evaluation.reporting.compare import make_baseline
 
-        return NaiveForecaster()
-    if name == "seasonal-naive":
-        from .baselines import SeasonalNaiveForecaster
-
-        return SeasonalNaiveForecaster(sp=sp)
-    try:
-        from .baselines import ARIMAForecaster
-    except ImportError as exc:
-        raise RuntimeError(f"the ARIMA model is not available in this installation ({exc})") from None
-    return ARIMAForecaster(sp=sp)
+    return make_baseline(name, sp)
 
 
 # ------------------------------------------------------------------------------------------ commands
@@ -181,8 +181,24 @@ def _set_torch_threads(n):
 
 
 def _check_positive(value, flag):
-    if value is not None and value <= 0:
-        raise UsageError(f"{flag} must be a positive integer, got {value}")
+    """A flag's value must be an int >= 1 (or absent): a usage error naming the flag otherwise."""
+    from ._utils.validation import InvalidParameterError, check_int
+
+    try:
+        check_int(value, flag, "seqforecast", allow_none=True)
+    except InvalidParameterError:
+        raise UsageError(f"{flag} must be a positive integer, got {value}") from None
+
+
+def _baseline_names(text):
+    """``--baselines naive,seasonal-naive``: the list of names, each one of the baselines'."""
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    unknown = [name for name in names if name not in _BASELINES]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a comma-separated list of baselines among {', '.join(_BASELINES)}"
+        )
+    return names
 
 
 def _write_csv(frame, out, index=True):
@@ -232,8 +248,8 @@ def _cmd_benchmark(args):
     rnn = _rnn(sp, args.window_length, args.seed, args.quick)
     label = "GRU (quick)" if args.quick else "GRU"
     out = Path(args.out)
-    result = compare({label: rnn}, y, horizon=horizon, sp=sp, initial_window=initial_window, step=step,
-                     n_jobs=args.n_jobs, verbose=int(sys.stderr.isatty()))
+    result = compare({label: rnn}, y, horizon=horizon, sp=sp, baselines=args.baselines or True,
+                     initial_window=initial_window, step=step, n_jobs=args.n_jobs, verbose=int(sys.stderr.isatty()))
     result.settings["seed"] = args.seed
     result.settings["rnn_settings"] = RNN_SETTINGS_QUICK if args.quick else RNN_SETTINGS
     files = result.save(out)
@@ -283,7 +299,7 @@ def _parser():
                    help="train on the last L steps only (default: all the history, an expanding window)")
     p.add_argument("--n-jobs", type=int, default=None, help="parallel fits (joblib; default: 1)")
 
-    p = sub.add_parser("benchmark", help="compare a GRU with naive, seasonal naive and ARIMA; write a report")
+    p = sub.add_parser("benchmark", help="compare a GRU with baselines (naive, seasonal naive, ARIMA); write a report")
     data_options(p, csv_required=False)
     p.add_argument("--out", required=True, help="folder for report.html, report.md, CSVs and metadata.json")
     p.add_argument("--horizon", type=int, default=12, help="steps forecast from each origin (default: 12)")
@@ -292,6 +308,9 @@ def _parser():
     p.add_argument("--step", type=int, default=None,
                    help="steps between origins (default: horizon // 2; the horizon with --quick)")
     p.add_argument("--n-jobs", type=int, default=None, help="parallel fits (joblib; default: 1)")
+    p.add_argument("--baselines", type=_baseline_names, default=None, metavar="NAMES",
+                   help="comma-separated baselines to compare with, among naive, seasonal-naive, arima "
+                        "(default: all three; the seasonal naive only when sp > 1)")
     p.add_argument("--quick", action="store_true", help="a tiny net and fewer origins: a smoke test")
     return parser
 

@@ -21,13 +21,16 @@ and putting the names back. A subclass implements two private methods on plain n
 Optionally ``_predict_interval(self, horizon, Y, X, X_future, coverage) -> (lower, upper)``, each of
 shape (horizon, n_series), for models that give prediction intervals.
 
+A problem with one series is raised from these methods as a :class:`~seqforecast.base.SeriesError` with
+the column position (warnings: :func:`~seqforecast.base.warn_series`); the public methods name the class and
+the series in the message (``"ThetaForecaster (series 'b'): ..."``). Local models loop over the series with
+:class:`~seqforecast.base.PerSeriesForecaster`, which does this for them.
+
 ``fit`` runs ``_fit`` on a fresh clone and moves the fitted state onto ``self`` only when it succeeds, so a
 failed fit leaves a previously fitted forecaster exactly as it was.
 """
 
 from __future__ import annotations
-
-import numbers
 
 import numpy as np
 import pandas as pd
@@ -35,6 +38,8 @@ from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.utils.validation import check_is_fitted
 
 from .._utils.time_index import check_time_index
+from .._utils.validation import check_int, check_real
+from .series_errors import naming_series
 
 __all__ = ["BaseForecaster"]
 
@@ -142,8 +147,8 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
         covariates, names = self._check_covariates(X, frame.index, is_fit=True)
 
         fitted = clone(self)
-        fitted._fit_series_names = list(frame.columns)  # for messages raised inside _fit
-        fitted._fit(Y, covariates)
+        with naming_series(type(self).__name__, list(frame.columns)):
+            fitted._fit(Y, covariates)
         # commit: the previous fitted state (if any) is replaced only now that the fit has succeeded
         for key in [k for k in vars(self) if k.endswith("_") and not k.startswith("__")]:
             delattr(self, key)
@@ -259,12 +264,8 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
         Series or DataFrame on the future index.
         """
         check_is_fitted(self)
-        if isinstance(steps, (bool, np.bool_)) or not isinstance(steps, numbers.Integral) or steps < 1:
-            raise ValueError(
-                f"{type(self).__name__}.forecast: steps must be an int >= 1 (the forecast horizon), got "
-                f"{steps!r}. Pass the number of steps to forecast, e.g. forecast(12)."
-            )
-        steps = int(steps)
+        steps = check_int(steps, "steps", f"{type(self).__name__}.forecast",
+                          hint="steps is the forecast horizon: the number of steps to forecast, e.g. forecast(12).")
         Y, Xh, time_index = self._context(y_context, X_context)
         index = time_index.future(steps)
         X_future, _ = self._check_covariates(X, index, is_fit=False)
@@ -282,7 +283,7 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
         point = self._wrap(values, index)
         if coverage is None:
             return point
-        lower, upper = self._interval(steps, Y, Xh, X_future, coverage)
+        lower, upper = self._interval(steps, Y, Xh, X_future, coverage, "forecast")
         return self._with_interval(point, lower, upper)
 
     def predict_interval(self, X, coverage=0.9):
@@ -296,13 +297,21 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
         check_is_fitted(self)
         index, steps, X_future = self._resolve_rows(X)
         Y, Xh = self._history()
-        lower, upper = self._interval(int(steps.max()), Y, Xh, X_future, coverage)
+        lower, upper = self._interval(int(steps.max()), Y, Xh, X_future, coverage, "predict_interval")
         lower, upper = lower[steps - 1], upper[steps - 1]
         if isinstance(self.y_train_, pd.Series):
             return pd.DataFrame({"lower": lower[:, 0], "upper": upper[:, 0]}, index=index)
         columns = pd.MultiIndex.from_product([self.y_train_.columns, ["lower", "upper"]])
         data = np.stack([lower, upper], axis=2).reshape(len(index), -1)  # [n, S, 2] -> [n, S*2]
         return pd.DataFrame(data, index=index, columns=columns)
+
+    def training_history(self):
+        """The training curve of the fitted model's net (a list of dicts per epoch), or None for models that
+        are not trained by epochs.
+
+        This base implementation returns None; forecasters with nets override it.
+        """
+        return None
 
     # ----------------------------------------------------------------------------------- helpers
     def _resolve_rows(self, X):
@@ -400,15 +409,21 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
         self._check_covariate_names(Xc, names)
         return Y, Xc, time_index
 
+    def _series_names(self) -> list:
+        """The names of the fitted series, in column order."""
+        return [self.y_train_.name] if isinstance(self.y_train_, pd.Series) else list(self.y_train_.columns)
+
     def _checked_predict(self, horizon, Y, X, X_future):
-        values = np.asarray(self._predict(horizon, Y, X, X_future), dtype=np.float64)
+        # called by predict and forecast: the user's call is 2 frames up
+        with naming_series(type(self).__name__, self._series_names(), caller_depth=2):
+            values = np.asarray(self._predict(horizon, Y, X, X_future), dtype=np.float64)
         expected = (horizon, Y.shape[1])
         if values.shape != expected:  # a bug in a subclass, not a user error
             raise RuntimeError(f"{type(self).__name__}._predict returned shape {values.shape}, expected {expected}.")
         bad = ~np.isfinite(values)
         if bad.any():  # never hand back NaN silently: finite history in, finite forecasts out, or an error
             step, col = (int(i) for i in np.argwhere(bad)[0])
-            names = [self.y_train_.name] if isinstance(self.y_train_, pd.Series) else list(self.y_train_.columns)
+            names = self._series_names()
             largest = float(np.nanmax(np.abs(Y))) if np.isfinite(Y).any() else 0.0
             fix = (f"Rescale y to values of order 1 (e.g. divide it by {largest:.0e} and multiply the forecasts "
                    f"back) and refit." if largest >= 1e6 else "Check the estimator and its settings.")
@@ -419,16 +434,18 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
             )
         return values
 
-    def _interval(self, horizon, Y, X, X_future, coverage):
-        if not isinstance(coverage, numbers.Real) or not 0 < coverage < 1:
-            raise ValueError(f"coverage must be a float in (0, 1), e.g. 0.9; got {coverage!r}.")
+    def _interval(self, horizon, Y, X, X_future, coverage, caller):
+        coverage = check_real(coverage, "coverage", f"{type(self).__name__}.{caller}", low=0, high=1,
+                              closed="neither", hint="coverage is the probability of the interval, e.g. 0.9.")
         method = getattr(self, "_predict_interval", None)
         if method is None:
             raise NotImplementedError(
                 f"{type(self).__name__} does not give prediction intervals; call it without coverage, or use "
                 f"a model that gives them (ETSForecaster, ARIMAForecaster)."
             )
-        lower, upper = method(horizon, Y, X, X_future, float(coverage))
+        # called by forecast and predict_interval: the user's call is 2 frames up
+        with naming_series(type(self).__name__, self._series_names(), caller_depth=2):
+            lower, upper = method(horizon, Y, X, X_future, coverage)
         return np.asarray(lower, dtype=np.float64), np.asarray(upper, dtype=np.float64)
 
     def _wrap(self, values, index):

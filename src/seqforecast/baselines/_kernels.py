@@ -9,25 +9,29 @@ repository; Makridakis, Spiliotis & Assimakopoulos, IJF 36(1), 2020):
 
 * ``seasonality_test``: the lag-``sp`` autocorrelation test at 90 % (their ``SeasonalityTest``);
 * ``seasonal_indices``: R's ``decompose(type="multiplicative")`` seasonal figure;
-* ``seasonal_adjustment``: deseasonalise when the test passes, and the indices continuing the cycle;
+* ``deseasonalise``: divide by the seasonal indices when the test passes (also used by ARIMA's
+  ``seasonal="adjust"``);
+* ``seasonal_adjustment``: the deseasonalised series and the indices continuing the cycle;
 * ``naive2_forecast``: naive forecast of the adjusted series, reseasonalised (their ``f3``);
 * ``theta_forecast``: their ``Theta.classic`` on the adjusted series, reseasonalised (their ``f7``).
 """
 
 from __future__ import annotations
 
-import numbers
 from typing import NamedTuple
 
 import numpy as np
 from scipy.optimize import minimize_scalar
 from scipy.signal import lfilter
 
+from .._utils.validation import check_int, check_option, check_sp
+
 __all__ = [
     "naive_forecast",
     "seasonal_naive_forecast",
     "seasonality_test",
     "seasonal_indices",
+    "deseasonalise",
     "seasonal_adjustment",
     "naive2_forecast",
     "ThetaFit",
@@ -71,15 +75,23 @@ def _check_series(y, func: str, *, min_length: int = 1, why: str = "") -> np.nda
     return arr
 
 
-def _check_positive_int(value, name: str, func: str, *, minimum: int = 1) -> int:
-    """Return ``value`` as an int >= ``minimum``, or raise (bools are refused)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(
-            f"{func}: {name} must be an integer >= {minimum}; got {value!r} of type {type(value).__name__}."
+def _check_horizon(horizon, func: str) -> int:
+    """The number of steps to forecast: an int >= 1."""
+    return check_int(horizon, "horizon", func, hint="horizon is the number of steps to forecast.")
+
+
+_SHIFT = "Shift the series to positive values before forecasting, or use seasonal_naive_forecast."
+
+
+def _check_positive(y: np.ndarray, func: str, fix: str) -> None:
+    """A multiplicative decomposition divides by the series: refuse values <= 0."""
+    nonpositive = y <= 0
+    if nonpositive.any():
+        raise ValueError(
+            f"{func}: a multiplicative decomposition needs a strictly positive series; y has "
+            f"{int(nonpositive.sum())} value(s) <= 0 (first at position {int(np.flatnonzero(nonpositive)[0])}). "
+            f"{fix}"
         )
-    if value < minimum:
-        raise ValueError(f"{func}: {name} must be an integer >= {minimum}; got {value}.")
-    return int(value)
 
 
 def naive_forecast(y, horizon: int, strategy: str = "last") -> np.ndarray:
@@ -101,9 +113,8 @@ def naive_forecast(y, horizon: int, strategy: str = "last") -> np.ndarray:
     -------
     y_pred : ndarray of shape (horizon,)
     """
-    if strategy not in _STRATEGIES:
-        raise ValueError(f"naive_forecast: strategy must be one of {_STRATEGIES}; got {strategy!r}.")
-    horizon = _check_positive_int(horizon, "horizon", "naive_forecast")
+    check_option(strategy, "strategy", _STRATEGIES, "naive_forecast")
+    horizon = _check_horizon(horizon, "naive_forecast")
     min_length = 2 if strategy == "drift" else 1
     y = _check_series(y, "naive_forecast", min_length=min_length, why=f" for strategy={strategy!r}")
     if strategy == "last":
@@ -131,8 +142,8 @@ def seasonal_naive_forecast(y, horizon: int, sp: int) -> np.ndarray:
     y_pred : ndarray of shape (horizon,)
         The last ``sp`` values repeated, as M4's ``naive_seasonal``.
     """
-    horizon = _check_positive_int(horizon, "horizon", "seasonal_naive_forecast")
-    sp = _check_positive_int(sp, "sp", "seasonal_naive_forecast")
+    horizon = _check_horizon(horizon, "seasonal_naive_forecast")
+    sp = check_sp(sp, "seasonal_naive_forecast")
     y = _check_series(y, "seasonal_naive_forecast", min_length=sp, why=f" (one full season, sp={sp})")
     last_season = y[-sp:]
     return last_season[np.arange(horizon) % sp]
@@ -173,7 +184,7 @@ def seasonality_test(y, sp: int) -> bool:
     -------
     seasonal : bool
     """
-    sp = _check_positive_int(sp, "sp", "seasonality_test")
+    sp = check_sp(sp, "seasonality_test")
     y = _check_series(y, "seasonality_test")
     n = y.shape[0]
     if sp <= 1 or n < 3 * sp or np.ptp(y) == 0:
@@ -207,15 +218,9 @@ def seasonal_indices(y, sp: int) -> np.ndarray:
     -------
     indices : ndarray of shape (sp,)
     """
-    sp = _check_positive_int(sp, "sp", "seasonal_indices", minimum=2)
+    sp = check_int(sp, "sp", "seasonal_indices", minimum=2, hint="sp is the seasonal period, 2 or more here.")
     y = _check_series(y, "seasonal_indices", min_length=2 * sp, why=f" (two full seasons, sp={sp})")
-    nonpositive = y <= 0
-    if nonpositive.any():
-        raise ValueError(
-            f"seasonal_indices: a multiplicative decomposition needs a strictly positive series; y has "
-            f"{int(nonpositive.sum())} value(s) <= 0 (first at position {int(np.flatnonzero(nonpositive)[0])}). "
-            "Shift the series to positive values before forecasting, or use seasonal_naive_forecast."
-        )
+    _check_positive(y, "seasonal_indices", _SHIFT)
     if sp % 2 == 0:
         weights = np.r_[0.5, np.ones(sp - 1), 0.5] / sp
     else:
@@ -251,19 +256,46 @@ def seasonal_adjustment(y, horizon: int, sp: int) -> tuple[np.ndarray, np.ndarra
     future_indices : ndarray of shape (horizon,)
         Seasonal index of each forecast step, continuing the cycle after the last observation.
     """
-    horizon = _check_positive_int(horizon, "horizon", "seasonal_adjustment")
-    sp = _check_positive_int(sp, "sp", "seasonal_adjustment")
-    y = _check_series(y, "seasonal_adjustment")
-    adjusted, indices = _adjust(y, sp)
+    return _adjustment(y, horizon, sp, "seasonal_adjustment")
+
+
+def _adjustment(y, horizon, sp, func: str) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`seasonal_adjustment`, its messages naming ``func``."""
+    horizon = _check_horizon(horizon, func)
+    adjusted, indices = deseasonalise(y, sp, func=func)
     if indices is None:
         return adjusted, np.ones(horizon)
-    return adjusted, indices[(y.shape[0] + np.arange(horizon)) % sp]
+    return adjusted, indices[(adjusted.shape[0] + np.arange(horizon)) % sp]
 
 
-def _adjust(y: np.ndarray, sp: int) -> tuple[np.ndarray, np.ndarray | None]:
-    """(adjusted series, seasonal indices by position) when ``y`` tests seasonal, else (a copy of y, None)."""
+def deseasonalise(y, sp: int, *, func: str = "deseasonalise", fix: str = _SHIFT):
+    """M4's classical multiplicative seasonal adjustment: divide by the :func:`seasonal_indices` when
+    :func:`seasonality_test` passes.
+
+    Parameters
+    ----------
+    y : array-like of shape (n_timesteps,)
+        One complete series in time order (strictly positive when it tests seasonal).
+    sp : int
+        Seasonal period (>= 1).
+    func : str, default="deseasonalise"
+        The function named in error messages (the caller's).
+    fix : str
+        The advice given when a seasonal series has values <= 0.
+
+    Returns
+    -------
+    y_adjusted : ndarray of shape (n_timesteps,)
+        A new array: ``y`` itself (copied) when it does not test seasonal.
+    indices : ndarray of shape (sp,) or None
+        The seasonal index of each position from the first observation (``indices[t % sp]`` is that of
+        step ``t``), or None when ``y`` does not test seasonal.
+    """
+    sp = check_sp(sp, func)
+    y = _check_series(y, func)
     if not seasonality_test(y, sp):
         return y.copy(), None
+    _check_positive(y, func, fix)
     indices = seasonal_indices(y, sp)
     return y / indices[np.arange(y.shape[0]) % sp], indices
 
@@ -286,7 +318,7 @@ def naive2_forecast(y, horizon: int, sp: int) -> np.ndarray:
     -------
     y_pred : ndarray of shape (horizon,)
     """
-    adjusted, future = seasonal_adjustment(y, horizon, sp)
+    adjusted, future = _adjustment(y, horizon, sp, "naive2_forecast")
     return adjusted[-1] * future
 
 
@@ -347,9 +379,9 @@ def theta_fit(y, sp: int) -> ThetaFit:
     -------
     fit : ThetaFit
     """
-    sp = _check_positive_int(sp, "sp", "theta_fit")
+    sp = check_sp(sp, "theta_fit")
     y = _check_series(y, "theta_fit", min_length=2, why=" to fit a trend line")
-    adjusted, indices = _adjust(y, sp)
+    adjusted, indices = deseasonalise(y, sp, func="theta_fit")
     n = adjusted.shape[0]
     t = np.arange(1, n + 1, dtype=np.float64)
     slope, intercept = np.polyfit(t, adjusted, 1)
@@ -364,7 +396,7 @@ def theta_predict(fit: ThetaFit, horizon: int) -> np.ndarray:
     -------
     y_pred : ndarray of shape (horizon,)
     """
-    horizon = _check_positive_int(horizon, "horizon", "theta_predict")
+    horizon = _check_horizon(horizon, "theta_predict")
     steps = np.arange(fit.n_timesteps + 1, fit.n_timesteps + horizon + 1)
     forecast = 0.5 * fit.level + 0.5 * (fit.intercept + fit.slope * steps)
     if fit.seasonal_indices is None:
@@ -404,5 +436,5 @@ def theta_forecast(y, horizon: int, sp: int) -> np.ndarray:
     -------
     y_pred : ndarray of shape (horizon,)
     """
-    horizon = _check_positive_int(horizon, "horizon", "theta_forecast")
+    horizon = _check_horizon(horizon, "theta_forecast")
     return theta_predict(theta_fit(y, sp), horizon)

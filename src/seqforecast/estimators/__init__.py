@@ -1,5 +1,7 @@
 """Strict scikit-learn sequence estimators: :class:`RNNRegressor` and :class:`RNNClassifier`."""
 
-from ._rnn import RNNClassifier, RNNRegressor, tail_split
+from ._training import resolve_device, tail_split
+from .classifier import RNNClassifier
+from .regressor import RNNRegressor
 
-__all__ = ["RNNRegressor", "RNNClassifier", "tail_split"]
+__all__ = ["RNNRegressor", "RNNClassifier", "resolve_device", "tail_split"]

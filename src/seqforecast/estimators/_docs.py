@@ -1,6 +1,7 @@
-"""Docstring templates shared by :class:`~seqforecast.RNNRegressor` and :class:`~seqforecast.RNNClassifier`.
+"""The docstrings of :class:`~seqforecast.RNNRegressor` and :class:`~seqforecast.RNNClassifier`.
 
-Kept apart so that ``estimators.py`` holds code; the estimators fill them with ``str.format``.
+Kept apart so that the estimators' modules hold code: :func:`estimator_doc` fills the shared templates with
+each estimator's own parts.
 """
 
 _PARAMS_DOC = """
@@ -95,3 +96,64 @@ _NOTES_DOC = """
     code chosen by whoever wrote the file. :func:`seqforecast.save` / :func:`seqforecast.load` write and
     read model files that load without unpickling.
 """
+
+
+REGRESSOR_ARCHITECTURES = """\
+``"many_to_one"``: a head on the last step, ``y`` of shape (n_samples,) or (n_samples, n_targets).
+        ``"many_to_many"``: a prediction per step, ``y`` of shape (n_samples, n_timesteps) or
+        (n_samples, n_timesteps, n_targets). ``"seq2seq"``: :class:`~seqforecast.nets.Seq2SeqNet`, ``y``
+        of shape (n_samples, horizon); the target's past values must be feature 0 of ``X``."""
+
+REGRESSOR_PARAMS = """
+    teacher_forcing : float in [0, 1], default=0.5
+        seq2seq only: probability of feeding the decoder the true previous value in training.
+    teacher_forcing_decay : float in [0, 1], default=1.0
+        seq2seq only: the ratio at (0-based) epoch e is ``teacher_forcing * teacher_forcing_decay ** e``
+        (scheduled sampling).
+    loss : {"squared_error", "absolute_error", "huber"}, default="squared_error"
+        The training loss, averaged over every predicted value: squared error (the mean is the
+        best constant), absolute error (the median; less pulled by a few large targets), or
+        Huber's (squared within 1.0 of the target, absolute beyond; ``torch.nn.HuberLoss``). Set
+        it by the error you will be scored on: on M4 Hourly absolute error gave a lower sMAPE and
+        MASE (``benchmarks/results/m4_Hourly.md``)."""
+
+CLASSIFIER_ARCHITECTURES = """\
+``"many_to_one"``: one label per sequence, ``y`` of shape (n_samples,).
+        ``"many_to_many"``: one label per step, ``y`` of shape (n_samples, n_timesteps)."""
+
+CLASSIFIER_PARAMS = """
+    class_weight : "balanced", dict or None, default=None
+        Weights of the classes in the cross-entropy (dict keys are the original labels).
+    embedding_dim : int or None, default=None
+        When set, ``X`` holds integer token ids of shape (n_samples, n_timesteps) (or a list of
+        1-D id sequences), looked up in an embedding of ``max id + 1`` rows; ids unseen at fit raise at predict.
+    pooling : {"last", "mean", "attention"}, default="last"
+        How the recurrent outputs of a sequence are summarised for the head (``many_to_one``):
+        ``"last"`` the final states; ``"mean"`` their average over the real steps; ``"attention"``
+        a learned softmax-weighted average over the real steps (padding gets weight 0).
+    conv_channels : tuple of int or None, default=None
+        When set, a convolutional branch beside the recurrent one (``many_to_one``): one
+        Conv1d-BatchNorm-ReLU block per entry, kernel sizes 8, 5, 3 (then 3), global average pooling
+        over the real steps, concatenated with the recurrent summary before the head. ``(128, 256, 128)``
+        with ``pooling="last"`` is LSTM-FCN (Karim et al., 2018). See :class:`~seqforecast.nets.RecurrentNet`."""
+
+CLASSIFIER_ATTRS = """
+    classes_ : ndarray of shape (n_classes,)
+        The labels, sorted.
+    n_classes_ : int
+    num_embeddings_ : int or None
+        Rows of the token embedding (max id + 1 at fit); None without embedding."""
+
+
+def estimator_doc(summary, *, architectures, architecture_doc, params, modules, n_outputs, history_extra="",
+                  attrs="", notes=""):
+    """The class docstring of a sequence estimator: ``summary``, then its parameters (the shared ones, then
+    ``params``), its attributes (the shared ones, then ``attrs``) and the notes (the shared ones, then
+    ``notes``)."""
+    return (
+        f"{summary}\n\n    Parameters\n    ----------"
+        + _PARAMS_DOC.format(architectures=architectures, architecture_doc=architecture_doc, extra=params)
+        + "\n    Attributes\n    ----------"
+        + _ATTRS_DOC.format(modules=modules, n_outputs=n_outputs, history_extra=history_extra, attrs_extra=attrs)
+        + "\n    Notes\n    -----" + _NOTES_DOC + notes
+    )

@@ -2,8 +2,9 @@
 
 Datasets and a minimal batch loader over tensors, the tail validation split (the most recent rows validate),
 the skorch net subclass that feeds the true targets to a seq2seq decoder, the training callbacks (divergence
-check, scheduled teacher forcing), seeding in a forked torch RNG, and device resolution. Nothing here is
-public; the estimators compose these pieces in ``fit``.
+check, scheduled teacher forcing), seeding in a forked torch RNG, and device resolution. The estimators
+compose these pieces in ``fit``; :mod:`seqforecast.estimators` re-exports :func:`tail_split` and
+:func:`resolve_device`, the rest is private.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from skorch.utils import to_tensor
 from ..exceptions import TrainingDivergedError
 from ..nets import Seq2SeqNet
 
-__all__ = ["tail_split", "build_net"]
+__all__ = ["build_net", "resolve_device", "tail_split"]
 
 _OPTIMIZERS = {
     "adam": torch.optim.Adam,
@@ -130,15 +131,6 @@ class _SequenceNet(NeuralNet):
         return super().train_step_single(batch, **fit_params)
 
 
-class _SequenceCrossEntropy(torch.nn.CrossEntropyLoss):
-    """Cross-entropy on logits ``[B, C]`` or per step ``[B, T, C]`` (targets ``[B]`` or ``[B, T]``)."""
-
-    def forward(self, logits, target):
-        if logits.dim() == 3:
-            logits = logits.transpose(1, 2)  # [B, T, C] -> [B, C, T], the layout CrossEntropyLoss expects
-        return super().forward(logits, target)
-
-
 class _DivergenceCheck(Callback):
     """Stop training with :class:`TrainingDivergedError` as soon as a loss or a weight is not finite."""
 
@@ -214,7 +206,9 @@ def _seeded(seed, device):
         yield
 
 
-def _resolve_device(device, name):
+def resolve_device(device, name):
+    """The torch device that ``device`` names (``"auto"``: CUDA when available), as a string; ``name`` (the
+    estimator or function) is named in the messages."""
     if device == "auto":
         return "cuda" if torch.cuda.is_available() else "cpu"
     try:
@@ -252,8 +246,8 @@ def make_callbacks(est, name):
 def build_net(est, *, module, module_kwargs, criterion, criterion_kwargs, device, name):
     """The skorch net for estimator ``est``'s parameters around ``module(**module_kwargs)``, not initialised.
 
-    Used by ``fit`` (which then trains it) and by :func:`seqforecast.load` (which initialises it and loads
-    saved weights), so a loaded net is configured exactly as a fitted one.
+    Used by ``fit`` (which then trains it) and by ``_set_net_state`` (which initialises it and loads saved
+    weights, for :func:`seqforecast.load`), so a loaded net is configured exactly as a fitted one.
 
     Parameters
     ----------

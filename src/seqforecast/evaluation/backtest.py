@@ -1,281 +1,27 @@
-"""Model selection for forecasters: time-series cross-validation splitters and rolling-origin backtests.
-
-The splitters are scikit-learn CV splitters (``split(X, y=None, groups=None)`` yields ``(train, test)``
-integer index arrays; ``get_n_splits``), so they work as ``cv=`` in ``GridSearchCV`` and
-``cross_validate`` (not in ``cross_val_predict``, which needs every row in exactly one test fold).
-Rows are time steps, oldest first. The test folds are always the *last* ones in time: the final fold ends
-on the last row, and earlier folds go back from there by ``step`` rows. ``gap`` rows between the end of a
-training window and the start of its test fold are in neither, e.g. to mimic a reporting delay.
+"""Rolling-origin backtests: fit up to each origin, forecast the next steps, compare with the truth.
 
 :func:`backtest` evaluates a forecaster the way it will be used: fit on the history up to an origin (the
 *cutoff*), forecast the next ``horizon`` steps, move the origin, repeat; it returns a tidy frame of
-forecasts and actuals that :mod:`seqforecast.reporting` turns into leaderboards and reports.
+forecasts and actuals that :mod:`seqforecast.reporting` turns into leaderboards and reports. The origins
+are those of :class:`~seqforecast.evaluation.splitters.ExpandingWindowSplitter` (:func:`backtest_origins`).
 """
 
 from __future__ import annotations
 
-import numbers
 import sys
 import time
 
 import numpy as np
 import pandas as pd
 from sklearn.base import clone
-from sklearn.model_selection import BaseCrossValidator
-from sklearn.utils import indexable
 
 from .._utils.time_index import check_time_index
-from ..preprocessing.windowing import _check_int
+from .._utils.validation import check_int, check_option, check_param, check_real, positive_int
+from .splitters import ExpandingWindowSplitter
 
-__all__ = ["ExpandingWindowSplitter", "SlidingWindowSplitter", "backtest", "backtest_origins"]
-
-
-# =========================================================================================================
-# Splitters
-# =========================================================================================================
-class _WindowSplitter(BaseCrossValidator):
-    """Fold bounds anchored at the end of the data; subclasses say where training windows start."""
-
-    #: default number of splits when neither ``n_splits`` nor a minimum training window fixes it
-    _default_n_splits = None
-
-    def _min_train(self):
-        """(smallest training window in rows, how to name it in messages); subclasses override."""
-        raise NotImplementedError
-
-    def _train_start(self, train_stop, min_train):
-        """First training row for a training window that stops (exclusive) at ``train_stop``."""
-        raise NotImplementedError
-
-    def _check_params(self):
-        name = type(self).__name__
-        test_size = _check_int(self.test_size, "test_size", 1, name)
-        step = test_size if self.step is None else _check_int(self.step, "step", 1, name)
-        gap = _check_int(self.gap, "gap", 0, name)
-        n_splits = self.n_splits
-        if n_splits is None:
-            n_splits = self._default_n_splits
-        else:
-            n_splits = _check_int(n_splits, "n_splits", 1, name)
-        return test_size, step, gap, n_splits
-
-    def fold_bounds(self, n_samples):
-        """Row bounds of every fold, oldest first, without building the index arrays.
-
-        Parameters
-        ----------
-        n_samples : int
-            Number of rows (time steps) of the data to split.
-
-        Returns
-        -------
-        bounds : ndarray of shape (n_splits, 4), dtype intp
-            Columns ``train_start, train_stop, test_start, test_stop``, half-open: fold ``k`` trains on rows
-            ``train_start <= i < train_stop`` and tests on ``test_start <= i < test_stop``;
-            ``test_start - train_stop == gap`` and the last fold's ``test_stop == n_samples``.
-
-        Raises
-        ------
-        ValueError
-            When ``n_samples`` is too small for the requested splits; the message says how many rows are
-            needed.
-        """
-        name = type(self).__name__
-        n_samples = _check_int(n_samples, "n_samples", 0, name)
-        test_size, step, gap, n_splits = self._check_params()
-        min_train, train_label = self._min_train()
-        if n_splits is None:  # as many folds as fit
-            need = min_train + gap + test_size
-            n_splits = (n_samples - need) // step + 1 if n_samples >= need else 0
-            detail = f"one split ({train_label} + gap={gap} + test_size={test_size})"
-            fix = "Use a smaller test_size, gap or training window, or more data."
-        else:
-            need = min_train + gap + (n_splits - 1) * step + test_size
-            detail = (
-                f"n_splits={n_splits} ({train_label} + gap={gap} + (n_splits - 1) * step = {n_splits - 1} * "
-                f"{step} + test_size={test_size})"
-            )
-            fix = "Use fewer splits, a smaller test_size, step, gap or training window, or more data."
-        if n_samples < need:
-            raise ValueError(f"{name} needs at least {need} rows for {detail}; got {n_samples}. {fix}")
-        # [K] test starts, oldest first; the last fold ends on the last row
-        test_start = n_samples - test_size - step * np.arange(n_splits - 1, -1, -1)
-        train_stop = test_start - gap
-        return np.column_stack(
-            [self._train_start(train_stop, min_train), train_stop, test_start, test_start + test_size]
-        ).astype(np.intp)
-
-    def split(self, X, y=None, groups=None):
-        """Generate ``(train, test)`` row indices, oldest fold first.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Rows are time steps, oldest first; only its length is used (a DataFrame with no columns works).
-        y : array-like of shape (n_samples,), default=None
-            Only checked for a consistent length.
-        groups : None
-            Always ignored; accepted for scikit-learn compatibility.
-
-        Yields
-        ------
-        train : ndarray of shape (n_train,), dtype intp
-        test : ndarray of shape (test_size,), dtype intp
-        """
-        X, y, groups = indexable(X, y, groups)
-        for train_start, train_stop, test_start, test_stop in self.fold_bounds(_n_rows(X)):
-            yield np.arange(train_start, train_stop), np.arange(test_start, test_stop)
-
-    def get_n_splits(self, X=None, y=None, groups=None):
-        """Number of splits: ``n_splits`` when given, else as many as fit in ``X``.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features), default=None
-            Needed only when the number of splits depends on the data (``n_splits=None``).
-        y, groups : ignored
-
-        Returns
-        -------
-        n_splits : int
-        """
-        n_splits = self._check_params()[3]
-        if n_splits is not None:
-            return n_splits
-        if X is None:
-            raise ValueError(
-                f"{type(self).__name__}.get_n_splits needs X when n_splits is None, because the number of "
-                "splits then depends on the number of rows; pass X, or set n_splits."
-            )
-        return len(self.fold_bounds(_n_rows(X)))
+__all__ = ["backtest", "backtest_origins"]
 
 
-def _n_rows(X):
-    return X.shape[0] if hasattr(X, "shape") else len(X)
-
-
-class ExpandingWindowSplitter(_WindowSplitter):
-    """Time-series CV with an expanding training window: every fold trains on all rows before its gap.
-
-    The test folds are the last ones in time (the final fold ends on the last row)::
-
-        n_samples=12, test_size=2, n_splits=3, gap=1  (step defaults to test_size)
-
-        row     0 1 2 3 4 5 6 7 8 9 10 11
-        fold 0  t t t t t - T T . .  .  .     train rows 0-4, gap row 5, test rows 6-7
-        fold 1  t t t t t t t - T T  .  .
-        fold 2  t t t t t t t t t -  T  T     <- ends on the last row
-
-        t: train    -: gap (in neither)    T: test    .: unused by that fold
-
-    With ``n_splits`` given, ``step == test_size`` (the default) and no ``initial_window``, the folds are
-    those of scikit-learn's ``TimeSeriesSplit(n_splits, test_size=test_size, gap=gap)``.
-
-    Parameters
-    ----------
-    test_size : int >= 1
-        Rows in each test fold (the forecast horizon when backtesting).
-    n_splits : int >= 1 or None, default=None
-        Number of folds. ``None``: as many as fit when ``initial_window`` is given, else 5 (as
-        ``TimeSeriesSplit``).
-    step : int >= 1 or None, default=None
-        Rows between the starts of consecutive test folds; ``None`` means ``test_size`` (test folds tile the
-        end of the data without overlap). A smaller step gives overlapping test folds (rolling origin).
-    initial_window : int >= 1 or None, default=None
-        Smallest training window. With ``n_splits=None`` the folds go back from the end while the training
-        window has at least this many rows (so the first one has between ``initial_window`` and
-        ``initial_window + step - 1`` rows); with ``n_splits`` given it is a check. ``None``: 1 row.
-    gap : int >= 0, default=0
-        Rows left out between the end of each training window and the start of its test fold.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> cv = ExpandingWindowSplitter(test_size=2, n_splits=3, gap=1)
-    >>> for train, test in cv.split(np.zeros((12, 1))):
-    ...     print(train, test)
-    [0 1 2 3 4] [6 7]
-    [0 1 2 3 4 5 6] [8 9]
-    [0 1 2 3 4 5 6 7 8] [10 11]
-    """
-
-    def __init__(self, test_size, n_splits=None, step=None, initial_window=None, gap=0):
-        self.test_size = test_size
-        self.n_splits = n_splits
-        self.step = step
-        self.initial_window = initial_window
-        self.gap = gap
-
-    @property
-    def _default_n_splits(self):
-        return 5 if self.initial_window is None else None
-
-    def _min_train(self):
-        if self.initial_window is None:
-            return 1, "1 training row"
-        initial_window = _check_int(self.initial_window, "initial_window", 1, type(self).__name__)
-        return initial_window, f"initial_window={initial_window}"
-
-    def _train_start(self, train_stop, min_train):
-        return np.zeros_like(train_stop)
-
-
-class SlidingWindowSplitter(_WindowSplitter):
-    """Time-series CV with a sliding training window of fixed length, ending ``gap`` rows before each test.
-
-    The test folds are the last ones in time (the final fold ends on the last row)::
-
-        n_samples=10, window_length=3, test_size=2, step=2  (n_splits=None: as many as fit)
-
-        row     0 1 2 3 4 5 6 7 8 9
-        fold 0  . t t t T T . . . .     first training row (10 - 3 - 2) % 2 = 1
-        fold 1  . . . t t t T T . .
-        fold 2  . . . . . t t t T T     <- ends on the last row
-
-        t: train    T: test    .: unused by that fold
-
-    Parameters
-    ----------
-    window_length : int >= 1
-        Rows in every training window (older rows are dropped as the window slides).
-    test_size : int >= 1
-        Rows in each test fold.
-    n_splits : int >= 1 or None, default=None
-        Number of folds; ``None``: as many as fit.
-    step : int >= 1 or None, default=None
-        Rows between the starts of consecutive test folds; ``None`` means ``test_size``.
-    gap : int >= 0, default=0
-        Rows left out between the end of each training window and the start of its test fold.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> cv = SlidingWindowSplitter(window_length=3, test_size=2)
-    >>> for train, test in cv.split(np.zeros((10, 1))):
-    ...     print(train, test)
-    [1 2 3] [4 5]
-    [3 4 5] [6 7]
-    [5 6 7] [8 9]
-    """
-
-    def __init__(self, window_length, test_size, n_splits=None, step=None, gap=0):
-        self.window_length = window_length
-        self.test_size = test_size
-        self.n_splits = n_splits
-        self.step = step
-        self.gap = gap
-
-    def _min_train(self):
-        window_length = _check_int(self.window_length, "window_length", 1, type(self).__name__)
-        return window_length, f"window_length={window_length}"
-
-    def _train_start(self, train_stop, min_train):
-        return train_stop - min_train
-
-
-# =========================================================================================================
-# Backtest
-# =========================================================================================================
 #: columns of the frame returned by :func:`backtest`, before the optional interval columns
 BACKTEST_COLUMNS = ["model", "series", "cutoff", "timestamp", "horizon_step", "y_true", "y_pred"]
 #: wall-clock columns (the only ones that differ between two runs of the same backtest)
@@ -285,14 +31,38 @@ _DEFAULT_N_ORIGINS = 5  # with initial_window=None and an expanding window, as E
 
 def _check_refit(refit, n_origins):
     """``refit`` as the number of origins per fit: True -> 1, False -> all of them, k -> k."""
+    check_param(refit, "refit", ["boolean", positive_int()], "backtest",
+                hint="True refits at every origin, False fits once on the first window, an int k every k origins.")
     if isinstance(refit, (bool, np.bool_)):
         return 1 if refit else n_origins
-    if not isinstance(refit, numbers.Integral) or refit < 1:
-        raise ValueError(
-            f"backtest: refit must be True (refit at every origin), False (fit once on the first window) or "
-            f"an int k >= 1 (refit every k origins); got {refit!r}."
-        )
     return int(refit)
+
+
+def _check_windows(horizon, step, initial_window, window, window_length):
+    """The origin parameters of :func:`backtest`, checked alone and together, as ints (or None)."""
+    horizon = check_int(horizon, "horizon", "backtest")
+    step = horizon if step is None else check_int(step, "step", "backtest")
+    window = check_option(window, "window", ("expanding", "sliding"), "backtest")
+    if window == "sliding":
+        if window_length is None:
+            raise ValueError(
+                "backtest: window='sliding' needs window_length, the number of time steps each fit sees "
+                "(e.g. window_length=48)."
+            )
+        window_length = check_int(window_length, "window_length", "backtest")
+    elif window_length is not None:
+        raise ValueError(
+            f"backtest: window_length={window_length!r} applies only to window='sliding'; with an expanding "
+            "window every fit sees all the history up to its cutoff. Drop window_length or set window='sliding'."
+        )
+    initial_window = check_int(initial_window, "initial_window", "backtest", allow_none=True)
+    if initial_window is not None and window == "sliding" and initial_window < window_length:
+        raise ValueError(
+            f"backtest: initial_window={initial_window} is shorter than window_length={window_length}, so "
+            "the first sliding windows would be shorter than the others; use initial_window >= "
+            "window_length, or leave it None (then it is window_length)."
+        )
+    return horizon, step, initial_window, window, window_length
 
 
 def backtest_origins(n_timesteps, *, horizon, step=None, initial_window=None, window="expanding",
@@ -307,30 +77,8 @@ def backtest_origins(n_timesteps, *, horizon, step=None, initial_window=None, wi
         ``test_start <= i < test_stop == test_start + horizon``. The last origin's test window ends on the
         last row.
     """
-    horizon = _check_int(horizon, "horizon", 1, "backtest")
-    step = horizon if step is None else _check_int(step, "step", 1, "backtest")
-    if window not in ("expanding", "sliding"):
-        raise ValueError(f"backtest: window must be 'expanding' or 'sliding'; got {window!r}.")
-    if window == "sliding":
-        if window_length is None:
-            raise ValueError(
-                "backtest: window='sliding' needs window_length, the number of time steps each fit sees "
-                "(e.g. window_length=48)."
-            )
-        window_length = _check_int(window_length, "window_length", 1, "backtest")
-    elif window_length is not None:
-        raise ValueError(
-            f"backtest: window_length={window_length!r} applies only to window='sliding'; with an expanding "
-            "window every fit sees all the history up to its cutoff. Drop window_length or set window='sliding'."
-        )
-    if initial_window is not None:
-        initial_window = _check_int(initial_window, "initial_window", 1, "backtest")
-        if window == "sliding" and initial_window < window_length:
-            raise ValueError(
-                f"backtest: initial_window={initial_window} is shorter than window_length={window_length}, so "
-                "the first sliding windows would be shorter than the others; use initial_window >= "
-                "window_length, or leave it None (then it is window_length)."
-            )
+    horizon, step, initial_window, window, window_length = _check_windows(
+        horizon, step, initial_window, window, window_length)
     first = window_length if initial_window is None else initial_window
     if first is None:  # expanding, no initial window: the last 5 origins
         need = 1 + (_DEFAULT_N_ORIGINS - 1) * step + horizon
@@ -342,7 +90,7 @@ def backtest_origins(n_timesteps, *, horizon, step=None, initial_window=None, wi
         need = first + horizon
         detail = f"one origin ({label}={first} + horizon={horizon})"
         splitter = ExpandingWindowSplitter(test_size=horizon, step=step, initial_window=first)
-    n_timesteps = _check_int(n_timesteps, "n_timesteps", 0, "backtest")
+    n_timesteps = check_int(n_timesteps, "n_timesteps", "backtest", minimum=0)
     if n_timesteps < need:
         raise ValueError(
             f"backtest needs at least {need} time steps for {detail}; y has {n_timesteps}. Use a smaller "
@@ -354,10 +102,12 @@ def backtest_origins(n_timesteps, *, horizon, step=None, initial_window=None, wi
     return bounds
 
 
-def _fitted_history(forecaster):
-    """The training curve of a fitted forecaster's net (``estimator_.history_``), or None."""
-    history = getattr(getattr(forecaster, "estimator_", None), "history_", None)
-    return [dict(row) for row in history] if isinstance(history, list) else None
+def _training_history(fitted):
+    """The training curve of a fitted forecaster (its ``training_history()``: a list of per-epoch dicts for a
+    net), or None. Any object with ``fit`` and ``forecast`` can be backtested, so the method may be absent."""
+    method = getattr(fitted, "training_history", None)
+    history = method() if callable(method) else None
+    return None if history is None else [dict(row) for row in history]
 
 
 def _backtest_block(forecaster, origins, horizon, coverage, name):
@@ -375,7 +125,7 @@ def _backtest_block(forecaster, origins, horizon, coverage, name):
                 start = time.perf_counter()
                 fitted.fit(X_train, y_train)
                 fit_seconds = time.perf_counter() - start
-                history = _fitted_history(fitted)
+                history = _training_history(fitted)
             start = time.perf_counter()
             context = {} if i == 0 else {"y_context": y_train, "X_context": X_train}
             out = fitted.forecast(horizon, X=X_future, coverage=coverage, **context)
@@ -396,11 +146,8 @@ def _backtest_block(forecaster, origins, horizon, coverage, name):
     return results, history
 
 
-def _run_backtest(forecaster, y, X=None, *, horizon, initial_window=None, step=None, window="expanding",
-                  window_length=None, refit=True, n_jobs=None, verbose=0, coverage=None, name=None):
-    """:func:`backtest`, also returning the training curves ``{cutoff: history}`` of the fits of nets."""
-    from joblib import Parallel, delayed
-
+def _check_inputs(forecaster, y, coverage, verbose):
+    """What :func:`backtest` checks besides the origins: a forecaster, pandas ``y``, coverage, verbose."""
     if not (hasattr(forecaster, "fit") and hasattr(forecaster, "forecast")):
         raise TypeError(
             f"backtest needs a seqforecast forecaster (with fit(X, y) and forecast(steps, ...)); got "
@@ -411,58 +158,83 @@ def _run_backtest(forecaster, y, X=None, *, horizon, initial_window=None, step=N
             f"backtest: y must be a pandas Series (one series) or DataFrame (one column per series); got "
             f"{type(y).__name__}. Wrap a numpy array as pd.Series(values)."
         )
-    if coverage is not None and (isinstance(coverage, bool) or not isinstance(coverage, numbers.Real)
-                                 or not 0 < coverage < 1):
-        raise ValueError(f"backtest: coverage must be None or a float in (0, 1), e.g. 0.9; got {coverage!r}.")
-    if isinstance(verbose, bool) or not isinstance(verbose, numbers.Integral) or verbose < 0:
-        raise ValueError(f"backtest: verbose must be an int >= 0; got {verbose!r}.")
+    check_real(coverage, "coverage", "backtest", low=0, high=1, closed="neither", allow_none=True,
+               hint="It is the probability the intervals should hold, e.g. 0.9.")
+    check_int(verbose, "verbose", "backtest", minimum=0)
+
+
+def _with_frequency(y):
+    """``y`` with its time index's frequency resolved once (one FrequencyWarning at most), so that no fit
+    re-infers it from a slice."""
+    time_index = check_time_index(y.index, what="y")
+    if time_index.kind == "datetime" and y.index.freq is None:
+        y = y.copy()
+        y.index = pd.DatetimeIndex(y.index, freq=time_index.freq)
+    return y
+
+
+def _aligned_covariates(X, y):
+    """``X`` checked against ``y`` (one row per time step; a pandas ``X`` on ``y``'s index), relabelled with
+    ``y``'s index (and so its resolved frequency)."""
+    if X is None:
+        return None
+    if len(X) != len(y):
+        raise ValueError(
+            f"backtest: X has {len(X)} rows but y has {len(y)}; the covariates need one row per time step of y."
+        )
+    if isinstance(X, (pd.DataFrame, pd.Series)):
+        if not X.index.equals(y.index):
+            raise ValueError(
+                f"backtest: X must have exactly y's index (same labels, same order); X starts at "
+                f"{X.index[:1].tolist()} and y at {y.index[:1].tolist()}. Build X on y.index."
+            )
+        return X.set_axis(y.index, axis=0)
+    return np.asarray(X)
+
+
+def _origin_data(y, X, bounds):
+    """Per origin ``(y_train, X_train, X_future)``: the training rows of ``y`` and ``X`` and the covariate
+    rows of the forecast steps (None without covariates)."""
+    def rows(a, b):
+        if X is None:
+            return None
+        return X.iloc[a:b] if isinstance(X, (pd.DataFrame, pd.Series)) else X[a:b]
+
+    return [(y.iloc[a:b], rows(a, b), rows(c, d)) for a, b, c, d in bounds]
+
+
+def _run_blocks(forecaster, blocks, *, horizon, coverage, name, n_jobs, verbose):
+    """Run :func:`_backtest_block` on every block through joblib, with a tqdm bar over the fits."""
+    from joblib import Parallel, delayed
+    from tqdm.auto import tqdm
+
+    tasks = (delayed(_backtest_block)(forecaster, block, horizon, coverage, name) for block in blocks)
+    outputs = []
+    with tqdm(total=len(blocks), desc=f"backtest {name}", unit="fit", disable=not verbose,
+              file=sys.stderr) as bar:
+        for output in Parallel(n_jobs=n_jobs, return_as="generator")(tasks):
+            outputs.append(output)
+            bar.update(1)
+    return outputs
+
+
+def _run_backtest(forecaster, y, X=None, *, horizon, initial_window=None, step=None, window="expanding",
+                  window_length=None, refit=True, n_jobs=None, verbose=0, coverage=None, name=None):
+    """:func:`backtest`, also returning the training curves ``{cutoff: history}`` of the fits of nets."""
+    _check_inputs(forecaster, y, coverage, verbose)
     name = type(forecaster).__name__ if name is None else name
     bounds = backtest_origins(len(y), horizon=horizon, step=step, initial_window=initial_window,
                               window=window, window_length=window_length)
     per_fit = _check_refit(refit, len(bounds))
     horizon = int(horizon)
-    # resolve the frequency once (one FrequencyWarning at most), so no fit re-infers it from a slice
-    time_index = check_time_index(y.index, what="y")
-    if time_index.kind == "datetime" and y.index.freq is None:
-        y = y.copy()
-        y.index = pd.DatetimeIndex(y.index, freq=time_index.freq)
-    if X is not None:
-        if len(X) != len(y):
-            raise ValueError(
-                f"backtest: X has {len(X)} rows but y has {len(y)}; the covariates need one row per time step of y."
-            )
-        if isinstance(X, (pd.DataFrame, pd.Series)) and not X.index.equals(y.index):
-            raise ValueError(
-                f"backtest: X must have exactly y's index (same labels, same order); X starts at "
-                f"{X.index[:1].tolist()} and y at {y.index[:1].tolist()}. Build X on y.index."
-            )
-        if isinstance(X, (pd.DataFrame, pd.Series)):
-            X = X.set_axis(y.index, axis=0)  # same labels, now with y's resolved frequency
-
-    def rows(a, b):
-        if X is None:
-            return None
-        return X.iloc[a:b] if isinstance(X, (pd.DataFrame, pd.Series)) else np.asarray(X)[a:b]
-
-    origins = [(y.iloc[a:b], rows(a, b), rows(c, d)) for a, b, c, d in bounds]
+    y = _with_frequency(y)
+    origins = _origin_data(y, _aligned_covariates(X, y), bounds)
     blocks = [origins[k : k + per_fit] for k in range(0, len(origins), per_fit)]
-    tasks = (delayed(_backtest_block)(forecaster, block, horizon, coverage, name) for block in blocks)
-    from tqdm.auto import tqdm
-
-    parallel = Parallel(n_jobs=n_jobs, return_as="generator")
-    outputs = []
-    with tqdm(total=len(blocks), desc=f"backtest {name}", unit="fit", disable=not verbose,
-              file=sys.stderr) as bar:
-        for output in parallel(tasks):
-            outputs.append(output)
-            bar.update(1)
-
+    outputs = _run_blocks(forecaster, blocks, horizon=horizon, coverage=coverage, name=name, n_jobs=n_jobs,
+                          verbose=verbose)
     per_origin = [result for block_results, _ in outputs for result in block_results]
     cutoffs = y.index[bounds[:, 1] - 1]
-    histories = {}
-    for k, (_, history) in enumerate(outputs):
-        if history is not None:
-            histories[cutoffs[k * per_fit]] = history
+    histories = {cutoffs[k * per_fit]: history for k, (_, history) in enumerate(outputs) if history is not None}
     frame = _tidy_frame(y, bounds, cutoffs, per_origin, name=name, horizon=horizon, coverage=coverage)
     return frame, histories
 

@@ -25,6 +25,8 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import make_scorer
 
+from .._utils.validation import check_option, check_sp
+
 __all__ = [
     "mae",
     "rmse",
@@ -35,6 +37,7 @@ __all__ = [
     "owa",
     "m4_scores",
     "make_forecast_scorer",
+    "scores_per_series",
 ]
 
 _MULTIOUTPUT = ("uniform_average", "raw_values")
@@ -144,8 +147,7 @@ def _prepare(y_true, y_pred, func: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _check_multioutput(multioutput, func: str) -> None:
-    if not isinstance(multioutput, str) or multioutput not in _MULTIOUTPUT:
-        raise ValueError(f"{func}: multioutput must be one of {_MULTIOUTPUT}; got {multioutput!r}.")
+    check_option(multioutput, "multioutput", _MULTIOUTPUT, func)
 
 
 def _aggregate(per_series: np.ndarray, multioutput: str):
@@ -202,27 +204,46 @@ def _training_series(y_train, n_series: int, func: str) -> list[np.ndarray]:
     return series
 
 
-def _scales(y_train, n_series: int, sp, func: str, *, squared: bool, labels: list[str]) -> np.ndarray:
-    """In-sample mean absolute (or root mean squared) error of the seasonal naive forecast, one per series."""
-    if isinstance(sp, bool) or not isinstance(sp, numbers.Integral) or sp < 1:
-        raise ValueError(f"{func}: sp (the seasonal period of the scale) must be an integer >= 1; got {sp!r}.")
+def _naive_scale(series: np.ndarray, sp: int, *, squared: bool) -> float:
+    """In-sample mean absolute (or root mean squared) error of the lag-``sp`` naive forecast of ``series``."""
+    diffs = series[sp:] - series[:-sp]
+    return float(_rms(diffs)) if squared else float(np.mean(np.abs(diffs)))
+
+
+def _scales(y_train, n_series: int, sp, func: str, *, squared: bool, labels: list[str],
+            undefined: str = "raise") -> np.ndarray:
+    """The scale of each series: :func:`_naive_scale` of its training series.
+
+    ``undefined="raise"`` refuses a training series of at most ``sp`` values and a zero scale, naming the
+    series; ``undefined="keep"`` returns NaN for the first and 0.0 for the second (the caller decides).
+    """
+    sp = check_sp(sp, func, what="the seasonal period of the scale")
     series = _training_series(y_train, n_series, func)
     scales = np.empty(n_series)
     for j, s in enumerate(series):
         if s.shape[0] <= sp:
+            if undefined == "keep":
+                scales[j] = np.nan
+                continue
             raise ValueError(
                 f"{func}: the training series {labels[j]} has {s.shape[0]} value(s); the scale at lag sp={sp} "
                 f"needs at least sp + 1 = {sp + 1}. Pass a longer training series, or a smaller sp."
             )
-        diffs = s[sp:] - s[:-sp]
-        scales[j] = _rms(diffs) if squared else np.mean(np.abs(diffs))
-        if scales[j] == 0:
+        scales[j] = _naive_scale(s, sp, squared=squared)
+        if scales[j] == 0 and undefined == "raise":
             raise ValueError(
                 f"{func}: the scale of series {labels[j]} is zero: its training values repeat exactly at lag "
                 f"sp={sp} (e.g. a constant series), so a scaled error would divide by zero. Score that series "
                 "with a scale-free metric (mae, smape) or leave it out of the scaled score."
             )
     return scales
+
+
+def _scaled_mae(true: np.ndarray, pred: np.ndarray, scales: np.ndarray) -> np.ndarray:
+    """Per series ``mean(|y - y_hat|) / scale`` (MASE); NaN where the scale is 0 or NaN."""
+    # [H, S] -> [S]
+    return np.divide(np.mean(np.abs(true - pred), axis=0), scales, out=np.full(true.shape[1], np.nan),
+                     where=scales > 0)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -311,7 +332,7 @@ def mase(y_true, y_pred, *, y_train, sp: int = 1, multioutput: str = "uniform_av
     true, pred = _prepare(y_true, y_pred, "mase")
     labels = _series_labels(true.shape[1], y_true, y_pred, y_train)
     scales = _scales(y_train, true.shape[1], sp, "mase", squared=False, labels=labels)
-    return _aggregate(np.mean(np.abs(true - pred), axis=0) / scales, multioutput)
+    return _aggregate(_scaled_mae(true, pred, scales), multioutput)
 
 
 def rmsse(y_true, y_pred, *, y_train, sp: int = 1, multioutput: str = "uniform_average"):
@@ -325,6 +346,40 @@ def rmsse(y_true, y_pred, *, y_train, sp: int = 1, multioutput: str = "uniform_a
     labels = _series_labels(true.shape[1], y_true, y_pred, y_train)
     scales = _scales(y_train, true.shape[1], sp, "rmsse", squared=True, labels=labels)
     return _aggregate(_rms(true - pred) / scales, multioutput)
+
+
+def scores_per_series(y_true, y_pred, *, y_train, sp: int = 1) -> dict:
+    """MASE, sMAPE, MAE and RMSE of each series of one forecast: one row of a comparison report per series.
+
+    The values are those of ``mase``, ``smape``, ``mae`` and ``rmse`` with ``multioutput="raw_values"``,
+    except where the MASE scale of a series is undefined: :func:`mase` raises there, this gives NaN, so a
+    report still scores the other series and the scale-free metrics of that one.
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like of shape (horizon,) or (horizon, n_series)
+    y_train : array-like of shape (n_timesteps,) or (n_timesteps, n_series), or list of n_series 1-D arrays
+        As in :func:`mase`.
+    sp : int, default=1
+
+    Returns
+    -------
+    scores : dict of str -> ndarray of shape (n_series,)
+        ``mase, smape, mae, rmse``, and ``scale``: the MASE scale, NaN for a training series of at most
+        ``sp`` values and 0.0 for one that repeats exactly at lag ``sp`` (a constant series); the MASE is NaN
+        for both.
+    """
+    true, pred = _prepare(y_true, y_pred, "scores_per_series")
+    labels = _series_labels(true.shape[1], y_true, y_pred, y_train)
+    scales = _scales(y_train, true.shape[1], sp, "scores_per_series", squared=False, labels=labels,
+                     undefined="keep")
+    return {
+        "mase": _scaled_mae(true, pred, scales),
+        "smape": smape(true, pred, multioutput="raw_values"),
+        "mae": mae(true, pred, multioutput="raw_values"),
+        "rmse": rmse(true, pred, multioutput="raw_values"),
+        "scale": scales,
+    }
 
 
 def owa(smape: float, mase: float, smape_naive2: float, mase_naive2: float) -> float:
@@ -364,7 +419,7 @@ def m4_scores(y_true, y_pred, *, y_train, sp: int = 1, y_pred_naive2=None) -> di
         Seasonal period, used both for the MASE scale and for Naive2's seasonal adjustment (as M4 does).
     y_pred_naive2 : array-like of shape (horizon,) or (horizon, n_series), default=None
         Naive2's forecasts; computed from ``y_train`` with
-        :func:`seqforecast._naive.naive2_forecast` when ``None``.
+        :func:`seqforecast.baselines._kernels.naive2_forecast` when ``None``.
 
     Returns
     -------
@@ -451,16 +506,11 @@ def make_forecast_scorer(name: str, *, sp: int = 1):
     -------
     scorer : callable ``(estimator, X, y) -> float``
     """
+    name = check_option(name, "name", [*_SCALE_FREE, *_SCALED], "make_forecast_scorer")
     if name in _SCALE_FREE:
         if sp != 1:
             raise ValueError(
                 f"make_forecast_scorer: sp only applies to 'mase' and 'rmsse'; got sp={sp!r} with {name!r}."
             )
         return make_scorer(_SCALE_FREE[name], greater_is_better=False)
-    if name in _SCALED:
-        if isinstance(sp, bool) or not isinstance(sp, numbers.Integral) or sp < 1:
-            raise ValueError(f"make_forecast_scorer: sp must be an integer >= 1; got {sp!r}.")
-        return _ScaledErrorScorer(name, int(sp))
-    raise ValueError(
-        f"make_forecast_scorer: unknown metric {name!r}; choose one of {sorted({**_SCALE_FREE, **_SCALED})}."
-    )
+    return _ScaledErrorScorer(name, check_sp(sp, "make_forecast_scorer"))

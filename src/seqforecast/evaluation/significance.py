@@ -8,12 +8,14 @@ errors, Int. J. Forecasting 13(2). Used by :meth:`seqforecast.reporting.Comparis
 from __future__ import annotations
 
 import math
-import numbers
 import warnings
 from collections import namedtuple
+from numbers import Integral
 
 import numpy as np
+from sklearn.utils._param_validation import Interval
 
+from .._utils.validation import check_option, check_param
 from ..exceptions import SeqforecastWarning
 
 __all__ = ["diebold_mariano", "DieboldMarianoResult"]
@@ -93,17 +95,11 @@ def diebold_mariano(errors_1, errors_2, *, h=1, loss="squared", alternative="two
         )
     if not (np.isfinite(e1).all() and np.isfinite(e2).all()):
         raise ValueError("diebold_mariano: the errors contain NaN or infinite values; drop those time steps.")
-    if loss not in ("squared", "absolute"):
-        raise ValueError(f"diebold_mariano: loss must be 'squared' or 'absolute'; got {loss!r}.")
-    if alternative not in ("two-sided", "less", "greater"):
-        raise ValueError(
-            f"diebold_mariano: alternative must be 'two-sided', 'less' or 'greater'; got {alternative!r}."
-        )
+    check_option(loss, "loss", ("squared", "absolute"), "diebold_mariano")
+    check_option(alternative, "alternative", ("two-sided", "less", "greater"), "diebold_mariano")
     n = len(e1)
-    if isinstance(h, bool) or not isinstance(h, numbers.Integral) or not 1 <= h < max(n, 2):
-        raise ValueError(
-            f"diebold_mariano: h must be an int with 1 <= h < n (the number of errors, {n}); got {h!r}."
-        )
+    h = check_param(h, "h", [Interval(Integral, 1, max(n, 2), closed="left")], "diebold_mariano",
+                    hint=f"h must be below n, the number of errors ({n}).")
     if n < 2:
         raise ValueError(f"diebold_mariano: needs at least 2 errors per model; got {n}.")
     d = e1**2 - e2**2 if loss == "squared" else np.abs(e1) - np.abs(e2)

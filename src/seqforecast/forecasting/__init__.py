@@ -1,5 +1,6 @@
 """Forecasters that train a regressor on windows of the series and forecast many steps ahead."""
 
-from .window import DirectForecaster, EnsembleForecaster, RecursiveForecaster, Seq2SeqForecaster
+from .ensemble import EnsembleForecaster
+from .window import DirectForecaster, RecursiveForecaster, Seq2SeqForecaster
 
 __all__ = ["RecursiveForecaster", "DirectForecaster", "Seq2SeqForecaster", "EnsembleForecaster"]

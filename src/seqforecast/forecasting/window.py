@@ -3,8 +3,8 @@
 ``RecursiveForecaster``
     One step ahead, fed back: the regressor learns ``y[t+1]`` from the window ``y[t-L+1 .. t]``. Works with
     any scikit-learn regressor (windows are flattened to 2-D) and with :class:`~seqforecast.RNNRegressor`,
-    for which it carries the recurrent state forward: one pass over the window, then one cell step per
-    forecast step, batched over all series.
+    which carries the recurrent state forward (:meth:`~seqforecast.RNNRegressor.predict_recursive`): one
+    pass over the window, then one cell step per forecast step, batched over all series.
 ``DirectForecaster``
     The whole horizon at once: the regressor learns ``y[t+1 .. t+H]`` from the window (a net with ``H``
     outputs, a multi-output scikit-learn regressor, or one model per step with ``per_step=True``).
@@ -26,47 +26,27 @@ window of each series (anchored at its end).
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
-import torch
 from sklearn.base import clone
 from sklearn.multioutput import MultiOutputRegressor
 from sklearn.utils import get_tags
+from sklearn.utils.validation import check_is_fitted
 
-from ..base import BaseForecaster
+from .._utils.validation import options, positive_int, validate_params
+from ..base import BaseForecaster, SeriesError
 from ..preprocessing.windowing import make_windows
+from ._scaling import level_stats, scale_stats
 
-__all__ = ["RecursiveForecaster", "DirectForecaster", "Seq2SeqForecaster", "EnsembleForecaster"]
+__all__ = ["RecursiveForecaster", "DirectForecaster", "Seq2SeqForecaster"]
 
-_SCALINGS = ("series", "window", None)
 _WINDOW_SCALES = ("std", "mean")
 
 
-def _level_stats(values: np.ndarray, axis) -> tuple[np.ndarray, np.ndarray]:
-    """Location and scale both the mean absolute value (1 and 0 where it is 0): ``z = x / level - 1``."""
-    level = np.mean(np.abs(values), axis=axis)
-    zero = level <= 1e-300
-    return np.where(zero, 0.0, level), np.where(zero, 1.0, level)
-
-
-def _check_positive_int(value, name, owner):
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{owner}: {name} must be an int >= 1, got {value!r}.")
-    return int(value)
-
-
-def _check_bool(value, name, owner):
-    if not isinstance(value, (bool, np.bool_)):
-        raise ValueError(f"{owner}: {name} must be True or False; got {value!r}.")
-
-
-def _scale_stats(values: np.ndarray, axis) -> tuple[np.ndarray, np.ndarray]:
-    """Location (mean) and scale (std, or 1 where the values are constant: never a division by zero)."""
-    loc = np.nanmean(values, axis=axis)
-    scale = np.nanstd(values, axis=axis)
-    tiny = scale <= 1e-12 * np.maximum(np.abs(loc), 1.0)
-    return loc, np.where(tiny, 1.0, scale)
+def _carries_state(estimator):
+    """Whether ``estimator`` forecasts recursively by carrying a recurrent state forward (its
+    ``can_carry_state()``, e.g. :meth:`~seqforecast.RNNRegressor.can_carry_state`)."""
+    can_carry_state = getattr(estimator, "can_carry_state", None)
+    return callable(can_carry_state) and can_carry_state()
 
 
 class _WindowForecaster(BaseForecaster):
@@ -74,27 +54,31 @@ class _WindowForecaster(BaseForecaster):
 
     _shift = 1  # covariates of step s + _shift sit in window row s
 
+    _parameter_constraints = {
+        "estimator": "no_validation",  # checked by scikit-learn's clone
+        "window_length": [positive_int()],
+        "scaling": [options({"series", "window"}), None],
+        "window_step": [positive_int()],
+        "window_scale": [options(_WINDOW_SCALES)],
+    }
+
     def _default_estimator(self):
-        from ..estimators import RNNRegressor
+        from ..estimators import RNNRegressor  # imported here: torch loads only when a net is needed
 
         return RNNRegressor(cell="gru")
-
-    def _validate_params(self):
-        owner = type(self).__name__
-        _check_positive_int(self.window_length, "window_length", owner)
-        _check_positive_int(self.window_step, "window_step", owner)
-        if self.scaling not in _SCALINGS:
-            raise ValueError(f"{owner}: scaling must be one of {list(_SCALINGS)}, got {self.scaling!r}.")
-        if self.window_scale not in _WINDOW_SCALES:
-            raise ValueError(
-                f"{owner}: window_scale must be one of {list(_WINDOW_SCALES)}, got {self.window_scale!r}."
-            )
 
     def _window_stats(self, values):
         """Per-window location and scale of ``values`` of shape (n_windows, window_length)."""
         if self.window_scale == "mean":
-            return _level_stats(values, axis=1)
-        return _scale_stats(values, axis=1)
+            return level_stats(values, axis=1)
+        return scale_stats(values, axis=1)
+
+    def training_history(self):
+        """The fitted estimator's training curve: its ``history_`` (one dict per epoch, as
+        :class:`~seqforecast.RNNRegressor` records it), or None for an estimator without one."""
+        check_is_fitted(self)
+        history = getattr(self.estimator_, "history_", None)
+        return None if history is None else [dict(row) for row in history]
 
     # ---------------------------------------------------------------------------------- features
     def _features(self, Ys: np.ndarray, X, X_future, shift: int) -> list[np.ndarray]:
@@ -116,25 +100,17 @@ class _WindowForecaster(BaseForecaster):
         short = np.flatnonzero(lengths < need)
         if len(short):
             j = int(short[0])
-            which = "the series" if Y.shape[1] == 1 else f"series {self._series_name(j)!r}"
-            raise ValueError(
-                f"{type(self).__name__} needs at least {need} observations per series ({what}); {which} "
-                f"has {int(lengths[j])}. Use a shorter window_length or a longer series."
-            )
+            raise SeriesError(
+                f"every series needs at least {need} observations ({what}); the series has {int(lengths[j])}. "
+                "Use a shorter window_length or a longer series.", j)
         return first
-
-    def _series_name(self, j):
-        y = getattr(self, "y_train_", None)
-        names = getattr(self, "_fit_series_names", None) if y is None else (
-            [y.name] if y.ndim == 1 else list(y.columns))
-        return j if names is None else names[j]
 
     def _training_windows(self, Y, X, horizon):
         L = self.window_length
         first = self._series_bounds(Y, need=L + horizon, what=f"window_length={L} + horizon={horizon}")
         Ys = Y
         if self.scaling == "series":
-            self.scale_loc_, self.scale_ = _scale_stats(Y, axis=0)  # training data only
+            self.scale_loc_, self.scale_ = scale_stats(Y, axis=0)  # training data only
             Ys = (Y - self.scale_loc_) / self.scale_
         features = self._features(Ys, X, None, self._shift)
         step = self.window_step
@@ -197,10 +173,12 @@ class RecursiveForecaster(_WindowForecaster):
         global model over series of very different levels. None: raw values. Constant data gets a scale
         of 1, never a division by zero.
     carry_state : bool, default=True
-        For a unidirectional many-to-one :class:`~seqforecast.RNNRegressor`, read the window once and then
-        advance the recurrent state by one cell step per forecast step (the net then sees the whole
-        history from the start of the window, which is what it was trained for at step one and a cheap,
-        longer context after that). False re-encodes the last ``window_length`` values at every step.
+        For an estimator that can carry its recurrent state (``can_carry_state()``: a unidirectional
+        many-to-one :class:`~seqforecast.RNNRegressor`), read the window once and then advance the state by
+        one cell step per forecast step, with :meth:`~seqforecast.RNNRegressor.predict_recursive` (the net
+        then sees the whole history from the start of the window, which is what it was trained for at step
+        one and a cheap, longer context after that). False re-encodes the last ``window_length`` values at
+        every step.
     window_step : int, default=1
         Train on every ``window_step``-th window of each series (windows anchored at the series' end, as
         :func:`~seqforecast.make_windows` with ``step``), not on all of them: overlapping windows hold
@@ -230,56 +208,24 @@ class RecursiveForecaster(_WindowForecaster):
         self.window_step = window_step
         self.window_scale = window_scale
 
+    _parameter_constraints = {**_WindowForecaster._parameter_constraints, "carry_state": ["boolean"]}
+
     def _fit(self, Y, X):
-        self._validate_params()
-        _check_bool(self.carry_state, "carry_state", type(self).__name__)
+        validate_params(self)
         Xw, yw = self._training_windows(Y, X, horizon=1)
         estimator = clone(self.estimator) if self.estimator is not None else self._default_estimator()
         self.estimator_ = estimator.fit(self._regressor_input(estimator, Xw), yw[:, 0])
         return self
 
-    def _stateful_module(self):
-        """The torch module when the recurrent state can be carried forward, else None."""
-        from ..estimators import RNNRegressor
-
-        est = self.estimator_
-        if not (self.carry_state and isinstance(est, RNNRegressor)):
-            return None
-        if est.bidirectional or est.architecture != "many_to_one":
-            return None
-        return est.net_.module_
-
     def _predict(self, horizon, Y, X, X_future):
         windows, loc, scale = self._last_windows(Y, X, X_future)
-        # the covariates each new input row needs: those of step k + 1, for k = 1 .. horizon - 1
-        next_cov = None if X_future is None else X_future[1:]
-        module = self._stateful_module()
-        if module is not None:
-            z = self._predict_stateful(module, windows, horizon, next_cov)
+        # the covariates each new input row needs: those of steps 2 .. horizon
+        next_cov = None if X_future is None else X_future[1:horizon]
+        if self.carry_state and _carries_state(self.estimator_):
+            z = self.estimator_.predict_recursive(windows, horizon, step_features=next_cov)  # [S, H]
         else:
             z = self._predict_reencode(windows, horizon, next_cov)
         return z.T * scale + loc  # [S, H] -> [H, S], original units
-
-    def _predict_stateful(self, module, windows, horizon, next_cov):
-        device = self.estimator_.device_
-        dtype = next(module.parameters()).dtype
-        out = np.empty((len(windows), horizon))
-        # fit leaves the net in eval mode; set it again (idempotent) but never switch it back to training, so
-        # concurrent forecasts from several threads cannot see another thread's mode (dropout) mid-forecast
-        module.eval()
-        with torch.no_grad():
-            state = module.encode(torch.as_tensor(windows, dtype=dtype, device=device))  # [S, L, F]
-            pred = module.readout(state)[:, 0]  # [S, 1] -> [S]
-            out[:, 0] = pred.cpu().numpy()
-            for k in range(1, horizon):
-                step_input = pred[:, None]  # [S] -> [S, 1]
-                if next_cov is not None:
-                    cov = torch.as_tensor(next_cov[k - 1], dtype=dtype, device=device)
-                    step_input = torch.cat([step_input, cov.expand(len(windows), -1)], dim=1)  # [S, 1 + C]
-                pred, state = module.step(step_input, state)
-                pred = pred[:, 0]  # [S, 1] -> [S]
-                out[:, k] = pred.cpu().numpy()
-        return out
 
     def _predict_reencode(self, windows, horizon, next_cov):
         windows = windows.copy()
@@ -358,12 +304,13 @@ class DirectForecaster(_WindowForecaster):
         # [N, L, F] -> [N, L / p, p * F]: row k holds steps k*p .. k*p + p - 1, each with its F features
         return windows.reshape(n, length // self.patch_length, self.patch_length * n_features)
 
+    _parameter_constraints = {**_WindowForecaster._parameter_constraints, "horizon": [positive_int()],
+                              "per_step": ["boolean"], "patch_length": [positive_int()]}
+
     def _fit(self, Y, X):
-        self._validate_params()
+        validate_params(self)
         owner = type(self).__name__
-        horizon = _check_positive_int(self.horizon, "horizon", owner)
-        _check_bool(self.per_step, "per_step", owner)
-        patch = _check_positive_int(self.patch_length, "patch_length", owner)
+        horizon, patch = int(self.horizon), int(self.patch_length)
         if self.window_length % patch:
             raise ValueError(
                 f"{owner}: window_length={self.window_length} is not a multiple of patch_length={patch}; the "
@@ -413,78 +360,3 @@ class Seq2SeqForecaster(DirectForecaster):
         from ..estimators import RNNRegressor
 
         return RNNRegressor(cell="gru", architecture="seq2seq")
-
-
-class EnsembleForecaster(BaseForecaster):
-    """The mean (or median) of several copies of a forecaster, each trained with another seed.
-
-    Nets trained from different random initialisations make different errors; averaging their forecasts
-    cancels part of them, and nets that read windows of different lengths differ even more (on M4 Hourly,
-    see ``benchmarks/results/m4_Hourly.md``). Member ``i`` is a clone of a forecaster in which every
-    parameter named ``random_state``, its own or a nested one such as ``estimator__random_state``, is set
-    to ``random_state + i``.
-
-    Parameters
-    ----------
-    forecaster : forecaster or list of forecasters
-        The forecaster to copy, e.g. ``DirectForecaster(RNNRegressor(...), ...)``, or several (e.g. the same
-        net on windows of two lengths), each copied ``n_members`` times: members are the copies of the
-        first forecaster, then those of the second... Each must have a ``random_state`` parameter
-        somewhere (otherwise its copies would all be the same model).
-    n_members : int, default=5
-        Number of copies trained of each forecaster.
-    aggregate : {"mean", "median"}, default="mean"
-        How the members' forecasts are combined, step by step and series by series.
-    random_state : int, default=0
-        Seed of the first member; member ``i`` (counted over all forecasters) gets ``random_state + i``.
-
-    Attributes
-    ----------
-    forecasters_ : list of forecasters
-        The fitted members.
-    """
-
-    def __init__(self, forecaster, n_members=5, *, aggregate="mean", random_state=0):
-        self.forecaster = forecaster
-        self.n_members = n_members
-        self.aggregate = aggregate
-        self.random_state = random_state
-
-    def _fit(self, Y, X):
-        owner = type(self).__name__
-        n_members = _check_positive_int(self.n_members, "n_members", owner)
-        if self.aggregate not in ("mean", "median"):
-            raise ValueError(f"{owner}: aggregate must be 'mean' or 'median', got {self.aggregate!r}.")
-        seed = self.random_state
-        if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, numbers.Integral):
-            raise TypeError(f"{owner}: random_state must be an int (the first member's seed), got {seed!r}.")
-        bases = list(self.forecaster) if isinstance(self.forecaster, (list, tuple)) else [self.forecaster]
-        if not bases:
-            raise ValueError(f"{owner}: forecaster is an empty list; give at least one forecaster.")
-        seed_keys = []
-        for base in bases:
-            if not isinstance(base, BaseForecaster):
-                raise TypeError(
-                    f"{owner}: forecaster must be a seqforecast forecaster (e.g. DirectForecaster(...)) or a "
-                    f"list of them, got {type(base).__name__}."
-                )
-            keys = [k for k in base.get_params(deep=True) if k == "random_state" or k.endswith("__random_state")]
-            if not keys:
-                raise ValueError(
-                    f"{owner}: {type(base).__name__} has no random_state parameter (its own or its "
-                    "estimator's), so all members would be the same model. Wrap a forecaster whose estimator "
-                    "takes a seed, e.g. DirectForecaster(RNNRegressor(...))."
-                )
-            seed_keys.append(keys)
-        members = []
-        for base, keys in zip(bases, seed_keys):
-            for _ in range(n_members):
-                member = clone(base).set_params(**{key: int(seed) + len(members) for key in keys})
-                member._fit_series_names = getattr(self, "_fit_series_names", None)
-                members.append(member._fit(Y, X))
-        self.forecasters_ = members
-        return self
-
-    def _predict(self, horizon, Y, X, X_future):
-        forecasts = np.stack([m._predict(horizon, Y, X, X_future) for m in self.forecasters_])  # [M, H, S]
-        return np.mean(forecasts, axis=0) if self.aggregate == "mean" else np.median(forecasts, axis=0)

@@ -1,238 +1,27 @@
-"""Recurrent torch modules: a many-to-one / many-to-many net with a one-step state API, and a seq2seq net.
+"""The recurrent net of the sequence estimators: a many-to-one / many-to-many net with a one-step state API.
 
-Only :mod:`torch` lives here (no scikit-learn): the estimators in :mod:`seqforecast.estimators` train these
-modules through skorch, and the forecasters call :meth:`RecurrentNet.encode`, :meth:`RecurrentNet.step`
-and :meth:`RecurrentNet.readout` directly to carry the hidden state forward instead of re-reading a window.
+Only :mod:`torch` lives here (no scikit-learn): the estimators in :mod:`seqforecast.estimators` train it
+through skorch, and :meth:`~seqforecast.RNNRegressor.predict_recursive` calls :meth:`RecurrentNet.encode`,
+:meth:`RecurrentNet.step` and :meth:`RecurrentNet.readout` to carry the hidden state forward instead of
+re-reading a window.
 
 Shape vocabulary in comments: ``B`` batch, ``T`` time steps, ``F`` input features, ``H`` hidden size,
-``D`` directions (1 or 2), ``L`` layers, ``K`` outputs, ``E`` embedding size, ``C`` convolution channels,
-``N`` real (non-padding) steps of a whole batch.
+``D`` directions (1 or 2), ``L`` layers, ``K`` outputs, ``E`` embedding size, ``C`` convolution channels.
 """
 
 from __future__ import annotations
-
-from numbers import Integral
 
 import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-__all__ = ["CELLS", "NONLINEARITIES", "POOLINGS", "AttentionPooling", "FCNBranch", "RecurrentNet", "Seq2SeqNet", "step_mask"]
+from .._utils.validation import check_option
+from .layers import AttentionPooling, FCNBranch, make_rnn, step_mask
 
-#: Recurrent cells understood by the nets (and by the estimators' ``cell`` parameter).
-CELLS = ("rnn", "lstm", "gru")
-#: Non-linearities of the vanilla ``"rnn"`` cell.
-NONLINEARITIES = ("tanh", "relu")
+__all__ = ["POOLINGS", "RecurrentNet"]
+
 #: How :class:`RecurrentNet` summarises the recurrent outputs of a sequence (``output="last"``).
 POOLINGS = ("last", "mean", "attention")
-#: Kernel sizes of the convolutional branch's first blocks, as in FCN / LSTM-FCN; later blocks use 3.
-FCN_KERNEL_SIZES = (8, 5, 3)
-_GATES = {"rnn": 1, "lstm": 4, "gru": 3}
-
-
-def _check_choice(value, options, what, owner):
-    if value not in options:
-        raise ValueError(
-            f"{owner}: unknown {what} {value!r}; expected one of {', '.join(map(repr, options))}."
-        )
-
-
-def _make_rnn(cell, input_size, hidden_size, num_layers, nonlinearity, bidirectional, dropout, owner):
-    """Build a batch-first ``nn.RNN``/``nn.LSTM``/``nn.GRU`` with orthogonal recurrent weights."""
-    _check_choice(cell, CELLS, "cell", owner)
-    _check_choice(nonlinearity, NONLINEARITIES, "nonlinearity", owner)
-    if cell != "rnn" and nonlinearity != "tanh":
-        raise ValueError(
-            f"{owner}: nonlinearity={nonlinearity!r} only applies to cell='rnn'; the {cell.upper()} cell "
-            "has fixed tanh/sigmoid gates. Use nonlinearity='tanh' (the default) or cell='rnn'."
-        )
-    kwargs = dict(
-        input_size=input_size,
-        hidden_size=hidden_size,
-        num_layers=num_layers,
-        batch_first=True,
-        bidirectional=bidirectional,
-        # torch applies this dropout between stacked layers only (and warns when num_layers == 1).
-        dropout=float(dropout) if num_layers > 1 else 0.0,
-    )
-    if cell == "rnn":
-        rnn = nn.RNN(nonlinearity=nonlinearity, **kwargs)
-    else:
-        rnn = (nn.LSTM if cell == "lstm" else nn.GRU)(**kwargs)
-    init_recurrent_weights(rnn, cell)
-    return rnn
-
-
-@torch.no_grad()
-def init_recurrent_weights(rnn, cell):
-    """Initialise a torch recurrent layer in place.
-
-    Recurrent (hidden-to-hidden) weights are orthogonal per gate block, so ``W_hh^T W_hh = I`` for every
-    gate and the state neither explodes nor vanishes at the start of training (Saxe et al., 2014);
-    input weights are Glorot-uniform per gate block; biases are zero except the LSTM forget gate, whose
-    bias starts at 1 so the cell remembers by default (Jozefowicz et al., 2015).
-
-    Parameters
-    ----------
-    rnn : torch.nn.RNN, torch.nn.LSTM or torch.nn.GRU
-        The layer to initialise.
-    cell : {"rnn", "lstm", "gru"}
-        Its cell type (gives the number of gate blocks: 1, 4 or 3).
-    """
-    hidden = rnn.hidden_size
-    for name, param in rnn.named_parameters():
-        if name.startswith("weight_hh"):
-            for block in param.split(hidden, dim=0):  # [G*H, H] -> G blocks of [H, H]
-                nn.init.orthogonal_(block)
-        elif name.startswith("weight_ih"):
-            for block in param.split(hidden, dim=0):  # [G*H, F] -> G blocks of [H, F]
-                nn.init.xavier_uniform_(block)
-        elif name.startswith("bias"):
-            param.zero_()
-            if cell == "lstm" and name.startswith("bias_ih"):
-                param[hidden : 2 * hidden] = 1.0  # gate order (input, forget, cell, output)
-
-
-def step_mask(lengths, n_steps, device=None):
-    """Boolean mask of the real steps of padded sequences.
-
-    Parameters
-    ----------
-    lengths : torch.LongTensor of shape (B,) or None
-        Real length of each sequence.
-    n_steps : int
-        Padded length ``T``.
-
-    Returns
-    -------
-    torch.BoolTensor of shape (B, T), True on real steps, or None when ``lengths`` is None
-    """
-    if lengths is None:
-        return None
-    steps = torch.arange(n_steps, device=device)  # [T]
-    return steps[None, :] < lengths.to(device)[:, None]  # [1, T] < [B, 1] -> [B, T]
-
-
-class FCNBranch(nn.Module):
-    """Fully convolutional branch: Conv1d -> BatchNorm -> ReLU blocks, then global average pooling over time.
-
-    The FCN of Wang, Yan & Oates (2017) as used beside the LSTM in LSTM-FCN (Karim et al., 2018): with
-    ``channels=(128, 256, 128)`` and the default kernel sizes 8, 5, 3 it is their convolutional block.
-    Convolutions are "same"-padded with stride 1, so every block keeps the ``T`` time steps.
-
-    Variable lengths: padding never reaches the summary. The input of every convolution is zeroed past each
-    length (so a convolution reads zeros there, exactly as past the end of a sequence given alone), batch
-    normalisation in training takes its statistics over real steps only, and the average runs over real
-    steps only. A padded batch therefore gives each sequence the summary it would get alone.
-
-    Parameters
-    ----------
-    input_size : int
-        Features per time step ``F``.
-    channels : sequence of int
-        Output channels of each block (one block per entry).
-    kernel_sizes : sequence of int or None, default=None
-        Kernel size of each block, as many as ``channels``. None takes 8, 5, 3 for the first three blocks
-        and 3 for any further block.
-    """
-
-    def __init__(self, input_size, channels, kernel_sizes=None):
-        super().__init__()
-        owner = type(self).__name__
-        channels = tuple(channels)
-        if not channels or not all(_is_positive_int(c) for c in channels):
-            raise ValueError(
-                f"{owner}: channels must be a non-empty sequence of positive ints (output channels of each "
-                f"convolutional block, e.g. (128, 256, 128)); got {channels!r}."
-            )
-        if kernel_sizes is None:
-            kernel_sizes = FCN_KERNEL_SIZES[: len(channels)] + (3,) * max(0, len(channels) - len(FCN_KERNEL_SIZES))
-        kernel_sizes = tuple(kernel_sizes)
-        if len(kernel_sizes) != len(channels) or not all(_is_positive_int(k) for k in kernel_sizes):
-            raise ValueError(
-                f"{owner}: kernel_sizes must hold one positive int per block, {len(channels)} for channels="
-                f"{channels!r}; got kernel_sizes={kernel_sizes!r}."
-            )
-        channels, kernel_sizes = tuple(map(int, channels)), tuple(map(int, kernel_sizes))
-        self.channels, self.kernel_sizes = channels, kernel_sizes
-        self.out_features = channels[-1]
-        sizes = (input_size,) + channels
-        # No convolution bias: the batch normalisation right after it has its own shift.
-        self.convs = nn.ModuleList(
-            nn.Conv1d(c_in, c_out, k, bias=False) for c_in, c_out, k in zip(sizes[:-1], sizes[1:], kernel_sizes)
-        )
-        # "same" padding done by hand (torch warns on even kernels): (k - 1) // 2 zeros before, the rest after
-        self._pads = tuple(((k - 1) // 2, k - 1 - (k - 1) // 2) for k in kernel_sizes)
-        self.norms = nn.ModuleList(nn.BatchNorm1d(c) for c in channels)
-
-    def forward(self, X, mask=None):
-        """Summarise sequences.
-
-        Parameters
-        ----------
-        X : torch.Tensor of shape (B, T, F)
-        mask : torch.BoolTensor of shape (B, T) or None, default=None
-            True on real steps (see :func:`step_mask`).
-
-        Returns
-        -------
-        torch.Tensor of shape (B, C), C the last block's channels
-        """
-        h = X.transpose(1, 2)  # [B, T, F] -> [B, F, T], the layout of Conv1d
-        keep = None if mask is None else mask.unsqueeze(1).to(h.dtype)  # [B, T] -> [B, 1, T]
-        for conv, norm, pad in zip(self.convs, self.norms, self._pads):
-            if keep is not None:
-                h = h * keep  # zero past each length: [B, C, T] * [B, 1, T]
-            h = conv(nn.functional.pad(h, pad))  # [B, C_in, T] -> [B, C_in, T+k-1] -> [B, C_out, T]
-            h = torch.relu(self._normalise(norm, h, mask))
-        if keep is None:
-            return h.mean(dim=2)  # [B, C, T] -> [B, C]
-        return (h * keep).sum(dim=2) / keep.sum(dim=2)  # masked mean: [B, C, T] -> [B, C] / [B, 1]
-
-    @staticmethod
-    def _normalise(norm, h, mask):
-        """Batch-normalise ``h`` [B, C, T]; in training, statistics come from the real steps only."""
-        if mask is None or not norm.training:
-            return norm(h)  # eval: a fixed per-channel affine map, padding cannot leak into real steps
-        steps = h.transpose(1, 2)  # [B, C, T] -> [B, T, C]
-        out = torch.zeros_like(steps)
-        out[mask] = norm(steps[mask])  # real steps only: [N, C] -> [N, C]
-        return out.transpose(1, 2)  # [B, T, C] -> [B, C, T]
-
-
-class AttentionPooling(nn.Module):
-    """Attention pooling over time: a learned softmax over the steps, masked on padding.
-
-    Score of step t: ``s_t = v . tanh(W o_t + b)`` on the recurrent output ``o_t`` (additive attention as
-    in Bahdanau et al., 2015, with a learned query as in Yang et al., 2016); weights ``a = softmax(s)``
-    over the real steps of each sequence (padding gets weight exactly 0); summary ``sum_t a_t o_t``.
-
-    Parameters
-    ----------
-    size : int
-        Size of each step's recurrent output (``D*H``).
-    """
-
-    def __init__(self, size):
-        super().__init__()
-        self.proj = nn.Linear(size, size)
-        self.score = nn.Linear(size, 1, bias=False)
-
-    def weights(self, out, mask=None):
-        """Attention weights ``[B, T]``: non-negative, summing to 1 over each sequence's real steps."""
-        scores = self.score(torch.tanh(self.proj(out))).squeeze(-1)  # [B, T, D*H] -> [B, T, 1] -> [B, T]
-        if mask is not None:
-            scores = scores.masked_fill(~mask, float("-inf"))
-        return torch.softmax(scores, dim=1)
-
-    def forward(self, out, mask=None):
-        """Weighted sum of ``out`` [B, T, D*H] over time: ``[B, D*H]``."""
-        weights = self.weights(out, mask)  # [B, T]
-        return (weights.unsqueeze(-1) * out).sum(dim=1)  # [B, T, 1] * [B, T, D*H] -> [B, D*H]
-
-
-def _is_positive_int(value):
-    return isinstance(value, Integral) and not isinstance(value, bool) and value >= 1
 
 
 class RecurrentNet(nn.Module):
@@ -311,8 +100,8 @@ class RecurrentNet(nn.Module):
     ):
         super().__init__()
         owner = type(self).__name__
-        _check_choice(output, ("last", "sequence"), "output", owner)
-        _check_choice(pooling, POOLINGS, "pooling", owner)
+        check_option(output, "output", ("last", "sequence"), owner)
+        check_option(pooling, "pooling", POOLINGS, owner)
         if output == "sequence" and (pooling != "last" or conv_channels is not None):
             what = f"pooling={pooling!r}" if pooling != "last" else f"conv_channels={conv_channels!r}"
             raise ValueError(
@@ -345,7 +134,7 @@ class RecurrentNet(nn.Module):
         self.num_directions = 2 if bidirectional else 1
         self.embedding = None if num_embeddings is None else nn.Embedding(num_embeddings, embedding_dim)
         rnn_input = input_size if embedding_dim is None else embedding_dim
-        self.rnn = _make_rnn(
+        self.rnn = make_rnn(
             cell, rnn_input, hidden_size, num_layers, nonlinearity, bidirectional, dropout, owner
         )
         summary = hidden_size * self.num_directions
@@ -501,97 +290,3 @@ class RecurrentNet(nn.Module):
         self._check_state_api("readout")
         h_n = state[0] if self.cell == "lstm" else state  # [L, B, H]
         return self.head(self.dropout(h_n[-1]))  # [B, H] -> [B, K]
-
-
-class Seq2SeqNet(nn.Module):
-    """Encoder-decoder emitting a whole horizon, with teacher forcing / scheduled sampling.
-
-    The encoder reads ``X``; the decoder starts from the encoder's state, takes the last observed target
-    ``X[:, -1, target_index]`` as its first input and then feeds back its own previous output. In training
-    mode, when ``y_teacher`` is given, each (sample, step) instead receives the *true* previous value with
-    probability :attr:`teacher_forcing_ratio` (scheduled sampling, Bengio et al., 2015); a training
-    callback lowers that ratio epoch by epoch. In evaluation mode the decoder always runs free.
-
-    Parameters
-    ----------
-    input_size : int
-        Number of features per input step ``F``.
-    horizon : int
-        Number of future steps emitted.
-    cell : {"gru", "lstm", "rnn"}, default="gru"
-    hidden_size : int, default=32
-    num_layers : int, default=1
-    nonlinearity : {"tanh", "relu"}, default="tanh"
-    dropout : float, default=0.0
-        Between stacked layers and on the decoder output fed to the head.
-    target_index : int, default=0
-        Which feature of ``X`` holds the past values of the target.
-
-    Attributes
-    ----------
-    teacher_forcing_ratio : float
-        Probability of feeding the true previous value in training mode; starts at 0.0 (free running).
-    """
-
-    def __init__(
-        self,
-        input_size,
-        horizon,
-        *,
-        cell="gru",
-        hidden_size=32,
-        num_layers=1,
-        nonlinearity="tanh",
-        dropout=0.0,
-        target_index=0,
-    ):
-        super().__init__()
-        owner = type(self).__name__
-        if not 0 <= target_index < input_size:
-            raise ValueError(
-                f"{owner}: target_index={target_index} is not a feature index of inputs with "
-                f"input_size={input_size} features; expected 0 <= target_index < {input_size}."
-            )
-        self.cell = cell
-        self.horizon = horizon
-        self.target_index = target_index
-        self.teacher_forcing_ratio = 0.0
-        args = (hidden_size, num_layers, nonlinearity, False, dropout, owner)
-        self.encoder = _make_rnn(cell, input_size, *args)
-        self.decoder = _make_rnn(cell, 1, *args)
-        self.dropout = nn.Dropout(dropout)
-        self.head = nn.Linear(hidden_size, 1)
-
-    def forward(self, X, y_teacher=None):
-        """Forecast ``horizon`` steps.
-
-        Parameters
-        ----------
-        X : torch.Tensor of shape (B, T, F)
-            Input windows; ``X[:, :, target_index]`` holds the target's past values.
-        y_teacher : torch.Tensor of shape (B, horizon) or None, default=None
-            True future values, used only in training mode (teacher forcing).
-
-        Returns
-        -------
-        torch.Tensor of shape (B, horizon)
-        """
-        _, state = self.encoder(X)  # [B, T, F] -> state [L, B, H]
-        prev = X[:, -1, self.target_index : self.target_index + 1]  # [B, T, F] -> [B, 1]
-        ratio = float(self.teacher_forcing_ratio)
-        teach = self.training and y_teacher is not None and ratio > 0.0
-        outputs = []
-        for t in range(self.horizon):
-            out, state = self.decoder(prev.unsqueeze(1), state)  # [B, 1] -> [B, 1, 1] -> [B, 1, H]
-            y_t = self.head(self.dropout(out[:, 0]))  # [B, 1, H] -> [B, H] -> [B, 1]
-            outputs.append(y_t)
-            if teach:
-                true_t = y_teacher[:, t : t + 1].to(y_t.dtype)  # [B, horizon] -> [B, 1]
-                if ratio >= 1.0:
-                    prev = true_t
-                else:
-                    coin = torch.rand(y_t.shape, device=y_t.device) < ratio  # [B, 1] bool
-                    prev = torch.where(coin, true_t, y_t)
-            else:
-                prev = y_t
-        return torch.cat(outputs, dim=1)  # horizon x [B, 1] -> [B, horizon]

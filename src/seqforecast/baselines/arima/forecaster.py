@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-import numbers
-import warnings
+from numbers import Real
 
 import numpy as np
-import pandas as pd
 from scipy.special import boxcox, inv_boxcox
+from sklearn.utils._param_validation import Interval
 
-from . import _kernel as _arima
-from ...base import BaseForecaster
-from ...exceptions import ConvergenceWarning
+from ..._utils.validation import options, positive_int, validate_params
+from ...base import PerSeriesForecaster
+from ._fit import check_orders, fit_arima
+from ._search import auto_arima
 
 __all__ = ["ARIMAForecaster"]
 
 
-class ARIMAForecaster(BaseForecaster):
+class ARIMAForecaster(PerSeriesForecaster):
     """Seasonal ARIMA through statsmodels' SARIMAX: a fixed order, or the order chosen automatically.
 
     One model per series (each column of ``y``), with the known-ahead covariates ``X`` as regressors
@@ -29,7 +29,7 @@ class ARIMAForecaster(BaseForecaster):
       ``forecast::auto.arima``: ``D`` from the STL seasonal strength, ``d`` from KPSS tests, then a
       stepwise AICc search over ``p, q, P, Q`` and the constant, each candidate estimated by conditional
       sum of squares, the winner by maximum likelihood from there (``method=None`` -> ``"css-ml"``).
-      See :func:`seqforecast._arima.auto_arima` for the details.
+      See :func:`seqforecast.baselines.arima.auto_arima` for the details.
 
     On the log airline passengers (``load_airline()``, ``sp=12``, ``boxcox_lambda=0``) the search chooses
     the airline model ARIMA(0,1,1)(0,1,1)[12] without constant, AICc -483.20 on the log scale, as R's
@@ -92,6 +92,24 @@ class ARIMAForecaster(BaseForecaster):
     ['Passengers', 'Passengers_lower', 'Passengers_upper']
     """
 
+    _parameter_constraints = {
+        "order": [tuple, list, None],
+        "seasonal_order": [tuple, list, None],
+        "sp": [positive_int()],
+        "trend": [options({"n", "c"}), None],
+        "method": [options({"ml", "css-ml", "css"}), None],
+        "seasonal": [options({"full", "adjust"})],
+        "d": [positive_int(0), None],
+        "D": [positive_int(0), None],
+        "max_p": [positive_int(0)],
+        "max_q": [positive_int(0)],
+        "max_P": [positive_int(0)],
+        "max_Q": [positive_int(0)],
+        "max_order": [positive_int(0)],
+        "boxcox_lambda": [Interval(Real, None, None, closed="neither"), None],
+        "maxiter": [positive_int()],
+    }
+
     def __init__(self, order=None, seasonal_order=None, sp=1, trend=None, method=None, seasonal="full",
                  d=None, D=None, max_p=5, max_q=5, max_P=2, max_Q=2, max_order=5, boxcox_lambda=None,
                  maxiter=50):
@@ -112,22 +130,13 @@ class ARIMAForecaster(BaseForecaster):
         self.maxiter = maxiter
 
     # ---------------------------------------------------------------------------------- validation
-    def _check_params(self) -> dict:
+    def _kernel_arguments(self) -> dict:
         """Validate the parameters; return the keyword arguments of the kernel call for one series."""
-        owner = type(self).__name__
-        sp = self.sp
-        if isinstance(sp, bool) or not isinstance(sp, numbers.Integral) or sp < 1:
-            raise ValueError(f"{owner}: sp (the seasonal period) must be an integer >= 1; got {sp!r}.")
-        if self.method not in (None, "ml", "css-ml", "css"):
-            raise ValueError(f"{owner}: method must be None, 'ml', 'css-ml' or 'css'; got {self.method!r}.")
-        if self.trend not in (None, "n", "c"):
-            raise ValueError(f"{owner}: trend must be None, 'n' or 'c'; got {self.trend!r}.")
-        lam = self.boxcox_lambda
-        if lam is not None and (isinstance(lam, bool) or not isinstance(lam, numbers.Real) or not np.isfinite(lam)):
-            raise ValueError(f"{owner}: boxcox_lambda must be None or a finite number (0: log); got {lam!r}.")
+        validate_params(self)
+        owner, sp = type(self).__name__, self.sp
         if self.order is not None:
             seasonal = (0, 0, 0) if self.seasonal_order is None else self.seasonal_order
-            if not isinstance(seasonal, (tuple, list)) or len(seasonal) != 3:
+            if len(seasonal) != 3:
                 raise ValueError(
                     f"{owner}: seasonal_order must be None or (P, D, Q), the period being sp; got "
                     f"{self.seasonal_order!r}."
@@ -136,8 +145,9 @@ class ARIMAForecaster(BaseForecaster):
                 raise ValueError(
                     f"{owner}: seasonal_order={tuple(seasonal)!r} needs a seasonal period sp >= 2; got sp={sp}."
                 )
-            return {"order": self.order, "seasonal_order": (*seasonal, sp if any(seasonal) else 0),
-                    "trend": self.trend or "n", "method": self.method or "ml", "maxiter": self.maxiter}
+            order, seasonal_order = check_orders(self.order, (*seasonal, sp if any(seasonal) else 0), owner)
+            return {"order": order, "seasonal_order": seasonal_order, "trend": self.trend or "n",
+                    "method": self.method or "ml", "maxiter": self.maxiter}
         if self.seasonal_order is not None:
             raise ValueError(
                 f"{owner}: seasonal_order={self.seasonal_order!r} was given without order; give both for a "
@@ -148,68 +158,32 @@ class ARIMAForecaster(BaseForecaster):
                 f"{owner}: trend='c' cannot be imposed on the automatic order selection; use trend=None (the "
                 "search decides) or 'n' (no constant), or give a fixed order."
             )
-        if self.seasonal not in ("full", "adjust"):
-            raise ValueError(f"{owner}: seasonal must be 'full' or 'adjust'; got {self.seasonal!r}.")
         return {"sp": sp, "seasonal": self.seasonal, "d": self.d, "D": self.D, "max_p": self.max_p,
                 "max_q": self.max_q, "max_P": self.max_P, "max_Q": self.max_Q, "max_order": self.max_order,
                 "allow_constant": self.trend is None, "method": self.method or "css-ml",
                 "maxiter": self.maxiter}
 
-    # -------------------------------------------------------------------------------- per series
-    def _series(self, Y, X):
-        """Each column without its leading NaN, with the rows of ``X`` it covers, and its name."""
-        y_train = getattr(self, "y_train_", None)
-        if y_train is None:  # inside fit: the base passes the names for messages
-            names = list(getattr(self, "_fit_series_names", range(Y.shape[1])))
-        else:
-            names = [y_train.name] if isinstance(y_train, pd.Series) else list(y_train.columns)
-        for j in range(Y.shape[1]):
-            start = int(np.argmax(~np.isnan(Y[:, j])))  # the base refuses NaN after a series' start
-            yield Y[start:, j], None if X is None else X[start:], names[j]
-
-    def _forward(self, y: np.ndarray, name) -> np.ndarray:
+    # ---------------------------------------------------------------------------------- Box-Cox
+    def _forward(self, y: np.ndarray) -> np.ndarray:
         lam = self.boxcox_lambda
         if lam is None:
             return y
         if (y <= 0).any():
             raise ValueError(
-                f"{type(self).__name__}: boxcox_lambda={lam} needs strictly positive values; series {name!r} "
-                f"has {int((y <= 0).sum())} value(s) <= 0 (first at position {int(np.argmax(y <= 0))}). Shift "
-                "the series or set boxcox_lambda=None."
+                f"boxcox_lambda={lam} needs strictly positive values; the series has {int((y <= 0).sum())} "
+                f"value(s) <= 0 (first at position {int(np.argmax(y <= 0))}). Shift the series or set "
+                "boxcox_lambda=None."
             )
         return boxcox(y, lam)
 
     def _back(self, values: np.ndarray) -> np.ndarray:
         return values if self.boxcox_lambda is None else inv_boxcox(values, self.boxcox_lambda)
 
-    def _call(self, kernel, name, *args, **kwargs):
-        """Run a kernel function: its errors and convergence warnings re-worded with the class and series."""
-        where = f"{type(self).__name__} (series {name!r})"
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", ConvergenceWarning)
-            try:
-                result = kernel(*args, **kwargs)
-            except (ValueError, RuntimeError) as exc:
-                raise type(exc)(f"{where}: {exc}") from None
-        for record in caught:
-            if issubclass(record.category, ConvergenceWarning):
-                warnings.warn(f"{where}: {record.message}", ConvergenceWarning, stacklevel=4)
-            else:
-                warnings.warn_explicit(record.message, record.category, record.filename, record.lineno)
-        return result
-
     # ------------------------------------------------------------------------------- fit/predict
     def _fit(self, Y, X):
-        kwargs = self._check_params()
-        fixed = self.order is not None
-        fits = []
-        for y, x, name in self._series(Y, X):
-            target = self._forward(y, name)
-            if fixed:
-                fit = self._call(_arima.fit_arima, name, target, exog=x, **kwargs)
-            else:
-                fit = self._call(_arima.auto_arima, name, target, exog=x, **kwargs)
-            fits.append(fit)
+        kwargs = self._kernel_arguments()
+        kernel = fit_arima if self.order is not None else auto_arima
+        fits = self._each_series(lambda y, x: kernel(self._forward(y), exog=x, **kwargs), Y, X)
         self.fits_ = fits
         self.order_ = [f.order for f in fits]
         self.seasonal_order_ = [f.seasonal_order for f in fits]
@@ -219,20 +193,17 @@ class ARIMAForecaster(BaseForecaster):
 
     def _fits_for(self, Y, X):
         """The fitted models, applied to ``Y`` (same parameters) when it is a new history."""
-        train = np.asarray(self.y_train_, dtype=np.float64).reshape(len(self.y_train_), -1)  # [n] -> [n, S]
-        if np.array_equal(Y, train, equal_nan=True):
+        if self._is_training_history(Y):
             return self.fits_
-        return [self._call(fit.apply, name, self._forward(y, name), exog=x)
-                for fit, (y, x, name) in zip(self.fits_, self._series(Y, X))]
+        return self._each_series(lambda y, x, fit: fit.apply(self._forward(y), exog=x), Y, X, self.fits_)
 
     def _predict(self, horizon, Y, X, X_future):
         fits = self._fits_for(Y, X)
-        # S x [H] -> [H, S]
-        return self._back(np.column_stack([f.forecast(horizon, exog_future=X_future) for f in fits]))
+        return self._back(self._stack([f.forecast(horizon, exog_future=X_future) for f in fits]))
 
     def _predict_interval(self, horizon, Y, X, X_future, coverage):
         fits = self._fits_for(Y, X)
         limits = [f.forecast(horizon, exog_future=X_future, coverage=coverage)[1:] for f in fits]
-        lower = np.column_stack([lo for lo, _ in limits])  # S x [H] -> [H, S]
-        upper = np.column_stack([hi for _, hi in limits])
+        lower = self._stack([lo for lo, _ in limits])
+        upper = self._stack([hi for _, hi in limits])
         return self._back(lower), self._back(upper)

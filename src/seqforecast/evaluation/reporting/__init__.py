@@ -1,5 +1,7 @@
 """Comparisons of forecasters against baselines, and their reports (tables, plots, HTML, Markdown)."""
 
-from .compare import ComparisonResult, compare, diebold_mariano
+from ..significance import diebold_mariano
+from .compare import compare
+from .result import ComparisonResult
 
 __all__ = ["ComparisonResult", "compare", "diebold_mariano"]

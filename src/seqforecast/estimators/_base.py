@@ -1,0 +1,303 @@
+"""The machinery shared by :class:`~seqforecast.RNNRegressor` and :class:`~seqforecast.RNNClassifier`:
+parameters and their checks, ``fit`` (a skorch net composed around a module of :mod:`seqforecast.nets`), the
+checks of ``predict``'s input, and the net-state protocol of model files.
+
+The estimators compose a skorch net in ``fit`` (``self.net_``); they do not subclass skorch, whose
+``**kwargs`` constructor breaks scikit-learn's conventions. ``X`` follows one convention,
+``(n_samples, n_timesteps, n_features)``.
+"""
+
+from __future__ import annotations
+
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+from sklearn.base import BaseEstimator, _fit_context
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, Options
+from sklearn.utils.validation import _check_feature_names, _get_feature_names, check_is_fitted
+from skorch.history import History
+
+from ._training import _OPTIMIZERS, _seeded, _TensorSequences, build_net, resolve_device, tail_split
+from .._utils.sequences import check_sequences
+from .._utils.validation import options, positive_int, validate_params
+from ..nets import CELLS, NONLINEARITIES, RecurrentNet, Seq2SeqNet
+
+
+class _OptimizerClass(Options):
+    """The parameter constraint "a torch.optim.Optimizer subclass".
+
+    A scikit-learn ``Options`` only so that scikit-learn's ``make_constraint``, which
+    :func:`~seqforecast._utils.validation.validate_params` calls, takes it as it is.
+    """
+
+    def __init__(self):
+        super().__init__(type, set())
+
+    def is_satisfied_by(self, val):
+        return isinstance(val, type) and issubclass(val, torch.optim.Optimizer)
+
+    def __str__(self):
+        return "a torch.optim.Optimizer subclass"
+
+
+def _cpu(state_dict):
+    return {key: tensor.detach().cpu() for key, tensor in state_dict.items()}
+
+
+class _BaseRNN(BaseEstimator):
+    """Shared machinery: parameters, validation, the skorch net, prediction. Not public."""
+
+    _parameter_constraints = {
+        "cell": [options(CELLS)],
+        "hidden_size": [positive_int()],
+        "num_layers": [positive_int()],
+        "nonlinearity": [options(NONLINEARITIES)],
+        "bidirectional": ["boolean"],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "architecture": [options({"many_to_one", "many_to_many"})],
+        "max_epochs": [positive_int()],
+        "batch_size": [positive_int()],
+        "lr": [Interval(Real, 0, None, closed="neither")],
+        "optimizer": [options(_OPTIMIZERS), _OptimizerClass()],
+        "weight_decay": [Interval(Real, 0, None, closed="left")],
+        "gradient_clip": [Interval(Real, 0, None, closed="neither"), None],
+        "patience": [positive_int(), None],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "device": [str],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+        "callbacks": [list, None],
+        "on_interrupt": [options({"raise", "keep_best"})],
+    }
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True
+        tags.non_deterministic = False
+        return tags
+
+    def _validate_params(self):
+        """Check every parameter against ``_parameter_constraints`` (scikit-learn's ``_fit_context`` calls
+        this at the start of ``fit``), through the package's one check, which also refuses a bool where a
+        number is expected (``hidden_size=True``)."""
+        validate_params(self)
+
+    # ------------------------------------------------------------------ fit
+    def _check_combinations(self, name):
+        """Refuse parameters that each pass their constraint but cannot be used together."""
+        if self.cell != "rnn" and self.nonlinearity != "tanh":
+            raise ValueError(
+                f"{name}: nonlinearity={self.nonlinearity!r} only applies to cell='rnn'; the "
+                f"{self.cell.upper()} cell has fixed tanh/sigmoid gates. Use nonlinearity='tanh' (the "
+                "default) or cell='rnn'."
+            )
+        if self.architecture == "seq2seq" and self.bidirectional:
+            raise ValueError(
+                f"{name}: architecture='seq2seq' forecasts forward in time and cannot be bidirectional; "
+                "set bidirectional=False, or use architecture='many_to_one' with a 2-D y (a whole horizon)."
+            )
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y):
+        """Train the recurrent net on sequences.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or (n_samples, n_timesteps), or list
+            Sequences: a 3-D array, a 2-D array or DataFrame (one feature per step), or a list of arrays of
+            shape (n_timesteps_i, n_features) with different lengths (padded, then packed).
+        y : array-like
+            Targets; see the class docstring for the shapes each ``architecture`` accepts.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        name = type(self).__name__
+        if y is None:
+            raise ValueError(
+                f"{name} requires y to be passed, but the target y is None: it is a supervised estimator."
+            )
+        self._check_combinations(name)
+        tokens = getattr(self, "embedding_dim", None) is not None
+        seqs = check_sequences(X, name=name, tokens=tokens)
+        if seqs.lengths is not None and self.architecture != "many_to_one":
+            raise ValueError(
+                f"{name}: architecture={self.architecture!r} needs sequences of one common length (a 2-D or "
+                "3-D array); variable-length lists are supported with architecture='many_to_one'."
+            )
+        names = _get_feature_names(X) if seqs.layout == "2d" else None  # DataFrame columns (time steps)
+        y_net, target = self._check_targets(y, seqs, name)  # target: fitted attributes of the subclass
+        if self.patience is not None:
+            tail_split(seqs.n_samples, self.validation_fraction, name=name)  # raises when too few rows
+        device = resolve_device(self.device, name)
+        seed = None if self.random_state is None else int(
+            self.random_state if isinstance(self.random_state, Integral)
+            else check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
+        )
+        module, module_kwargs = self._module_spec(seqs, target)
+        net = build_net(self, module=module, module_kwargs=module_kwargs, criterion=target.pop("criterion"),
+                        criterion_kwargs=target.pop("criterion_kwargs"), device=device, name=name)
+        lengths = None if seqs.lengths is None else torch.from_numpy(seqs.lengths)
+        dataset = _TensorSequences(torch.from_numpy(seqs.values), lengths, torch.from_numpy(y_net))
+        with _seeded(seed, device):
+            net.fit(dataset, None)  # a KeyboardInterrupt stops it (skorch returns): see net.interrupt_
+        n_epochs = len(net.history)
+        if net.interrupt_ is not None:
+            kept = dict(net.callbacks_).get("keep_best_on_interrupt")
+            if kept is None or kept.state_ is None:  # on_interrupt="raise", or no epoch completed
+                raise net.interrupt_
+            n_epochs = kept.completed_
+        net.module_.eval()  # a fitted net stays in inference mode: predictions never toggle it (thread-safe)
+
+        # Every check passed and training finished: only now touch self.
+        fixed = seqs.lengths is None
+        for attr, keep in (("n_features_in_", fixed), ("feature_names_in_", names is not None)):
+            if not keep:
+                self.__dict__.pop(attr, None)
+        if fixed:
+            self.n_features_in_ = seqs.n_timesteps
+        if names is not None:
+            self.feature_names_in_ = names
+        self.net_ = net
+        self.n_timesteps_ = seqs.n_timesteps if fixed else None
+        self.n_features_per_step_ = seqs.n_features
+        self.device_ = device
+        self.history_ = [
+            {key: row[key] for key in ("epoch", "train_loss", "valid_loss", "dur", "teacher_forcing") if key in row}
+            for row in net.history[:n_epochs]
+        ]
+        self.interrupted_ = net.interrupt_ is not None
+        self._architecture = self.architecture
+        for attr, value in target.items():
+            setattr(self, attr, value)
+        return self
+
+    def _module_spec(self, seqs, target):
+        common = dict(cell=self.cell, hidden_size=self.hidden_size, num_layers=self.num_layers,
+                      nonlinearity=self.nonlinearity, dropout=self.dropout)
+        if self.architecture == "seq2seq":
+            return Seq2SeqNet, dict(input_size=seqs.n_features, horizon=target["n_outputs_"], **common)
+        kwargs = dict(input_size=seqs.n_features, output_size=target["n_outputs_"],
+                      bidirectional=self.bidirectional,
+                      output="last" if self.architecture == "many_to_one" else "sequence", **common)
+        if target.get("num_embeddings_") is not None:
+            kwargs.update(num_embeddings=target["num_embeddings_"], embedding_dim=self.embedding_dim)
+        return RecurrentNet, kwargs
+
+    # ------------------------------------------------------------------ predict
+    def _check_predict_input(self, X, name):
+        check_is_fitted(self)
+        num_embeddings = getattr(self, "num_embeddings_", None)
+        seqs = check_sequences(X, name=name, tokens=num_embeddings is not None)
+        if seqs.layout == "2d":
+            _check_feature_names(self, X, reset=False)
+        if num_embeddings is not None:
+            unseen = seqs.values >= num_embeddings
+            if unseen.any():
+                first = tuple(int(i) for i in np.argwhere(unseen)[0])
+                where = f"X[{first[0]}][{first[1]}]" if seqs.layout == "list" else f"X[{first[0]}, {first[1]}]"
+                raise ValueError(
+                    f"X holds {int(unseen.sum())} token id(s) unseen at fit, the first at {where} = "
+                    f"{seqs.values[first]}; {name} was fitted on ids 0..{num_embeddings - 1} (num_embeddings_="
+                    f"{num_embeddings}) and has no embedding for larger ids. Map unseen tokens to an id "
+                    "present in the training data (e.g. a reserved 'unknown' token) before predicting."
+                )
+        elif seqs.n_features != self.n_features_per_step_:
+            raise ValueError(
+                f"X has {seqs.n_features} features per time step, but {name} was fitted on "
+                f"{self.n_features_per_step_}; got X of shape {seqs.shape}. Pass the same features, in the "
+                "same order, as at fit."
+            )
+        n_fit = self.n_timesteps_
+        lengths = seqs.lengths if seqs.lengths is not None else np.full(seqs.n_samples, seqs.n_timesteps)
+        if n_fit is not None and (lengths != n_fit).any():
+            fix = (f"Pass sequences of {n_fit} time steps, or fit on a list of sequences of different lengths "
+                   "to predict on other lengths." if self._architecture == "many_to_one" else
+                   f"Pass sequences of {n_fit} time steps: architecture={self._architecture!r} is tied to them.")
+            if seqs.layout == "2d":
+                raise ValueError(
+                    f"X has {seqs.n_timesteps} features, but {name} is expecting {n_fit} features as input: a "
+                    "2-D X is read as (n_samples, n_timesteps) with one feature per step, so it holds "
+                    f"sequences of {seqs.n_timesteps} time steps where fit saw {n_fit}. {fix}"
+                )
+            steps = f"{lengths.min()} to {lengths.max()}" if lengths.min() != lengths.max() else f"{lengths[0]}"
+            raise ValueError(
+                f"X has sequences of {steps} time steps, but {name} was fitted on sequences of {n_fit} time "
+                f"steps (X of shape {seqs.shape}). {fix}"
+            )
+        return seqs
+
+    def _forward(self, X):
+        """Net outputs for ``X`` as a float64 array (regression values or class logits)."""
+        seqs = self._check_predict_input(X, type(self).__name__)
+        lengths = None if seqs.lengths is None else torch.from_numpy(seqs.lengths)
+        out = self.net_.forward(_TensorSequences(torch.from_numpy(seqs.values), lengths), training=False)
+        return out.numpy().astype(np.float64)
+
+    # ------------------------------------------------------------------ model files
+    # The net-state protocol of :func:`seqforecast.save` / :func:`seqforecast.load`: a model file stores the
+    # fitted skorch net ``net_`` as the state below, never pickled; every other fitted attribute is stored as
+    # it is. Any estimator with these two methods is stored this way.
+    def _get_net_state(self):
+        """The fitted net ``net_`` as classes, plain values and tensors (None when not fitted).
+
+        Returns
+        -------
+        state : dict or None
+            ``module``: the torch module class (:class:`~seqforecast.nets.RecurrentNet` or
+            :class:`~seqforecast.nets.Seq2SeqNet`); ``module_kwargs``: its constructor arguments (a dict of
+            plain values); ``module_state``: its state dict (CPU tensors); ``criterion``: the loss class;
+            ``criterion_state``: the loss's state dict (e.g. class weights); ``history``: skorch's history,
+            a list of dicts of plain values.
+        """
+        net = getattr(self, "net_", None)
+        if net is None:
+            return None
+        return {"module": type(net.module_), "module_kwargs": net.get_params_for("module"),
+                "module_state": _cpu(net.module_.state_dict()), "criterion": type(net.criterion_),
+                "criterion_state": _cpu(net.criterion_.state_dict()), "history": list(net.history)}
+
+    def _set_net_state(self, state, device=None):
+        """Rebuild ``net_`` from a state made by :meth:`_get_net_state`, without training.
+
+        Called once the other fitted attributes are set (``device_`` among them). The net is configured from
+        the estimator's parameters exactly as ``fit`` configures it, initialised without drawing from torch's
+        global random generator, given the saved weights, and left in inference mode, as after ``fit``.
+
+        Parameters
+        ----------
+        state : dict
+            As returned by :meth:`_get_net_state` (tensors on any device).
+        device : str or None, default=None
+            A torch device resolved by :func:`~seqforecast.estimators.resolve_device`. None keeps the
+            recorded ``device_`` when it is available here and takes ``"cpu"`` otherwise (a model trained
+            on a GPU loads on a CPU-only machine). ``device_`` is set to the device used; the ``device``
+            parameter, used by a refit, is left as it is.
+
+        Raises
+        ------
+        ValueError, TypeError, RuntimeError
+            The state does not describe a net of this estimator (unknown module or loss, weights of other
+            shapes).
+        """
+        module, criterion = state["module"], state["criterion"]
+        if module not in (RecurrentNet, Seq2SeqNet):
+            raise ValueError(f"{type(self).__name__} builds RecurrentNet or Seq2SeqNet modules, not {module!r}.")
+        if not (isinstance(criterion, type) and issubclass(criterion, torch.nn.modules.loss._Loss)):
+            raise ValueError(f"{type(self).__name__} trains with a torch loss, not {criterion!r}.")
+        recorded = str(getattr(self, "device_", "cpu"))
+        if device is None:
+            device = "cpu" if recorded.startswith("cuda") and not torch.cuda.is_available() else recorded
+        net = build_net(self, module=module, module_kwargs=state["module_kwargs"], criterion=criterion,
+                        criterion_kwargs=state["criterion_state"], device=device, name=type(self).__name__)
+        with torch.random.fork_rng(devices=[]):  # random initial weights, replaced below: no RNG drawn
+            net.initialize()
+        net.module_.load_state_dict(state["module_state"])
+        net.criterion_.load_state_dict(state["criterion_state"])
+        net.module_.eval()  # as fit leaves it
+        net.history = History(state["history"])
+        self.device_, self.net_ = device, net

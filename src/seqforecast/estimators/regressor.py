@@ -1,0 +1,226 @@
+"""Recurrent-net regression on sequences: :class:`RNNRegressor`, with the carried-state recursion that the
+recursive forecaster uses (:meth:`RNNRegressor.predict_recursive`)."""
+
+from __future__ import annotations
+
+from numbers import Real
+
+import numpy as np
+import torch
+from sklearn.base import RegressorMixin
+from sklearn.metrics import r2_score
+from sklearn.utils._param_validation import Interval
+from sklearn.utils.validation import check_is_fitted
+
+from ._base import _BaseRNN
+from ._docs import REGRESSOR_ARCHITECTURES, REGRESSOR_PARAMS, estimator_doc
+from .losses import REGRESSION_LOSSES
+from .._utils.sequences import as_numeric_array, check_finite, check_n_samples
+from .._utils.validation import check_int, options
+
+__all__ = ["RNNRegressor"]
+
+
+class RNNRegressor(RegressorMixin, _BaseRNN):
+    __doc__ = estimator_doc(
+        "Recurrent-net regressor on sequences (RNN, LSTM, GRU, or encoder-decoder), scikit-learn style.",
+        architectures='{"many_to_one", "many_to_many", "seq2seq"}', architecture_doc=REGRESSOR_ARCHITECTURES,
+        params=REGRESSOR_PARAMS, modules="RecurrentNet or Seq2SeqNet",
+        n_outputs="targets per sequence (many_to_one), per step (many_to_many), or the horizon (seq2seq)",
+        history_extra=", and ``teacher_forcing`` for seq2seq",
+        notes="\n    Predictions are float64 and have the shape of the fitted ``y`` (1-D when ``y`` was 1-D).\n",
+    )
+
+    _parameter_constraints = {
+        **_BaseRNN._parameter_constraints,
+        "architecture": [options({"many_to_one", "many_to_many", "seq2seq"})],
+        "teacher_forcing": [Interval(Real, 0, 1, closed="both")],
+        "teacher_forcing_decay": [Interval(Real, 0, 1, closed="both")],
+        "loss": [options(REGRESSION_LOSSES)],
+    }
+
+    def __init__(self, *, cell="lstm", hidden_size=32, num_layers=1, nonlinearity="tanh", bidirectional=False,
+                 dropout=0.0, architecture="many_to_one", teacher_forcing=0.5, teacher_forcing_decay=1.0,
+                 loss="squared_error", max_epochs=100, batch_size=32, lr=1e-3, optimizer="adam", weight_decay=0.0,
+                 gradient_clip=1.0, patience=None, validation_fraction=0.1, device="cpu",
+                 random_state=None, verbose=0, callbacks=None, on_interrupt="raise"):
+        self.cell = cell
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.nonlinearity = nonlinearity
+        self.bidirectional = bidirectional
+        self.dropout = dropout
+        self.architecture = architecture
+        self.teacher_forcing = teacher_forcing
+        self.teacher_forcing_decay = teacher_forcing_decay
+        self.loss = loss
+        self.max_epochs = max_epochs
+        self.batch_size = batch_size
+        self.lr = lr
+        self.optimizer = optimizer
+        self.weight_decay = weight_decay
+        self.gradient_clip = gradient_clip
+        self.patience = patience
+        self.validation_fraction = validation_fraction
+        self.device = device
+        self.random_state = random_state
+        self.verbose = verbose
+        self.callbacks = callbacks
+        self.on_interrupt = on_interrupt
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags
+
+    def _check_targets(self, y, seqs, name):
+        y = as_numeric_array(y, what="y", name=name, dtype=np.float64)
+        if y.ndim == 0:
+            raise ValueError(f"{name} expects y with one row per sequence; got a scalar y ({y}).")
+        check_n_samples(seqs.n_samples, y.shape[0], name=name)
+        check_finite(y, what="y", name=name)
+        arch, n_steps = self.architecture, seqs.n_timesteps
+        expected = {
+            "many_to_one": "(n_samples,) or (n_samples, n_targets)",
+            "many_to_many": "(n_samples, n_timesteps) or (n_samples, n_timesteps, n_targets) with "
+                            f"n_timesteps={n_steps}",
+            "seq2seq": "(n_samples, horizon)",
+        }[arch]
+        ok = {"many_to_one": y.ndim in (1, 2), "seq2seq": y.ndim in (1, 2),
+              "many_to_many": y.ndim in (2, 3) and y.shape[1] == n_steps}[arch]
+        if not ok or (y.ndim > 1 and y.shape[-1] == 0):
+            raise ValueError(
+                f"{name} with architecture={arch!r} expects y of shape {expected}; got y of shape {y.shape} "
+                f"for X of shape {seqs.shape}."
+            )
+        y_net = y.reshape(len(y), -1) if arch != "many_to_many" else y.reshape(len(y), n_steps, -1)
+        with np.errstate(over="ignore"):  # too large for float32 -> inf, reported just below
+            y_net = y_net.astype(np.float32)  # [n] -> [n, 1]; [n, T] -> [n, T, 1] (many_to_many)
+        check_finite(y_net, what="y", name=name, hint=" (values beyond float32's range count as infinite)")
+        target = {"n_outputs_": y_net.shape[-1], "_y_shape_tail": y.shape[1:],
+                  "criterion": REGRESSION_LOSSES[self.loss], "criterion_kwargs": {}}
+        return y_net, target
+
+    def predict(self, X):
+        """Predict targets for sequences.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or (n_samples, n_timesteps), or list
+            Sequences, in the layout used at fit.
+
+        Returns
+        -------
+        y_pred : ndarray of float64, of shape (n_samples,) + the fitted ``y.shape[1:]``
+        """
+        out = self._forward(X)
+        return out.reshape((len(out),) + tuple(self._y_shape_tail))  # [n, K] / [n, T, K] -> fitted y shape
+
+    def score(self, X, y, sample_weight=None):
+        """R^2 of the predictions (per-step targets of ``many_to_many`` are flattened into columns)."""
+        y_pred = self.predict(X)
+        y = np.asarray(y, dtype=np.float64)
+        if y.ndim > 2:
+            y, y_pred = y.reshape(len(y), -1), y_pred.reshape(len(y_pred), -1)  # [n, T, K] -> [n, T*K]
+        return r2_score(y, y_pred, sample_weight=sample_weight)
+
+    # ------------------------------------------------------------------ carried-state recursion
+    def can_carry_state(self):
+        """Whether :meth:`predict_recursive` runs on this fitted estimator.
+
+        It needs a net that reads time forward and predicts one value from the last step, so that the value
+        can be fed back: ``architecture="many_to_one"``, ``bidirectional=False`` and a 1-D ``y`` (one
+        output), as fitted (a later ``set_params`` does not change the answer).
+        """
+        check_is_fitted(self)
+        return self._architecture == "many_to_one" and not self.net_.module_.bidirectional and self.n_outputs_ == 1
+
+    def predict_recursive(self, X, n_steps, step_features=None):
+        """Predict ``n_steps`` steps ahead of each sequence, feeding every prediction back as the next input.
+
+        The net reads each sequence once, then advances its recurrent state by one cell step per further
+        step, batched over the sequences (instead of re-reading a window at every step). The input of step
+        ``k`` (k >= 2) is the prediction of step ``k - 1`` as feature 0, followed by ``step_features`` of
+        step ``k`` (the other features, e.g. covariates known ahead). Step 1 is ``predict(X)``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or (n_samples, n_timesteps), or list
+            Sequences, in the layout used at fit; feature 0 holds the past values of the target.
+        n_steps : int
+            Number of steps to predict, >= 1.
+        step_features : array-like of shape (n_steps - 1, n_features - 1) or (n_samples, n_steps - 1,
+            n_features - 1), or None, default=None
+            Features 1, 2, ... of steps 2 .. n_steps, the same for every sequence (2-D) or per sequence
+            (3-D). None when the sequences have one feature per step (or ``n_steps=1``).
+
+        Returns
+        -------
+        y_pred : ndarray of float64 of shape (n_samples, n_steps)
+
+        Raises
+        ------
+        ValueError
+            The fitted net cannot carry its state (see :meth:`can_carry_state`), or ``step_features`` has
+            another shape.
+
+        Notes
+        -----
+        The net stays in inference mode (as ``fit`` leaves it) and is never switched to training mode, so
+        several threads may call this method on one fitted estimator.
+        """
+        name = type(self).__name__
+        n_steps = check_int(n_steps, "n_steps", f"{name}.predict_recursive")
+        seqs = self._check_predict_input(X, name)
+        if not self.can_carry_state():
+            what = (f"architecture={self._architecture!r}" if self._architecture != "many_to_one" else
+                    "bidirectional=True" if self.net_.module_.bidirectional else f"{self.n_outputs_} outputs")
+            raise ValueError(
+                f"{name}.predict_recursive carries the recurrent state forward in time and feeds back one "
+                f"predicted value, so it needs a unidirectional many_to_one net with one output; this one was "
+                f"fitted with {what}. Call predict on each new window instead."
+            )
+        cov = self._step_features(step_features, seqs, n_steps, f"{name}.predict_recursive")
+        module = self.net_.module_
+        device, dtype = self.device_, next(module.parameters()).dtype
+        lengths = None if seqs.lengths is None else torch.from_numpy(seqs.lengths)
+        out = np.empty((seqs.n_samples, n_steps))
+        # fit leaves the net in eval mode; set it again (idempotent) but never switch it back to training, so
+        # concurrent calls from several threads cannot see another thread's mode (dropout) mid-recursion
+        module.eval()
+        with torch.no_grad():
+            state = module.encode(torch.as_tensor(seqs.values, dtype=dtype, device=device), lengths)  # [S, T, F]
+            pred = module.readout(state)[:, 0]  # [S, 1] -> [S]
+            out[:, 0] = pred.cpu().numpy()
+            for k in range(1, n_steps):
+                step_input = pred[:, None]  # [S] -> [S, 1]
+                if cov is not None:
+                    step_cov = torch.as_tensor(cov[:, k - 1], dtype=dtype, device=device)  # [S, F - 1]
+                    step_input = torch.cat([step_input, step_cov], dim=1)  # [S, 1] + [S, F - 1] -> [S, F]
+                pred, state = module.step(step_input, state)
+                pred = pred[:, 0]  # [S, 1] -> [S]
+                out[:, k] = pred.cpu().numpy()
+        return out
+
+    def _step_features(self, step_features, seqs, n_steps, name):
+        """``step_features`` as a float64 array of shape (n_samples, n_steps - 1, n_features - 1), or None."""
+        n_extra, n_later = self.n_features_per_step_ - 1, n_steps - 1
+        if step_features is None:
+            if n_extra and n_later:
+                raise ValueError(
+                    f"{name}: the sequences have {self.n_features_per_step_} features per step, so each of the "
+                    f"{n_later} further step(s) needs its features 1..{n_extra} (feature 0 is the fed-back "
+                    f"prediction); pass step_features of shape ({n_later}, {n_extra})."
+                )
+            return None
+        values = as_numeric_array(step_features, what="step_features", name=name, dtype=np.float64)
+        shapes = [(n_later, n_extra), (seqs.n_samples, n_later, n_extra)]
+        if values.shape not in shapes:
+            raise ValueError(
+                f"{name} expects step_features of shape {shapes[0]} (the same for every sequence) or "
+                f"{shapes[1]} (per sequence): one row per step after the first and one column per feature "
+                f"after feature 0; got shape {values.shape}."
+            )
+        check_finite(values, what="step_features", name=name)
+        # [n_steps - 1, F - 1] or [S, n_steps - 1, F - 1] -> [S, n_steps - 1, F - 1]
+        return np.array(np.broadcast_to(values, (seqs.n_samples, n_later, n_extra)))

@@ -1,0 +1,110 @@
+"""An encoder-decoder net that emits a whole horizon, trained with teacher forcing / scheduled sampling.
+
+Shape vocabulary in comments: ``B`` batch, ``T`` time steps, ``F`` input features, ``H`` hidden size,
+``L`` layers.
+"""
+
+from __future__ import annotations
+
+from numbers import Integral
+
+import torch
+from sklearn.utils._param_validation import Interval
+from torch import nn
+
+from .._utils.validation import check_param
+from .layers import make_rnn
+
+__all__ = ["Seq2SeqNet"]
+
+
+class Seq2SeqNet(nn.Module):
+    """Encoder-decoder emitting a whole horizon, with teacher forcing / scheduled sampling.
+
+    The encoder reads ``X``; the decoder starts from the encoder's state, takes the last observed target
+    ``X[:, -1, target_index]`` as its first input and then feeds back its own previous output. In training
+    mode, when ``y_teacher`` is given, each (sample, step) instead receives the *true* previous value with
+    probability :attr:`teacher_forcing_ratio` (scheduled sampling, Bengio et al., 2015); a training
+    callback lowers that ratio epoch by epoch. In evaluation mode the decoder always runs free.
+
+    Parameters
+    ----------
+    input_size : int
+        Number of features per input step ``F``.
+    horizon : int
+        Number of future steps emitted.
+    cell : {"gru", "lstm", "rnn"}, default="gru"
+    hidden_size : int, default=32
+    num_layers : int, default=1
+    nonlinearity : {"tanh", "relu"}, default="tanh"
+    dropout : float, default=0.0
+        Between stacked layers and on the decoder output fed to the head.
+    target_index : int, default=0
+        Which feature of ``X`` holds the past values of the target.
+
+    Attributes
+    ----------
+    teacher_forcing_ratio : float
+        Probability of feeding the true previous value in training mode; starts at 0.0 (free running).
+    """
+
+    def __init__(
+        self,
+        input_size,
+        horizon,
+        *,
+        cell="gru",
+        hidden_size=32,
+        num_layers=1,
+        nonlinearity="tanh",
+        dropout=0.0,
+        target_index=0,
+    ):
+        super().__init__()
+        owner = type(self).__name__
+        check_param(target_index, "target_index", [Interval(Integral, 0, input_size, closed="left")], owner,
+                    hint=f"It is the feature of the inputs holding the target's past values, and the inputs have "
+                         f"input_size={input_size} features.")
+        self.cell = cell
+        self.horizon = horizon
+        self.target_index = target_index
+        self.teacher_forcing_ratio = 0.0
+        args = (hidden_size, num_layers, nonlinearity, False, dropout, owner)
+        self.encoder = make_rnn(cell, input_size, *args)
+        self.decoder = make_rnn(cell, 1, *args)
+        self.dropout = nn.Dropout(dropout)
+        self.head = nn.Linear(hidden_size, 1)
+
+    def forward(self, X, y_teacher=None):
+        """Forecast ``horizon`` steps.
+
+        Parameters
+        ----------
+        X : torch.Tensor of shape (B, T, F)
+            Input windows; ``X[:, :, target_index]`` holds the target's past values.
+        y_teacher : torch.Tensor of shape (B, horizon) or None, default=None
+            True future values, used only in training mode (teacher forcing).
+
+        Returns
+        -------
+        torch.Tensor of shape (B, horizon)
+        """
+        _, state = self.encoder(X)  # [B, T, F] -> state [L, B, H]
+        prev = X[:, -1, self.target_index : self.target_index + 1]  # [B, T, F] -> [B, 1]
+        ratio = float(self.teacher_forcing_ratio)
+        teach = self.training and y_teacher is not None and ratio > 0.0
+        outputs = []
+        for t in range(self.horizon):
+            out, state = self.decoder(prev.unsqueeze(1), state)  # [B, 1] -> [B, 1, 1] -> [B, 1, H]
+            y_t = self.head(self.dropout(out[:, 0]))  # [B, 1, H] -> [B, H] -> [B, 1]
+            outputs.append(y_t)
+            if teach:
+                true_t = y_teacher[:, t : t + 1].to(y_t.dtype)  # [B, horizon] -> [B, 1]
+                if ratio >= 1.0:
+                    prev = true_t
+                else:
+                    coin = torch.rand(y_t.shape, device=y_t.device) < ratio  # [B, 1] bool
+                    prev = torch.where(coin, true_t, y_t)
+            else:
+                prev = y_t
+        return torch.cat(outputs, dim=1)  # horizon x [B, 1] -> [B, horizon]
