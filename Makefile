@@ -10,7 +10,7 @@ VENV2 ?= .venv-pandas2
 PY2 := $(VENV2)/bin/python
 STAMP2 := $(VENV2)/.installed-stamp
 
-.PHONY: demo test test-pandas2 install clean
+.PHONY: demo test test-quick test-pandas2 install clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The suite without the tests marked slow (each over about half a second): for the edit-test loop.
+test-quick: $(STAMP)
+	$(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
 
 $(STAMP2): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV2)

@@ -166,7 +166,10 @@ ENSEMBLE = {"Hourly": {"window_lengths": [168, 336], "members": 3},
 BASELINES = ["naive2", "snaive", "theta", "arima"]
 RECURRENT = ["gru-direct", "lstm-direct", "gru-direct-series", "gru-seq2seq", "lstm-seq2seq",
              "gru-recursive", "lstm-recursive", "gru-direct-ensemble"]
-ALL_MODELS = BASELINES + RECURRENT
+# AutoRNNForecaster with nothing set but the horizon (and the seed): every other choice is its own, made on
+# the training data (its last horizon held out), never on the test values.
+AUTO = ["auto"]
+ALL_MODELS = BASELINES + RECURRENT + AUTO
 
 
 def build_model(name: str, frequency: str, *, quick: bool, seed: int):
@@ -187,6 +190,11 @@ def build_model(name: str, frequency: str, *, quick: bool, seed: int):
     )
 
     sp, horizon = FREQUENCIES[frequency]["sp"], FREQUENCIES[frequency]["horizon"]
+    if name == "auto":
+        from seqforecast import AutoRNNForecaster
+
+        return AutoRNNForecaster(horizon, n_members=1, random_state=seed) if quick else \
+            AutoRNNForecaster(horizon, random_state=seed)
     if name == "naive2":
         return Naive2Forecaster(sp=sp)
     if name == "snaive":
@@ -221,6 +229,9 @@ def build_model(name: str, frequency: str, *, quick: bool, seed: int):
 
 def describe(name: str, frequency: str, quick: bool = False) -> str:
     """What the model is, in words, for the table."""
+    if name == "auto":
+        return ("AutoRNNForecaster(horizon) with nothing else set: its own plan, nets and combination "
+                "(see the auto configuration below)")
     if name in ("naive2", "snaive", "theta", "arima"):
         return {"naive2": "Naive2 (M4 definition)", "snaive": "seasonal naive",
                 "theta": "Theta (M4 Theta.classic)", "arima": "automatic ARIMA (ARIMAForecaster)"}[name]
@@ -296,6 +307,9 @@ def run_model(name, frequency, y_train, *, quick, seed):
         forecast = model.forecast(horizon)
         predict_s = time.perf_counter() - start
     settings = {"code": " ".join(repr(model).split()), "seed": seed if name not in BASELINES else None}
+    if name in AUTO:  # what it chose, and the holdout scores it chose by
+        settings["config"] = model.config_
+        settings["holdout_scores"] = model.holdout_scores_.head(8).round(4).to_dict(orient="records")
     return forecast.to_numpy(), {"fit_seconds": fit_s, "fit_cpu_seconds": fit_cpu, "predict_seconds": predict_s,
                                  "load_average": load.summary(), "settings": settings}
 

@@ -190,7 +190,7 @@ for name, n, match in [
     ("RecursiveForecaster", 0, "y is empty (0 time steps); a forecaster needs a non-empty series."),
     ("NaiveForecaster", 0, "y is empty (0 time steps)"),
     ("RecursiveForecaster", 1, "RecursiveForecaster: every series needs at least 4 observations (window_length=3 + "
-     "horizon=1); the series has 1. Use a shorter window_length or a longer series."),
+     "horizon=1); the series has 1. Use a shorter window_length, a longer series, or min_observations=... to pad short series (or AutoRNNForecaster, which does)."),
     ("DirectForecaster", 4, "DirectForecaster: every series needs at least 5 observations (window_length=3 + "
      "horizon=2); the series has 4."),
     ("Seq2SeqForecaster", 3, "Seq2SeqForecaster: every series needs at least 5 observations"),
@@ -458,12 +458,12 @@ def est_predict(name, X_predict, X_fit=X3, **params):
 
 for id, name, run, exc, match in [
     ("X-nan", "RNNRegressor", lambda e: est_fit("RNNRegressor", put(X3, (1, 2, 0), np.nan)), ValueError,
-     "X contains NaN or infinity: 1 non-finite value(s), the first at X[1, 2, 0] = nan. RNNRegressor cannot train or "
+     "X contains 1 NaN and 0 infinite value(s), the first at X[1, 2, 0] = nan. RNNRegressor cannot train or "
      "predict on missing or infinite values"),
     ("X-inf", "RNNClassifier", lambda e: est_fit("RNNClassifier", put(X3, (0, 3, 1), np.inf)), ValueError,
      "the first at X[0, 3, 1] = inf."),
     ("y-nan", "RNNRegressor", lambda e: est_fit("RNNRegressor", X3, put(Y_REG, 2, np.nan)), ValueError,
-     "y contains NaN or infinity: 1 non-finite value(s), the first at y[2] = nan. RNNRegressor cannot train"),
+     "y contains 1 NaN and 0 infinite value(s), the first at y[2] = nan. RNNRegressor cannot train"),
     ("y-nan", "RNNClassifier", lambda e: est_fit("RNNClassifier", X3, put(Y_CLF, 2, np.nan)), ValueError,
      "the first at y[2] = nan. RNNClassifier cannot train or predict on missing or infinite values: drop or impute "
      "them before calling it (nothing is imputed silently)."),
@@ -583,9 +583,9 @@ add("y-1e30-diverges", "extreme values", "RNNRegressor", lambda e: est_fit("RNNR
     TrainingDivergedError, "RNNRegressor: the training loss became inf (batch 1) at epoch 1 of 1; training stopped and "
     "the estimator keeps its previous fitted state, if any. Lower the learning rate (lr=0.001), or scale X and y")
 add("y-1e39-beyond-float32", "extreme values", "RNNRegressor", lambda e: est_fit("RNNRegressor", X3, Y_REG * 1e39),
-    ValueError, "y contains NaN or infinity: 5 non-finite value(s), the first at y[2, 0] = inf.")
+    ValueError, "y contains 0 NaN and 5 infinite value(s), the first at y[2, 0] = inf.")
 add("X-1e39-beyond-float32", "extreme values", "RNNClassifier", lambda e: est_fit("RNNClassifier", X3 * 1e39),
-    ValueError, "X contains NaN or infinity: 48 non-finite value(s), the first at X[0, 1, 0] = inf. RNNClassifier "
+    ValueError, "X contains 0 NaN and 48 infinite value(s), the first at X[0, 1, 0] = inf. RNNClassifier "
     "cannot train or predict on missing or infinite values (values beyond float32's range count as infinite)")
 for id, run, exc, match in [
     ("unseen-token-ids", lambda e: est_predict("RNNClassifier", TOKENS + 10, X_fit=TOKENS, embedding_dim=2),
@@ -615,8 +615,8 @@ V = np.arange(10.0)
 for id, run, exc, match, cat in [
     ("nan-default-raise", lambda e: make_windows(put(V, 3, np.nan), 3), ValueError, "make_windows: values contain NaN "
      "at time step(s) 3. Fill or interpolate them first, or pass missing='drop'", "missing values"),
-    ("inf", lambda e: make_windows(put(V, 4, np.inf), 3), ValueError, "make_windows: values has infinite values at "
-     "time step(s) 4. Replace them", "missing values"),
+    ("inf", lambda e: make_windows(put(V, 4, np.inf), 3), ValueError, "make_windows: values contains 1 infinite "
+     "value(s), the first at time step 4 = inf. Replace them", "missing values"),
     ("all-windows-touch-nan", lambda e: make_windows(np.full(10, np.nan), 3, missing="drop"), ValueError,
      "every one of the 7 windows touches a NaN, so missing='drop' leaves no window.", "missing values"),
     ("text", lambda e: make_windows(V.astype(str), 3), TypeError, "make_windows: values must be real numbers (int, "
@@ -631,20 +631,22 @@ for id, run, exc, match, cat in [
      "lengths"),
     ("4d", lambda e: make_windows(V.reshape(10, 1, 1, 1), 3), ValueError, "make_windows: values must be 1-D "
      "(n_timesteps,) or 2-D (n_timesteps, n_features); got an array of shape (10, 1, 1, 1).", "shapes"),
-    ("target-out-of-range", lambda e: make_windows(V, 3, target=2), ValueError, "make_windows: target must be a column "
-     "index in [0, 1) for values with 1 feature(s); got 2.", "parameters"),
-    ("missing='fill'", lambda e: make_windows(V, 3, missing="fill"), ValueError, "make_windows: missing must be "
-     "'raise' or 'drop'; got 'fill'.", "options"),
-    ("step=0", lambda e: make_windows(V, 3, step=0), ValueError, "make_windows: step must be an int >= 1; got 0 of "
-     "type int.", "parameters"),
+    ("target-out-of-range", lambda e: make_windows(V, 3, target=2), ValueError, "The 'target' parameter of "
+     "make_windows must be an int in the range [0, 1). Got 2 instead. It indexes the columns of the values, which "
+     "have 1 feature(s).", "parameters"),
+    ("missing='fill'", lambda e: make_windows(V, 3, missing="fill"), ValueError, "The 'missing' parameter of "
+     "make_windows must be a str among {'drop', 'raise'}. Got 'fill' instead.", "options"),
+    ("step=0", lambda e: make_windows(V, 3, step=0), ValueError, "The 'step' parameter of make_windows must be an int "
+     "in the range [1, inf). Got 0 instead.", "parameters"),
 ]:
     add(id, cat, "make_windows", run, exc, match)
 for value in (0, -1, 2.0, True, "3", None):
     add(f"window_length={value!r}", "parameters", "make_windows", lambda e, v=value: make_windows(V, v), ValueError,
-        f"make_windows: window_length must be an int >= 1; got {value!r} of type {type(value).__name__}.")
+        f"The 'window_length' parameter of make_windows must be an int in the range [1, inf). Got {value!r} instead.")
 for value in (0, 1.5, False):
     add(f"horizon={value!r}", "parameters", "make_windows", lambda e, v=value: make_windows(V, 3, horizon=v),
-        ValueError, f"make_windows: horizon must be an int >= 1; got {value!r} of type {type(value).__name__}.")
+        ValueError, f"The 'horizon' parameter of make_windows must be an int in the range [1, inf). Got {value!r} "
+        "instead.")
 for id, run, match, cat in [
     ("empty-list", lambda e: make_windows_multi([], 3), "make_windows_multi: got an empty list of series; pass at "
      "least one series.", "lengths"),
@@ -658,16 +660,17 @@ for id, run, match, cat in [
      "first valid value) at time step(s) 5. Fill or interpolate them, or pass missing='drop'", "missing values"),
     ("3d-panel", lambda e: make_windows_multi(np.zeros((5, 2, 2)), 2), "expected a list of series or a 2-D array of "
      "shape (n_timesteps, n_series) with one series per column; got an array of shape (5, 2, 2).", "shapes"),
-    ("window_length=0", lambda e: make_windows_multi([V], 0), "make_windows_multi: window_length must be an int >= 1; "
-     "got 0 of type int.", "parameters"),
+    ("window_length=0", lambda e: make_windows_multi([V], 0), "The 'window_length' parameter of make_windows_multi "
+     "must be an int in the range [1, inf). Got 0 instead.", "parameters"),
 ]:
     add(id, cat, "make_windows_multi", run, ValueError, match)
 for id, run, match, cat in [
-    ("window_length=0", lambda e: SlidingWindowTransformer(0).fit(V), "SlidingWindowTransformer: window_length must be "
-     "an int >= 1; got 0 of type int.", "parameters"),
-    ("window_length=2.5", lambda e: SlidingWindowTransformer(2.5).fit(V), "got 2.5 of type float.", "parameters"),
-    ("step=0", lambda e: SlidingWindowTransformer(2, step=0).fit(V), "SlidingWindowTransformer: step must be an int >= "
-     "1; got 0 of type int.", "parameters"),
+    ("window_length=0", lambda e: SlidingWindowTransformer(0).fit(V), "The 'window_length' parameter of "
+     "SlidingWindowTransformer must be an int in the range [1, inf). Got 0 instead.", "parameters"),
+    ("window_length=2.5", lambda e: SlidingWindowTransformer(2.5).fit(V), "The 'window_length' parameter of "
+     "SlidingWindowTransformer must be an int in the range [1, inf). Got 2.5 instead.", "parameters"),
+    ("step=0", lambda e: SlidingWindowTransformer(2, step=0).fit(V), "The 'step' parameter of SlidingWindowTransformer "
+     "must be an int in the range [1, inf). Got 0 instead.", "parameters"),
     ("shorter-than-window", lambda e: SlidingWindowTransformer(20).fit(V), "SlidingWindowTransformer needs a series of "
      "at least window_length = 20 time steps; got 10. Use a shorter window_length", "lengths"),
     ("nan", lambda e: SlidingWindowTransformer(2).fit(put(V, 3, np.nan)), "Input X contains NaN.", "missing values"),
@@ -681,12 +684,12 @@ for id, run, match, cat in [
     add(id, cat, "SlidingWindowTransformer", run, ValueError, match)
 _CAL = pd.DataFrame(index=days(3))
 for id, run, exc, match, cat in [
-    ("unknown-feature", lambda e: CalendarFeatures(features=("week",)).fit(_CAL), ValueError, "CalendarFeatures: "
-     "features must be a non-empty tuple of distinct names from ('month', 'quarter'", "options"),
-    ("features-string", lambda e: CalendarFeatures(features="month").fit(_CAL), TypeError, "features must be a tuple "
-     "of feature names; got the string 'month'. Did you mean features=('month',)?", "options"),
-    ("unknown-encoding", lambda e: CalendarFeatures(encoding="sine").fit(_CAL), ValueError, "CalendarFeatures: "
-     "encoding must be one of ('onehot', 'cyclical', 'ordinal'); got 'sine'.", "options"),
+    ("unknown-feature", lambda e: CalendarFeatures(features=("week",)).fit(_CAL), ValueError, "The 'features' "
+     "parameter of CalendarFeatures must be a non-empty tuple of distinct str among {'month', 'quarter'", "options"),
+    ("features-string", lambda e: CalendarFeatures(features="month").fit(_CAL), TypeError, "'minute'}. Got 'month' "
+     "instead. Did you mean features=('month',)?", "options"),
+    ("unknown-encoding", lambda e: CalendarFeatures(encoding="sine").fit(_CAL), ValueError, "The 'encoding' parameter "
+     "of CalendarFeatures must be a str among {'cyclical', 'onehot', 'ordinal'}. Got 'sine' instead.", "options"),
     ("range-index", lambda e: CalendarFeatures().fit(pd.DataFrame(index=range(3))), ValueError, "CalendarFeatures "
      "needs a DatetimeIndex or PeriodIndex to read calendar features from; got a RangeIndex", "indexes"),
     ("numpy", lambda e: CalendarFeatures().fit(np.zeros((3, 1))), TypeError, "CalendarFeatures reads the calendar from "
@@ -700,11 +703,11 @@ for id, run, exc, match, cat in [
 A, B = np.array([1.0, 2.0, 3.0]), np.array([1.0, 2.5, 2.0])
 for id, target, run, exc, match, cat in [
     ("nan", "mae", lambda e: metrics.mae(put(A, 1, np.nan), B), ValueError, "mae: y_true contains 1 NaN and 0 infinite "
-     "value(s) out of 3 (first at position 1). Metrics do not skip or impute values", "missing values"),
+     "value(s), the first at position 1 = nan. Metrics do not skip or impute values", "missing values"),
     ("inf", "rmse", lambda e: metrics.rmse(A, put(B, 2, np.inf)), ValueError,
-     "rmse: y_pred contains 0 NaN and 1 infinite value(s) out of 3 (first at position 2).", "missing values"),
+     "rmse: y_pred contains 0 NaN and 1 infinite value(s), the first at position 2 = inf.", "missing values"),
     ("y_train-nan", "mase", lambda e: metrics.mase(A, B, y_train=put(V, 3, np.nan)), ValueError,
-     "mase: y_train contains 1 NaN and 0 infinite value(s) out of 10 (first at position 3).", "missing values"),
+     "mase: y_train contains 1 NaN and 0 infinite value(s), the first at position 3 = nan.", "missing values"),
     ("text", "smape", lambda e: metrics.smape(["a", "b", "c"], B), TypeError,
      "smape: y_true must hold numbers; got list holding text (e.g. 'a'), which metrics do not parse.", "data types"),
     ("y_train-text", "mase", lambda e: metrics.mase(A, B, y_train=V.astype(str)), TypeError,

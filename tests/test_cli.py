@@ -103,6 +103,7 @@ def test_backtest_sliding_window(csv, tmp_path, capsys):
     assert_allclose(result["y_true"] - result["y_pred"], 24.0)
 
 
+@pytest.mark.slow  # fits the RNN and the baselines on every origin
 def test_benchmark_quick_on_a_csv(csv, tmp_path, capsys):
     # --baselines leaves ARIMA out: its automatic order search takes from 0.1 s to 20 s on such short series
     out = tmp_path / "report"
@@ -138,6 +139,7 @@ def test_benchmark_baselines_are_the_ones_compare_knows(tmp_path, capsys):
                       "list of baselines among naive, seasonal-naive, arima (see seqforecast benchmark --help)\n")
 
 
+@pytest.mark.slow  # a new interpreter imports the package
 def test_python_dash_m(csv, tmp_path):
     out = tmp_path / "fc.csv"
     done = subprocess.run([sys.executable, "-m", "seqforecast", "forecast", str(csv), "--horizon", "1", "--out",
@@ -228,5 +230,6 @@ def test_modelling_errors_exit_1_on_one_line(csv, tmp_path, capsys):
     assert (code, stdout) == (1, "")
     assert stderr.count("\n") == 1
     assert stderr == ("seqforecast forecast: error: RecursiveForecaster (series 'a'): every series needs at least 41 "
-                      "observations (window_length=40 + horizon=1); the series has 36. Use a shorter window_length "
-                      "or a longer series.\n")
+                      "observations (window_length=40 + horizon=1); the series has 36. Use a shorter window_length, "
+                      "a longer series, or min_observations=... to pad short series (or AutoRNNForecaster, which "
+                      "does).\n")

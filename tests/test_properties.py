@@ -140,6 +140,7 @@ def drawn_series(draw, min_size):
     return pd.Series(values, name="y")
 
 
+@pytest.mark.slow  # fits a forecaster per example
 @SETTINGS
 @given(data=st.data(), window=st.integers(1, 5), horizon=st.integers(2, 8),
        scaling=st.sampled_from(["series", "window", None]))

@@ -12,6 +12,7 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "RNNRegressor": "estimators",
     "RNNClassifier": "estimators",
+    "AutoRNNForecaster": "forecasting",
     "RecursiveForecaster": "forecasting",
     "DirectForecaster": "forecasting",
     "Seq2SeqForecaster": "forecasting",

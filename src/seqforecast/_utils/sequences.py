@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from .finite import check_finite as _check_finite
+
 __all__ = ["Sequences", "check_sequences", "check_finite", "check_n_samples", "as_numeric_array"]
 
 
@@ -101,17 +103,12 @@ def as_numeric_array(data, *, what, name, dtype=np.float64):
 
 
 def check_finite(arr, *, what, name, layout="3d", hint=""):
-    """Raise ValueError naming how many values of ``arr`` are NaN/infinite and where the first one is."""
-    finite = np.isfinite(arr)
-    if finite.all():
-        return
-    bad = np.argwhere(~finite)
-    first = tuple(bad[0])
-    where = _position(first, layout, what)
-    raise ValueError(
-        f"{what} contains NaN or infinity: {len(bad)} non-finite value(s), the first at {where} = "
-        f"{arr[first]}. {name} cannot train or predict on missing or infinite values{hint}: drop or "
-        f"impute them before calling it (nothing is imputed silently)."
+    """:func:`seqforecast._utils.finite.check_finite` for an estimator ``name``'s inputs: positions read
+    ``X[i, t, f]`` (``X[i][t, f]`` in a list of sequences), and the fix names the estimator."""
+    _check_finite(
+        arr, what, position=lambda index: _position(index, layout, what),
+        fix=f"{name} cannot train or predict on missing or infinite values{hint}: drop or impute them before "
+            "calling it (nothing is imputed silently).",
     )
 
 

@@ -31,7 +31,9 @@ from sklearn.utils._param_validation import (
 )
 
 __all__ = [
+    "DistinctOptions",
     "InvalidParameterError",
+    "PositiveInts",
     "check_bool",
     "check_int",
     "check_option",
@@ -53,6 +55,45 @@ def options(values):
 def positive_int(minimum=1):
     """The constraint "an int >= minimum"."""
     return Interval(Integral, minimum, None, closed="left")
+
+
+class PositiveInts(Options):
+    """The parameter constraint "a non-empty tuple (or list) of ints >= 1", e.g. the channels of the
+    convolutional blocks; bools are refused, as everywhere a count is expected.
+
+    A scikit-learn ``Options`` only so that scikit-learn's ``make_constraint``, which :func:`check_param`
+    calls, takes it as it is.
+    """
+
+    def __init__(self):
+        super().__init__(tuple, set())
+
+    def is_satisfied_by(self, val):
+        return isinstance(val, (tuple, list)) and len(val) > 0 and all(
+            isinstance(v, Integral) and not isinstance(v, bool) and v >= 1 for v in val)
+
+    def __str__(self):
+        return "a non-empty tuple of ints >= 1"
+
+
+class DistinctOptions(Options):
+    """The parameter constraint "a non-empty tuple (list or 1-D array) of distinct strings among
+    ``values``", e.g. the calendar features to compute; a lone string is refused.
+
+    ``values`` keeps its order in the message. A scikit-learn ``Options``, as :class:`PositiveInts`.
+    """
+
+    def __init__(self, values):
+        super().__init__(str, set(values))
+        self.ordered = tuple(values)
+
+    def is_satisfied_by(self, val):
+        if not isinstance(val, (tuple, list, np.ndarray)) or np.ndim(val) != 1 or len(val) == 0:
+            return False
+        return all(isinstance(v, str) and v in self.options for v in val) and len(set(val)) == len(val)
+
+    def __str__(self):
+        return f"a non-empty tuple of distinct str among {{{', '.join(map(repr, self.ordered))}}}"
 
 
 def _satisfied(constraint, value):

@@ -10,7 +10,9 @@ and putting the names back. A subclass implements two private methods on plain n
 ``_fit(self, Y, X) -> self``
     ``Y`` : float ndarray of shape (n_timesteps, n_series), finite except for *leading* NaN in a column
     (a series that starts later). ``X`` : float ndarray of shape (n_timesteps, n_covariates) of known-ahead
-    covariates aligned with ``Y``, or None. Sets fitted attributes ending in ``_``.
+    covariates aligned with ``Y``, or None. Sets fitted attributes ending in ``_``. ``self.time_index_``
+    (a :class:`~seqforecast._utils.time_index.TimeIndex`: the index's kind, frequency and cutoff) is
+    already set when ``_fit`` runs.
 
 ``_predict(self, horizon, Y, X, X_future) -> ndarray of shape (horizon, n_series)``
     Forecast the ``horizon`` steps after the end of the history ``Y`` (with covariates ``X``), given the
@@ -147,6 +149,7 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
         covariates, names = self._check_covariates(X, frame.index, is_fit=True)
 
         fitted = clone(self)
+        fitted.time_index_ = time_index  # the index's kind and frequency, for models that read them in _fit
         with naming_series(type(self).__name__, list(frame.columns)):
             fitted._fit(Y, covariates)
         # commit: the previous fitted state (if any) is replaced only now that the fit has succeeded

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import make_scorer
 
+from .._utils.finite import check_finite
 from .._utils.validation import check_option, check_sp
 
 __all__ = [
@@ -93,15 +94,8 @@ def _rms(values: np.ndarray) -> np.ndarray:
 
 
 def _check_finite(arr: np.ndarray, name: str, func: str) -> None:
-    bad = ~np.isfinite(arr)
-    if bad.any():
-        n_nan = int(np.isnan(arr).sum())
-        first = tuple(int(i) for i in np.argwhere(bad)[0])
-        raise ValueError(
-            f"{func}: {name} contains {n_nan} NaN and {int(bad.sum()) - n_nan} infinite value(s) out of "
-            f"{arr.size} (first at position {first if arr.ndim > 1 else first[0]}). Metrics do not skip or "
-            "impute values: drop or fill them before scoring."
-        )
+    check_finite(arr, name, owner=func,
+                 fix="Metrics do not skip or impute values: drop or fill them before scoring.")
 
 
 def _as_horizon_array(values, name: str, func: str) -> np.ndarray:

@@ -16,7 +16,8 @@ def scale_stats(values: np.ndarray, axis) -> tuple[np.ndarray, np.ndarray]:
 
 
 def level_stats(values: np.ndarray, axis) -> tuple[np.ndarray, np.ndarray]:
-    """Location and scale both the mean absolute value (1 and 0 where it is 0): ``z = x / level - 1``."""
-    level = np.mean(np.abs(values), axis=axis)
+    """Location and scale both the mean absolute value (1 and 0 where it is 0): ``z = x / level - 1``.
+    NaN (padding) is left out of the mean."""
+    level = np.nanmean(np.abs(values), axis=axis)
     zero = level <= 1e-300
     return np.where(zero, 0.0, level), np.where(zero, 1.0, level)

@@ -27,6 +27,7 @@ window of each series (anchored at its end).
 from __future__ import annotations
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 from sklearn.base import clone
 from sklearn.multioutput import MultiOutputRegressor
 from sklearn.utils import get_tags
@@ -34,7 +35,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._utils.validation import options, positive_int, validate_params
 from ..base import BaseForecaster, SeriesError
-from ..preprocessing.windowing import make_windows
+from ._auto_plan import net_settings
 from ._scaling import level_stats, scale_stats
 
 __all__ = ["RecursiveForecaster", "DirectForecaster", "Seq2SeqForecaster"]
@@ -60,18 +61,28 @@ class _WindowForecaster(BaseForecaster):
         "scaling": [options({"series", "window"}), None],
         "window_step": [positive_int()],
         "window_scale": [options(_WINDOW_SCALES)],
+        "min_observations": [positive_int(), None],
     }
 
-    def _default_estimator(self):
+    def _default_estimator(self, n_windows):
+        """``RNNRegressor(cell="gru")`` sized to the data (:func:`~._auto_plan.net_settings`): 32 to 128
+        units, batches of 16 to 256, about 4,000 optimiser steps, early stopping on the most recent windows."""
         from ..estimators import RNNRegressor  # imported here: torch loads only when a net is needed
 
-        return RNNRegressor(cell="gru")
+        return RNNRegressor(cell="gru", **net_settings(n_windows, early_stopping=True))
 
     def _window_stats(self, values):
-        """Per-window location and scale of ``values`` of shape (n_windows, window_length)."""
-        if self.window_scale == "mean":
+        """Per-window location and scale of ``values`` of shape (n_windows, window_length), over the observed
+        (non-NaN) values of each window."""
+        if self.window_scale_ == "mean":
             return level_stats(values, axis=1)
         return scale_stats(values, axis=1)
+
+    def _commit_settings(self):
+        """Record the settings forecasting depends on: predictions read these, never the live parameters, so
+        ``set_params`` without a refit (or a refit that fails) leaves the fitted model's forecasts as they were."""
+        for name in ("window_length", "scaling", "window_scale", "min_observations"):
+            setattr(self, f"{name}_", getattr(self, name))
 
     def training_history(self):
         """The fitted estimator's training curve: its ``history_`` (one dict per epoch, as
@@ -100,53 +111,98 @@ class _WindowForecaster(BaseForecaster):
         short = np.flatnonzero(lengths < need)
         if len(short):
             j = int(short[0])
+            fix = ("Use a shorter window_length, a longer series, or min_observations=... to pad short series "
+                   "(or AutoRNNForecaster, which does)." if self.min_observations_ is None else
+                   "Use a longer series or a smaller min_observations.")
             raise SeriesError(
                 f"every series needs at least {need} observations ({what}); the series has {int(lengths[j])}. "
-                "Use a shorter window_length or a longer series.", j)
+                f"{fix}", j)
         return first
 
+    def _padded(self, feats: np.ndarray) -> np.ndarray:
+        """A series' feature rows from its first observation, preceded by ``window_length - min_observations``
+        rows of padding (NaN target, zero covariates; more for a series shorter than that), so a window may
+        start before the series does."""
+        # at least a whole window in all: a series with fewer than min_observations values is padded further
+        n_pad = max(self.window_length_ - self.min_observations_, self.window_length_ - len(feats))
+        pad = np.zeros((n_pad, feats.shape[1]))
+        pad[:, 0] = np.nan
+        return np.vstack([pad, feats])  # [P + n, F]
+
     def _training_windows(self, Y, X, horizon):
-        L = self.window_length
-        first = self._series_bounds(Y, need=L + horizon, what=f"window_length={L} + horizon={horizon}")
+        L, pad = self.window_length_, self.min_observations_ is not None
+        need = (self.min_observations_ if pad else L) + horizon
+        if pad:
+            observed = ~np.isnan(Y)
+            lengths = np.where(observed.any(axis=0), len(Y) - observed.argmax(axis=0), 0)
+            if not (lengths >= need).any():
+                raise ValueError(
+                    f"{type(self).__name__}: no series has the {need} observations a training window needs "
+                    f"(min_observations={self.min_observations_} + horizon={horizon}); the longest has "
+                    f"{int(lengths.max())}. Give longer series, a smaller min_observations or a shorter horizon."
+                )
+            first = (~np.isnan(Y)).argmax(axis=0)
+        else:
+            first = self._series_bounds(Y, need=need, what=f"window_length={L} + horizon={horizon}")
         Ys = Y
-        if self.scaling == "series":
+        if self.scaling_ == "series":
             self.scale_loc_, self.scale_ = scale_stats(Y, axis=0)  # training data only
             Ys = (Y - self.scale_loc_) / self.scale_
         features = self._features(Ys, X, None, self._shift)
         step = self.window_step
         windows, targets, ends = [], [], []
         for j, feats in enumerate(features):
-            Xw, yw = make_windows(feats[first[j] :], L, horizon=horizon, step=step)
+            feats = feats[first[j] :]
+            if pad:
+                if lengths[j] < need:
+                    continue  # too short to train on; still forecast from its padded last window
+                feats = self._padded(feats)
+            n = len(feats)
+            start = (n - L - horizon) % step  # windows anchored at the series' end
+            # [n - H, F] -> [n - H - L + 1, F, L] -> every step-th -> [N, L, F]
+            Xw = sliding_window_view(feats[: n - horizon], L, axis=0)[start::step].transpose(0, 2, 1)
+            # [n - L] -> [n - L - H + 1, H] -> every step-th -> [N, H]
+            yw = sliding_window_view(feats[L:, 0], horizon)[start::step]
             windows.append(Xw)
-            targets.append(yw.reshape(len(yw), -1))  # [n_w] or [n_w, H] -> [n_w, H]
+            targets.append(yw)
             ends.append(len(Y) - 1 - step * np.arange(len(yw))[::-1])  # windows end on the last step
         # oldest first across all series (stable: series order within a time step), so that the last rows,
         # which an estimator's early stopping holds out, are the most recent windows of every series
         order = np.argsort(np.concatenate(ends), kind="stable")
-        Xw, yw = np.concatenate(windows)[order], np.concatenate(targets)[order]
-        if self.scaling == "window":
+        Xw, yw = np.concatenate(windows)[order], np.concatenate(targets)[order]  # copies: own their memory
+        if self.scaling_ == "window":
             loc, scale = self._window_stats(Xw[:, :, 0])  # per window, from its own target column
-            Xw = Xw.copy()
             Xw[:, :, 0] = (Xw[:, :, 0] - loc[:, None]) / scale[:, None]
             yw = (yw - loc[:, None]) / scale[:, None]
-        return Xw, yw
+        return self._with_mask(Xw), yw
+
+    def _with_mask(self, windows):
+        """With padding: padded values set to 0 (in scaled units) and an indicator feature appended, 1 where
+        the value was observed, so the model can tell padding from data. Without padding: unchanged."""
+        if self.min_observations_ is None:
+            return windows
+        observed = ~np.isnan(windows[:, :, :1])  # [N, L, 1]
+        windows = np.where(observed | (np.arange(windows.shape[2]) > 0), windows, 0.0)
+        return np.concatenate([windows, observed.astype(windows.dtype)], axis=2)  # [N, L, F] -> [N, L, F + 1]
 
     def _last_windows(self, Y, X, X_future):
         """The last window of every series in the model's units, and how to undo the scaling."""
-        L = self.window_length
-        self._series_bounds(Y, need=L, what=f"window_length={L} to forecast from")
-        if self.scaling == "series":
+        L, pad = self.window_length_, self.min_observations_ is not None
+        first = self._series_bounds(Y, need=1 if pad else L, what=f"window_length={L} to forecast from")
+        if self.scaling_ == "series":
             loc, scale = self.scale_loc_, self.scale_
         else:
             loc, scale = np.zeros(Y.shape[1]), np.ones(Y.shape[1])
         Ys = (Y - loc) / scale
         features = self._features(Ys, X, X_future, self._shift)
+        if pad:
+            features = [self._padded(feats[first[j] :]) for j, feats in enumerate(features)]
         windows = np.stack([feats[-L:] for feats in features])  # S x [L, F] -> [S, L, F]
-        if self.scaling == "window":
+        if self.scaling_ == "window":
             wloc, wscale = self._window_stats(windows[:, :, 0])
             windows[:, :, 0] = (windows[:, :, 0] - wloc[:, None]) / wscale[:, None]
             loc, scale = loc + wloc * scale, scale * wscale  # compose: original = (z * ws + wl) * s + l
-        return windows, loc, scale
+        return self._with_mask(windows), loc, scale
 
     def _regressor_input(self, estimator, windows):
         """3-D windows for sequence estimators, flattened rows for any other regressor."""
@@ -163,7 +219,9 @@ class RecursiveForecaster(_WindowForecaster):
     estimator : regressor, default=None
         Trained on windows to predict the next value. An :class:`~seqforecast.RNNRegressor` gets 3-D
         windows ``(n_windows, window_length, n_features)``; any other scikit-learn regressor gets them
-        flattened to ``(n_windows, window_length * n_features)``. None means ``RNNRegressor(cell="gru")``.
+        flattened to ``(n_windows, window_length * n_features)``. None means a GRU sized to the data: 32 to 128
+        units, batches of 16 to 256 and about 4,000 optimiser steps for the number of training windows, early
+        stopping on the most recent 10 % of them (``random_state`` unset: set an estimator to seed it).
     window_length : int, default=24
         How many past steps the regressor sees.
     scaling : {"series", "window", None}, default="series"
@@ -189,6 +247,12 @@ class RecursiveForecaster(_WindowForecaster):
         value and subtracts 1 (``x / level - 1``: relative deviations from the window's level, which keeps
         how much a series varies relative to its level, and stays bounded after a nearly flat window,
         where a z-score explodes). Ignored with other scalings.
+    min_observations : int or None, default=None
+        None: every series needs ``window_length + horizon`` observations to train and ``window_length`` to
+        be forecast. An int pads short series instead: a window may start up to ``window_length -
+        min_observations`` steps before its series does, the missing values set to 0 (in scaled units) and
+        an indicator feature (1 observed, 0 padded) appended to every step; a series then trains once it has
+        ``min_observations + horizon`` observations and is forecast from a single one.
 
     Attributes
     ----------
@@ -200,20 +264,23 @@ class RecursiveForecaster(_WindowForecaster):
     """
 
     def __init__(self, estimator=None, window_length=24, *, scaling="series", carry_state=True, window_step=1,
-                 window_scale="std"):
+                 window_scale="std", min_observations=None):
         self.estimator = estimator
         self.window_length = window_length
         self.scaling = scaling
         self.carry_state = carry_state
         self.window_step = window_step
         self.window_scale = window_scale
+        self.min_observations = min_observations
 
     _parameter_constraints = {**_WindowForecaster._parameter_constraints, "carry_state": ["boolean"]}
 
     def _fit(self, Y, X):
         validate_params(self)
+        self._commit_settings()
+        self.carry_state_ = self.carry_state
         Xw, yw = self._training_windows(Y, X, horizon=1)
-        estimator = clone(self.estimator) if self.estimator is not None else self._default_estimator()
+        estimator = clone(self.estimator) if self.estimator is not None else self._default_estimator(len(Xw))
         self.estimator_ = estimator.fit(self._regressor_input(estimator, Xw), yw[:, 0])
         return self
 
@@ -221,7 +288,7 @@ class RecursiveForecaster(_WindowForecaster):
         windows, loc, scale = self._last_windows(Y, X, X_future)
         # the covariates each new input row needs: those of steps 2 .. horizon
         next_cov = None if X_future is None else X_future[1:horizon]
-        if self.carry_state and _carries_state(self.estimator_):
+        if self.carry_state_ and _carries_state(self.estimator_):
             z = self.estimator_.predict_recursive(windows, horizon, step_features=next_cov)  # [S, H]
         else:
             z = self._predict_reencode(windows, horizon, next_cov)
@@ -250,7 +317,7 @@ class DirectForecaster(_WindowForecaster):
     estimator : regressor, default=None
         Learns the ``horizon`` next values from a window: an :class:`~seqforecast.RNNRegressor` (with
         ``horizon`` outputs, or ``architecture="seq2seq"``), or any multi-output scikit-learn regressor.
-        None means ``RNNRegressor(cell="gru")``.
+        None means a GRU sized to the data, as in :class:`RecursiveForecaster`.
     window_length : int, default=24
     horizon : int, default=12
         The number of steps the model emits; ``forecast(steps)`` accepts ``steps <= horizon``.
@@ -264,6 +331,8 @@ class DirectForecaster(_WindowForecaster):
         As in :class:`RecursiveForecaster`: train on every ``window_step``-th window of each series.
     window_scale : {"std", "mean"}, default="std"
         As in :class:`RecursiveForecaster`.
+    min_observations : int or None, default=None
+        As in :class:`RecursiveForecaster`: pad series shorter than a window.
     patch_length : int, default=1
         Give a sequence estimator the window as ``window_length // patch_length`` steps of
         ``patch_length`` consecutive values each (``window_length`` must be a multiple)::
@@ -283,7 +352,7 @@ class DirectForecaster(_WindowForecaster):
     """
 
     def __init__(self, estimator=None, window_length=24, horizon=12, *, scaling="series", per_step=False,
-                 window_step=1, patch_length=1, window_scale="std"):
+                 window_step=1, patch_length=1, window_scale="std", min_observations=None):
         self.estimator = estimator
         self.window_length = window_length
         self.horizon = horizon
@@ -292,17 +361,19 @@ class DirectForecaster(_WindowForecaster):
         self.window_step = window_step
         self.patch_length = patch_length
         self.window_scale = window_scale
+        self.min_observations = min_observations
 
     @property
     def _shift(self):
-        return self.horizon
+        return getattr(self, "horizon_", self.horizon)  # the fitted horizon once fitted
 
     def _regressor_input(self, estimator, windows):
         if not get_tags(estimator).input_tags.three_d_array:
             return windows.reshape(len(windows), -1)  # [N, L, F] -> [N, L * F]
         n, length, n_features = windows.shape
+        patch = self.patch_length_
         # [N, L, F] -> [N, L / p, p * F]: row k holds steps k*p .. k*p + p - 1, each with its F features
-        return windows.reshape(n, length // self.patch_length, self.patch_length * n_features)
+        return windows.reshape(n, length // patch, patch * n_features)
 
     _parameter_constraints = {**_WindowForecaster._parameter_constraints, "horizon": [positive_int()],
                               "per_step": ["boolean"], "patch_length": [positive_int()]}
@@ -317,28 +388,30 @@ class DirectForecaster(_WindowForecaster):
                 f"window is cut into whole patches. Use a window_length such as "
                 f"{max(patch, self.window_length - self.window_length % patch)}, or another patch_length."
             )
+        self._commit_settings()
+        self.horizon_, self.patch_length_ = horizon, patch
         Xw, yw = self._training_windows(Y, X, horizon=horizon)
-        estimator = clone(self.estimator) if self.estimator is not None else self._default_estimator()
+        estimator = clone(self.estimator) if self.estimator is not None else self._default_estimator(len(Xw))
         if self.per_step:
             estimator = MultiOutputRegressor(estimator)
         self.estimator_ = estimator.fit(self._regressor_input(estimator, Xw), yw)
         return self
 
     def _predict(self, horizon, Y, X, X_future):
-        if horizon > self.horizon:
+        if horizon > self.horizon_:
             raise ValueError(
-                f"{type(self).__name__} was fitted to forecast {self.horizon} steps ahead; {horizon} were "
+                f"{type(self).__name__} was fitted to forecast {self.horizon_} steps ahead; {horizon} were "
                 f"asked for. Refit with horizon>={horizon}, or use a RecursiveForecaster."
             )
-        if X_future is not None and len(X_future) < self.horizon:
-            # the last window's rows hold the covariates of all `self.horizon` steps: all are inputs
+        if X_future is not None and len(X_future) < self.horizon_:
+            # the last window's rows hold the covariates of all `self.horizon_` steps: all are inputs
             raise ValueError(
-                f"{type(self).__name__} reads the covariates of all {self.horizon} steps it was fitted "
-                f"for; X covers only {len(X_future)}. Give covariates for {self.horizon} steps."
+                f"{type(self).__name__} reads the covariates of all {self.horizon_} steps it was fitted "
+                f"for; X covers only {len(X_future)}. Give covariates for {self.horizon_} steps."
             )
         windows, loc, scale = self._last_windows(Y, X, X_future)
         z = np.asarray(self.estimator_.predict(self._regressor_input(self.estimator_, windows)))
-        z = z.reshape(len(windows), self.horizon)[:, :horizon]  # [S, H_fit] -> [S, horizon]
+        z = z.reshape(len(windows), self.horizon_)[:, :horizon]  # [S, H_fit] -> [S, horizon]
         return z.T * scale + loc
 
 
@@ -352,11 +425,12 @@ class Seq2SeqForecaster(DirectForecaster):
     """
 
     def __init__(self, estimator=None, window_length=24, horizon=12, *, scaling="series", per_step=False,
-                 window_step=1, patch_length=1, window_scale="std"):
+                 window_step=1, patch_length=1, window_scale="std", min_observations=None):
         super().__init__(estimator, window_length, horizon, scaling=scaling, per_step=per_step,
-                         window_step=window_step, patch_length=patch_length, window_scale=window_scale)
+                         window_step=window_step, patch_length=patch_length, window_scale=window_scale,
+                         min_observations=min_observations)
 
-    def _default_estimator(self):
+    def _default_estimator(self, n_windows):
         from ..estimators import RNNRegressor
 
-        return RNNRegressor(cell="gru", architecture="seq2seq")
+        return RNNRegressor(cell="gru", architecture="seq2seq", **net_settings(n_windows, early_stopping=True))

@@ -7,15 +7,12 @@ Shape vocabulary in comments: ``B`` batch, ``T`` time steps, ``F`` input feature
 
 from __future__ import annotations
 
-from numbers import Integral
-
 import torch
-from sklearn.utils._param_validation import Options
 from torch import nn
 
-from .._utils.validation import check_option, check_param
+from .._utils.validation import PositiveInts, check_option, check_param
 
-__all__ = ["CELLS", "FCN_KERNEL_SIZES", "NONLINEARITIES", "AttentionPooling", "FCNBranch", "PositiveInts",
+__all__ = ["CELLS", "FCN_KERNEL_SIZES", "NONLINEARITIES", "AttentionPooling", "FCNBranch",
            "init_recurrent_weights", "make_rnn", "step_mask"]
 
 #: Recurrent cells understood by the nets (and by the estimators' ``cell`` parameter).
@@ -24,25 +21,6 @@ CELLS = ("rnn", "lstm", "gru")
 NONLINEARITIES = ("tanh", "relu")
 #: Kernel sizes of the convolutional branch's first blocks, as in FCN / LSTM-FCN; later blocks use 3.
 FCN_KERNEL_SIZES = (8, 5, 3)
-
-
-class PositiveInts(Options):
-    """The parameter constraint "a non-empty tuple (or list) of ints >= 1", e.g. the channels of the
-    convolutional blocks; bools are refused, as everywhere a count is expected.
-
-    A scikit-learn ``Options`` only so that scikit-learn's ``make_constraint``, which
-    :func:`~seqforecast._utils.validation.check_param` calls, takes it as it is.
-    """
-
-    def __init__(self):
-        super().__init__(tuple, set())
-
-    def is_satisfied_by(self, val):
-        return isinstance(val, (tuple, list)) and len(val) > 0 and all(
-            isinstance(v, Integral) and not isinstance(v, bool) and v >= 1 for v in val)
-
-    def __str__(self):
-        return "a non-empty tuple of ints >= 1"
 
 
 def make_rnn(cell, input_size, hidden_size, num_layers, nonlinearity, bidirectional, dropout, owner):

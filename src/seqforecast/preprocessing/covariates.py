@@ -11,7 +11,8 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from .windowing import _format_positions
+from .._utils.finite import format_positions
+from .._utils.validation import DistinctOptions, check_param, options, validate_params
 
 __all__ = ["CalendarFeatures", "CALENDAR_FEATURES"]
 
@@ -85,28 +86,22 @@ class CalendarFeatures(TransformerMixin, BaseEstimator):
     2022-01    1.0
     """
 
+    _parameter_constraints = {
+        "features": [DistinctOptions(CALENDAR_FEATURES)],
+        "encoding": [options(_ENCODINGS)],
+    }
+
     def __init__(self, features=("month", "dayofweek"), encoding="onehot"):
         self.features = features
         self.encoding = encoding
 
     def _check_params(self):
-        name = type(self).__name__
-        features = self.features
-        if isinstance(features, str):
-            raise TypeError(
-                f"{name}: features must be a tuple of feature names; got the string {features!r}. "
-                f"Did you mean features=({features!r},)?"
-            )
-        features = tuple(features)
-        unknown = [f for f in features if f not in CALENDAR_FEATURES]
-        if not features or unknown or len(set(features)) != len(features):
-            raise ValueError(
-                f"{name}: features must be a non-empty tuple of distinct names from "
-                f"{tuple(CALENDAR_FEATURES)}; got {self.features!r}."
-            )
-        if self.encoding not in _ENCODINGS:
-            raise ValueError(f"{name}: encoding must be one of {_ENCODINGS}; got {self.encoding!r}.")
-        return features
+        """Check the parameters (again after ``set_params``); return the features as a tuple."""
+        if isinstance(self.features, str):  # features=("month") is the string "month": say how to fix it
+            check_param(self.features, "features", self._parameter_constraints["features"], type(self).__name__,
+                        hint=f"Did you mean features=({self.features!r},)?")
+        validate_params(self)
+        return tuple(self.features)
 
     def _time_index(self, X):
         name = type(self).__name__
@@ -126,7 +121,7 @@ class CalendarFeatures(TransformerMixin, BaseEstimator):
         if index.hasnans:
             rows = np.flatnonzero(index.isna())
             raise ValueError(
-                f"{name}: X's index has NaT at row(s) {_format_positions(rows)}; every row needs a date."
+                f"{name}: X's index has NaT at row(s) {format_positions(rows)}; every row needs a date."
             )
         return index.to_timestamp(how="start") if isinstance(index, pd.PeriodIndex) else index
 

@@ -12,14 +12,18 @@ calendar features, live in :mod:`seqforecast.covariates`.
 
 from __future__ import annotations
 
-import numbers
+from numbers import Integral
 
 import numpy as np
 import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils._param_validation import Interval
 from sklearn.utils._set_output import _get_output_config
 from sklearn.utils.validation import check_is_fitted, validate_data
+
+from .._utils.finite import check_finite, format_positions
+from .._utils.validation import check_int, check_option, check_param, positive_int, validate_params
 
 __all__ = [
     "make_windows",
@@ -28,28 +32,11 @@ __all__ = [
 ]
 
 _MISSING_POLICIES = ("raise", "drop")
-_MAX_SHOWN = 10  # positions listed in an error message before "... (N in all)"
 
 
 # ---------------------------------------------------------------------------------------------------------
-# validation helpers (shared with model_selection)
+# validation helpers
 # ---------------------------------------------------------------------------------------------------------
-def _check_int(value, name, minimum, caller):
-    """Return ``value`` if it is an integer (not a bool) >= ``minimum``, else raise with one wording."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(
-            f"{caller}: {name} must be an int >= {minimum}; got {value!r} of type {type(value).__name__}."
-        )
-    return int(value)
-
-
-def _format_positions(positions):
-    """``[3, 4, 9]`` -> ``"3, 4, 9"``; long lists are cut after ``_MAX_SHOWN`` with the total count."""
-    positions = [int(p) for p in positions]
-    shown = ", ".join(str(p) for p in positions[:_MAX_SHOWN])
-    return shown if len(positions) <= _MAX_SHOWN else f"{shown}, ... ({len(positions)} in all)"
-
-
 def _as_numeric_2d(values, caller, what="values"):
     """Return ``values`` as a real-valued array of shape (n_timesteps, n_features); 1-D means one feature."""
     arr = np.asarray(values)
@@ -79,28 +66,26 @@ def _as_numeric_2d(values, caller, what="values"):
 
 
 def _check_window_params(window_length, horizon, step, target, missing, n_features, caller):
-    window_length = _check_int(window_length, "window_length", 1, caller)
-    horizon = _check_int(horizon, "horizon", 1, caller)
-    step = _check_int(step, "step", 1, caller)
-    if isinstance(target, bool) or not isinstance(target, numbers.Integral) or not 0 <= target < n_features:
-        raise ValueError(
-            f"{caller}: target must be a column index in [0, {n_features}) for values with {n_features} "
-            f"feature(s); got {target!r}."
-        )
-    if missing not in _MISSING_POLICIES:
-        raise ValueError(f"{caller}: missing must be 'raise' or 'drop'; got {missing!r}.")
+    """The parameters shared by the kernels, checked for ``caller``; ``target`` must index a column."""
+    window_length = check_int(window_length, "window_length", caller)
+    horizon = check_int(horizon, "horizon", caller)
+    step = check_int(step, "step", caller)
+    target = check_param(target, "target", [Interval(Integral, 0, n_features, closed="left")], caller,
+                         hint=f"It indexes the columns of the values, which have {n_features} feature(s).")
+    check_option(missing, "missing", _MISSING_POLICIES, caller)
     return window_length, horizon, step, int(target)
 
 
-def _check_finite(arr, caller, what):
-    """Infinite values are never a valid observation: raise with their row positions."""
-    if arr.dtype.kind == "f":
-        rows = np.flatnonzero(np.isinf(arr).any(axis=1))
-        if rows.size:
-            raise ValueError(
-                f"{caller}: {what} has infinite values at time step(s) {_format_positions(rows)}. "
-                "Replace them (e.g. with NaN and missing='drop', or by clipping) before windowing."
-            )
+def _check_no_infinity(arr, caller, what):
+    """Infinite values are never a valid observation (NaN follow the ``missing`` policy): raise on them.
+
+    ``arr`` has shape (n_timesteps, n_features); a position is a time step.
+    """
+    def time_step(index):
+        return f"time step {index[0]}" if arr.shape[1] == 1 else f"time step {index[0]} (column {index[1]})"
+
+    check_finite(arr, what, owner=caller, allow_nan=True, position=time_step,
+                 fix="Replace them (e.g. with NaN and missing='drop', or by clipping) before windowing.")
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -223,14 +208,14 @@ def make_windows(values, window_length, horizon=1, step=1, target=0, missing="ra
             f"{window_length + horizon} time steps; got {n}. Use a shorter window_length or horizon, or a "
             "longer series."
         )
-    _check_finite(arr, caller, "values")
+    _check_no_infinity(arr, caller, "values")
     X, Y, starts = _window_views(arr, window_length, horizon, step, target)
     keep = None
     if arr.dtype.kind == "f":
         nan = np.isnan(arr)
         if nan.any():
             if missing == "raise":
-                rows = _format_positions(np.flatnonzero(nan.any(axis=1)))
+                rows = format_positions(np.flatnonzero(nan.any(axis=1)))
                 raise ValueError(
                     f"{caller}: values contain NaN at time step(s) {rows}. Fill or interpolate them first, "
                     "or pass missing='drop' to drop the windows that touch them."
@@ -333,7 +318,7 @@ shape (n_timesteps, n_series)
     need = window_length + horizon
     parts = []
     for i, (label, arr) in enumerate(panel):
-        _check_finite(arr, caller, label)
+        _check_no_infinity(arr, caller, label)
         start, keep = 0, None
         if arr.dtype.kind == "f":
             nan = np.isnan(arr)
@@ -345,7 +330,7 @@ shape (n_timesteps, n_series)
             if inside.any() and missing == "raise":
                 raise ValueError(
                     f"{caller}: {label} has NaN inside it (after its first valid value) at time step(s) "
-                    f"{_format_positions(np.flatnonzero(inside.any(axis=1)))}. Fill or interpolate them, or "
+                    f"{format_positions(np.flatnonzero(inside.any(axis=1)))}. Fill or interpolate them, or "
                     "pass missing='drop' to drop the windows that touch them."
                 )
         n_valid = arr.shape[0] - start
@@ -435,16 +420,18 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
            [4., 5., 6.]])
     """
 
+    _parameter_constraints = {"window_length": [positive_int()], "step": [positive_int()]}
+
     def __init__(self, window_length, step=1):
         self.window_length = window_length
         self.step = step
 
     def _check_params(self):
-        name = type(self).__name__
-        window_length = _check_int(self.window_length, "window_length", 1, name)
-        return window_length, _check_int(self.step, "step", 1, name)
+        """Check the parameters (again after ``set_params``); return them as Python ints."""
+        validate_params(self)
+        return int(self.window_length), int(self.step)
 
-    def _validate(self, X, reset):
+    def _validate(self, X, reset, window_length):
         if not isinstance(X, (pd.DataFrame, pd.Series)) and np.ndim(X) > 2:
             raise ValueError(
                 f"{type(self).__name__} windows one series, of shape (n_timesteps,) or (n_timesteps, "
@@ -452,7 +439,6 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
                 "with a list of 2-D arrays."
             )
         X = validate_data(self, _as_frame_or_2d(X), dtype="numeric", reset=reset)
-        window_length, _ = self._check_params()
         if X.shape[0] < window_length:
             raise ValueError(
                 f"{type(self).__name__} needs a series of at least window_length = {window_length} time "
@@ -474,7 +460,8 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
         -------
         self : SlidingWindowTransformer
         """
-        self._validate(X, reset=True)
+        window_length, _ = self._check_params()
+        self._validate(X, reset=True, window_length=window_length)
         return self
 
     def transform(self, X):
@@ -490,9 +477,9 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
         windows : ndarray of shape (n_windows, window_length * n_features)
         """
         check_is_fitted(self)
-        frame = _as_frame_or_2d(X)
-        arr = self._validate(X, reset=False)
         window_length, step = self._check_params()
+        frame = _as_frame_or_2d(X)
+        arr = self._validate(X, reset=False, window_length=window_length)
         windows, _, starts = _window_views(arr, window_length, 0, step, 0)
         # [N, L, F] -> [N, L * F] (time-major; reshape copies the strided view)
         out = windows.reshape(windows.shape[0], -1).copy()

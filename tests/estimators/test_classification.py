@@ -237,6 +237,7 @@ def _bumps(n, length, rng, variable=False):
     {"pooling": "attention"},
     {"pooling": "last", "conv_channels": (8, 8)},
 ], ids=str)
+@pytest.mark.slow  # trains until the classes are told apart
 @pytest.mark.parametrize("variable", [False, True], ids=["fixed", "variable_length"])
 def test_classifier_learns_a_synthetic_problem(options, variable):
     rng = np.random.RandomState(0)
@@ -298,7 +299,7 @@ def test_classifier_bad_options_raise_with_pinned_messages(kwargs, error, msg):
 # ---------------------------------------------------------------------------- 1-NN DTW of the benchmark
 @pytest.fixture(scope="module")
 def bench():
-    path = Path(__file__).resolve().parents[1] / "benchmarks" / "classification.py"
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "classification.py"
     spec = importlib.util.spec_from_file_location("classification_benchmark", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

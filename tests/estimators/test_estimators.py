@@ -315,12 +315,13 @@ def test_nan_or_inf_in_X_names_the_count_and_first_position(data):
     X, y = data
     X = X.copy()
     X[3, 1, 0], X[5, 2, 1] = np.nan, np.inf
-    msg = ("X contains NaN or infinity: 2 non-finite value(s), the first at X[3, 1, 0] = nan. RNNRegressor cannot "
+    msg = ("X contains 1 NaN and 1 infinite value(s), the first at X[3, 1, 0] = nan. RNNRegressor cannot "
            "train or predict on missing or infinite values (values beyond float32's range count as infinite): "
            "drop or impute them before calling it (nothing is imputed silently).")
     with _raises(ValueError, msg):
         RNNRegressor(**FAST).fit(X, y)
-    with _raises(ValueError, "1 non-finite value(s), the first at X[1][2, 0] = inf."):  # 1e300 overflows float32
+    # 1e300 overflows float32
+    with _raises(ValueError, "0 NaN and 1 infinite value(s), the first at X[1][2, 0] = inf."):
         RNNRegressor(**FAST).fit([np.zeros((2, 1)), np.array([[0.0], [1.0], [1e300]])], [1.0, 2.0])
 
 
@@ -328,16 +329,16 @@ def test_nan_or_inf_in_y(data):
     X, y = data
     y = y.copy()
     y[7] = np.inf
-    msg = ("y contains NaN or infinity: 1 non-finite value(s), the first at y[7] = inf. RNNRegressor cannot train "
+    msg = ("y contains 0 NaN and 1 infinite value(s), the first at y[7] = inf. RNNRegressor cannot train "
            "or predict on missing or infinite values: drop or impute them before calling it (nothing is imputed "
            "silently).")
     with _raises(ValueError, msg):
         RNNRegressor(**FAST).fit(X, y)
-    with _raises(ValueError, "y contains NaN or infinity: 1 non-finite value(s), the first at y[7, 0] = inf. "
+    with _raises(ValueError, "y contains 0 NaN and 1 infinite value(s), the first at y[7, 0] = inf. "
                              "RNNRegressor cannot train or predict on missing or infinite values (values beyond "
                              "float32's range count as infinite)"):
         RNNRegressor(**FAST).fit(X, np.where(np.isinf(y), 1e39, y))  # finite in float64, not in float32
-    with _raises(ValueError, "y contains NaN or infinity: 1 non-finite value(s), the first at y[7] = nan."):
+    with _raises(ValueError, "y contains 1 NaN and 0 infinite value(s), the first at y[7] = nan."):
         RNNClassifier(**FAST).fit(X, np.where(np.isinf(y), np.nan, y > 0))
 
 
@@ -511,7 +512,7 @@ def test_a_failed_fit_keeps_the_previous_fitted_state(data):
     snap = _snapshot(est)
     bad = X[:, :3].copy()
     bad[0, 0, 0] = np.nan
-    with pytest.raises(ValueError, match="X contains NaN or infinity"):
+    with pytest.raises(ValueError, match=re.escape("X contains 1 NaN and 0 infinite value(s)")):
         est.fit(bad, y)
     with pytest.raises(ValueError, match="X and y have different numbers of samples"):
         est.set_params(max_epochs=1).fit([X[0, :2], X[1]], y)

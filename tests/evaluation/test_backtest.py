@@ -247,6 +247,7 @@ def airline_like(n=60):
                      index=pd.period_range("2000-01", periods=n, freq="M"))
 
 
+@pytest.mark.slow  # two worker processes start (loky)
 def test_n_jobs_2_gives_the_same_frame():
     y = airline_like()
     forecaster = RecursiveForecaster(LinearRegression(), window_length=12)
@@ -268,6 +269,7 @@ def one_torch_thread():
     torch.set_num_threads(threads)
 
 
+@pytest.mark.slow  # two worker processes start, each importing torch
 def test_n_jobs_2_gives_the_same_frame_with_a_seeded_rnn(one_torch_thread):
     from seqforecast.estimators import RNNRegressor
 
@@ -281,6 +283,7 @@ def test_n_jobs_2_gives_the_same_frame_with_a_seeded_rnn(one_torch_thread):
     assert_frame_equal(without_timings(parallel), without_timings(serial))
 
 
+@pytest.mark.slow  # starts a dask cluster and client
 def test_dask_backend_gives_the_same_frame():
     pytest.importorskip("dask")
     distributed = pytest.importorskip("distributed")

@@ -112,10 +112,10 @@ def test_metrics_are_zero_on_a_perfect_forecast_and_symmetric_where_expected():
          "and y_pred (3,)."),
         (lambda: smape([], []), ValueError, "smape: y_true is empty (shape (0,)); there is nothing to score."),
         (lambda: rmse([1.0, np.nan, np.nan, np.inf], [1.0, 2.0, 3.0, 4.0]), ValueError,
-         "rmse: y_true contains 2 NaN and 1 infinite value(s) out of 4 (first at position 1). Metrics do not "
+         "rmse: y_true contains 2 NaN and 1 infinite value(s), the first at position 1 = nan. Metrics do not "
          "skip or impute values: drop or fill them before scoring."),
         (lambda: mae(Y_TRUE, np.where(Y_PRED > 9, np.nan, Y_PRED)), ValueError,
-         "mae: y_pred contains 2 NaN and 0 infinite value(s) out of 6 (first at position (0, 1))."),
+         "mae: y_pred contains 2 NaN and 0 infinite value(s), the first at position (0, 1) = nan."),
         (lambda: mae(np.ones((2, 2, 2)), np.ones((2, 2, 2))), ValueError,
          "mae: y_true must be 1-D of shape (horizon,) or 2-D of shape (horizon, n_series); got 3-D with shape "
          "(2, 2, 2)."),
@@ -135,8 +135,8 @@ def test_metrics_are_zero_on_a_perfect_forecast_and_symmetric_where_expected():
         (lambda: mase(Y_TRUE, Y_PRED, y_train=[TRAIN_A, TRAIN_B], sp=3), ValueError,
          "mase: the training series at column 1 has 3 value(s); the scale at lag sp=3 needs at least sp + 1 = 4."),
         (lambda: mase(Y_TRUE, Y_PRED, y_train=TRAIN_FRAME.assign(B=[np.nan, 8.0, np.nan, 9.0])), ValueError,
-         "mase: y_train column 1 (after its 1 leading NaN) contains 1 NaN and 0 infinite value(s) out of 3 "
-         "(first at position 1)."),
+         "mase: y_train column 1 (after its 1 leading NaN) contains 1 NaN and 0 infinite value(s), the first at "
+         "position 1 = nan."),
         (lambda: mase(Y_TRUE, Y_PRED, y_train=[TRAIN_A, np.ones((3, 1))]), ValueError,
          "mase: y_train as a list must hold 1-D series; y_train[1] has shape (3, 1)."),
         (lambda: mase(Y_TRUE, Y_PRED, y_train=np.ones((2, 2, 2))), ValueError,

@@ -99,25 +99,26 @@ def test_make_windows_missing_drop_ignores_nan_in_non_target_columns_of_y_rows()
 # ---------------------------------------------------------------------------------------------------------
 # make_windows: exact error messages
 # ---------------------------------------------------------------------------------------------------------
+P = "The '{}' parameter of make_windows must be an int in the range [1, inf). Got {!r} instead."
+
+
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        ({"window_length": 0}, "make_windows: window_length must be an int >= 1; got 0 of type int."),
-        ({"window_length": True}, "make_windows: window_length must be an int >= 1; got True of type bool."),
-        ({"window_length": 2.0}, "make_windows: window_length must be an int >= 1; got 2.0 of type float."),
-        ({"window_length": 2, "horizon": 0}, "make_windows: horizon must be an int >= 1; got 0 of type int."),
-        ({"window_length": 2, "step": -1}, "make_windows: step must be an int >= 1; got -1 of type int."),
-        (
-            {"window_length": 2, "step": False},
-            "make_windows: step must be an int >= 1; got False of type bool.",
-        ),
+        ({"window_length": 0}, P.format("window_length", 0)),
+        ({"window_length": True}, P.format("window_length", True)),
+        ({"window_length": 2.0}, P.format("window_length", 2.0)),
+        ({"window_length": 2, "horizon": 0}, P.format("horizon", 0)),
+        ({"window_length": 2, "step": -1}, P.format("step", -1)),
+        ({"window_length": 2, "step": False}, P.format("step", False)),
         (
             {"window_length": 2, "target": 1},
-            "make_windows: target must be a column index in [0, 1) for values with 1 feature(s); got 1.",
+            "The 'target' parameter of make_windows must be an int in the range [0, 1). Got 1 instead. It "
+            "indexes the columns of the values, which have 1 feature(s).",
         ),
         (
             {"window_length": 2, "missing": "ffill"},
-            "make_windows: missing must be 'raise' or 'drop'; got 'ffill'.",
+            "The 'missing' parameter of make_windows must be a str among {'drop', 'raise'}. Got 'ffill' instead.",
         ),
     ],
 )
@@ -183,11 +184,14 @@ def test_make_windows_drop_with_nothing_left_and_infinite_values():
     with pytest.raises(ValueError, match=re.escape(message)):
         make_windows([0.0, NAN, 2.0, 3.0], window_length=2, missing="drop")
     message = (
-        "make_windows: values has infinite values at time step(s) 1. Replace them (e.g. with NaN and "
-        "missing='drop', or by clipping) before windowing."
+        "make_windows: values contains 1 infinite value(s), the first at time step 1 = inf. Replace them (e.g. "
+        "with NaN and missing='drop', or by clipping) before windowing."
     )
     with pytest.raises(ValueError, match=re.escape(message)):
         make_windows([0.0, np.inf, 2.0, 3.0], window_length=2, missing="drop")
+    message = "make_windows: values contains 2 infinite value(s), the first at time step 2 (column 1) = -inf."
+    with pytest.raises(ValueError, match=re.escape(message)):
+        make_windows(np.c_[np.arange(5.0), [0.0, NAN, -np.inf, np.inf, 4.0]], window_length=2, missing="drop")
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -369,7 +373,10 @@ def test_sliding_window_transformer_pandas_output_indexed_by_window_end():
 
 
 def test_sliding_window_transformer_errors():
-    message = "SlidingWindowTransformer: window_length must be an int >= 1; got 0 of type int."
+    message = (
+        "The 'window_length' parameter of SlidingWindowTransformer must be an int in the range [1, inf). Got 0 "
+        "instead."
+    )
     with pytest.raises(ValueError, match=re.escape(message)):
         SlidingWindowTransformer(window_length=0).fit(np.arange(5.0))
     message = (
@@ -485,19 +492,20 @@ def test_calendar_features_errors():
     with pytest.raises(TypeError, match=re.escape(message)):
         CalendarFeatures().fit(np.zeros((3, 1)))
     X = pd.DataFrame(index=DATES)
-    message = (
-        "CalendarFeatures: features must be a tuple of feature names; got the string 'month'. Did you mean "
-        "features=('month',)?"
+    features = (
+        "The 'features' parameter of CalendarFeatures must be a non-empty tuple of distinct str among {'month', "
+        "'quarter', 'dayofweek', 'dayofmonth', 'dayofyear', 'weekofyear', 'hour', 'minute'}. Got "
     )
+    message = features + "'month' instead. Did you mean features=('month',)?"
     with pytest.raises(TypeError, match=re.escape(message)):
         CalendarFeatures(features="month").fit(X)
+    for bad in [("month", "week"), ("month", "month"), ()]:
+        with pytest.raises(ValueError, match=re.escape(f"{features}{bad!r} instead.")):
+            CalendarFeatures(features=bad).fit(X)
     message = (
-        "CalendarFeatures: features must be a non-empty tuple of distinct names from ('month', 'quarter', "
-        "'dayofweek', 'dayofmonth', 'dayofyear', 'weekofyear', 'hour', 'minute'); got ('month', 'week')."
+        "The 'encoding' parameter of CalendarFeatures must be a str among {'cyclical', 'onehot', 'ordinal'}. Got "
+        "'binary' instead."
     )
-    with pytest.raises(ValueError, match=re.escape(message)):
-        CalendarFeatures(features=("month", "week")).fit(X)
-    message = "CalendarFeatures: encoding must be one of ('onehot', 'cyclical', 'ordinal'); got 'binary'."
     with pytest.raises(ValueError, match=re.escape(message)):
         CalendarFeatures(encoding="binary").fit(X)
     message = "CalendarFeatures: X's index has NaT at row(s) 1; every row needs a date."

@@ -413,6 +413,7 @@ def net_comparison(coverage=0.8):
                    initial_window=30, baselines=False, coverage=coverage)
 
 
+@pytest.mark.slow  # draws the training curves (matplotlib)
 def test_training_histories_are_collected_per_fit():
     result = net_comparison()
     assert list(result.histories) == ["net"]
@@ -430,6 +431,7 @@ def test_training_histories_are_collected_per_fit():
     assert tiny_comparison().plot_training_curves() is None
 
 
+@pytest.mark.slow  # renders the three figures (matplotlib)
 def test_html_is_one_self_contained_page(tmp_path):
     result = net_comparison()
     path = result.to_html(tmp_path / "report.html")
@@ -459,6 +461,7 @@ def test_markdown_holds_the_leaderboard(tmp_path):
     assert text.startswith("# seqforecast comparison report\n\nNo baseline was compared")
 
 
+@pytest.mark.slow  # renders the three figures (matplotlib)
 def test_save_writes_every_file(tmp_path):
     result = net_comparison()
     files = result.save(tmp_path / "out")

@@ -112,7 +112,7 @@ def test_grid_search_over_window_length_with_time_series_split():
     [
         (RecursiveForecaster(LinearRegression(), window_length=5), pd.Series(np.arange(5.0)),
          "RecursiveForecaster: every series needs at least 6 observations (window_length=5 + horizon=1); the series "
-         "has 5. Use a shorter window_length or a longer series."),
+         "has 5. Use a shorter window_length, a longer series, or min_observations=... to pad short series (or AutoRNNForecaster, which does)."),
         (RecursiveForecaster(LinearRegression(), window_length=5), pd.DataFrame({"a": np.arange(9.0),
                                                                                  "b": np.r_[[np.nan] * 4, 1.0:6.0]}),
          "RecursiveForecaster (series 'b'): every series needs at least 6 observations (window_length=5 + "
@@ -182,6 +182,7 @@ def test_ensemble_parameters_are_checked(params, msg):
         ens.fit(None, pd.Series(np.arange(30.0)))
 
 
+@pytest.mark.slow  # a new interpreter imports the package
 def test_importing_the_forecasters_does_not_import_torch():
     import subprocess
     import sys

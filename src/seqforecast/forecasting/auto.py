@@ -1,0 +1,414 @@
+"""AutoRNNForecaster: the package's answer for a user who sets nothing but the horizon.
+
+It decides everything else from the training data alone, the last ``horizon`` steps of each series held
+out to judge its own choices:
+
+1. **Plan** (:mod:`._auto_plan`, pure rules, no clock): the seasonal period (the index frequency, else an
+   autocorrelation test), window lengths (3.5 and 7 horizons, in whole cycles), patches (whole seasons, or
+   about 16 recurrent steps), per-window scaling (by the level for positive data, z-scores otherwise), the
+   absolute-error loss, net size, batch size and epochs from the number of training windows.
+2. **Members**: direct multi-output nets (GRU, then LSTM; each window length; seeds ``random_state + i``)
+   trained on the data without their last ``horizon`` steps. Short series are padded, with a mask, so a
+   series shorter than a window still trains and is forecast.
+3. **Holdout**: the nets' forecasts of the held-out steps, and those of statistical forecasters (M4's Theta,
+   automatic ARIMA where its cost is small, seasonal naive), are scored by the MASE of each series; the
+   equal-weight combination with the lowest mean score is kept (the nets alone included).
+4. **Final fit**: the statistical members are refitted on all the data; the nets too when that is cheap
+   (``refit="auto"``), otherwise the holdout nets forecast from the full history.
+
+Every choice is a fitted attribute: ``config_`` (the plan and why), ``holdout_scores_`` (each candidate
+combination's score), ``weights_``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import sys
+import time
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+import pandas as pd
+
+from .._utils.validation import Interval, options, positive_int, validate_params
+from ..base import BaseForecaster
+from ._auto_plan import plan_nets, seasonal_period
+from .window import DirectForecaster
+
+__all__ = ["AutoRNNForecaster"]
+
+#: Series count and total observations above which automatic ARIMA is left out of the candidates (its
+#: order search costs about 0.5 s per long seasonal series; the nets' whole plan costs less than that).
+ARIMA_MAX_SERIES = 200
+ARIMA_MAX_OBSERVATIONS = 100_000
+#: Training windows below which the nets are refitted on all the data after the holdout (``refit="auto"``).
+REFIT_MAX_WINDOWS = 20_000
+
+
+def _observed(Y: np.ndarray) -> list[np.ndarray]:
+    """Each column's values from its first observation on (leading NaN dropped)."""
+    out = []
+    for j in range(Y.shape[1]):
+        col = Y[:, j]
+        seen = np.flatnonzero(~np.isnan(col))
+        out.append(col[seen[0]:] if seen.size else col[:0])
+    return out
+
+
+def _scale(y: np.ndarray, sp: int) -> float:
+    """MASE's scale (in-sample MAE of the seasonal naive forecast); lag 1, then the mean level, when that
+    is undefined or zero; 1 for an all-zero series."""
+    for lag in (sp, 1):
+        if len(y) > lag:
+            value = float(np.mean(np.abs(y[lag:] - y[:-lag])))
+            if value > 0:
+                return value
+    level = float(np.mean(np.abs(y))) if len(y) else 0.0
+    return level if level > 0 else 1.0
+
+
+# ---------------------------------------------------------------------------------------- components
+def _per_series(Y, horizon, forecast_one):
+    """``forecast_one(y) -> (horizon,)`` on each observed series; NaN columns where it fails or is short."""
+    out = np.full((horizon, Y.shape[1]), np.nan)
+    for j, y in enumerate(_observed(Y)):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                values = np.asarray(forecast_one(y), dtype=np.float64)
+        except (ValueError, ArithmeticError, np.linalg.LinAlgError):
+            continue
+        if values.shape == (horizon,) and np.isfinite(values).all():
+            out[:, j] = values
+    return out
+
+
+def _theta(Y, horizon, sp):
+    from ..baselines._kernels import theta_forecast
+
+    return _per_series(Y, horizon, lambda y: theta_forecast(y, horizon, sp) if len(y) >= 3 else None)
+
+
+def _seasonal_naive(Y, horizon, sp):
+    from ..baselines._kernels import seasonal_naive_forecast
+
+    return _per_series(Y, horizon, lambda y: seasonal_naive_forecast(y, horizon, sp))
+
+
+def _arima(Y, horizon, sp):
+    """Automatic ARIMA per series, on the series divided by its standard deviation (so the order chosen does
+    not depend on the units), estimated by conditional sums of squares (10 to 15 times faster than maximum
+    likelihood, and no less accurate on M4 Hourly: ``benchmarks/results/m4_arima_hourly.md``)."""
+    from ..baselines.arima import auto_arima
+
+    def one(y):
+        if len(y) < 8 or np.ptp(y) == 0:  # too short to search an order; a constant is the naive forecast's
+            return None
+        scale = float(np.std(y)) or 1.0
+        fit = auto_arima(y / scale, sp=sp if len(y) >= 3 * sp else 1, method="css")
+        return fit.forecast(horizon) * scale
+
+    return _per_series(Y, horizon, one)
+
+
+_STATISTICAL = {"theta": _theta, "arima": _arima, "seasonal_naive": _seasonal_naive}
+
+
+class AutoRNNForecaster(BaseForecaster):
+    """A global recurrent forecaster that configures itself from the training data.
+
+    ``AutoRNNForecaster(horizon=12).fit(None, y).forecast(12)``: the window lengths, patches, scaling, loss,
+    net size, batch size, epochs, an ensemble over seeds, window lengths and cells, and its combination
+    with statistical forecasters are all chosen from ``y`` (its last ``horizon`` steps held out to judge
+    the choices; see the module docstring for the steps). ``y`` may be one series or a DataFrame of many
+    (one global model; leading NaN for series that start later; series of very different lengths are
+    fine, shorter ones are padded). Non-negative data give non-negative forecasts.
+
+    Parameters
+    ----------
+    horizon : int
+        Steps to forecast; the nets emit them all at once, ``forecast(steps)`` takes ``steps <= horizon``.
+    sp : int or None, default=None
+        Seasonal period; None reads it from the index frequency (24 hourly, 12 monthly, 4 quarterly...)
+        or, for an integer index, tests the series for the usual periods.
+    n_members : int, default=6
+        Nets in the ensemble: window lengths, then cells (GRU, LSTM), then seeds, in turn.
+    combine : {"auto", "rnn"}, default="auto"
+        ``"auto"``: combine the nets with statistical forecasters when the holdout says it helps;
+        ``"rnn"``: the nets alone.
+    refit : {"auto", True, False}, default="auto"
+        Whether the nets are trained again on all the data after the holdout; ``"auto"`` does it below
+        20,000 training windows (where it is cheap), and otherwise forecasts with the holdout nets.
+    time_budget : float or None, default=None
+        Seconds for the whole fit. None: the plan above, whose cost is set by the data (every net takes at
+        most about 4,000 optimiser steps) and does not depend on the machine. A number: nets are added
+        only while the projected fit time stays within it (at least one net is trained), so the ensemble,
+        and the forecasts, then depend on the machine's speed; ``config_`` records what was done.
+    random_state : int or None, default=None
+        Seed of the first net (net ``i`` gets ``random_state + i``); None draws one from numpy's global RNG.
+    device : str, default="cpu"
+        Torch device of the nets.
+    verbose : int, default=0
+        1 prints the plan, each net's training time and the holdout scores to stderr.
+
+    Attributes
+    ----------
+    config_ : dict
+        Every choice and its reason: ``sp``, ``plan`` (window lengths, patches, scaling, net sizes...),
+        ``members`` (each net's settings), ``components``, ``refit``, ``non_negative``, timings.
+    holdout_scores_ : DataFrame
+        Mean MASE over the held-out series of every candidate (a single forecaster or an equal-weight
+        combination), sorted best first; empty when no series was long enough to hold out.
+    weights_ : dict
+        Weight of each component in the forecast (equal among the chosen ones).
+    members_ : list of DirectForecaster
+        The fitted nets.
+    """
+
+    _parameter_constraints = {
+        "horizon": [positive_int()],
+        "sp": [positive_int(), None],
+        "n_members": [positive_int()],
+        "combine": [options({"auto", "rnn"})],
+        "refit": [options({"auto"}), "boolean"],
+        "time_budget": [Interval(Real, 0, None, closed="neither"), None],
+        "random_state": [Interval(Integral, 0, None, closed="left"), None],
+        "device": [str],
+        "verbose": [Interval(Integral, 0, None, closed="left")],
+    }
+
+    def __init__(self, horizon, *, sp=None, n_members=6, combine="auto", refit="auto", time_budget=None,
+                 random_state=None, device="cpu", verbose=0):
+        self.horizon = horizon
+        self.sp = sp
+        self.n_members = n_members
+        self.combine = combine
+        self.refit = refit
+        self.time_budget = time_budget
+        self.random_state = random_state
+        self.device = device
+        self.verbose = verbose
+
+    # ------------------------------------------------------------------------------------------ fit
+    def _log(self, message):
+        if self.verbose:
+            print(f"{type(self).__name__}: {message}", file=sys.stderr, flush=True)
+
+    def _fit(self, Y, X):
+        started = time.perf_counter()
+        validate_params(self)
+        H = int(self.horizon)
+        seed = (int(np.random.randint(np.iinfo(np.int32).max)) if self.random_state is None
+                else int(self.random_state))
+        series = _observed(Y)
+        lengths = np.array([len(s) for s in series])
+        freq = getattr(getattr(self, "time_index_", None), "freq", None)
+        if self.sp is not None:
+            sp, cycle, sp_source = int(self.sp), int(self.sp), "the sp parameter"
+        else:
+            sp, cycle, sp_source = seasonal_period(freq, series)
+        non_negative = bool(all((s >= 0).all() for s in series))
+        positive = bool(all((s > 0).all() for s in series))
+        config = {"horizon": H, "sp": sp, "sp_source": sp_source, "cycle": cycle, "seed": seed,
+                  "n_series": int(Y.shape[1]), "lengths": {"min": int(lengths.min()), "median":
+                  float(np.median(lengths)), "max": int(lengths.max())}, "non_negative": non_negative}
+
+        # holdout origins: the last H steps, and with small data (cheap nets) two earlier origins as well
+        cuts, plan = [], None
+        if (lengths - H >= H + 1).any():
+            cuts = [H]
+            plan = plan_nets(np.maximum(lengths - H, 1), H, sp, cycle, positive=positive)
+            if plan.n_windows < REFIT_MAX_WINDOWS:
+                step = max(1, H // 2)
+                cuts += [c for c in (H + step, H + 2 * step) if (lengths - c >= H + 1).any()]
+        elif (lengths >= H + 1).any():  # too short to hold out: plan on all the data, no holdout
+            plan = plan_nets(lengths, H, sp, cycle, positive=positive)
+        config["plan"] = None if plan is None else plan.as_dict()
+        config["holdout"] = {"origins": [f"last {c} steps cut" for c in cuts],
+                             "series": [int((lengths - c >= H + 1).sum()) for c in cuts]}
+        self._log(f"{Y.shape[1]} series of {lengths.min()} to {lengths.max()} observations, horizon {H}, sp "
+                  f"{sp} ({sp_source}); {len(cuts)} holdout origin(s)")
+
+        components = ["rnn"] if plan is not None else []
+        if self.combine == "auto" and X is None:
+            components.append("theta")
+            if sp > 1:
+                components.append("seasonal_naive")
+            if Y.shape[1] <= ARIMA_MAX_SERIES or lengths.sum() <= ARIMA_MAX_OBSERVATIONS:
+                components.append("arima")
+        if not components:
+            raise ValueError(
+                f"{type(self).__name__} cannot forecast: every series has fewer than {H + 1} observations "
+                f"(horizon={H} + 1), too few to train a net, and covariates rule out the statistical "
+                f"forecasters. Give longer series or a shorter horizon."
+            )
+        config["components"] = components
+
+        # every component's forecasts at every holdout origin, then the best equal-weight combination
+        holdout, members, member_info = [], [], []
+        for k, cut in enumerate(cuts):
+            cols = np.flatnonzero(lengths - cut >= H + 1)
+            Y_k, X_k = Y[:-cut], None if X is None else X[:-cut]
+            X_next = None if X is None else X[len(Y) - cut : len(Y) - cut + H]
+            forecasts = {}
+            if plan is not None and "rnn" in components:
+                fitted, info = self._fit_members(plan, H, seed, Y_k, X_k, started)
+                if fitted:
+                    # global nets: the held-out series alone can be forecast, each from its own window
+                    forecasts["rnn"] = np.mean([m._predict(H, Y_k[:, cols], X_k, X_next) for m in fitted], axis=0)
+                if k == 0:
+                    members, member_info = fitted, info
+            for name in components:
+                if name != "rnn":
+                    forecasts[name] = _STATISTICAL[name](Y_k[:, cols], H, sp)
+            truth = Y[len(Y) - cut : len(Y) - cut + H, cols]
+            scales = np.array([_scale(y, sp) for y in _observed(Y_k[:, cols])])
+            holdout.append((forecasts, truth, scales, _observed(Y_k[:, cols])))
+        scores, weights = self._choose(components, holdout, non_negative)
+        config["weights"] = weights
+        config["members"] = member_info
+
+        if plan is not None and not cuts:  # no holdout: the nets train on all the data
+            members, member_info = self._fit_members(plan, H, seed, Y, X, started)
+            config["members"] = member_info
+        refit = self.refit if self.refit != "auto" else (plan is not None and plan.n_windows < REFIT_MAX_WINDOWS)
+        refit = bool(refit) and bool(cuts) and bool(members) and weights.get("rnn", 0) > 0
+        if refit:
+            self._log("refitting the nets on all the data")
+            members, member_info = self._fit_members(plan, H, seed, Y, X, started, epochs=member_info)
+            config["members"] = member_info
+        config["refit"] = bool(refit)
+        config["fit_seconds"] = round(time.perf_counter() - started, 3)
+
+        self.members_ = members if weights.get("rnn", 0) > 0 else []
+        self.weights_ = weights
+        self.holdout_scores_ = scores
+        self.sp_ = sp
+        self.non_negative_ = non_negative
+        self.config_ = config
+        self._stat_cache_ = self._statistical(weights, Y, H, sp)
+        self._cache_key_ = _digest(Y)
+        return self
+
+    def _fit_members(self, plan, H, seed, Y, X, started, epochs=None):
+        from ..estimators import RNNRegressor
+
+        n_lengths = len(plan.window_lengths)
+        members, info = [], []
+        for i in range(int(self.n_members)):
+            if self.time_budget is not None and members:
+                per_member = (time.perf_counter() - started) / len(members)
+                if time.perf_counter() - started + per_member > float(self.time_budget):
+                    self._log(f"time budget of {self.time_budget} s reached after {len(members)} net(s)")
+                    break
+            k = i % n_lengths
+            cell = "gru" if (i // n_lengths) % 2 == 0 else "lstm"
+            max_epochs = plan.max_epochs if epochs is None else epochs[i]["epochs_trained"]
+            net = RNNRegressor(
+                cell=cell, hidden_size=plan.hidden_size, dropout=plan.dropout, loss="absolute_error",
+                max_epochs=max_epochs, batch_size=plan.batch_size, lr=plan.lr,
+                patience=plan.patience if epochs is None else None, random_state=seed + i, device=self.device,
+            )
+            member = DirectForecaster(
+                net, window_length=plan.window_lengths[k], horizon=H, scaling="window",
+                window_scale=plan.window_scale, patch_length=plan.patch_lengths[k], window_step=plan.window_step,
+                min_observations=plan.min_observations,
+            )
+            t0 = time.perf_counter()
+            member._fit(Y, X)
+            seconds = time.perf_counter() - t0
+            history = member.training_history() or []
+            best = _best_epoch(history)
+            info.append({"window_length": plan.window_lengths[k], "patch_length": plan.patch_lengths[k],
+                         "cell": cell, "random_state": seed + i, "epochs_trained": best,
+                         "fit_seconds": round(seconds, 3)})
+            self._log(f"net {i + 1}/{self.n_members}: {cell.upper()} on windows of {plan.window_lengths[k]}, "
+                      f"{len(history)} epoch(s), {seconds:.1f} s")
+            members.append(member)
+            if epochs is not None and len(members) == len(epochs):
+                break
+        return members, info
+
+    def _choose(self, components, holdout, non_negative):
+        """Score every component and equal-weight combination on the holdout origins; the best one wins.
+
+        A combination's forecast is the mean of its members that could forecast the series (as at forecast
+        time); its score is the mean MASE over every held-out (origin, series) pair.
+        """
+        if not holdout or len(components) == 1:
+            weights = {name: 1.0 / len(components) for name in components}  # nothing to choose on: all
+            return pd.DataFrame(columns=["candidate", "mase", "n_scores"]), weights
+        rows = []
+        for size in range(1, len(components) + 1):
+            for combo in itertools.combinations(components, size):
+                if self.combine == "rnn" and combo != ("rnn",):
+                    continue
+                errors = []
+                for forecasts, truth, scales, history in holdout:
+                    if "rnn" in components and "rnn" not in forecasts:
+                        continue  # no net at this origin: only origins where every candidate can be scored
+                    parts = [forecasts[name] for name in combo if name in forecasts]
+                    mean = _combine(parts, [1.0] * len(parts), history, non_negative)
+                    errors.append(np.mean(np.abs(truth - mean), axis=0) / scales)
+                if errors:
+                    rows.append({"candidate": " + ".join(combo), "mase": float(np.mean(np.concatenate(errors))),
+                                 "n_scores": int(sum(len(e) for e in errors)), "_combo": combo})
+        table = pd.DataFrame(rows).sort_values("mase", kind="stable").reset_index(drop=True)
+        best = table.loc[0, "_combo"]
+        self._log("holdout MASE: " + ", ".join(f"{r.candidate} {r.mase:.3f}" for r in table.head(6).itertuples()))
+        weights = {name: (1.0 / len(best) if name in best else 0.0) for name in components}
+        return table.drop(columns="_combo"), weights
+
+    def _statistical(self, weights, Y, H, sp):
+        return {name: _STATISTICAL[name](Y, H, sp) for name, w in weights.items() if w > 0 and name != "rnn"}
+
+    # -------------------------------------------------------------------------------------- predict
+    def _predict(self, horizon, Y, X, X_future):
+        H = int(self.config_["horizon"])
+        if horizon > H:
+            raise ValueError(
+                f"{type(self).__name__} was fitted to forecast {H} steps ahead; {horizon} were asked for. Refit "
+                f"with horizon>={horizon}."
+            )
+        parts, weights = [], []
+        if self.members_:
+            parts.append(np.mean([m._predict(H, Y, X, X_future) for m in self.members_], axis=0))
+            weights.append(self.weights_["rnn"])
+        stats = (self._stat_cache_ if _digest(Y) == self._cache_key_
+                 else self._statistical(self.weights_, Y, H, self.sp_))
+        for name, values in stats.items():
+            parts.append(values)
+            weights.append(self.weights_[name])
+        return _combine(parts, weights, _observed(Y), self.non_negative_)[:horizon]
+
+    def training_history(self):
+        return None if not self.members_ else self.members_[0].training_history()
+
+
+def _digest(Y: np.ndarray) -> str:
+    """A fingerprint of a history: the statistical forecasts of the training data are kept, not recomputed."""
+    return hashlib.sha256(np.ascontiguousarray(Y, dtype=np.float64).tobytes()).hexdigest()
+
+
+def _combine(parts, weights, history, non_negative):
+    """Weighted mean of the forecasts ``parts`` (each [H, S], NaN where a forecaster could not forecast a
+    series), renormalised per series over those that could; the last value where none could."""
+    stacked = np.stack(parts)  # [C, H, S]
+    w = np.asarray(weights, dtype=np.float64)[:, None, None] * np.isfinite(stacked)
+    total = w.sum(axis=0)
+    combined = np.sum(np.nan_to_num(stacked) * w, axis=0) / np.where(total > 0, total, 1.0)
+    missing = total == 0
+    if missing.any():
+        last = np.array([y[-1] if len(y) else np.nan for y in history])
+        combined = np.where(missing, last[None, :], combined)
+    return np.maximum(combined, 0.0) if non_negative else combined
+
+
+def _best_epoch(history):
+    """Epochs to train on all the data: the best validation epoch under early stopping, else all of them."""
+    losses = [row.get("valid_loss") for row in history]
+    if history and all(v is not None for v in losses):
+        return int(np.argmin(losses)) + 1
+    return max(1, len(history))

@@ -1,0 +1,133 @@
+"""AutoRNNForecaster: choices from the training data only, reproducible, every collection of series accepted."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from seqforecast import AutoRNNForecaster
+from seqforecast.forecasting._auto_plan import plan_nets, seasonal_period
+
+pytestmark = pytest.mark.slow  # each fit trains small nets at several holdout origins (a few seconds)
+
+
+def monthly(n=72, seed=0, start="2015-01"):
+    rng = np.random.default_rng(seed)
+    t = np.arange(n)
+    values = 50 + 0.3 * t + 8 * np.sin(2 * np.pi * t / 12) + rng.normal(0, 1, n)
+    return pd.Series(values, index=pd.period_range(start, periods=n, freq="M"), name="sales")
+
+
+def test_the_plan_reads_the_horizon_and_the_season():
+    # hourly data (sp 24, a week of 168 steps): windows of 3.5 and 7 horizons in whole weeks, daily patches
+    plan = plan_nets([700] * 414, 48, 24, 168, positive=True)
+    assert plan.window_lengths == [168, 336] and plan.patch_lengths == [24, 24]
+    assert plan.window_scale == "mean" and plan.hidden_size == 128 and plan.batch_size == 256
+    # 414 * (700 - 48 - 42 + 1) windows, every 3rd kept: at most 100,000 per epoch
+    assert plan.window_step == 3 and plan.n_windows == 84_318
+    # epochs: about 4,000 optimiser steps of 256 windows
+    assert plan.max_epochs == 13 and plan.patience is None
+    # a short yearly collection: one window length within the typical series, a small net, early stopping
+    small = plan_nets([14, 16, 20] * 20, 6, 1, 1, positive=False)
+    assert small.window_lengths == [10] and small.window_scale == "std" and small.hidden_size == 32
+    assert small.patience == 10
+
+
+def test_the_seasonal_period_comes_from_the_frequency_or_the_data():
+    assert seasonal_period("h", [])[:2] == (24, 168)
+    assert seasonal_period("M", [])[:2] == (12, 12)
+    t = np.arange(120)
+    seasonal = [10 + np.sin(2 * np.pi * t / 12) + 0.01 * t]
+    assert seasonal_period(None, seasonal)[0] == 12
+    noise = [np.random.default_rng(1).normal(size=120)]
+    assert seasonal_period(None, noise)[:2] == (1, 1)
+
+
+def test_fit_forecast_and_every_choice_recorded():
+    y = monthly()
+    f = AutoRNNForecaster(6, n_members=2, random_state=0).fit(None, y)
+    forecast = f.forecast(6)
+    assert isinstance(forecast, pd.Series) and forecast.name == "sales"
+    assert forecast.index[0] == pd.Period("2021-01", freq="M") and np.isfinite(forecast).all()
+    config = f.config_
+    assert config["sp"] == 12 and config["sp_source"].startswith("the index frequency")
+    assert len(config["members"]) == 2 and config["plan"]["window_lengths"]
+    assert set(f.weights_) == set(config["components"]) and sum(f.weights_.values()) == pytest.approx(1.0)
+    # the holdout scores every candidate; the chosen combination is the best-scored one
+    best = f.holdout_scores_.iloc[0]["candidate"].split(" + ")
+    assert {name for name, w in f.weights_.items() if w > 0} == set(best)
+    assert f.holdout_scores_["mase"].is_monotonic_increasing
+
+
+def test_same_seed_same_forecasts():
+    y = monthly()
+    a = AutoRNNForecaster(6, n_members=2, random_state=3).fit(None, y).forecast(6)
+    b = AutoRNNForecaster(6, n_members=2, random_state=3).fit(None, y).forecast(6)
+    pd.testing.assert_series_equal(a, b)
+
+
+def test_choices_depend_only_on_the_training_data():
+    # two series that agree on their first 60 values and differ afterwards: fitted on those 60 values, the
+    # forecasters are the same in every respect (nothing past the training data is read)
+    a, b = monthly(84), monthly(84)
+    b.iloc[60:] = b.iloc[60:] * 3 + 100
+    fa = AutoRNNForecaster(6, n_members=2, random_state=0).fit(None, a.iloc[:60])
+    fb = AutoRNNForecaster(6, n_members=2, random_state=0).fit(None, b.iloc[:60])
+    pd.testing.assert_series_equal(fa.forecast(6), fb.forecast(6))
+    pd.testing.assert_frame_equal(fa.holdout_scores_, fb.holdout_scores_)
+    assert fa.weights_ == fb.weights_
+
+
+def test_short_and_long_series_in_one_frame():
+    # 10-value and 80-value series in one DataFrame (leading NaN): all are forecast
+    rng = np.random.default_rng(0)
+    long = 100 + np.cumsum(rng.normal(0, 1, (80, 3)), axis=0)
+    frame = pd.DataFrame(long, columns=["a", "b", "c"])
+    frame["d"] = np.r_[np.full(70, np.nan), 100 + np.cumsum(rng.normal(0, 1, 10))]
+    frame["e"] = np.r_[np.full(70, np.nan), 5 + np.arange(10.0)]
+    f = AutoRNNForecaster(6, n_members=1, random_state=0).fit(None, frame)
+    forecast = f.forecast(6)
+    assert list(forecast.columns) == list("abcde") and np.isfinite(forecast.to_numpy()).all()
+
+
+def test_series_too_short_for_a_net_still_get_forecasts():
+    # every series shorter than horizon + 1: no net can train; the statistical forecasters answer
+    frame = pd.DataFrame({"a": [1.0, 2.0, 3.0, 4.0], "b": [np.nan, np.nan, 5.0, 5.0]})
+    f = AutoRNNForecaster(6, random_state=0).fit(None, frame)
+    assert "rnn" not in f.config_["components"] and f.members_ == []
+    forecast = f.forecast(6)
+    assert np.isfinite(forecast.to_numpy()).all()
+    np.testing.assert_allclose(forecast["b"], 5.0)  # a constant series stays constant
+
+
+def test_no_forecast_possible_is_refused_with_the_minimum():
+    y = pd.Series([1.0, 2.0, 3.0])
+    X = pd.DataFrame({"x": [0.0, 1.0, 0.0]})
+    with pytest.raises(ValueError, match=r"every series has fewer than 7 observations \(horizon=6 \+ 1\)"):
+        AutoRNNForecaster(6, random_state=0).fit(X, y)
+
+
+def test_non_negative_data_give_non_negative_forecasts():
+    # a count series falling towards zero: no forecast below zero
+    y = pd.Series(np.r_[np.linspace(40, 1, 50), np.zeros(10)], index=pd.period_range("2000", periods=60, freq="Q"))
+    forecast = AutoRNNForecaster(8, n_members=1, random_state=0).fit(None, y).forecast(8)
+    assert (forecast >= 0).all()
+
+
+def test_combine_rnn_uses_the_nets_alone_and_the_time_budget_limits_the_nets():
+    y = monthly()
+    f = AutoRNNForecaster(6, n_members=3, combine="rnn", time_budget=1e-6, random_state=0).fit(None, y)
+    assert f.weights_ == {"rnn": 1.0}
+    assert len(f.members_) == 1  # the budget was spent after the first net; at least one is always trained
+
+
+def test_forecast_longer_than_the_horizon_is_refused():
+    f = AutoRNNForecaster(3, n_members=1, combine="rnn", random_state=0).fit(None, monthly(48))
+    with pytest.raises(ValueError, match="was fitted to forecast 3 steps ahead; 4 were asked for"):
+        f.forecast(4)
+
+
+def test_bad_parameters_are_refused_at_fit():
+    with pytest.raises(ValueError, match="The 'combine' parameter of AutoRNNForecaster must be a str among"):
+        AutoRNNForecaster(6, combine="best").fit(None, monthly())
+    with pytest.raises(ValueError, match="The 'horizon' parameter of AutoRNNForecaster must be an int"):
+        AutoRNNForecaster(0).fit(None, monthly())
