@@ -10,7 +10,7 @@ VENV2 ?= .venv-pandas2
 PY2 := $(VENV2)/bin/python
 STAMP2 := $(VENV2)/.installed-stamp
 
-.PHONY: demo test test-quick test-pandas2 install clean
+.PHONY: demo test test-quick test-pandas2 lint format install clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -23,8 +23,20 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(PY) -m seqforecast benchmark --out reports
 
-test: $(STAMP)
+# The whole check, as CI runs it: lint (ruff), formatting (ruff format), the import layers (import-linter,
+# contracts in pyproject.toml), then every test.
+test: lint
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(PY) -m ruff check src tests benchmarks tools
+	$(PY) -m ruff format --check src tests benchmarks tools
+	$(VENV)/bin/lint-imports
+
+# Rewrite the code in the house format (what `make lint` checks).
+format: $(STAMP)
+	$(PY) -m ruff check --fix src tests benchmarks tools
+	$(PY) -m ruff format src tests benchmarks tools
 
 # The suite without the tests marked slow (each over about half a second): for the edit-test loop.
 test-quick: $(STAMP)

@@ -24,7 +24,6 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _meta import environment, write_json  # noqa: E402
-
 from seqforecast.estimators import RNNRegressor  # noqa: E402
 from seqforecast.forecasting import RecursiveForecaster  # noqa: E402
 

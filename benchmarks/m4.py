@@ -420,6 +420,20 @@ def naive2_check(data: Path, frequency: str, forecast: np.ndarray, ids: list) ->
 
 
 # --------------------------------------------------------------------------------------------- main
+def _previous_rows(args, frequency, models):
+    """The rows of the existing result file (``--merge``) for the models not run now, naive2 excepted."""
+    stem = args.out / (f"m4_{frequency}_holdout" if args.holdout else f"m4_{frequency}")
+    path = Path(f"{stem}.json")
+    if not path.exists():
+        return []
+    previous = json.loads(path.read_text(encoding="utf-8"))
+    if previous.get("settings", {}).get("n_series") not in (None, args.n_series) and args.n_series is not None:
+        return []
+    date = previous.get("environment", {}).get("date_utc")
+    return [{**row, "_date_utc": date} for row in previous.get("results", [])
+            if row["model"] not in models and row["model"] != "naive2"]
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--frequency", choices=sorted(FREQUENCIES), required=True)
@@ -435,6 +449,9 @@ def main(argv=None) -> int:
     parser.add_argument("--holdout", action="store_true",
                         help="score on the last horizon of the training data (the test values are not used); "
                              "writes m4_<frequency>_holdout.*")
+    parser.add_argument("--merge", action="store_true",
+                        help="keep the rows of the existing result files for the models not run now (e.g. add "
+                             "--models auto to a full table); the notes say which rows came from which run")
     parser.add_argument("--arima", choices=["run", "json"], default="run",
                         help="run ARIMAForecaster, or (Hourly) read benchmarks/results/m4_arima_hourly.json")
     args = parser.parse_args(argv)
@@ -459,6 +476,10 @@ def main(argv=None) -> int:
     print(f"M4 {frequency}: {y_train.shape[1]} series, horizon {horizon}; models: {', '.join(models)}", flush=True)
 
     rows, notes, naive2_text = [], [holdout_note] if args.holdout and holdout_note else [], None
+    kept = _previous_rows(args, frequency, models) if args.merge else []
+    if kept:
+        notes.append(f"Rows {[r['model'] for r in kept]} are kept from the previous run of "
+                     f"{kept[0].get('_date_utc', '?')} (--merge); the others were measured in this run.")
     started = time.perf_counter()
 
     def write(rows, load, finished):
@@ -482,6 +503,8 @@ def main(argv=None) -> int:
         }
         args.out.mkdir(parents=True, exist_ok=True)
         stem = args.out / (f"m4_{frequency}_holdout" if args.holdout else f"m4_{frequency}")
+        rows = [r for r in kept if r["model"] not in {x["model"] for x in rows}] + rows
+        rows = sorted(rows, key=lambda r: ALL_MODELS.index(r["model"]) if r["model"] in ALL_MODELS else 99)
         columns = ["model", "smape", "mase", "owa", "fit_seconds", "predict_seconds", "settings"]
         table = pd.DataFrame([{**{k: r.get(k) for k in columns}, "settings": json.dumps(r["settings"])} for r in rows],
                              columns=columns)

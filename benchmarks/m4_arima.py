@@ -27,9 +27,8 @@ from joblib import Parallel, delayed
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _meta import environment, write_json
-
-from seqforecast.baselines.arima import auto_arima
 from seqforecast.baselines._kernels import naive2_forecast
+from seqforecast.baselines.arima import auto_arima
 from seqforecast.exceptions import ConvergenceWarning
 from seqforecast.metrics import m4_scores, mase, owa, smape
 

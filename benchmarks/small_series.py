@@ -33,7 +33,6 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _meta import environment, write_json  # noqa: E402
-
 from seqforecast import (  # noqa: E402
     ARIMAForecaster,
     AutoRNNForecaster,

@@ -83,7 +83,10 @@ def fit_plain(X, y, cfg):
 
 
 def versions():
-    import pandas, sklearn, skorch, statsmodels  # noqa: E401
+    import pandas  # noqa: E401
+    import sklearn
+    import skorch
+    import statsmodels
 
     return {"python": sys.version.split()[0], "torch": torch.__version__, "numpy": np.__version__,
             "pandas": pandas.__version__, "sklearn": sklearn.__version__, "statsmodels": statsmodels.__version__,

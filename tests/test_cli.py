@@ -63,7 +63,7 @@ def test_forecast_rnn(csv, tmp_path, capsys):
     threads = torch.get_num_threads()
     out = tmp_path / "fc.csv"
     code, stdout, stderr = run(capsys, "forecast", csv, "--horizon", 2, "--out", out, "--columns", "b",
-                               "--window-length", 4)
+                               "--model", "rnn", "--window-length", 4)
     assert (code, stdout, stderr) == (0, "", "")
     result = pd.read_csv(out)
     assert result.shape == (2, 2) and np.isfinite(result["b"]).all()
@@ -108,7 +108,8 @@ def test_benchmark_quick_on_a_csv(csv, tmp_path, capsys):
     # --baselines leaves ARIMA out: its automatic order search takes from 0.1 s to 20 s on such short series
     out = tmp_path / "report"
     code, stdout, stderr = run(capsys, "benchmark", csv, "--out", out, "--horizon", 3, "--sp", 12, "--quick",
-                               "--columns", "b", "--window-length", 6, "--baselines", "naive,seasonal-naive")
+                               "--columns", "b", "--model", "rnn", "--window-length", 6,
+                               "--baselines", "naive,seasonal-naive")
     assert (code, stderr) == (0, "")
     assert (out / "report.html").is_file() and (out / "report.md").is_file()
     assert (out / "results.csv").is_file() and (out / "leaderboard.csv").is_file()
@@ -126,6 +127,43 @@ def test_benchmark_quick_on_a_csv(csv, tmp_path, capsys):
     assert sorted(leaderboard.index) == ["GRU (quick)", "NaiveForecaster", "SeasonalNaiveForecaster"]
     assert leaderboard["baseline"].to_dict() == {"GRU (quick)": False, "NaiveForecaster": True,
                                                  "SeasonalNaiveForecaster": True}
+
+
+@pytest.mark.slow  # fits AutoRNNForecaster (one net at three holdout origins) on every origin
+def test_benchmark_compares_the_auto_forecaster_by_default(csv, tmp_path, capsys):
+    out = tmp_path / "report"
+    code, stdout, stderr = run(capsys, "benchmark", csv, "--out", out, "--horizon", 3, "--quick", "--columns", "a",
+                               "--baselines", "naive", "--step", 12, "--quiet")
+    assert (code, stderr) == (0, "")
+    meta = json.loads((out / "metadata.json").read_text(encoding="utf-8"))
+    assert meta["settings"]["model"] == "AutoRNNForecaster(horizon=3, n_members=1, random_state=0)"
+    assert meta["seeds"]["AutoRNN (quick)"] == {"random_state": 0}
+    assert stdout.splitlines()[-2].startswith("Does AutoRNN (quick) beat the best baseline?")
+
+
+@pytest.mark.slow  # fits AutoRNNForecaster
+def test_forecast_uses_the_auto_forecaster_by_default_and_shows_progress_when_asked(csv, tmp_path, capsys):
+    out = tmp_path / "f.csv"
+    code, stdout, stderr = run(capsys, "forecast", csv, "--horizon", 3, "--out", out, "--columns", "a", "--progress")
+    assert code == 0
+    frame = pd.read_csv(out)
+    assert list(frame.columns) == ["date", "a"] and frame["date"].tolist() == ["2003-01-01", "2003-02-01", "2003-03-01"]
+    # the forecaster's own progress lines: its plan (sp read from the monthly dates), each net, the holdout
+    assert "AutoRNNForecaster: 1 series of 36 to 36 observations, horizon 3, sp 12" in stderr
+    assert "holdout MASE:" in stderr and "final net 6/6" in stderr
+    assert run(capsys, "forecast", csv, "--horizon", 3, "--out", out, "--columns", "a", "--quiet")[2] == ""
+
+
+def test_window_length_belongs_to_the_rnn_model(csv, tmp_path, capsys):
+    code, _, err = run(capsys, "forecast", csv, "--horizon", 3, "--out", tmp_path / "f.csv", "--window-length", 6)
+    assert (code, err) == (2, "seqforecast forecast: error: --window-length applies to --model rnn only (the "
+                              "auto model chooses its own windows)\n")
+
+
+def test_quiet_and_progress_exclude_each_other(csv, tmp_path, capsys):
+    code, _, err = run(capsys, "forecast", csv, "--horizon", 3, "--out", tmp_path / "f.csv", "--quiet", "--progress")
+    assert code == 2
+    assert err.startswith("seqforecast forecast: error: argument --progress: not allowed with argument --quiet")
 
 
 def test_benchmark_baselines_are_the_ones_compare_knows(tmp_path, capsys):
@@ -226,7 +264,7 @@ def test_help_returns_zero(capsys):
 
 def test_modelling_errors_exit_1_on_one_line(csv, tmp_path, capsys):
     code, stdout, stderr = run(capsys, "forecast", csv, "--horizon", 2, "--out", tmp_path / "o.csv",
-                               "--window-length", 40)
+                               "--model", "rnn", "--window-length", 40)
     assert (code, stdout) == (1, "")
     assert stderr.count("\n") == 1
     assert stderr == ("seqforecast forecast: error: RecursiveForecaster (series 'a'): every series needs at least 41 "

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from numpy.testing import assert_array_equal
 from sklearn.linear_model import LinearRegression
 
-from seqforecast.evaluation import metrics
 from seqforecast._utils.time_index import check_time_index
 from seqforecast.baselines import NaiveForecaster, SeasonalNaiveForecaster
+from seqforecast.evaluation import metrics
 from seqforecast.forecasting import RecursiveForecaster
 from seqforecast.preprocessing.windowing import make_windows
 

@@ -2,9 +2,13 @@
 
 ::
 
-    seqforecast forecast  sales.csv --horizon 12 --out forecast.csv [--model rnn|arima|naive|seasonal-naive]
+    seqforecast forecast  sales.csv --horizon 12 --out forecast.csv [--model auto|rnn|arima|naive|seasonal-naive]
     seqforecast backtest  sales.csv --horizon 12 --out backtest.csv [--initial-window N --step N ...]
     seqforecast benchmark [sales.csv] --out report/ [--horizon 12 --sp 12 --baselines naive,arima --quick]
+
+The default model is ``auto``, :class:`~seqforecast.AutoRNNForecaster`: the best the package does with
+nothing set. Long runs show a progress line on stderr when it is a terminal (``--quiet`` silences it,
+``--progress`` shows it in a log file too).
 
 A CSV has one date column (the first, or ``--date-column``) and one column per series (all the others, or
 ``--columns``). Dates are parsed with pandas and must be regularly spaced; an integer column is used as is
@@ -34,7 +38,7 @@ RNN_SETTINGS = dict(cell="gru", hidden_size=32, num_layers=1, max_epochs=150, ba
 #: ``--quick``: a smoke test of the whole pipeline in seconds, not a model to judge.
 RNN_SETTINGS_QUICK = dict(cell="gru", hidden_size=8, num_layers=1, max_epochs=5, batch_size=16, lr=1e-2,
                           gradient_clip=1.0)
-_MODELS = ("rnn", "arima", "naive", "seasonal-naive")
+_MODELS = ("auto", "rnn", "arima", "naive", "seasonal-naive")
 #: ``--baselines`` of the benchmark: the names of seqforecast.evaluation.reporting.compare.BASELINES
 _BASELINES = ("naive", "seasonal-naive", "arima")
 
@@ -157,12 +161,31 @@ def _default_window(sp):
     return 2 * sp if sp > 1 else 12
 
 
-def _make_model(name, sp, window_length, seed, quick=False):
+def _auto(horizon, sp, seed, quick, verbose=0):
+    from .forecasting import AutoRNNForecaster
+
+    # one net, judged at the holdout, for --quick; sp None lets the forecaster read it from the dates
+    return AutoRNNForecaster(horizon, sp=sp, n_members=1 if quick else 6, random_state=seed, verbose=verbose)
+
+
+def _make_model(name, sp, window_length, seed, horizon, quick=False, verbose=0):
+    """The model of ``--model``. ``sp`` is None when ``--sp`` was not given: ``auto`` then reads it from the
+    dates, the others take 1."""
+    if name == "auto":
+        return _auto(horizon, sp, seed, quick, verbose)
+    sp = 1 if sp is None else sp
     if name == "rnn":
         return _rnn(sp, window_length, seed, quick)
     from .evaluation.reporting.compare import make_baseline
 
     return make_baseline(name, sp)
+
+
+def _progress(args):
+    """Progress on stderr: by default only when it is a terminal; --quiet never, --progress always."""
+    if args.quiet:
+        return 0
+    return int(args.progress or sys.stderr.isatty())
 
 
 # ------------------------------------------------------------------------------------------ commands
@@ -210,7 +233,7 @@ def _write_csv(frame, out, index=True):
 
 def _cmd_forecast(args):
     y = _read_series(args.csv, args.date_column, args.columns)
-    model = _make_model(args.model, args.sp, args.window_length, args.seed)
+    model = _make_model(args.model, args.sp, args.window_length, args.seed, args.horizon, verbose=_progress(args))
     forecast = model.fit(None, y).forecast(args.horizon)
     frame = forecast.to_frame() if isinstance(forecast, pd.Series) else forecast
     frame.index.name = y.index.name
@@ -222,11 +245,11 @@ def _cmd_backtest(args):
     from .evaluation import backtest
 
     y = _read_series(args.csv, args.date_column, args.columns)
-    model = _make_model(args.model, args.sp, args.window_length, args.seed)
+    model = _make_model(args.model, args.sp, args.window_length, args.seed, args.horizon)
     window = "expanding" if args.sliding_window is None else "sliding"
     results = backtest(model, y, horizon=args.horizon, initial_window=args.initial_window, step=args.step,
                        window=window, window_length=args.sliding_window, n_jobs=args.n_jobs,
-                       verbose=int(sys.stderr.isatty()))
+                       verbose=_progress(args))
     _write_csv(results, args.out, index=False)
     return 0
 
@@ -245,13 +268,18 @@ def _cmd_benchmark(args):
     horizon = args.horizon
     initial_window = args.initial_window or len(y) // 2
     step = args.step or (horizon if args.quick else max(horizon // 2, 1))
-    rnn = _rnn(sp, args.window_length, args.seed, args.quick)
-    label = "GRU (quick)" if args.quick else "GRU"
+    if args.model == "auto":
+        model, label = _auto(horizon, args.sp, args.seed, args.quick), "AutoRNN"  # no --sp: from the dates
+    else:
+        model, label = _rnn(sp, args.window_length, args.seed, args.quick), "GRU"
+    label += " (quick)" if args.quick else ""
     out = Path(args.out)
-    result = compare({label: rnn}, y, horizon=horizon, sp=sp, baselines=args.baselines or True,
-                     initial_window=initial_window, step=step, n_jobs=args.n_jobs, verbose=int(sys.stderr.isatty()))
+    result = compare({label: model}, y, horizon=horizon, sp=sp, baselines=args.baselines or True,
+                     initial_window=initial_window, step=step, n_jobs=args.n_jobs, verbose=_progress(args))
     result.settings["seed"] = args.seed
-    result.settings["rnn_settings"] = RNN_SETTINGS_QUICK if args.quick else RNN_SETTINGS
+    result.settings["model"] = " ".join(repr(model).split())
+    if args.model == "rnn":
+        result.settings["rnn_settings"] = RNN_SETTINGS_QUICK if args.quick else RNN_SETTINGS
     files = result.save(out)
     board = result.leaderboard()
     print(f"seqforecast benchmark on {what}: horizon {horizon}, sp {sp}, {len(result.origins)} origins")
@@ -274,33 +302,44 @@ def _parser():
         p.add_argument("--date-column", default=None, help="name of the date column (default: the first)")
         p.add_argument("--columns", nargs="+", default=None, help="value columns (default: all the others)")
         p.add_argument("--window-length", type=int, default=None,
-                       help="past steps the RNN sees (default: 2 * sp, or 12 when sp = 1)")
+                       help="--model rnn: past steps the GRU sees (default: 2 * sp, or 12 when sp = 1)")
         p.add_argument("--seed", type=int, default=0, help="random_state of the RNN (default: 0)")
         p.add_argument("--torch-threads", type=int, default=1,
                        help="torch intra-op threads (default: 1, fastest for small nets; parallelise over "
                             "origins with --n-jobs instead)")
+        shown = p.add_mutually_exclusive_group()
+        shown.add_argument("--quiet", action="store_true", help="no progress on stderr")
+        shown.add_argument("--progress", action="store_true",
+                           help="progress on stderr even when it is not a terminal (e.g. a log file)")
 
     p = sub.add_parser("forecast", help="fit a model on the whole CSV and forecast the next steps")
     data_options(p)
     p.add_argument("--horizon", type=int, required=True, help="steps to forecast")
     p.add_argument("--out", required=True, help="output CSV: the date column and one column per series")
-    p.add_argument("--model", choices=_MODELS, default="rnn", help="model (default: rnn)")
-    p.add_argument("--sp", type=int, default=1, help="seasonal period (default: 1)")
+    p.add_argument("--model", choices=_MODELS, default="auto",
+                   help="model (default: auto, the forecaster that configures itself)")
+    p.add_argument("--sp", type=int, default=None,
+                   help="seasonal period (default: auto reads it from the dates; the other models take 1)")
 
     p = sub.add_parser("backtest", help="rolling-origin backtest of one model, as a tidy CSV")
     data_options(p)
     p.add_argument("--horizon", type=int, required=True, help="steps forecast from each origin")
     p.add_argument("--out", required=True, help="output CSV: one row per origin, series and step")
-    p.add_argument("--model", choices=_MODELS, default="rnn", help="model (default: rnn)")
-    p.add_argument("--sp", type=int, default=1, help="seasonal period (default: 1)")
+    p.add_argument("--model", choices=_MODELS, default="auto",
+                   help="model (default: auto, the forecaster that configures itself)")
+    p.add_argument("--sp", type=int, default=None,
+                   help="seasonal period (default: auto reads it from the dates; the other models take 1)")
     p.add_argument("--initial-window", type=int, default=None, help="fewest steps in the first training window")
     p.add_argument("--step", type=int, default=None, help="steps between origins (default: the horizon)")
     p.add_argument("--sliding-window", type=int, default=None, metavar="L",
                    help="train on the last L steps only (default: all the history, an expanding window)")
     p.add_argument("--n-jobs", type=int, default=None, help="parallel fits (joblib; default: 1)")
 
-    p = sub.add_parser("benchmark", help="compare a GRU with baselines (naive, seasonal naive, ARIMA); write a report")
+    p = sub.add_parser("benchmark", help="compare the recurrent forecaster with baselines (naive, seasonal naive, "
+                                         "ARIMA); write a report")
     data_options(p, csv_required=False)
+    p.add_argument("--model", choices=("auto", "rnn"), default="auto",
+                   help="the recurrent model: auto (AutoRNNForecaster, the default) or rnn (a fixed GRU)")
     p.add_argument("--out", required=True, help="folder for report.html, report.md, CSVs and metadata.json")
     p.add_argument("--horizon", type=int, default=12, help="steps forecast from each origin (default: 12)")
     p.add_argument("--sp", type=int, default=None, help="seasonal period (default: 12 for airline, else 1)")
@@ -311,7 +350,8 @@ def _parser():
     p.add_argument("--baselines", type=_baseline_names, default=None, metavar="NAMES",
                    help="comma-separated baselines to compare with, among naive, seasonal-naive, arima "
                         "(default: all three; the seasonal naive only when sp > 1)")
-    p.add_argument("--quick", action="store_true", help="a tiny net and fewer origins: a smoke test")
+    p.add_argument("--quick", action="store_true", help="one net (auto) or a tiny net (rnn) and fewer origins: "
+                                                        "a smoke test")
     return parser
 
 
@@ -336,7 +376,11 @@ def main(argv=None) -> int:
         command = f"seqforecast {args.command}"
         for flag in ("horizon", "sp", "window_length", "initial_window", "step", "sliding_window", "torch_threads"):
             _check_positive(getattr(args, flag, None), "--" + flag.replace("_", "-"))
-        uses_torch = args.command == "benchmark" or args.model == "rnn"
+        if args.window_length is not None and args.model != "rnn":
+            raise UsageError(f"--window-length applies to --model rnn only (the {args.model} model chooses its "
+                             f"own windows)" if args.model == "auto" else
+                             f"--window-length applies to --model rnn only, not to {args.model}")
+        uses_torch = args.command == "benchmark" or args.model in ("rnn", "auto")
         previous_threads = _set_torch_threads(args.torch_threads) if uses_torch else None
         run = {"forecast": _cmd_forecast, "backtest": _cmd_backtest, "benchmark": _cmd_benchmark}[args.command]
         with warnings.catch_warnings(record=True) as caught:

@@ -22,13 +22,15 @@ def test_the_plan_reads_the_horizon_and_the_season():
     plan = plan_nets([700] * 414, 48, 24, 168, positive=True)
     assert plan.window_lengths == [168, 336] and plan.patch_lengths == [24, 24]
     assert plan.window_scale == "mean" and plan.hidden_size == 128 and plan.batch_size == 256
-    # 414 * (700 - 48 - 42 + 1) windows, every 3rd kept: at most 100,000 per epoch
-    assert plan.window_step == 3 and plan.n_windows == 84_318
+    # every series fills the longest window: no padding; 414 * (700 - 48 - 336 + 1) windows, every 2nd kept
+    # (at most 100,000 per epoch)
+    assert plan.min_observations is None and plan.window_step == 2 and plan.n_windows == 65_619
     # epochs: about 4,000 optimiser steps of 256 windows
-    assert plan.max_epochs == 13 and plan.patience is None
+    assert plan.max_epochs == 16 and plan.patience is None
     # a short yearly collection: one window length within the typical series, a small net, early stopping
     small = plan_nets([14, 16, 20] * 20, 6, 1, 1, positive=False)
     assert small.window_lengths == [10] and small.window_scale == "std" and small.hidden_size == 32
+    assert small.min_observations == 2  # the 14-value series are shorter than 10 + 6: padded
     assert small.patience == 10
 
 
@@ -50,12 +52,15 @@ def test_fit_forecast_and_every_choice_recorded():
     assert forecast.index[0] == pd.Period("2021-01", freq="M") and np.isfinite(forecast).all()
     config = f.config_
     assert config["sp"] == 12 and config["sp_source"].startswith("the index frequency")
-    assert len(config["members"]) == 2 and config["plan"]["window_lengths"]
+    # two nets at each of the three holdout origins; the final ensemble only when the nets were chosen
+    assert len(config["holdout_members"]) == 6 and len(config["holdout"]["origins"]) == 3
+    assert len(config["members"]) == (2 if f.weights_["rnn"] > 0 else 0) == len(f.members_)
     assert set(f.weights_) == set(config["components"]) and sum(f.weights_.values()) == pytest.approx(1.0)
     # the holdout scores every candidate; the chosen combination is the best-scored one
-    best = f.holdout_scores_.iloc[0]["candidate"].split(" + ")
-    assert {name for name, w in f.weights_.items() if w > 0} == set(best)
-    assert f.holdout_scores_["mase"].is_monotonic_increasing
+    best = f.holdout_scores_.iloc[0]["candidate"]
+    chosen = {name: w for name, w in f.weights_.items() if w > 0}
+    label = " + ".join(f"{w:g} {n}" for n, w in chosen.items()) if len(chosen) > 1 else next(iter(chosen))
+    assert best == label and f.holdout_scores_["mase"].is_monotonic_increasing
 
 
 def test_same_seed_same_forecasts():

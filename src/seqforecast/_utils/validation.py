@@ -23,8 +23,8 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.utils._param_validation import (
-    InvalidParameterError,
     Interval,
+    InvalidParameterError,
     Options,
     StrOptions,
     make_constraint,

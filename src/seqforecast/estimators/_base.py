@@ -19,10 +19,10 @@ from sklearn.utils._param_validation import Interval, Options
 from sklearn.utils.validation import _check_feature_names, _get_feature_names, check_is_fitted
 from skorch.history import History
 
-from ._training import _OPTIMIZERS, _seeded, _TensorSequences, build_net, resolve_device, tail_split
 from .._utils.sequences import check_sequences
 from .._utils.validation import options, positive_int, validate_params
 from ..nets import CELLS, NONLINEARITIES, RecurrentNet, Seq2SeqNet
+from ._training import _OPTIMIZERS, _seeded, _TensorSequences, build_net, resolve_device, tail_split
 
 
 class _OptimizerClass(Options):

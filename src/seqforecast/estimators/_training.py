@@ -14,8 +14,8 @@ from contextlib import contextmanager
 
 import numpy as np
 import torch
-from skorch import NeuralNet
 from sklearn.base import clone
+from skorch import NeuralNet
 from skorch.callbacks import Callback, EarlyStopping, GradientNormClipping, ProgressBar
 from skorch.dataset import unpack_data
 from skorch.utils import to_tensor
@@ -71,7 +71,9 @@ class _TensorSequences(torch.utils.data.Dataset):
         return X, (None if self.y is None else self.y[idx])
 
     def subset(self, idx):
-        pick = (lambda t: None if t is None else t[idx])
+        def pick(tensor):
+            return None if tensor is None else tensor[idx]
+
         return _TensorSequences(self.X[idx], pick(self.lengths), pick(self.y))
 
 

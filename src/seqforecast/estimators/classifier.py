@@ -11,13 +11,13 @@ from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import column_or_1d
 
-from ._base import _BaseRNN
-from ._docs import CLASSIFIER_ARCHITECTURES, CLASSIFIER_ATTRS, CLASSIFIER_PARAMS, estimator_doc
-from .losses import SequenceCrossEntropy
 from .._utils.sequences import check_finite, check_n_samples
 from .._utils.validation import options, positive_int
 from ..nets import POOLINGS
 from ..nets.layers import PositiveInts
+from ._base import _BaseRNN
+from ._docs import CLASSIFIER_ARCHITECTURES, CLASSIFIER_ATTRS, CLASSIFIER_PARAMS, estimator_doc
+from .losses import SequenceCrossEntropy
 
 __all__ = ["RNNClassifier"]
 

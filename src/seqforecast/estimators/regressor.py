@@ -12,11 +12,11 @@ from sklearn.metrics import r2_score
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
+from .._utils.sequences import as_numeric_array, check_finite, check_n_samples
+from .._utils.validation import check_int, options
 from ._base import _BaseRNN
 from ._docs import REGRESSOR_ARCHITECTURES, REGRESSOR_PARAMS, estimator_doc
 from .losses import REGRESSION_LOSSES
-from .._utils.sequences import as_numeric_array, check_finite, check_n_samples
-from .._utils.validation import check_int, options
 
 __all__ = ["RNNRegressor"]
 

@@ -88,7 +88,7 @@ class NetPlan:
     patch_lengths: list = field(default_factory=list)
     window_scale: str = "mean"
     window_step: int = 1
-    min_observations: int = 1
+    min_observations: int | None = None
     hidden_size: int = 64
     dropout: float = 0.2
     batch_size: int = 64
@@ -113,10 +113,11 @@ def _patch(length: int, sp: int) -> int:
     return max(1, math.ceil(length / TARGET_RECURRENT_STEPS))
 
 
-def _windows(lengths: np.ndarray, window_length: int, horizon: int, min_observations: int) -> int:
-    """Training windows over all series: every end with ``horizon`` targets and enough observed inputs."""
-    del window_length  # windows may start before a series does (padded), so only the observed part counts
-    return int(np.maximum(lengths - horizon - min_observations + 1, 0).sum())
+def _windows(lengths: np.ndarray, window_length: int, horizon: int, min_observations: int | None) -> int:
+    """Training windows over all series: every end with ``horizon`` targets and enough observed inputs (a
+    whole window without padding; ``min_observations`` with it, windows starting before their series)."""
+    need = window_length if min_observations is None else min_observations
+    return int(np.maximum(lengths - horizon - need + 1, 0).sum())
 
 
 def net_settings(n_windows: int, *, early_stopping="auto") -> dict:
@@ -139,7 +140,7 @@ def net_settings(n_windows: int, *, early_stopping="auto") -> dict:
             "max_epochs": epochs, "patience": 10 if stop else None}
 
 
-def plan_nets(lengths, horizon: int, sp: int, cycle: int, *, positive: bool) -> NetPlan:
+def plan_nets(lengths, horizon: int, sp: int, cycle: int, *, positive: bool, shortest: int | None = None) -> NetPlan:
     """Size the nets for series of the given ``lengths`` (observations per series, training part).
 
     Parameters
@@ -152,6 +153,9 @@ def plan_nets(lengths, horizon: int, sp: int, cycle: int, *, positive: bool) -> 
         Seasonal period and a longer cycle (e.g. 24 and 168 for hourly data).
     positive : bool
         Whether every training value is > 0 (windows are then scaled by their level).
+    shortest : int, optional
+        The fewest observations a series will have where nets are trained (earlier holdout origins cut
+        more than ``lengths`` shows); short series are padded when it is below a window and a horizon.
     """
     lengths = np.asarray(lengths, dtype=np.int64)
     plan = NetPlan()
@@ -177,8 +181,17 @@ def plan_nets(lengths, horizon: int, sp: int, cycle: int, *, positive: bool) -> 
     )
     plan.reasons["patch_lengths"] = (f"whole seasons of {sp} steps when a window holds 4 or more, else about "
                                      f"{TARGET_RECURRENT_STEPS} recurrent steps per window")
-    # A window needs some observed history; a quarter of the shortest window, at least 1 and at most 2 seasons.
-    plan.min_observations = int(max(1, min(min(plan.window_lengths) // 4, 2 * max(sp, 1))))
+    # Padding only when some series is too short for the longest window: then a window needs some observed
+    # history, a quarter of the shortest window (at least 1, at most 2 seasons), and the net learns from
+    # padded windows of every series how to forecast from a short history.
+    shortest = int(lengths.min() if shortest is None else min(shortest, lengths.min()))
+    if shortest < max(plan.window_lengths) + horizon:
+        plan.min_observations = int(max(1, min(min(plan.window_lengths) // 4, 2 * max(sp, 1))))
+        plan.reasons["min_observations"] = (f"the shortest series has {shortest} observations, fewer than "
+                                            f"the longest window and the horizon: short series are padded")
+    else:
+        plan.min_observations = None
+        plan.reasons["min_observations"] = "every series fills the longest window and the horizon: no padding"
     plan.window_scale = "mean" if positive else "std"
     plan.reasons["window_scale"] = (
         "every value is > 0: windows divided by their level (relative changes; bounded after flat stretches)"

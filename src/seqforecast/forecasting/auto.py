@@ -7,14 +7,15 @@ out to judge its own choices:
    autocorrelation test), window lengths (3.5 and 7 horizons, in whole cycles), patches (whole seasons, or
    about 16 recurrent steps), per-window scaling (by the level for positive data, z-scores otherwise), the
    absolute-error loss, net size, batch size and epochs from the number of training windows.
-2. **Members**: direct multi-output nets (GRU, then LSTM; each window length; seeds ``random_state + i``)
-   trained on the data without their last ``horizon`` steps. Short series are padded, with a mask, so a
-   series shorter than a window still trains and is forecast.
-3. **Holdout**: the nets' forecasts of the held-out steps, and those of statistical forecasters (M4's Theta,
-   automatic ARIMA where its cost is small, seasonal naive), are scored by the MASE of each series; the
-   equal-weight combination with the lowest mean score is kept (the nets alone included).
-4. **Final fit**: the statistical members are refitted on all the data; the nets too when that is cheap
-   (``refit="auto"``), otherwise the holdout nets forecast from the full history.
+2. **Holdout**: at the origin ``horizon`` steps before the end (and, with small data, where nets are
+   cheap, at two earlier origins), two nets are trained on the data before it, and they and statistical
+   forecasters (M4's Theta, automatic ARIMA where its cost is small, seasonal naive) forecast the held-out
+   steps. Each candidate, a single forecaster or a combination (equal weights, or the nets 3/4), is scored
+   by the mean MASE over the held-out series and origins; the best is kept (the nets alone included).
+3. **Final fit**: ``n_members`` direct multi-output nets (each window length in turn, GRU then LSTM, seeds
+   ``random_state + i``) trained on all the data, for the epochs the holdout nets found best when early
+   stopping was used; the chosen statistical forecasters on all the data too. Short series are padded, with
+   a mask, so a series shorter than a window still trains and is forecast.
 
 Every choice is a fitted attribute: ``config_`` (the plan and why), ``holdout_scores_`` (each candidate
 combination's score), ``weights_``.
@@ -31,6 +32,7 @@ from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
+from sklearn.utils import check_random_state
 
 from .._utils.validation import Interval, options, positive_int, validate_params
 from ..base import BaseForecaster
@@ -43,8 +45,10 @@ __all__ = ["AutoRNNForecaster"]
 #: order search costs about 0.5 s per long seasonal series; the nets' whole plan costs less than that).
 ARIMA_MAX_SERIES = 200
 ARIMA_MAX_OBSERVATIONS = 100_000
-#: Training windows below which the nets are refitted on all the data after the holdout (``refit="auto"``).
-REFIT_MAX_WINDOWS = 20_000
+#: Training windows per epoch below which nets are cheap enough to be judged at three holdout origins, not one.
+SMALL_DATA_WINDOWS = 20_000
+#: Nets trained at each holdout origin (the final ensemble has ``n_members``).
+HOLDOUT_MEMBERS = 2
 
 
 def _observed(Y: np.ndarray) -> list[np.ndarray]:
@@ -138,14 +142,14 @@ class AutoRNNForecaster(BaseForecaster):
     combine : {"auto", "rnn"}, default="auto"
         ``"auto"``: combine the nets with statistical forecasters when the holdout says it helps;
         ``"rnn"``: the nets alone.
-    refit : {"auto", True, False}, default="auto"
-        Whether the nets are trained again on all the data after the holdout; ``"auto"`` does it below
-        20,000 training windows (where it is cheap), and otherwise forecasts with the holdout nets.
     time_budget : float or None, default=None
         Seconds for the whole fit. None: the plan above, whose cost is set by the data (every net takes at
-        most about 4,000 optimiser steps) and does not depend on the machine. A number: nets are added
-        only while the projected fit time stays within it (at least one net is trained), so the ensemble,
-        and the forecasts, then depend on the machine's speed; ``config_`` records what was done.
+        most about 4,000 optimiser steps) and does not depend on the machine. A number: the holdout nets
+        may take half of it and the final nets the rest; a net is started only while the nets so far
+        project to fit, and when no final net fits, the holdout net forecasts from the whole history. At
+        least one net is trained, so a budget shorter than one net's training is exceeded by that net.
+        The ensemble, and the forecasts, then depend on the machine's speed; ``config_`` records what was
+        done.
     random_state : int or None, default=None
         Seed of the first net (net ``i`` gets ``random_state + i``); None draws one from numpy's global RNG.
     device : str, default="cpu"
@@ -157,12 +161,15 @@ class AutoRNNForecaster(BaseForecaster):
     ----------
     config_ : dict
         Every choice and its reason: ``sp``, ``plan`` (window lengths, patches, scaling, net sizes...),
-        ``members`` (each net's settings), ``components``, ``refit``, ``non_negative``, timings.
+        ``holdout`` (origins, series), ``members`` (each final net's settings and time), ``components``,
+        ``weights``, ``non_negative``, ``fit_seconds``.
     holdout_scores_ : DataFrame
-        Mean MASE over the held-out series of every candidate (a single forecaster or an equal-weight
-        combination), sorted best first; empty when no series was long enough to hold out.
+        Mean MASE over the held-out series and origins of every candidate (a single forecaster, or a
+        combination labelled with its weights, e.g. ``"0.75 rnn + 0.25 theta"``), sorted best first; empty
+        when no series was long enough to hold out.
     weights_ : dict
-        Weight of each component in the forecast (equal among the chosen ones).
+        Weight of each component in the forecast: equal among the chosen ones, or 3/4 for the nets and
+        the rest shared by the others.
     members_ : list of DirectForecaster
         The fitted nets.
     """
@@ -172,20 +179,18 @@ class AutoRNNForecaster(BaseForecaster):
         "sp": [positive_int(), None],
         "n_members": [positive_int()],
         "combine": [options({"auto", "rnn"})],
-        "refit": [options({"auto"}), "boolean"],
         "time_budget": [Interval(Real, 0, None, closed="neither"), None],
         "random_state": [Interval(Integral, 0, None, closed="left"), None],
         "device": [str],
         "verbose": [Interval(Integral, 0, None, closed="left")],
     }
 
-    def __init__(self, horizon, *, sp=None, n_members=6, combine="auto", refit="auto", time_budget=None,
-                 random_state=None, device="cpu", verbose=0):
+    def __init__(self, horizon, *, sp=None, n_members=6, combine="auto", time_budget=None, random_state=None,
+                 device="cpu", verbose=0):
         self.horizon = horizon
         self.sp = sp
         self.n_members = n_members
         self.combine = combine
-        self.refit = refit
         self.time_budget = time_budget
         self.random_state = random_state
         self.device = device
@@ -200,8 +205,8 @@ class AutoRNNForecaster(BaseForecaster):
         started = time.perf_counter()
         validate_params(self)
         H = int(self.horizon)
-        seed = (int(np.random.randint(np.iinfo(np.int32).max)) if self.random_state is None
-                else int(self.random_state))
+        seed = (int(check_random_state(None).randint(np.iinfo(np.int32).max)) if self.random_state is None
+                else int(self.random_state))  # None: drawn from numpy's global generator, as scikit-learn does
         series = _observed(Y)
         lengths = np.array([len(s) for s in series])
         freq = getattr(getattr(self, "time_index_", None), "freq", None)
@@ -220,9 +225,11 @@ class AutoRNNForecaster(BaseForecaster):
         if (lengths - H >= H + 1).any():
             cuts = [H]
             plan = plan_nets(np.maximum(lengths - H, 1), H, sp, cycle, positive=positive)
-            if plan.n_windows < REFIT_MAX_WINDOWS:
+            if plan.n_windows < SMALL_DATA_WINDOWS:
                 step = max(1, H // 2)
                 cuts += [c for c in (H + step, H + 2 * step) if (lengths - c >= H + 1).any()]
+                plan = plan_nets(np.maximum(lengths - H, 1), H, sp, cycle, positive=positive,
+                                 shortest=int(np.maximum(lengths - cuts[-1], 1).min()))
         elif (lengths >= H + 1).any():  # too short to hold out: plan on all the data, no holdout
             plan = plan_nets(lengths, H, sp, cycle, positive=positive)
         config["plan"] = None if plan is None else plan.as_dict()
@@ -246,40 +253,54 @@ class AutoRNNForecaster(BaseForecaster):
             )
         config["components"] = components
 
-        # every component's forecasts at every holdout origin, then the best equal-weight combination
-        holdout, members, member_info = [], [], []
+        # every component's forecasts at every holdout origin, then the best combination
+        budget = None if self.time_budget is None else float(self.time_budget)
+        holdout, holdout_info, latest_nets = [], [], []
         for k, cut in enumerate(cuts):
             cols = np.flatnonzero(lengths - cut >= H + 1)
             Y_k, X_k = Y[:-cut], None if X is None else X[:-cut]
             X_next = None if X is None else X[len(Y) - cut : len(Y) - cut + H]
             forecasts = {}
-            if plan is not None and "rnn" in components:
-                fitted, info = self._fit_members(plan, H, seed, Y_k, X_k, started)
+            if "rnn" in components:
+                # with a time budget, the holdout nets may take half of it (the first net always trains)
+                left = None if budget is None else budget / 2 - (time.perf_counter() - started)
+                fitted, info = self._fit_members(plan, H, seed, Y_k, X_k, min(HOLDOUT_MEMBERS, self.n_members),
+                                                 budget=left, what=f"holdout origin {k + 1}/{len(cuts)}")
+                if k == 0:
+                    latest_nets = fitted
                 if fitted:
                     # global nets: the held-out series alone can be forecast, each from its own window
                     forecasts["rnn"] = np.mean([m._predict(H, Y_k[:, cols], X_k, X_next) for m in fitted], axis=0)
-                if k == 0:
-                    members, member_info = fitted, info
+                holdout_info += [{**row, "origin": k} for row in info]
             for name in components:
                 if name != "rnn":
                     forecasts[name] = _STATISTICAL[name](Y_k[:, cols], H, sp)
             truth = Y[len(Y) - cut : len(Y) - cut + H, cols]
             scales = np.array([_scale(y, sp) for y in _observed(Y_k[:, cols])])
             holdout.append((forecasts, truth, scales, _observed(Y_k[:, cols])))
+            if budget is not None and time.perf_counter() - started > budget / 2:
+                break  # no earlier origin: the budget's first half is spent
         scores, weights = self._choose(components, holdout, non_negative)
         config["weights"] = weights
-        config["members"] = member_info
+        config["holdout_members"] = holdout_info
 
-        if plan is not None and not cuts:  # no holdout: the nets train on all the data
-            members, member_info = self._fit_members(plan, H, seed, Y, X, started)
-            config["members"] = member_info
-        refit = self.refit if self.refit != "auto" else (plan is not None and plan.n_windows < REFIT_MAX_WINDOWS)
-        refit = bool(refit) and bool(cuts) and bool(members) and weights.get("rnn", 0) > 0
-        if refit:
-            self._log("refitting the nets on all the data")
-            members, member_info = self._fit_members(plan, H, seed, Y, X, started, epochs=member_info)
-            config["members"] = member_info
-        config["refit"] = bool(refit)
+        # the final nets, on all the data; with a budget too short for one more net, the latest holdout nets
+        # (trained without the last horizon) forecast from the whole history instead
+        members, member_info = [], []
+        if weights.get("rnn", 0) > 0:
+            epochs = _final_epochs(plan, holdout_info)
+            left = None if budget is None else budget - (time.perf_counter() - started)
+            per_net = (np.mean([row["fit_seconds"] for row in holdout_info if row["origin"] == 0])
+                       if holdout_info else 0.0)
+            if left is not None and latest_nets and per_net > left:
+                members = latest_nets
+                member_info = [{**row, "trained_on": "all but the last horizon (time budget)"}
+                               for row in holdout_info if row["origin"] == 0]
+                self._log(f"time budget: the {len(members)} holdout net(s) forecast, no final training")
+            else:
+                members, member_info = self._fit_members(plan, H, seed, Y, X, int(self.n_members), epochs=epochs,
+                                                         budget=left, what="final")
+        config["members"] = member_info
         config["fit_seconds"] = round(time.perf_counter() - started, 3)
 
         self.members_ = members if weights.get("rnn", 0) > 0 else []
@@ -292,23 +313,25 @@ class AutoRNNForecaster(BaseForecaster):
         self._cache_key_ = _digest(Y)
         return self
 
-    def _fit_members(self, plan, H, seed, Y, X, started, epochs=None):
+    def _fit_members(self, plan, H, seed, Y, X, count, *, epochs=None, budget=None, what=""):
+        """Train ``count`` nets of the plan on ``Y``: window lengths in turn, GRU then LSTM, seeds ``seed + i``.
+
+        ``epochs``: a fixed number of epochs per window length (no early stopping), else the plan's. With a
+        ``budget`` (seconds), a net is started only while the nets so far project to fit in it.
+        """
         from ..estimators import RNNRegressor
 
         n_lengths = len(plan.window_lengths)
-        members, info = [], []
-        for i in range(int(self.n_members)):
-            if self.time_budget is not None and members:
-                per_member = (time.perf_counter() - started) / len(members)
-                if time.perf_counter() - started + per_member > float(self.time_budget):
-                    self._log(f"time budget of {self.time_budget} s reached after {len(members)} net(s)")
-                    break
+        members, info, spent = [], [], 0.0
+        for i in range(count):
+            if budget is not None and members and spent + spent / len(members) > budget:
+                self._log(f"time budget of {self.time_budget} s reached after {len(members)} net(s)")
+                break
             k = i % n_lengths
             cell = "gru" if (i // n_lengths) % 2 == 0 else "lstm"
-            max_epochs = plan.max_epochs if epochs is None else epochs[i]["epochs_trained"]
             net = RNNRegressor(
                 cell=cell, hidden_size=plan.hidden_size, dropout=plan.dropout, loss="absolute_error",
-                max_epochs=max_epochs, batch_size=plan.batch_size, lr=plan.lr,
+                max_epochs=plan.max_epochs if epochs is None else epochs[k], batch_size=plan.batch_size, lr=plan.lr,
                 patience=plan.patience if epochs is None else None, random_state=seed + i, device=self.device,
             )
             member = DirectForecaster(
@@ -319,20 +342,18 @@ class AutoRNNForecaster(BaseForecaster):
             t0 = time.perf_counter()
             member._fit(Y, X)
             seconds = time.perf_counter() - t0
+            spent += seconds
             history = member.training_history() or []
-            best = _best_epoch(history)
             info.append({"window_length": plan.window_lengths[k], "patch_length": plan.patch_lengths[k],
-                         "cell": cell, "random_state": seed + i, "epochs_trained": best,
-                         "fit_seconds": round(seconds, 3)})
-            self._log(f"net {i + 1}/{self.n_members}: {cell.upper()} on windows of {plan.window_lengths[k]}, "
+                         "cell": cell, "random_state": seed + i, "epochs": len(history),
+                         "best_epoch": _best_epoch(history), "fit_seconds": round(seconds, 3)})
+            self._log(f"{what} net {i + 1}/{count}: {cell.upper()} on windows of {plan.window_lengths[k]}, "
                       f"{len(history)} epoch(s), {seconds:.1f} s")
             members.append(member)
-            if epochs is not None and len(members) == len(epochs):
-                break
         return members, info
 
     def _choose(self, components, holdout, non_negative):
-        """Score every component and equal-weight combination on the holdout origins; the best one wins.
+        """Score every component and combination on the holdout origins; the best one wins.
 
         A combination's forecast is the mean of its members that could forecast the series (as at forecast
         time); its score is the mean MASE over every held-out (origin, series) pair.
@@ -341,25 +362,23 @@ class AutoRNNForecaster(BaseForecaster):
             weights = {name: 1.0 / len(components) for name in components}  # nothing to choose on: all
             return pd.DataFrame(columns=["candidate", "mase", "n_scores"]), weights
         rows = []
-        for size in range(1, len(components) + 1):
-            for combo in itertools.combinations(components, size):
-                if self.combine == "rnn" and combo != ("rnn",):
-                    continue
-                errors = []
-                for forecasts, truth, scales, history in holdout:
-                    if "rnn" in components and "rnn" not in forecasts:
-                        continue  # no net at this origin: only origins where every candidate can be scored
-                    parts = [forecasts[name] for name in combo if name in forecasts]
-                    mean = _combine(parts, [1.0] * len(parts), history, non_negative)
-                    errors.append(np.mean(np.abs(truth - mean), axis=0) / scales)
-                if errors:
-                    rows.append({"candidate": " + ".join(combo), "mase": float(np.mean(np.concatenate(errors))),
-                                 "n_scores": int(sum(len(e) for e in errors)), "_combo": combo})
+        for weights in _candidate_weights(components, self.combine):
+            errors = []
+            for forecasts, truth, scales, history in holdout:
+                if "rnn" in components and "rnn" not in forecasts:
+                    continue  # no net at this origin: only origins where every candidate can be scored
+                names = [name for name in weights if name in forecasts]
+                mean = _combine([forecasts[n] for n in names], [weights[n] for n in names], history, non_negative)
+                errors.append(np.mean(np.abs(truth - mean), axis=0) / scales)
+            if errors:
+                label = " + ".join(f"{w:g} {n}" if len(weights) > 1 else n for n, w in weights.items())
+                rows.append({"candidate": label, "mase": float(np.mean(np.concatenate(errors))),
+                             "n_scores": int(sum(len(e) for e in errors)), "_weights": weights})
         table = pd.DataFrame(rows).sort_values("mase", kind="stable").reset_index(drop=True)
-        best = table.loc[0, "_combo"]
+        best = table.loc[0, "_weights"]
         self._log("holdout MASE: " + ", ".join(f"{r.candidate} {r.mase:.3f}" for r in table.head(6).itertuples()))
-        weights = {name: (1.0 / len(best) if name in best else 0.0) for name in components}
-        return table.drop(columns="_combo"), weights
+        weights = {name: float(best.get(name, 0.0)) for name in components}
+        return table.drop(columns="_weights"), weights
 
     def _statistical(self, weights, Y, H, sp):
         return {name: _STATISTICAL[name](Y, H, sp) for name, w in weights.items() if w > 0 and name != "rnn"}
@@ -387,6 +406,21 @@ class AutoRNNForecaster(BaseForecaster):
         return None if not self.members_ else self.members_[0].training_history()
 
 
+def _candidate_weights(components, combine):
+    """The combinations the holdout judges: each component alone, the equal-weight mean of every subset, and
+    for each subset with the nets and others, the nets weighted 3/4 (a small ensemble of holdout nets is
+    weaker than the final one, so equal weights undersell them)."""
+    if combine == "rnn":
+        return [{"rnn": 1.0}]
+    out = []
+    for size in range(1, len(components) + 1):
+        for combo in itertools.combinations(components, size):
+            out.append({name: 1.0 / size for name in combo})
+            if "rnn" in combo and size > 1:
+                out.append({name: 0.75 if name == "rnn" else 0.25 / (size - 1) for name in combo})
+    return out
+
+
 def _digest(Y: np.ndarray) -> str:
     """A fingerprint of a history: the statistical forecasts of the training data are kept, not recomputed."""
     return hashlib.sha256(np.ascontiguousarray(Y, dtype=np.float64).tobytes()).hexdigest()
@@ -406,8 +440,22 @@ def _combine(parts, weights, history, non_negative):
     return np.maximum(combined, 0.0) if non_negative else combined
 
 
+def _final_epochs(plan, holdout_info):
+    """Epochs of the final nets, per window length: with early stopping, the median best epoch of the holdout
+    nets of that length at the latest origin (of all lengths if none); without it, None (the plan's)."""
+    if plan.patience is None or not holdout_info:
+        return None
+    latest = [row for row in holdout_info if row["origin"] == 0]
+    out = []
+    for length in plan.window_lengths:
+        best = [row["best_epoch"] for row in latest if row["window_length"] == length] or \
+            [row["best_epoch"] for row in latest]
+        out.append(max(1, int(np.median(best))))
+    return out
+
+
 def _best_epoch(history):
-    """Epochs to train on all the data: the best validation epoch under early stopping, else all of them."""
+    """The epoch with the lowest validation loss under early stopping, else the number of epochs trained."""
     losses = [row.get("valid_loss") for row in history]
     if history and all(v is not None for v in losses):
         return int(np.argmin(losses)) + 1

@@ -64,7 +64,7 @@ def nsdiffs(y, sp: int, max_D: int = 1) -> int:
     """
     x = as_series(y, "nsdiffs")
     D = 0
-    while D < max_D and sp >= 2 and x.shape[0] > 2 * sp and np.ptp(x) > 0:
+    while max_D > D and sp >= 2 and x.shape[0] > 2 * sp and np.ptp(x) > 0:
         if seasonal_strength(x, sp) <= _SEAS_STRENGTH:
             break
         x = x[sp:] - x[:-sp]

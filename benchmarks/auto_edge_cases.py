@@ -1,0 +1,152 @@
+"""AutoRNNForecaster on collections nobody tunes for: very short series, mixed lengths, and a time budget.
+
+Three checks on M4 Weekly (read from ``shared/data/m4``, as benchmarks/m4.py), each timed and scored against
+naive and M4's Theta on the same series (MASE with M4's weekly scale, period 1):
+
+1. ``short``: all 359 series cut to their last 20 training values, horizon 6 (a global model over series
+   too short for a 52-week window: padding and small nets);
+2. ``mixed``: 50 series cut to their last 10 values and 50 to their last 500, one DataFrame (leading NaN),
+   horizon 13;
+3. ``budget``: M4 Hourly, all 414 series, ``time_budget=120`` seconds: the fit time against the budget.
+
+The forecasts are scored on the first ``horizon`` values of each series' M4 test part.
+
+Usage::
+
+    python benchmarks/auto_edge_cases.py            # writes benchmarks/results/auto_edge_cases.{json,md}
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _meta import environment, write_json  # noqa: E402
+from m4 import DEFAULT_DATA, load_m4  # noqa: E402
+from seqforecast import AutoRNNForecaster, NaiveForecaster, ThetaForecaster  # noqa: E402
+from seqforecast.evaluation.metrics import mase  # noqa: E402
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def _frame(rows, lengths):
+    """Series (1-D arrays) cut to their last ``lengths`` values, aligned on their end (leading NaN)."""
+    cut = [r[-n:] for r, n in zip(rows, lengths)]
+    longest = max(len(c) for c in cut)
+    data = {i: np.r_[np.full(longest - len(c), np.nan), c] for i, c in enumerate(cut)}
+    return pd.DataFrame(data), cut
+
+
+def _score(model, frame, cut, test, horizon):
+    start = time.perf_counter()
+    forecast = model.fit(None, frame).forecast(horizon).to_numpy()
+    seconds = time.perf_counter() - start
+    scores = mase(test[:horizon].T if test.ndim == 2 else test, forecast, y_train=cut, sp=1,
+                  multioutput="raw_values")
+    return {"mase": float(np.mean(scores)), "seconds": round(seconds, 1), "finite": bool(np.isfinite(forecast).all()),
+            "non_negative": bool((forecast >= 0).all())}
+
+
+def case_short(data, seed):
+    _, y_test, rows = load_m4(data, "Weekly")
+    frame, cut = _frame(rows, [20] * len(rows))
+    test = y_test.to_numpy()[:6]  # [6, n_series]
+    out = {"what": "M4 Weekly, every series cut to its last 20 training values, horizon 6",
+           "n_series": len(rows)}
+    for name, model in (("auto", AutoRNNForecaster(6, random_state=seed)), ("naive", NaiveForecaster()),
+                        ("theta", ThetaForecaster())):
+        out[name] = _score(model, frame, cut, test, 6)
+        if name == "auto":
+            out["auto_config"] = _summary(model)
+    return out
+
+
+def case_mixed(data, seed):
+    _, y_test, rows = load_m4(data, "Weekly")
+    long = [i for i, r in enumerate(rows) if len(r) >= 500]
+    rng = np.random.default_rng(seed)
+    pick = rng.choice(long, 100, replace=False)
+    lengths = [10] * 50 + [500] * 50
+    frame, cut = _frame([rows[i] for i in pick], lengths)
+    test = y_test.to_numpy()[:13, pick]
+    out = {"what": "M4 Weekly, 50 series cut to 10 values and 50 to 500, one DataFrame, horizon 13",
+           "n_series": 100}
+    for name, model in (("auto", AutoRNNForecaster(13, random_state=seed)), ("naive", NaiveForecaster()),
+                        ("theta", ThetaForecaster())):
+        out[name] = _score(model, frame, cut, test, 13)
+        if name == "auto":
+            out["auto_config"] = _summary(model)
+    return out
+
+
+def case_budget(data, seed, budget):
+    y_train, _, _ = load_m4(data, "Hourly")
+    model = AutoRNNForecaster(48, time_budget=budget, random_state=seed)
+    start = time.perf_counter()
+    model.fit(None, y_train)
+    seconds = time.perf_counter() - start
+    return {"what": f"M4 Hourly, 414 series, horizon 48, time_budget={budget} s", "budget_seconds": budget,
+            "fit_seconds": round(seconds, 1), "within_budget": seconds <= budget,
+            "holdout_nets": len(model.config_["holdout_members"]), "final_nets": len(model.config_["members"]),
+            "auto_config": _summary(model)}
+
+
+def _summary(model):
+    config = model.config_
+    plan = config.get("plan") or {}
+    return {"sp": config["sp"], "window_lengths": plan.get("window_lengths"), "min_observations":
+            plan.get("min_observations"), "hidden_size": plan.get("hidden_size"),
+            "weights": {k: v for k, v in config["weights"].items() if v > 0},
+            "members": len(config["members"]), "fit_seconds": config["fit_seconds"]}
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--budget", type=float, default=120.0)
+    parser.add_argument("--cases", nargs="+", default=["short", "mixed", "budget"])
+    args = parser.parse_args(argv)
+    import torch
+
+    torch.set_num_threads(2)
+    started = time.perf_counter()
+    results = {}
+    for case in args.cases:
+        print(f"{case} ...", file=sys.stderr, flush=True)
+        results[case] = {"short": lambda: case_short(args.data, args.seed),
+                         "mixed": lambda: case_mixed(args.data, args.seed),
+                         "budget": lambda: case_budget(args.data, args.seed, args.budget)}[case]()
+        print(results[case], file=sys.stderr, flush=True)
+    payload = {"environment": environment(), "seed": args.seed, "torch_threads": 2, "results": results,
+               "wall_seconds": round(time.perf_counter() - started, 1)}
+    write_json(RESULTS / "auto_edge_cases.json", payload)
+    lines = ["# AutoRNNForecaster on short, mixed-length collections and under a time budget", "",
+             "Command: `python benchmarks/auto_edge_cases.py`. MASE with M4's weekly scale (period 1) on the "
+             "first horizon of each series' M4 test values.", ""]
+    for case, r in results.items():
+        lines.append(f"## {case}: {r['what']}")
+        lines.append("")
+        if case == "budget":
+            lines.append(f"Fit {r['fit_seconds']} s for a budget of {r['budget_seconds']} s "
+                         f"({'within' if r['within_budget'] else 'OVER'} the budget); {r['holdout_nets']} holdout "
+                         f"net(s), {r['final_nets']} final net(s).")
+        else:
+            lines += ["| model | MASE | fit s | finite | non-negative |", "|---|---|---|---|---|"]
+            lines += [f"| {m} | {r[m]['mase']:.3f} | {r[m]['seconds']} | {r[m]['finite']} | {r[m]['non_negative']} |"
+                      for m in ("auto", "naive", "theta")]
+        lines += ["", f"Auto's choices: `{r['auto_config']}`", ""]
+    env = payload["environment"]
+    lines.append(f"Machine: {env['machine']}. Versions: {env['versions']}. Date {env['date_utc']}.")
+    (RESULTS / "auto_edge_cases.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
