@@ -7,7 +7,10 @@ naive and M4's Theta on the same series (MASE with M4's weekly scale, period 1):
    too short for a 52-week window: padding and small nets);
 2. ``mixed``: 50 series cut to their last 10 values and 50 to their last 500, one DataFrame (leading NaN),
    horizon 13;
-3. ``budget``: M4 Hourly, all 414 series, ``time_budget=120`` seconds: the fit time against the budget.
+3. ``budget``: M4 Hourly, all 414 series, ``time_budget=120`` seconds: the fit time against the budget;
+4. ``defaults``: the default ``DirectForecaster(horizon=18)`` and ``RecursiveForecaster()`` (their default
+   nets sized to the data) on 1,428 synthetic monthly series of 126 values (a random walk with a yearly
+   cycle; the size of M3's monthly collection, about 120,000 training windows): fit time.
 
 The forecasts are scored on the first ``horizon`` values of each series' M4 test part.
 
@@ -47,20 +50,25 @@ def _score(model, frame, cut, test, horizon):
     start = time.perf_counter()
     forecast = model.fit(None, frame).forecast(horizon).to_numpy()
     seconds = time.perf_counter() - start
-    scores = mase(test[:horizon].T if test.ndim == 2 else test, forecast, y_train=cut, sp=1,
-                  multioutput="raw_values")
-    return {"mase": float(np.mean(scores)), "seconds": round(seconds, 1), "finite": bool(np.isfinite(forecast).all()),
-            "non_negative": bool((forecast >= 0).all())}
+    scores = mase(test[:horizon].T if test.ndim == 2 else test, forecast, y_train=cut, sp=1, multioutput="raw_values")
+    return {
+        "mase": float(np.mean(scores)),
+        "seconds": round(seconds, 1),
+        "finite": bool(np.isfinite(forecast).all()),
+        "non_negative": bool((forecast >= 0).all()),
+    }
 
 
 def case_short(data, seed):
     _, y_test, rows = load_m4(data, "Weekly")
     frame, cut = _frame(rows, [20] * len(rows))
     test = y_test.to_numpy()[:6]  # [6, n_series]
-    out = {"what": "M4 Weekly, every series cut to its last 20 training values, horizon 6",
-           "n_series": len(rows)}
-    for name, model in (("auto", AutoRNNForecaster(6, random_state=seed)), ("naive", NaiveForecaster()),
-                        ("theta", ThetaForecaster())):
+    out = {"what": "M4 Weekly, every series cut to its last 20 training values, horizon 6", "n_series": len(rows)}
+    for name, model in (
+        ("auto", AutoRNNForecaster(6, random_state=seed)),
+        ("naive", NaiveForecaster()),
+        ("theta", ThetaForecaster()),
+    ):
         out[name] = _score(model, frame, cut, test, 6)
         if name == "auto":
             out["auto_config"] = _summary(model)
@@ -75,10 +83,12 @@ def case_mixed(data, seed):
     lengths = [10] * 50 + [500] * 50
     frame, cut = _frame([rows[i] for i in pick], lengths)
     test = y_test.to_numpy()[:13, pick]
-    out = {"what": "M4 Weekly, 50 series cut to 10 values and 50 to 500, one DataFrame, horizon 13",
-           "n_series": 100}
-    for name, model in (("auto", AutoRNNForecaster(13, random_state=seed)), ("naive", NaiveForecaster()),
-                        ("theta", ThetaForecaster())):
+    out = {"what": "M4 Weekly, 50 series cut to 10 values and 50 to 500, one DataFrame, horizon 13", "n_series": 100}
+    for name, model in (
+        ("auto", AutoRNNForecaster(13, random_state=seed)),
+        ("naive", NaiveForecaster()),
+        ("theta", ThetaForecaster()),
+    ):
         out[name] = _score(model, frame, cut, test, 13)
         if name == "auto":
             out["auto_config"] = _summary(model)
@@ -91,19 +101,55 @@ def case_budget(data, seed, budget):
     start = time.perf_counter()
     model.fit(None, y_train)
     seconds = time.perf_counter() - start
-    return {"what": f"M4 Hourly, 414 series, horizon 48, time_budget={budget} s", "budget_seconds": budget,
-            "fit_seconds": round(seconds, 1), "within_budget": seconds <= budget,
-            "holdout_nets": len(model.config_["holdout_members"]), "final_nets": len(model.config_["members"]),
-            "auto_config": _summary(model)}
+    return {
+        "what": f"M4 Hourly, 414 series, horizon 48, time_budget={budget} s",
+        "budget_seconds": budget,
+        "fit_seconds": round(seconds, 1),
+        "within_budget": seconds <= budget,
+        "holdout_nets": len(model.config_["holdout_members"]),
+        "final_nets": len(model.config_["members"]),
+        "auto_config": _summary(model),
+    }
+
+
+def case_defaults(seed):
+    from seqforecast import DirectForecaster, RecursiveForecaster
+
+    rng = np.random.default_rng(seed)
+    t = np.arange(126)
+    level = 100 + np.cumsum(rng.normal(0, 1, (126, 1428)), axis=0)
+    season = 5 * np.sin(2 * np.pi * (t[:, None] + rng.integers(0, 12, 1428)) / 12)
+    frame = pd.DataFrame(level + season, index=pd.period_range("2000-01", periods=126, freq="M"))
+    out = {"what": "1,428 synthetic monthly series of 126 values; default forecasters (nets sized to the data)"}
+    for name, model in (
+        ("DirectForecaster(horizon=18)", DirectForecaster(horizon=18)),
+        ("RecursiveForecaster()", RecursiveForecaster()),
+    ):
+        start = time.perf_counter()
+        model.fit(None, frame)
+        seconds = time.perf_counter() - start
+        net = model.estimator_
+        out[name] = {
+            "fit_seconds": round(seconds, 1),
+            "epochs": len(net.history_),
+            "net": {k: getattr(net, k) for k in ("hidden_size", "batch_size", "max_epochs", "patience")},
+            "finite_forecast": bool(np.isfinite(model.forecast(12 if "Recursive" in name else 18).to_numpy()).all()),
+        }
+    return out
 
 
 def _summary(model):
     config = model.config_
     plan = config.get("plan") or {}
-    return {"sp": config["sp"], "window_lengths": plan.get("window_lengths"), "min_observations":
-            plan.get("min_observations"), "hidden_size": plan.get("hidden_size"),
-            "weights": {k: v for k, v in config["weights"].items() if v > 0},
-            "members": len(config["members"]), "fit_seconds": config["fit_seconds"]}
+    return {
+        "sp": config["sp"],
+        "window_lengths": plan.get("window_lengths"),
+        "min_observations": plan.get("min_observations"),
+        "hidden_size": plan.get("hidden_size"),
+        "weights": {k: v for k, v in config["weights"].items() if v > 0},
+        "members": len(config["members"]),
+        "fit_seconds": config["fit_seconds"],
+    }
 
 
 def main(argv=None):
@@ -111,7 +157,7 @@ def main(argv=None):
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--budget", type=float, default=120.0)
-    parser.add_argument("--cases", nargs="+", default=["short", "mixed", "budget"])
+    parser.add_argument("--cases", nargs="+", default=["short", "mixed", "budget", "defaults"])
     args = parser.parse_args(argv)
     import torch
 
@@ -120,27 +166,51 @@ def main(argv=None):
     results = {}
     for case in args.cases:
         print(f"{case} ...", file=sys.stderr, flush=True)
-        results[case] = {"short": lambda: case_short(args.data, args.seed),
-                         "mixed": lambda: case_mixed(args.data, args.seed),
-                         "budget": lambda: case_budget(args.data, args.seed, args.budget)}[case]()
+        results[case] = {
+            "short": lambda: case_short(args.data, args.seed),
+            "mixed": lambda: case_mixed(args.data, args.seed),
+            "budget": lambda: case_budget(args.data, args.seed, args.budget),
+            "defaults": lambda: case_defaults(args.seed),
+        }[case]()
         print(results[case], file=sys.stderr, flush=True)
-    payload = {"environment": environment(), "seed": args.seed, "torch_threads": 2, "results": results,
-               "wall_seconds": round(time.perf_counter() - started, 1)}
+    payload = {
+        "environment": environment(),
+        "seed": args.seed,
+        "torch_threads": 2,
+        "results": results,
+        "wall_seconds": round(time.perf_counter() - started, 1),
+    }
     write_json(RESULTS / "auto_edge_cases.json", payload)
-    lines = ["# AutoRNNForecaster on short, mixed-length collections and under a time budget", "",
-             "Command: `python benchmarks/auto_edge_cases.py`. MASE with M4's weekly scale (period 1) on the "
-             "first horizon of each series' M4 test values.", ""]
+    lines = [
+        "# AutoRNNForecaster on short, mixed-length collections and under a time budget",
+        "",
+        "Command: `python benchmarks/auto_edge_cases.py`. MASE with M4's weekly scale (period 1) on the "
+        "first horizon of each series' M4 test values.",
+        "",
+    ]
     for case, r in results.items():
         lines.append(f"## {case}: {r['what']}")
         lines.append("")
+        if case == "defaults":
+            for name in ("DirectForecaster(horizon=18)", "RecursiveForecaster()"):
+                lines.append(
+                    f"* `{name}`: fit {r[name]['fit_seconds']} s, {r[name]['epochs']} epoch(s), net "
+                    f"{r[name]['net']}, finite forecasts: {r[name]['finite_forecast']}"
+                )
+            lines.append("")
+            continue
         if case == "budget":
-            lines.append(f"Fit {r['fit_seconds']} s for a budget of {r['budget_seconds']} s "
-                         f"({'within' if r['within_budget'] else 'OVER'} the budget); {r['holdout_nets']} holdout "
-                         f"net(s), {r['final_nets']} final net(s).")
+            lines.append(
+                f"Fit {r['fit_seconds']} s for a budget of {r['budget_seconds']} s "
+                f"({'within' if r['within_budget'] else 'OVER'} the budget); {r['holdout_nets']} holdout "
+                f"net(s), {r['final_nets']} final net(s)."
+            )
         else:
             lines += ["| model | MASE | fit s | finite | non-negative |", "|---|---|---|---|---|"]
-            lines += [f"| {m} | {r[m]['mase']:.3f} | {r[m]['seconds']} | {r[m]['finite']} | {r[m]['non_negative']} |"
-                      for m in ("auto", "naive", "theta")]
+            lines += [
+                f"| {m} | {r[m]['mase']:.3f} | {r[m]['seconds']} | {r[m]['finite']} | {r[m]['non_negative']} |"
+                for m in ("auto", "naive", "theta")
+            ]
         lines += ["", f"Auto's choices: `{r['auto_config']}`", ""]
     env = payload["environment"]
     lines.append(f"Machine: {env['machine']}. Versions: {env['versions']}. Date {env['date_utc']}.")

@@ -55,11 +55,11 @@ RESULTS = Path(__file__).resolve().parent / "results"
 # ---------------------------------------------------------------------------- published accuracies
 SOURCES = {
     "lstm-fcn": "github.com/titu1994/LSTM-FCN, Results/train_loss_old_datasets.csv: the LSTM-FCN authors' "
-                "results table (Karim et al., 2018, IEEE Access 6), columns 'LSTM-FCN' and '1-NN DTW'",
+    "results table (Karim et al., 2018, IEEE Access 6), columns 'LSTM-FCN' and '1-NN DTW'",
     "rocket": "github.com/angus924/rocket, results/results_ucr.csv: Dempster, Petitjean & Webb (2020), ROCKET, "
-              "mean accuracy of 10 runs",
+    "mean accuracy of 10 runs",
     "uea-2018": "Bagnall et al. (2018), The UEA multivariate time series classification archive, "
-                "arXiv:1811.00075 (as quoted in the issue; the table was not found to check)",
+    "arXiv:1811.00075 (as quoted in the issue; the table was not found to check)",
 }
 #: Published test accuracies on the same official splits. ``reported``: the number as the source prints it;
 #: ``confirmed``: whether it was checked against the source while writing this script.
@@ -75,13 +75,25 @@ PUBLISHED = {
         {"model": "LSTM-FCN", "accuracy": 1.000, "reported": "1", "source": "lstm-fcn", "confirmed": True},
     ],
     "BasicMotions": [
-        {"model": "1-NN DTW", "accuracy": 0.975, "reported": None, "source": "uea-2018", "confirmed": False,
-         "note": "dependent DTW (DTW_D)"},
+        {
+            "model": "1-NN DTW",
+            "accuracy": 0.975,
+            "reported": None,
+            "source": "uea-2018",
+            "confirmed": False,
+            "note": "dependent DTW (DTW_D)",
+        },
     ],
     "JapaneseVowels": [
-        {"model": "1-NN DTW", "accuracy": 0.959, "reported": None, "source": "uea-2018", "confirmed": False,
-         "note": "dependent DTW (DTW_D) on the archive's equal-length version (the 2018 archive padded all "
-                 "series to one length); the bundled files keep the original lengths 7 to 29"},
+        {
+            "model": "1-NN DTW",
+            "accuracy": 0.959,
+            "reported": None,
+            "source": "uea-2018",
+            "confirmed": False,
+            "note": "dependent DTW (DTW_D) on the archive's equal-length version (the 2018 archive padded all "
+            "series to one length); the bundled files keep the original lengths 7 to 29",
+        },
     ],
 }
 
@@ -107,8 +119,9 @@ def epochs_for(n_samples, steps):
 def make_classifier(candidate, max_epochs, seed):
     """The RNNClassifier of one candidate, with a cosine learning-rate schedule over ``max_epochs``."""
     schedule = LRScheduler(policy=torch.optim.lr_scheduler.CosineAnnealingLR, T_max=max_epochs)
-    return RNNClassifier(**COMMON, **CANDIDATES[candidate], max_epochs=max_epochs, random_state=seed,
-                         callbacks=[("cosine_lr", schedule)])
+    return RNNClassifier(
+        **COMMON, **CANDIDATES[candidate], max_epochs=max_epochs, random_state=seed, callbacks=[("cosine_lr", schedule)]
+    )
 
 
 # ---------------------------------------------------------------------------- 1-NN DTW
@@ -225,11 +238,21 @@ def select(X, y, steps, folds, seed):
                 proba = clf.predict_proba(_take(X, valid))
                 accs.append(accuracy_score(y[valid], clf.classes_[proba.argmax(axis=1)]))
                 losses.append(log_loss(y[valid], proba, labels=clf.classes_))
-        rows.append({"candidate": name, "cv_accuracy": float(np.mean(accs)), "cv_log_loss": float(np.mean(losses)),
-                     "fold_accuracies": [round(a, 4) for a in accs], "seconds": timer.wall,
-                     "cpu_seconds": timer.cpu})
-        print(f"    cv {name:20s} accuracy {rows[-1]['cv_accuracy']:.3f}  log-loss {rows[-1]['cv_log_loss']:.3f}"
-              f"  ({timer.wall:.0f} s)", flush=True)
+        rows.append(
+            {
+                "candidate": name,
+                "cv_accuracy": float(np.mean(accs)),
+                "cv_log_loss": float(np.mean(losses)),
+                "fold_accuracies": [round(a, 4) for a in accs],
+                "seconds": timer.wall,
+                "cpu_seconds": timer.cpu,
+            }
+        )
+        print(
+            f"    cv {name:20s} accuracy {rows[-1]['cv_accuracy']:.3f}  log-loss {rows[-1]['cv_log_loss']:.3f}"
+            f"  ({timer.wall:.0f} s)",
+            flush=True,
+        )
     best = min(rows, key=lambda r: (-round(r["cv_accuracy"], 10), r["cv_log_loss"]))
     return rows, best["candidate"]
 
@@ -238,16 +261,24 @@ def run_dataset(name, args):
     X_train, y_train = load_ucr(name, "train")
     X_test, y_test = load_ucr(name, "test")
     lengths = sorted({len(x) for x in X_train} | {len(x) for x in X_test})
-    info = {"n_train": len(y_train), "n_test": len(y_test), "n_classes": len(np.unique(y_train)),
-            "n_features": int(X_train[0].shape[1]),
-            "n_timesteps": lengths[0] if len(lengths) == 1 else f"{lengths[0]}-{lengths[-1]}",
-            "load_average_1min_at_start": _load()}
+    info = {
+        "n_train": len(y_train),
+        "n_test": len(y_test),
+        "n_classes": len(np.unique(y_train)),
+        "n_features": int(X_train[0].shape[1]),
+        "n_timesteps": lengths[0] if len(lengths) == 1 else f"{lengths[0]}-{lengths[-1]}",
+        "load_average_1min_at_start": _load(),
+    }
     print(f"{name}: {info}", flush=True)
 
     with _Timer() as timer:
         pred = one_nn_dtw(X_train, y_train, X_test)
-    dtw = {"accuracy": accuracy_score(y_test, pred), "fit_seconds": 0.0, "predict_seconds": timer.wall,
-           "predict_cpu_seconds": timer.cpu}
+    dtw = {
+        "accuracy": accuracy_score(y_test, pred),
+        "fit_seconds": 0.0,
+        "predict_seconds": timer.wall,
+        "predict_cpu_seconds": timer.cpu,
+    }
     print(f"  1-NN DTW: accuracy {dtw['accuracy']:.4f} ({timer.wall:.1f} s)", flush=True)
 
     Xs_train, Xs_test = standardise(X_train, X_test)
@@ -262,22 +293,40 @@ def run_dataset(name, args):
             clf.fit(Xs_train, y_train)
         with _Timer() as predict:
             acc = clf.score(Xs_test, y_test)
-        runs.append({"seed": seed, "accuracy": acc, "fit_seconds": fit.wall, "fit_cpu_seconds": fit.cpu,
-                     "predict_seconds": predict.wall, "predict_cpu_seconds": predict.cpu,
-                     "final_train_loss": float(clf.history_[-1]["train_loss"])})
+        runs.append(
+            {
+                "seed": seed,
+                "accuracy": acc,
+                "fit_seconds": fit.wall,
+                "fit_cpu_seconds": fit.cpu,
+                "predict_seconds": predict.wall,
+                "predict_cpu_seconds": predict.cpu,
+                "final_train_loss": float(clf.history_[-1]["train_loss"]),
+            }
+        )
         print(f"  RNNClassifier[{chosen}] seed {seed}: accuracy {acc:.4f} (fit {fit.wall:.1f} s)", flush=True)
     accs = [r["accuracy"] for r in runs]
 
     def mean(key):
         return float(np.mean([r[key] for r in runs]))
 
-    rnn = {"candidate": chosen, "max_epochs": epochs, "accuracy_mean": float(np.mean(accs)),
-           "accuracy_std": float(np.std(accs)), "accuracy_min": float(np.min(accs)),
-           "fit_seconds_mean": mean("fit_seconds"), "fit_cpu_seconds_mean": mean("fit_cpu_seconds"),
-           "predict_seconds_mean": mean("predict_seconds"), "runs": runs, "selection": selection}
+    rnn = {
+        "candidate": chosen,
+        "max_epochs": epochs,
+        "accuracy_mean": float(np.mean(accs)),
+        "accuracy_std": float(np.std(accs)),
+        "accuracy_min": float(np.min(accs)),
+        "fit_seconds_mean": mean("fit_seconds"),
+        "fit_cpu_seconds_mean": mean("fit_cpu_seconds"),
+        "predict_seconds_mean": mean("predict_seconds"),
+        "runs": runs,
+        "selection": selection,
+    }
     dtw_published = next(p["accuracy"] for p in PUBLISHED[name] if p["model"] == "1-NN DTW")
-    goal = {"vs_dtw_this_run": rnn["accuracy_mean"] >= dtw["accuracy"],
-            "vs_dtw_published": rnn["accuracy_mean"] >= dtw_published}
+    goal = {
+        "vs_dtw_this_run": rnn["accuracy_mean"] >= dtw["accuracy"],
+        "vs_dtw_published": rnn["accuracy_mean"] >= dtw_published,
+    }
     info["load_average_1min_at_end"] = _load()
     return {**info, "one_nn_dtw": dtw, "rnn_classifier": rnn, "published": PUBLISHED[name], "goal_met": goal}
 
@@ -285,18 +334,25 @@ def run_dataset(name, args):
 # ---------------------------------------------------------------------------- report
 def markdown(payload):
     s = payload["settings"]
-    how = (f"settings chosen per dataset by {s['folds']}-fold cross-validation on the training split"
-           if not s["no_select"] else f"candidate `{DEFAULT_CANDIDATE}` without selection")
+    how = (
+        f"settings chosen per dataset by {s['folds']}-fold cross-validation on the training split"
+        if not s["no_select"]
+        else f"candidate `{DEFAULT_CANDIDATE}` without selection"
+    )
     lines = [
         "# Sequence classification: RNNClassifier vs 1-NN DTW",
         "",
-        (f"Official train/test splits. RNNClassifier: {how}; test accuracy is the mean over seeds {s['seeds']} "
-        f"(the lowest in brackets); about {s['steps']} optimizer steps per fit. 1-NN DTW: full window, squared "
-        "Euclidean point cost (dependent DTW for the multivariate sets), raw archive data, computed in this run. "
-        "Goal: RNNClassifier's mean accuracy at least 1-NN DTW's, both this run's and the published one."),
+        (
+            f"Official train/test splits. RNNClassifier: {how}; test accuracy is the mean over seeds {s['seeds']} "
+            f"(the lowest in brackets); about {s['steps']} optimizer steps per fit. 1-NN DTW: full window, squared "
+            "Euclidean point cost (dependent DTW for the multivariate sets), raw archive data, computed in this run. "
+            "Goal: RNNClassifier's mean accuracy at least 1-NN DTW's, both this run's and the published one."
+        ),
         "",
-        ("| dataset | RNNClassifier mean (min), chosen | 1-NN DTW this run | 1-NN DTW published | other published "
-        "| goal met | RNN fit s (CPU s) | RNN predict s | DTW s (CPU s) |"),
+        (
+            "| dataset | RNNClassifier mean (min), chosen | 1-NN DTW this run | 1-NN DTW published | other published "
+            "| goal met | RNN fit s (CPU s) | RNN predict s | DTW s (CPU s) |"
+        ),
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for name, r in payload["datasets"].items():
@@ -312,17 +368,25 @@ def markdown(payload):
             f"{dtw['predict_seconds']:.1f} ({dtw['predict_cpu_seconds']:.1f}) |"
         )
     if not s["no_select"]:
-        lines += ["", "## Selection on the training split (the test split is not used)", "",
-                  "| dataset | candidate | CV accuracy | CV log-loss | fold accuracies | seconds |",
-                  "|---|---|---|---|---|---|"]
+        lines += [
+            "",
+            "## Selection on the training split (the test split is not used)",
+            "",
+            "| dataset | candidate | CV accuracy | CV log-loss | fold accuracies | seconds |",
+            "|---|---|---|---|---|---|",
+        ]
         for name, r in payload["datasets"].items():
             for row in r["rnn_classifier"]["selection"]:
                 mark = " (chosen)" if row["candidate"] == r["rnn_classifier"]["candidate"] else ""
-                lines.append(f"| {name} | `{row['candidate']}`{mark} | {row['cv_accuracy']:.3f} | "
-                             f"{row['cv_log_loss']:.3f} | {row['fold_accuracies']} | {row['seconds']:.0f} |")
+                lines.append(
+                    f"| {name} | `{row['candidate']}`{mark} | {row['cv_accuracy']:.3f} | "
+                    f"{row['cv_log_loss']:.3f} | {row['fold_accuracies']} | {row['seconds']:.0f} |"
+                )
     env = payload["environment"]
-    loads = ", ".join(f"{n} {r['load_average_1min_at_start']:.1f} -> {r['load_average_1min_at_end']:.1f}"
-                      for n, r in payload["datasets"].items())
+    loads = ", ".join(
+        f"{n} {r['load_average_1min_at_start']:.1f} -> {r['load_average_1min_at_end']:.1f}"
+        for n, r in payload["datasets"].items()
+    )
     epochs = ", ".join(f"{n} {r['rnn_classifier']['max_epochs']}" for n, r in payload["datasets"].items())
     lines += [
         "",
@@ -331,9 +395,11 @@ def markdown(payload):
         f"- RNNClassifier common settings: `{s['common']}`; candidates: `{s['candidates']}`",
         f"- {s['lr_schedule']}; max_epochs of the final fits: {epochs}",
         f"- preprocessing: {s['preprocessing']}",
-        (f"- machine: {env['machine']['platform']}, {env['machine']['cpu_count']} CPUs shared with other jobs, "
-        f"torch threads {env['machine']['torch_threads']}, run under `nice`; 1-minute load average per dataset "
-        f"(start -> end): {loads}. Wall seconds depend on that load; CPU seconds less so."),
+        (
+            f"- machine: {env['machine']['platform']}, {env['machine']['cpu_count']} CPUs shared with other jobs, "
+            f"torch threads {env['machine']['torch_threads']}, run under `nice`; 1-minute load average per dataset "
+            f"(start -> end): {loads}. Wall seconds depend on that load; CPU seconds less so."
+        ),
         f"- versions: {', '.join(f'{k} {v}' for k, v in env['versions'].items())}",
         f"- total wall time {payload['total_seconds']:.0f} s; date {env['date_utc']}",
         "",
@@ -370,16 +436,22 @@ def main(argv=None):
     payload = {
         "benchmark": "classification",
         "command": " ".join(["benchmarks/classification.py", *(argv if argv is not None else sys.argv[1:])]),
-        "settings": {"steps": args.steps, "seeds": args.seeds, "folds": args.folds, "no_select": args.no_select,
-                     "quick": args.quick, "common": COMMON, "candidates": CANDIDATES,
-                     "default_candidate": DEFAULT_CANDIDATE,
-                     "selection": "stratified k-fold CV on the training split (shuffled, random_state = first "
-                                  "seed); highest mean accuracy, ties to the lower mean log-loss",
-                     "lr_schedule": "Adam with a cosine-annealed learning rate from lr to 0 over max_epochs "
-                                    "(skorch LRScheduler), max_epochs = ceil(steps / batches per epoch)",
-                     "preprocessing": "RNN: per-feature standardisation with training statistics; DTW: none "
-                                      "(raw archive data)",
-                     "dtw": "1-NN, full window (no band), squared Euclidean point cost summed over features"},
+        "settings": {
+            "steps": args.steps,
+            "seeds": args.seeds,
+            "folds": args.folds,
+            "no_select": args.no_select,
+            "quick": args.quick,
+            "common": COMMON,
+            "candidates": CANDIDATES,
+            "default_candidate": DEFAULT_CANDIDATE,
+            "selection": "stratified k-fold CV on the training split (shuffled, random_state = first "
+            "seed); highest mean accuracy, ties to the lower mean log-loss",
+            "lr_schedule": "Adam with a cosine-annealed learning rate from lr to 0 over max_epochs "
+            "(skorch LRScheduler), max_epochs = ceil(steps / batches per epoch)",
+            "preprocessing": "RNN: per-feature standardisation with training statistics; DTW: none (raw archive data)",
+            "dtw": "1-NN, full window (no band), squared Euclidean point cost summed over features",
+        },
         "environment": env,
         "total_seconds": time.perf_counter() - start,
         "load_average_1min_at_end": _load(),

@@ -79,34 +79,49 @@ def main(argv=None) -> int:
         "benchmark": "forecast_speed",
         **environment(),
         "settings": {
-            "data": source, "n_series": panel.shape[1], "window_length": args.window_length,
-            "horizon": args.horizon, "cell": "gru", "hidden_size": args.hidden_size, "num_layers": 1,
-            "repeats": args.repeats, "seed": args.seed, "timing": "median of repeats after one warm-up",
+            "data": source,
+            "n_series": panel.shape[1],
+            "window_length": args.window_length,
+            "horizon": args.horizon,
+            "cell": "gru",
+            "hidden_size": args.hidden_size,
+            "num_layers": 1,
+            "repeats": args.repeats,
+            "seed": args.seed,
+            "timing": "median of repeats after one warm-up",
         },
-        "seconds": {"forecast_1_carried": carried_1, f"forecast_{args.horizon}_carried": carried_h,
-                    f"forecast_{args.horizon}_reencoded": reencode_h},
-        "ratios": {"carried_h_over_carried_1": carried_h / carried_1, "reencoded_h_over_carried_h": reencode_h / carried_h},
+        "seconds": {
+            "forecast_1_carried": carried_1,
+            f"forecast_{args.horizon}_carried": carried_h,
+            f"forecast_{args.horizon}_reencoded": reencode_h,
+        },
+        "ratios": {
+            "carried_h_over_carried_1": carried_h / carried_1,
+            "reencoded_h_over_carried_h": reencode_h / carried_h,
+        },
         "goals": {"carried_h_over_carried_1_at_most": 4.0, "reencoded_h_over_carried_h_at_least": 20.0},
     }
     args.out.mkdir(parents=True, exist_ok=True)
     write_json(args.out / "forecast_speed.json", result)
     r = result["ratios"]
-    table = "\n".join([
-        f"# Forecast speed: {panel.shape[1]} series, window {args.window_length}, GRU {args.hidden_size}",
-        "",
-        f"Data: {source}. Machine: {result['machine']['platform']}, {result['machine']['cpu_count']} CPUs, "
-        f"torch threads {result['machine']['torch_threads']}. Median of {args.repeats} runs after a warm-up.",
-        "",
-        "| what | seconds |",
-        "|---|---|",
-        f"| forecast(1), carried state | {carried_1:.4f} |",
-        f"| forecast({args.horizon}), carried state | {carried_h:.4f} |",
-        f"| forecast({args.horizon}), re-encoding the window each step | {reencode_h:.4f} |",
-        "",
-        f"forecast({args.horizon}) / forecast(1) = {r['carried_h_over_carried_1']:.2f} (goal <= 4); "
-        f"re-encoding / carried = {r['reencoded_h_over_carried_h']:.1f} (goal >= 20).",
-        "",
-    ])
+    table = "\n".join(
+        [
+            f"# Forecast speed: {panel.shape[1]} series, window {args.window_length}, GRU {args.hidden_size}",
+            "",
+            f"Data: {source}. Machine: {result['machine']['platform']}, {result['machine']['cpu_count']} CPUs, "
+            f"torch threads {result['machine']['torch_threads']}. Median of {args.repeats} runs after a warm-up.",
+            "",
+            "| what | seconds |",
+            "|---|---|",
+            f"| forecast(1), carried state | {carried_1:.4f} |",
+            f"| forecast({args.horizon}), carried state | {carried_h:.4f} |",
+            f"| forecast({args.horizon}), re-encoding the window each step | {reencode_h:.4f} |",
+            "",
+            f"forecast({args.horizon}) / forecast(1) = {r['carried_h_over_carried_1']:.2f} (goal <= 4); "
+            f"re-encoding / carried = {r['reencoded_h_over_carried_h']:.1f} (goal >= 20).",
+            "",
+        ]
+    )
     (args.out / "forecast_speed.md").write_text(table, encoding="utf-8")
     print(table)
     return 0

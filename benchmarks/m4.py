@@ -100,13 +100,23 @@ def official_scores(data: Path, frequency: str) -> list[dict]:
         if row is None:
             out.append({"model": label, "source": f"not found in {path.name}"})
             continue
-        out.append({"model": label, "smape": float(row[f"sMAPE_{frequency}"]),
-                    "mase": float(row[f"MASE_{frequency}"]), "owa": float(row[f"OWA_{frequency}"]),
-                    "source": f"{path.name}, method {method!r}"})
+        out.append(
+            {
+                "model": label,
+                "smape": float(row[f"sMAPE_{frequency}"]),
+                "mase": float(row[f"MASE_{frequency}"]),
+                "owa": float(row[f"OWA_{frequency}"]),
+                "source": f"{path.name}, method {method!r}",
+            }
+        )
     smape_n2, mase_n2 = out[0].get("smape"), out[0].get("mase")
     s, m = OFFICIAL_ARIMA[frequency]
-    arima = {"model": "ARIMA (auto.arima)", "smape": s, "mase": m,
-             "source": "M4 paper (Makridakis et al., IJF 2020), benchmark table; not in the results file"}
+    arima = {
+        "model": "ARIMA (auto.arima)",
+        "smape": s,
+        "mase": m,
+        "source": "M4 paper (Makridakis et al., IJF 2020), benchmark table; not in the results file",
+    }
     if smape_n2:
         arima["owa"] = 0.5 * (s / smape_n2 + m / mase_n2)
     out.insert(3, arima)
@@ -126,11 +136,13 @@ def holdout_split(y_train: pd.DataFrame, train_rows: list, frequency: str):
     keep = [j for j, r in enumerate(fit_rows) if len(r) >= longest + horizon]
     if len(keep) == len(fit_rows):
         return y_fit, y_held, fit_rows, None
-    note = (f"holdout: {len(fit_rows) - len(keep)} of {len(fit_rows)} series have fewer than {longest + horizon} "
-            f"values (the longest window, {longest}, + horizon) once their last {horizon} are held out; the check "
-            f"runs on the other {len(keep)}.")
+    note = (
+        f"holdout: {len(fit_rows) - len(keep)} of {len(fit_rows)} series have fewer than {longest + horizon} "
+        f"values (the longest window, {longest}, + horizon) once their last {horizon} are held out; the check "
+        f"runs on the other {len(keep)}."
+    )
     y_fit, y_held = y_fit.iloc[:, keep], y_held.iloc[:, keep]
-    y_fit = y_fit.iloc[int(y_fit.notna().any(axis=1).to_numpy().argmax()):].reset_index(drop=True)
+    y_fit = y_fit.iloc[int(y_fit.notna().any(axis=1).to_numpy().argmax()) :].reset_index(drop=True)
     return y_fit, y_held, [fit_rows[j] for j in keep], note
 
 
@@ -156,16 +168,32 @@ WINDOWS = {
 # Absolute-error loss: M4 scores absolute errors (sMAPE, MASE), and a few series with large scaled targets
 # dominate a squared loss; it was worth about 0.06 OWA (Hourly) and 0.1 to 0.2 (Weekly) per net.
 NET = {
-    "Hourly": {"hidden_size": 128, "dropout": 0.2, "max_epochs": 15, "batch_size": 256, "lr": 3e-3,
-               "loss": "absolute_error"},
+    "Hourly": {
+        "hidden_size": 128,
+        "dropout": 0.2,
+        "max_epochs": 15,
+        "batch_size": 256,
+        "lr": 3e-3,
+        "loss": "absolute_error",
+    },
     "Weekly": {"hidden_size": 64, "max_epochs": 15, "batch_size": 256, "lr": 3e-3, "loss": "absolute_error"},
 }
 # The ensemble: the direct GRU on each of these window lengths, "members" seeds each, all averaged.
-ENSEMBLE = {"Hourly": {"window_lengths": [168, 336], "members": 3},
-            "Weekly": {"window_lengths": [52, 64], "members": 3}}
+ENSEMBLE = {
+    "Hourly": {"window_lengths": [168, 336], "members": 3},
+    "Weekly": {"window_lengths": [52, 64], "members": 3},
+}
 BASELINES = ["naive2", "snaive", "theta", "arima"]
-RECURRENT = ["gru-direct", "lstm-direct", "gru-direct-series", "gru-seq2seq", "lstm-seq2seq",
-             "gru-recursive", "lstm-recursive", "gru-direct-ensemble"]
+RECURRENT = [
+    "gru-direct",
+    "lstm-direct",
+    "gru-direct-series",
+    "gru-seq2seq",
+    "lstm-seq2seq",
+    "gru-recursive",
+    "lstm-recursive",
+    "gru-direct-ensemble",
+]
 # AutoRNNForecaster with nothing set but the horizon (and the seed): every other choice is its own, made on
 # the training data (its last horizon held out), never on the test values.
 AUTO = ["auto"]
@@ -193,8 +221,11 @@ def build_model(name: str, frequency: str, *, quick: bool, seed: int):
     if name == "auto":
         from seqforecast import AutoRNNForecaster
 
-        return AutoRNNForecaster(horizon, n_members=1, random_state=seed) if quick else \
-            AutoRNNForecaster(horizon, random_state=seed)
+        return (
+            AutoRNNForecaster(horizon, n_members=1, random_state=seed)
+            if quick
+            else AutoRNNForecaster(horizon, random_state=seed)
+        )
     if name == "naive2":
         return Naive2Forecaster(sp=sp)
     if name == "snaive":
@@ -214,8 +245,9 @@ def build_model(name: str, frequency: str, *, quick: bool, seed: int):
         # one step ahead, fed back 48 / 13 times, carrying the GRU/LSTM state: one value per recurrent step
         return RecursiveForecaster(RNNRegressor(cell=cell, **net), scaling="window", **windows)
     if strategy == "seq2seq":
-        return Seq2SeqForecaster(RNNRegressor(cell=cell, architecture="seq2seq", **net), horizon=horizon,
-                                 scaling="window", **windows)
+        return Seq2SeqForecaster(
+            RNNRegressor(cell=cell, architecture="seq2seq", **net), horizon=horizon, scaling="window", **windows
+        )
     if name.endswith("-series"):  # z-score each series with its training mean and std instead
         windows = {key: value for key, value in windows.items() if key != "window_scale"}
         return DirectForecaster(RNNRegressor(cell=cell, **net), horizon=horizon, scaling="series", **windows)
@@ -230,14 +262,23 @@ def build_model(name: str, frequency: str, *, quick: bool, seed: int):
 def describe(name: str, frequency: str, quick: bool = False) -> str:
     """What the model is, in words, for the table."""
     if name == "auto":
-        return ("AutoRNNForecaster(horizon) with nothing else set: its own plan, nets and combination "
-                "(see the auto configuration below)")
+        return (
+            "AutoRNNForecaster(horizon) with nothing else set: its own plan, nets and combination "
+            "(see the auto configuration below)"
+        )
     if name in ("naive2", "snaive", "theta", "arima"):
-        return {"naive2": "Naive2 (M4 definition)", "snaive": "seasonal naive",
-                "theta": "Theta (M4 Theta.classic)", "arima": "automatic ARIMA (ARIMAForecaster)"}[name]
+        return {
+            "naive2": "Naive2 (M4 definition)",
+            "snaive": "seasonal naive",
+            "theta": "Theta (M4 Theta.classic)",
+            "arima": "automatic ARIMA (ARIMAForecaster)",
+        }[name]
     cell, strategy = name.split("-")[:2]
-    text = {"direct": "direct multi-output", "seq2seq": "seq2seq (encoder-decoder)",
-            "recursive": "recursive (state carried)"}[strategy]
+    text = {
+        "direct": "direct multi-output",
+        "seq2seq": "seq2seq (encoder-decoder)",
+        "recursive": "recursive (state carried)",
+    }[strategy]
     per_window = {"std": "per-window z-score", "mean": "per-window level (x / mean - 1)"}
     scale = WINDOWS[frequency][strategy]["window_scale"]
     norm = "per-series z-score" if name.endswith("-series") else per_window[scale]
@@ -275,8 +316,12 @@ class LoadSampler:
 
     def summary(self) -> dict:
         v = self.values or [float("nan")]
-        return {"min": round(min(v), 2), "mean": round(float(np.mean(v)), 2), "max": round(max(v), 2),
-                "n_samples": len(self.values)}
+        return {
+            "min": round(min(v), 2),
+            "mean": round(float(np.mean(v)), 2),
+            "max": round(max(v), 2),
+            "n_samples": len(self.values),
+        }
 
 
 def arima_from_json(path: Path, n_series: int) -> dict | None:
@@ -288,11 +333,19 @@ def arima_from_json(path: Path, n_series: int) -> dict | None:
     if settings.get("n_series") != n_series or "smape" not in scores:
         return None
     timing = result.get("timing", {})
-    return {"smape": scores["smape"], "mase": scores["mase"], "fit_seconds": timing.get("wall_s"),
-            "predict_seconds": None,
-            "settings": {"source": f"read from {path.name} (benchmarks/m4_arima.py), not rerun",
-                         "method": settings.get("method"), "seasonal": settings.get("seasonal"),
-                         "n_jobs": settings.get("n_jobs"), "date_utc": result.get("date_utc")}}
+    return {
+        "smape": scores["smape"],
+        "mase": scores["mase"],
+        "fit_seconds": timing.get("wall_s"),
+        "predict_seconds": None,
+        "settings": {
+            "source": f"read from {path.name} (benchmarks/m4_arima.py), not rerun",
+            "method": settings.get("method"),
+            "seasonal": settings.get("seasonal"),
+            "n_jobs": settings.get("n_jobs"),
+            "date_utc": result.get("date_utc"),
+        },
+    }
 
 
 def run_model(name, frequency, y_train, *, quick, seed):
@@ -310,8 +363,13 @@ def run_model(name, frequency, y_train, *, quick, seed):
     if name in AUTO:  # what it chose, and the holdout scores it chose by
         settings["config"] = model.config_
         settings["holdout_scores"] = model.holdout_scores_.head(8).round(4).to_dict(orient="records")
-    return forecast.to_numpy(), {"fit_seconds": fit_s, "fit_cpu_seconds": fit_cpu, "predict_seconds": predict_s,
-                                 "load_average": load.summary(), "settings": settings}
+    return forecast.to_numpy(), {
+        "fit_seconds": fit_s,
+        "fit_cpu_seconds": fit_cpu,
+        "predict_seconds": predict_s,
+        "load_average": load.summary(),
+        "settings": settings,
+    }
 
 
 # --------------------------------------------------------------------------------------------- output
@@ -327,9 +385,11 @@ def markdown(frequency, rows, official, meta, notes: str | None) -> str:
         f"# M4 {frequency}: seqforecast's recurrent forecasters as global models"
         + (" (holdout check: the last horizon of the training data)" if s.get("holdout") else ""),
         "",
-        (f"{s['n_series']} series{' (quick mode: a subset and few epochs; not comparable with M4)' if s['quick'] else ''}, "
-        f"horizon {s['horizon']}, MASE with m = {s['sp']}; OWA relative to Naive2 computed by seqforecast on the "
-        f"same series (sMAPE {rows[0]['smape_naive2']:.3f}, MASE {rows[0]['mase_naive2']:.3f})."),
+        (
+            f"{s['n_series']} series{' (quick mode: a subset and few epochs; not comparable with M4)' if s['quick'] else ''}, "
+            f"horizon {s['horizon']}, MASE with m = {s['sp']}; OWA relative to Naive2 computed by seqforecast on the "
+            f"same series (sMAPE {rows[0]['smape_naive2']:.3f}, MASE {rows[0]['mase_naive2']:.3f})."
+        ),
         "",
         "## Our models",
         "",
@@ -339,30 +399,46 @@ def markdown(frequency, rows, official, meta, notes: str | None) -> str:
     for r in rows:
         la = r.get("load_average") or {}
         load = f"{la['mean']}, {la['max']}" if la else ""
-        lines.append(f"| {r['model']} | {r['what']} | {_fmt(r.get('smape'))} | {_fmt(r.get('mase'))} | "
-                     f"{_fmt(r.get('owa'))} | {_fmt(r.get('fit_seconds'), 0)} | {_fmt(r.get('fit_cpu_seconds'), 0)} | "
-                     f"{_fmt(r.get('predict_seconds'), 2)} | {load} |")
+        lines.append(
+            f"| {r['model']} | {r['what']} | {_fmt(r.get('smape'))} | {_fmt(r.get('mase'))} | "
+            f"{_fmt(r.get('owa'))} | {_fmt(r.get('fit_seconds'), 0)} | {_fmt(r.get('fit_cpu_seconds'), 0)} | "
+            f"{_fmt(r.get('predict_seconds'), 2)} | {load} |"
+        )
     if s.get("holdout"):
         lines += ["", HOLDOUT_TEXT.format(h=s["horizon"])]
         official = []
     else:
-        lines += ["", "## Official M4 results (same frequency, all series)", "",
-                  "| method | sMAPE | MASE | OWA | source |", "|---|---|---|---|---|"]
+        lines += [
+            "",
+            "## Official M4 results (same frequency, all series)",
+            "",
+            "| method | sMAPE | MASE | OWA | source |",
+            "|---|---|---|---|---|",
+        ]
     for o in official:
-        lines.append(f"| {o['model']} | {_fmt(o.get('smape'))} | {_fmt(o.get('mase'))} | {_fmt(o.get('owa'))} | "
-                     f"{o['source']} |")
+        lines.append(
+            f"| {o['model']} | {_fmt(o.get('smape'))} | {_fmt(o.get('mase'))} | {_fmt(o.get('owa'))} | {o['source']} |"
+        )
     recurrent = [r for r in rows if r["model"] in RECURRENT and r.get("owa") is not None]
     if recurrent and not s["quick"] and official:
         best = min(recurrent, key=lambda r: r["owa"])
         targets = {o["model"]: o.get("owa") for o in official if o.get("owa") is not None}
-        verdict = [f"{label} ({owa:.3f}): {'beaten' if best['owa'] < owa else 'NOT beaten'}"
-                   for label, owa in targets.items()]
-        lines += ["", f"Best recurrent model: **{best['model']}**, OWA {best['owa']:.3f} "
-                      f"(sMAPE {best['smape']:.3f}, MASE {best['mase']:.3f}). Against the official numbers: "
-                      + "; ".join(verdict) + "."]
+        verdict = [
+            f"{label} ({owa:.3f}): {'beaten' if best['owa'] < owa else 'NOT beaten'}" for label, owa in targets.items()
+        ]
+        lines += [
+            "",
+            f"Best recurrent model: **{best['model']}**, OWA {best['owa']:.3f} "
+            f"(sMAPE {best['smape']:.3f}, MASE {best['mase']:.3f}). Against the official numbers: "
+            + "; ".join(verdict)
+            + ".",
+        ]
         slow = [r["model"] for r in recurrent if r["fit_seconds"] > 900]
-        lines += ["", "Training time limit (15 minutes per recurrent model): "
-                  + (f"exceeded by {', '.join(slow)}." if slow else "every recurrent model trained within it.")]
+        lines += [
+            "",
+            "Training time limit (15 minutes per recurrent model): "
+            + (f"exceeded by {', '.join(slow)}." if slow else "every recurrent model trained within it."),
+        ]
     lines += [
         "",
         "## Settings",
@@ -383,12 +459,16 @@ def markdown(frequency, rows, official, meta, notes: str | None) -> str:
         "",
         f"Machine: {m['platform']}, {m['processor']}, {m['cpu_count']} CPUs; torch threads {meta['settings']['torch_threads']}. "
         f"Versions: " + ", ".join(f"{k} {v}" for k, v in env["versions"].items()) + ".",
-        (f"Seed {s['seed']} (ensemble members: seed, seed + 1, ...). Date {env['date_utc']}. "
-        f"Total wall time {meta['wall_seconds']:.0f} s."),
-        (f"Load average (1 min) during the run: min {meta['load_average']['min']}, mean {meta['load_average']['mean']}, "
-        f"max {meta['load_average']['max']} on {m['cpu_count']} CPUs. A load above the number of "
-        "CPUs means other jobs shared the machine and wall times were longer; the CPU seconds say how much work "
-        "each fit was."),
+        (
+            f"Seed {s['seed']} (ensemble members: seed, seed + 1, ...). Date {env['date_utc']}. "
+            f"Total wall time {meta['wall_seconds']:.0f} s."
+        ),
+        (
+            f"Load average (1 min) during the run: min {meta['load_average']['min']}, mean {meta['load_average']['mean']}, "
+            f"max {meta['load_average']['max']} on {m['cpu_count']} CPUs. A load above the number of "
+            "CPUs means other jobs shared the machine and wall times were longer; the CPU seconds say how much work "
+            "each fit was."
+        ),
         "",
         f"Command: `{meta['command']}`",
     ]
@@ -414,7 +494,9 @@ def naive2_check(data: Path, frequency: str, forecast: np.ndarray, ids: list) ->
     path = data / f"{frequency}-Naive2-forecast.csv"
     if not path.exists():
         return None
-    official = pd.read_csv(path, index_col=0).loc[ids].to_numpy(dtype=np.float64)[:, : len(forecast)].T  # [S, H] -> [H, S]
+    official = (
+        pd.read_csv(path, index_col=0).loc[ids].to_numpy(dtype=np.float64)[:, : len(forecast)].T
+    )  # [S, H] -> [H, S]
     rel = np.abs(forecast - official) / np.abs(official)
     return f"largest relative difference {rel.max():.1e} over {len(ids)} series x {forecast.shape[0]} steps"
 
@@ -430,8 +512,11 @@ def _previous_rows(args, frequency, models):
     if previous.get("settings", {}).get("n_series") not in (None, args.n_series) and args.n_series is not None:
         return []
     date = previous.get("environment", {}).get("date_utc")
-    return [{**row, "_date_utc": date} for row in previous.get("results", [])
-            if row["model"] not in models and row["model"] != "naive2"]
+    return [
+        {**row, "_date_utc": date}
+        for row in previous.get("results", [])
+        if row["model"] not in models and row["model"] != "naive2"
+    ]
 
 
 def main(argv=None) -> int:
@@ -439,27 +524,44 @@ def main(argv=None) -> int:
     parser.add_argument("--frequency", choices=sorted(FREQUENCIES), required=True)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "results")
-    parser.add_argument("--quick", action="store_true",
-                        help=f"{QUICK['n_series']} series, {QUICK['max_epochs']} epochs, 2 ensemble members, no ARIMA")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help=f"{QUICK['n_series']} series, {QUICK['max_epochs']} epochs, 2 ensemble members, no ARIMA",
+    )
     parser.add_argument("--n-series", type=int, default=None, help="a random subset of the series (seeded)")
     parser.add_argument("--models", nargs="+", choices=ALL_MODELS, default=None)
     parser.add_argument("--seed", type=int, default=SEED)
-    parser.add_argument("--torch-threads", type=int, default=1,
-                        help="intra-op threads (1: measured fastest on a shared 2-core machine)")
-    parser.add_argument("--holdout", action="store_true",
-                        help="score on the last horizon of the training data (the test values are not used); "
-                             "writes m4_<frequency>_holdout.*")
-    parser.add_argument("--merge", action="store_true",
-                        help="keep the rows of the existing result files for the models not run now (e.g. add "
-                             "--models auto to a full table); the notes say which rows came from which run")
-    parser.add_argument("--arima", choices=["run", "json"], default="run",
-                        help="run ARIMAForecaster, or (Hourly) read benchmarks/results/m4_arima_hourly.json")
+    parser.add_argument(
+        "--torch-threads", type=int, default=1, help="intra-op threads (1: measured fastest on a shared 2-core machine)"
+    )
+    parser.add_argument(
+        "--holdout",
+        action="store_true",
+        help="score on the last horizon of the training data (the test values are not used); "
+        "writes m4_<frequency>_holdout.*",
+    )
+    parser.add_argument(
+        "--merge",
+        action="store_true",
+        help="keep the rows of the existing result files for the models not run now (e.g. add "
+        "--models auto to a full table); the notes say which rows came from which run",
+    )
+    parser.add_argument(
+        "--arima",
+        choices=["run", "json"],
+        default="run",
+        help="run ARIMAForecaster, or (Hourly) read benchmarks/results/m4_arima_hourly.json",
+    )
     args = parser.parse_args(argv)
 
     frequency = args.frequency
     if not (args.data / f"{frequency}-train.csv").exists() or not (args.data / f"{frequency}-test.csv").exists():
-        print(f"M4 data not found in {args.data} ({frequency}-train.csv, {frequency}-test.csv). "
-              + WHERE_TO_GET.format(f=frequency), file=sys.stderr)
+        print(
+            f"M4 data not found in {args.data} ({frequency}-train.csv, {frequency}-test.csv). "
+            + WHERE_TO_GET.format(f=frequency),
+            file=sys.stderr,
+        )
         return 2
     import torch
 
@@ -478,8 +580,10 @@ def main(argv=None) -> int:
     rows, notes, naive2_text = [], [holdout_note] if args.holdout and holdout_note else [], None
     kept = _previous_rows(args, frequency, models) if args.merge else []
     if kept:
-        notes.append(f"Rows {[r['model'] for r in kept]} are kept from the previous run of "
-                     f"{kept[0].get('_date_utc', '?')} (--merge); the others were measured in this run.")
+        notes.append(
+            f"Rows {[r['model'] for r in kept]} are kept from the previous run of "
+            f"{kept[0].get('_date_utc', '?')} (--merge); the others were measured in this run."
+        )
     started = time.perf_counter()
 
     def write(rows, load, finished):
@@ -491,10 +595,21 @@ def main(argv=None) -> int:
         meta = {
             "benchmark": f"m4_{frequency}",
             "environment": environment(),
-            "settings": {"frequency": frequency, "n_series": y_train.shape[1], "horizon": horizon, "sp": sp,
-                         "quick": args.quick, "holdout": args.holdout, "seed": args.seed, "torch_threads": args.torch_threads,
-                         "data": str(args.data), "models": models, "windows": WINDOWS[frequency], "net": NET[frequency],
-                         "ensemble": ENSEMBLE[frequency]},
+            "settings": {
+                "frequency": frequency,
+                "n_series": y_train.shape[1],
+                "horizon": horizon,
+                "sp": sp,
+                "quick": args.quick,
+                "holdout": args.holdout,
+                "seed": args.seed,
+                "torch_threads": args.torch_threads,
+                "data": str(args.data),
+                "models": models,
+                "windows": WINDOWS[frequency],
+                "net": NET[frequency],
+                "ensemble": ENSEMBLE[frequency],
+            },
             "load_average": load,
             "wall_seconds": wall,
             "command": "python benchmarks/m4.py " + " ".join(argv if argv is not None else sys.argv[1:]),
@@ -506,12 +621,15 @@ def main(argv=None) -> int:
         rows = [r for r in kept if r["model"] not in {x["model"] for x in rows}] + rows
         rows = sorted(rows, key=lambda r: ALL_MODELS.index(r["model"]) if r["model"] in ALL_MODELS else 99)
         columns = ["model", "smape", "mase", "owa", "fit_seconds", "predict_seconds", "settings"]
-        table = pd.DataFrame([{**{k: r.get(k) for k in columns}, "settings": json.dumps(r["settings"])} for r in rows],
-                             columns=columns)
+        table = pd.DataFrame(
+            [{**{k: r.get(k) for k in columns}, "settings": json.dumps(r["settings"])} for r in rows], columns=columns
+        )
         table.to_csv(f"{stem}.csv", index=False)
         write_json(f"{stem}.json", {**meta, "results": rows, "official": official})
         notes_file = Path(__file__).resolve().parent / "results" / f"m4_{frequency}.tried.md"
-        text = notes_file.read_text(encoding="utf-8") if notes_file.exists() and not (args.quick or args.holdout) else None
+        text = (
+            notes_file.read_text(encoding="utf-8") if notes_file.exists() and not (args.quick or args.holdout) else None
+        )
         Path(f"{stem}.md").write_text(markdown(frequency, rows, official, meta, text), encoding="utf-8")
         return stem, wall
 
@@ -527,25 +645,36 @@ def main(argv=None) -> int:
                     notes.append(f"ARIMA: {json_path.name} absent or for other series; not run (--arima json).")
                     continue
                 if record is not None:
-                    notes.append(f"ARIMA: scores read from {json_path.name} (a benchmarks/m4_arima.py run on the "
-                                 "same series), not rerun here; its fit seconds are that run's wall time.")
+                    notes.append(
+                        f"ARIMA: scores read from {json_path.name} (a benchmarks/m4_arima.py run on the "
+                        "same series), not rerun here; its fit seconds are that run's wall time."
+                    )
             if record is None:
                 forecast, record = run_model(name, frequency, y_train, quick=args.quick, seed=args.seed)
                 scores = m4_scores(y_test.to_numpy(), forecast, y_train=train_rows, sp=sp, y_pred_naive2=naive2_fc)
                 record.update(smape=scores["smape"], mase=scores["mase"])
                 if name == "naive2":
                     naive2_fc = forecast
-                    naive2_text = None if args.holdout else naive2_check(args.data, frequency, forecast, list(y_train.columns))
+                    naive2_text = (
+                        None if args.holdout else naive2_check(args.data, frequency, forecast, list(y_train.columns))
+                    )
             else:
                 scores = m4_scores(y_test.to_numpy(), naive2_fc, y_train=train_rows, sp=sp, y_pred_naive2=naive2_fc)
             from seqforecast.metrics import owa
 
             record["owa"] = owa(record["smape"], record["mase"], scores["smape_naive2"], scores["mase_naive2"])
-            record.update(model=name, what=describe(name, frequency, args.quick), smape_naive2=scores["smape_naive2"],
-                          mase_naive2=scores["mase_naive2"])
+            record.update(
+                model=name,
+                what=describe(name, frequency, args.quick),
+                smape_naive2=scores["smape_naive2"],
+                mase_naive2=scores["mase_naive2"],
+            )
             rows.append(record)
-            print(f"  {name:22s} sMAPE {record['smape']:7.3f}  MASE {record['mase']:6.3f}  OWA {record['owa']:.3f}  "
-                  f"fit {_fmt(record.get('fit_seconds'), 0)} s", flush=True)
+            print(
+                f"  {name:22s} sMAPE {record['smape']:7.3f}  MASE {record['mase']:6.3f}  OWA {record['owa']:.3f}  "
+                f"fit {_fmt(record.get('fit_seconds'), 0)} s",
+                flush=True,
+            )
             write(rows, run_load.summary(), finished=False)
     stem, wall = write(rows, run_load.summary(), finished=True)
     print(f"wrote {stem}.csv, .json, .md ({wall:.0f} s)")

@@ -69,9 +69,14 @@ def forecast_one(y: np.ndarray, method: str, seasonal: str, maxiter: int) -> dic
         try:
             fit = auto_arima(y, SP, method=method, seasonal=seasonal, maxiter=maxiter)
             row["forecast"] = fit.forecast(HORIZON)
-            row.update(order=str(fit.order), seasonal_order=str(fit.seasonal_order), trend=fit.trend,
-                       aicc=fit.aicc, n_models=fit.n_models,
-                       adjusted=fit.seasonal_indices is not None)
+            row.update(
+                order=str(fit.order),
+                seasonal_order=str(fit.seasonal_order),
+                trend=fit.trend,
+                aicc=fit.aicc,
+                n_models=fit.n_models,
+                adjusted=fit.seasonal_indices is not None,
+            )
         except (ValueError, RuntimeError, np.linalg.LinAlgError) as exc:
             row["forecast"] = naive2_forecast(y, HORIZON, SP)
             row["error"] = f"{type(exc).__name__}: {exc}"
@@ -86,8 +91,12 @@ def main(argv=None) -> int:
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results"))
     parser.add_argument("--n-series", type=int, default=None, help="an evenly spaced subset of N series")
     parser.add_argument("--n-jobs", type=int, default=os.cpu_count())
-    parser.add_argument("--method", default="css", choices=["css", "css-ml", "ml"],
-                        help="estimator of the chosen model (the search always uses CSS)")
+    parser.add_argument(
+        "--method",
+        default="css",
+        choices=["css", "css-ml", "ml"],
+        help="estimator of the chosen model (the search always uses CSS)",
+    )
     parser.add_argument("--seasonal", default="full", choices=["full", "adjust", "none"])
     parser.add_argument("--maxiter", type=int, default=50)
     args = parser.parse_args(argv)
@@ -102,9 +111,7 @@ def main(argv=None) -> int:
 
     meta = environment()
     start = time.perf_counter()
-    rows = Parallel(n_jobs=args.n_jobs)(
-        delayed(forecast_one)(y, args.method, args.seasonal, args.maxiter) for y in ys
-    )
+    rows = Parallel(n_jobs=args.n_jobs)(delayed(forecast_one)(y, args.method, args.seasonal, args.maxiter) for y in ys)
     wall = time.perf_counter() - start
     load_end = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
 
@@ -117,30 +124,51 @@ def main(argv=None) -> int:
     cpu = np.array([r["cpu_s"] for r in rows])
     full = len(ids) == 414
 
-    table = pd.DataFrame({
-        "id": ids, "order": [r.get("order", "") for r in rows],
-        "seasonal_order": [r.get("seasonal_order", "") for r in rows], "trend": [r.get("trend", "") for r in rows],
-        "aicc": [r.get("aicc", np.nan) for r in rows], "n_models": [r.get("n_models", 0) for r in rows],
-        "smape": per_smape, "mase": per_mase, "cpu_s": cpu, "wall_s": [r["wall_s"] for r in rows],
-        "convergence_warnings": [r["convergence_warnings"] for r in rows], "error": [r["error"] for r in rows],
-    })
+    table = pd.DataFrame(
+        {
+            "id": ids,
+            "order": [r.get("order", "") for r in rows],
+            "seasonal_order": [r.get("seasonal_order", "") for r in rows],
+            "trend": [r.get("trend", "") for r in rows],
+            "aicc": [r.get("aicc", np.nan) for r in rows],
+            "n_models": [r.get("n_models", 0) for r in rows],
+            "smape": per_smape,
+            "mase": per_mase,
+            "cpu_s": cpu,
+            "wall_s": [r["wall_s"] for r in rows],
+            "convergence_warnings": [r["convergence_warnings"] for r in rows],
+            "error": [r["error"] for r in rows],
+        }
+    )
     result = {
         "benchmark": "m4_arima_hourly",
         **meta,
         "settings": {
-            "data": str(args.data), "n_series": len(ids), "series": "all" if full else "evenly spaced subset",
-            "horizon": HORIZON, "sp": SP, "n_jobs": args.n_jobs, "method": args.method,
-            "seasonal": args.seasonal, "maxiter": args.maxiter, "search": "stepwise Hyndman-Khandakar, CSS",
+            "data": str(args.data),
+            "n_series": len(ids),
+            "series": "all" if full else "evenly spaced subset",
+            "horizon": HORIZON,
+            "sp": SP,
+            "n_jobs": args.n_jobs,
+            "method": args.method,
+            "seasonal": args.seasonal,
+            "maxiter": args.maxiter,
+            "search": "stepwise Hyndman-Khandakar, CSS",
             "seeds": "none needed: the search and estimators are deterministic",
         },
         "scores": {
-            "smape": scores["smape"], "mase": scores["mase"], "owa_vs_official_naive2": owa_official,
-            "owa_vs_naive2_same_series": scores["owa"], "smape_naive2_same_series": scores["smape_naive2"],
+            "smape": scores["smape"],
+            "mase": scores["mase"],
+            "owa_vs_official_naive2": owa_official,
+            "owa_vs_naive2_same_series": scores["owa"],
+            "smape_naive2_same_series": scores["smape_naive2"],
             "mase_naive2_same_series": scores["mase_naive2"],
         },
         "official_reference": OFFICIAL,
         "timing": {
-            "wall_s": wall, "cpu_s_total": float(cpu.sum()), "cpu_s_per_series_mean": float(cpu.mean()),
+            "wall_s": wall,
+            "cpu_s_total": float(cpu.sum()),
+            "cpu_s_per_series_mean": float(cpu.mean()),
             "cpu_s_per_series_max": float(cpu.max()),
             "wall_s_if_uncontended_estimate": float(cpu.sum() / max(args.n_jobs, 1)),
             "cpu_share_of_n_jobs_cores": float(cpu.sum() / (wall * max(args.n_jobs, 1))),
@@ -155,14 +183,19 @@ def main(argv=None) -> int:
         "failures_naive2_fallback": int((table["error"] != "").sum()),
         "series_with_convergence_warning": int((table["convergence_warnings"] > 0).sum()),
     }
-    variant = "" if (full and args.method == "css" and args.seasonal == "full") else (
-        f".n{len(ids)}-{args.method}-{args.seasonal}")
+    variant = (
+        ""
+        if (full and args.method == "css" and args.seasonal == "full")
+        else (f".n{len(ids)}-{args.method}-{args.seasonal}")
+    )
     stem = args.out / f"m4_arima_hourly{variant}"
     write_json(f"{stem}.json", result)
     table.to_csv(f"{stem}.csv", index=False, float_format="%.6g")
     Path(f"{stem}.md").write_text(markdown(result, variants(args.out)), encoding="utf-8")
-    print(f"sMAPE {scores['smape']:.3f}  MASE {scores['mase']:.3f}  OWA {owa_official:.3f} (official Naive2), "
-          f"{scores['owa']:.3f} (Naive2 on these series); wall {wall:.0f} s, CPU {cpu.sum():.0f} s -> {stem}.*")
+    print(
+        f"sMAPE {scores['smape']:.3f}  MASE {scores['mase']:.3f}  OWA {owa_official:.3f} (official Naive2), "
+        f"{scores['owa']:.3f} (Naive2 on these series); wall {wall:.0f} s, CPU {cpu.sum():.0f} s -> {stem}.*"
+    )
     return 0
 
 
@@ -181,37 +214,47 @@ def markdown(r: dict, subset_runs: list[dict] = ()) -> str:
     lines = [
         f"# Automatic ARIMA on M4 Hourly ({c['n_series']} series, {c['series']})",
         "",
-        (f"`auto_arima(y, sp=24, method={c['method']!r}, seasonal={c['seasonal']!r})` per series, horizon 48, "
-        f"{c['n_jobs']} joblib workers. Machine: {m['platform']}, {m['cpu_count']} CPUs. "
-        f"statsmodels {r['versions']['statsmodels']}, numpy {r['versions']['numpy']}, "
-        f"scipy {r['versions']['scipy']}. {r['date_utc']}."),
+        (
+            f"`auto_arima(y, sp=24, method={c['method']!r}, seasonal={c['seasonal']!r})` per series, horizon 48, "
+            f"{c['n_jobs']} joblib workers. Machine: {m['platform']}, {m['cpu_count']} CPUs. "
+            f"statsmodels {r['versions']['statsmodels']}, numpy {r['versions']['numpy']}, "
+            f"scipy {r['versions']['scipy']}. {r['date_utc']}."
+        ),
         "",
         "| method | sMAPE | MASE | OWA |",
         "|---|---|---|---|",
-        (f"| **seqforecast auto_arima** | **{s['smape']:.3f}** | **{s['mase']:.3f}** | "
-        f"**{s['owa_vs_official_naive2']:.3f}** |"),
+        (
+            f"| **seqforecast auto_arima** | **{s['smape']:.3f}** | **{s['mase']:.3f}** | "
+            f"**{s['owa_vs_official_naive2']:.3f}** |"
+        ),
     ]
     for name, ref in r["official_reference"].items():
         lines.append(f"| {name} (official) | {ref.get('smape', '')} | {ref.get('mase', '')} | {ref['owa']} |")
     lines += [
         "",
-        (f"OWA against the official Naive2 totals (18.383 / 2.395); against Naive2 recomputed on these "
-        f"series: {s['owa_vs_naive2_same_series']:.3f} (Naive2 sMAPE {s['smape_naive2_same_series']:.3f}, "
-        f"MASE {s['mase_naive2_same_series']:.3f})."),
+        (
+            f"OWA against the official Naive2 totals (18.383 / 2.395); against Naive2 recomputed on these "
+            f"series: {s['owa_vs_naive2_same_series']:.3f} (Naive2 sMAPE {s['smape_naive2_same_series']:.3f}, "
+            f"MASE {s['mase_naive2_same_series']:.3f})."
+        ),
         "",
-        (f"Time: wall {t['wall_s']:.0f} s; CPU {t['cpu_s_total']:.0f} s in all, "
-        f"{t['cpu_s_per_series_mean']:.2f} s per series on average (max {t['cpu_s_per_series_max']:.1f} s). "
-        f"The workers' CPU time was {share:.0%} of {c['n_jobs']} cores x wall time (load average "
-        f"{m['load_average_1min_at_start']:.1f} at the start, {t['load_average_1min_at_end']:.1f} at the end, "
-        f"on {m['cpu_count']} CPUs: the machine was shared with other jobs; the wall time also holds the "
-        f"start of the worker processes); uncontended, the series would take about "
-        f"{t['wall_s_if_uncontended_estimate']:.0f} s of wall time."),
+        (
+            f"Time: wall {t['wall_s']:.0f} s; CPU {t['cpu_s_total']:.0f} s in all, "
+            f"{t['cpu_s_per_series_mean']:.2f} s per series on average (max {t['cpu_s_per_series_max']:.1f} s). "
+            f"The workers' CPU time was {share:.0%} of {c['n_jobs']} cores x wall time (load average "
+            f"{m['load_average_1min_at_start']:.1f} at the start, {t['load_average_1min_at_end']:.1f} at the end, "
+            f"on {m['cpu_count']} CPUs: the machine was shared with other jobs; the wall time also holds the "
+            f"start of the worker processes); uncontended, the series would take about "
+            f"{t['wall_s_if_uncontended_estimate']:.0f} s of wall time."
+        ),
         "",
-        (f"Models: seasonal differencing D {r['models']['seasonal_differencing_D']}, d "
-        f"{r['models']['differencing_d']}, {r['models']['with_constant']} with a constant, "
-        f"{r['models']['n_models_mean']:.1f} candidates fitted per series on average. "
-        f"Failures (Naive2 used instead): {r['failures_naive2_fallback']}; series with a convergence "
-        f"warning: {r['series_with_convergence_warning']}."),
+        (
+            f"Models: seasonal differencing D {r['models']['seasonal_differencing_D']}, d "
+            f"{r['models']['differencing_d']}, {r['models']['with_constant']} with a constant, "
+            f"{r['models']['n_models_mean']:.1f} candidates fitted per series on average. "
+            f"Failures (Naive2 used instead): {r['failures_naive2_fallback']}; series with a convergence "
+            f"warning: {r['series_with_convergence_warning']}."
+        ),
         "",
     ]
     if subset_runs:

@@ -61,8 +61,10 @@ def main(argv=None) -> int:
     parser.add_argument("--jobs", type=int, default=1, help="nets fitted at a time, one torch thread each")
     args = parser.parse_args(argv)
     if not (args.data / f"{FREQUENCY}-train.csv").exists():
-        print(f"M4 data not found in {args.data} ({FREQUENCY}-train.csv). "
-              + m4.WHERE_TO_GET.format(f=FREQUENCY), file=sys.stderr)
+        print(
+            f"M4 data not found in {args.data} ({FREQUENCY}-train.csv). " + m4.WHERE_TO_GET.format(f=FREQUENCY),
+            file=sys.stderr,
+        )
         return 2
     from joblib import Parallel, delayed
 
@@ -79,42 +81,76 @@ def main(argv=None) -> int:
         return m4_scores(held, forecast, y_train=fit_rows, sp=sp, y_pred_naive2=naive2)["owa"]
 
     started = time.perf_counter()
-    fits = Parallel(n_jobs=args.jobs)(delayed(fit_one)(key, seed, y_fit, horizon, args.max_epochs, 1)
-                                      for key in args.candidates for seed in args.seeds)
+    fits = Parallel(n_jobs=args.jobs)(
+        delayed(fit_one)(key, seed, y_fit, horizon, args.max_epochs, 1)
+        for key in args.candidates
+        for seed in args.seeds
+    )
     wall = time.perf_counter() - started
     forecasts = {(key, seed): fc for key, seed, fc, _, _ in fits}
-    nets = [{"candidate": key, "seed": seed, "owa": owa(fc), "fit_cpu_seconds": cpu, "code": code}
-            for key, seed, fc, cpu, code in fits]
+    nets = [
+        {"candidate": key, "seed": seed, "owa": owa(fc), "fit_cpu_seconds": cpu, "code": code}
+        for key, seed, fc, cpu, code in fits
+    ]
     combos = []
     for r in range(1, len(args.candidates) + 1):
         for combo in itertools.combinations(args.candidates, r):
             members = [forecasts[(key, seed)] for key in combo for seed in args.seeds]
-            combos.append({"candidates": "+".join(combo), "n_nets": len(members),
-                           "owa": owa(np.mean(members, axis=0))})
+            combos.append({"candidates": "+".join(combo), "n_nets": len(members), "owa": owa(np.mean(members, axis=0))})
     combos.sort(key=lambda c: (c["owa"], c["n_nets"]))
 
-    settings = {"frequency": FREQUENCY, "n_series": y_fit.shape[1], "horizon": horizon, "seeds": args.seeds,
-                "max_epochs": args.max_epochs, "jobs": args.jobs, "torch_threads_per_net": 1,
-                "candidates": {k: CANDIDATES[k][2] for k in args.candidates}}
+    settings = {
+        "frequency": FREQUENCY,
+        "n_series": y_fit.shape[1],
+        "horizon": horizon,
+        "seeds": args.seeds,
+        "max_epochs": args.max_epochs,
+        "jobs": args.jobs,
+        "torch_threads_per_net": 1,
+        "candidates": {k: CANDIDATES[k][2] for k in args.candidates},
+    }
     args.out.mkdir(parents=True, exist_ok=True)
     stem = args.out / f"m4_{FREQUENCY}_ensemble_choice"
     command = "python benchmarks/m4_ensemble_choice.py " + " ".join(argv if argv is not None else sys.argv[1:])
-    write_json(f"{stem}.json", {"benchmark": stem.name, "environment": environment(), "settings": settings,
-                                "wall_seconds": wall, "command": command, "note": note, "nets": nets,
-                                "combinations": combos})
-    lines = [f"# M4 {FREQUENCY}: which nets to average, chosen at a validation origin", "",
-             (f"{y_fit.shape[1]} series; every series' last {horizon} training values held out (the M4 test values "
-             "are not used); OWA of the mean of the nets' forecasts on them, relative to Naive2 on the same values."),
-             "", "| candidate | what | OWA per seed |", "|---|---|---|"]
+    write_json(
+        f"{stem}.json",
+        {
+            "benchmark": stem.name,
+            "environment": environment(),
+            "settings": settings,
+            "wall_seconds": wall,
+            "command": command,
+            "note": note,
+            "nets": nets,
+            "combinations": combos,
+        },
+    )
+    lines = [
+        f"# M4 {FREQUENCY}: which nets to average, chosen at a validation origin",
+        "",
+        (
+            f"{y_fit.shape[1]} series; every series' last {horizon} training values held out (the M4 test values "
+            "are not used); OWA of the mean of the nets' forecasts on them, relative to Naive2 on the same values."
+        ),
+        "",
+        "| candidate | what | OWA per seed |",
+        "|---|---|---|",
+    ]
     for key in args.candidates:
         per_seed = " / ".join(f"{n['owa']:.3f}" for n in nets if n["candidate"] == key)
         lines.append(f"| {key} | {CANDIDATES[key][2]} | {per_seed} |")
     lines += ["", "| candidates averaged | nets | OWA |", "|---|---|---|"]
     lines += [f"| {c['candidates']} | {c['n_nets']} | {c['owa']:.4f} |" for c in combos]
     env = environment()
-    lines += ["", f"Seeds {args.seeds}; {args.jobs} net(s) at a time, one torch thread each; total wall time "
-              f"{wall:.0f} s. Machine: {env['machine']['platform']}, {env['machine']['cpu_count']} CPUs. Versions: "
-              + ", ".join(f"{k} {v}" for k, v in env["versions"].items()) + ".", "", f"Command: `{command}`"]
+    lines += [
+        "",
+        f"Seeds {args.seeds}; {args.jobs} net(s) at a time, one torch thread each; total wall time "
+        f"{wall:.0f} s. Machine: {env['machine']['platform']}, {env['machine']['cpu_count']} CPUs. Versions: "
+        + ", ".join(f"{k} {v}" for k, v in env["versions"].items())
+        + ".",
+        "",
+        f"Command: `{command}`",
+    ]
     if note:
         lines += ["", f"Note: {note}"]
     Path(f"{stem}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")

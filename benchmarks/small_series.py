@@ -55,8 +55,7 @@ def _sm(name):
 
 
 def _yearly(values, start):
-    return pd.Series(np.asarray(values, dtype=float), index=pd.period_range(str(start), periods=len(values),
-                                                                             freq="Y"))
+    return pd.Series(np.asarray(values, dtype=float), index=pd.period_range(str(start), periods=len(values), freq="Y"))
 
 
 def _quarterly(values, start):
@@ -74,30 +73,50 @@ def load_series():
     grun = _sm("grunfeld")
     invest = grun.pivot_table(index="year", columns="firm", values="invest")
     invest.index = pd.PeriodIndex([str(int(y)) for y in invest.index], freq="Y")
-    out["grunfeld"] = ("yearly", invest, "gross investment of 11 US firms, 1935-1954 (20 values each; one "
-                                         "global model)")
-    for col, what in (("realgdp", "US real GDP"), ("unemp", "US unemployment rate"),
-                      ("realinv", "US real private investment")):
+    out["grunfeld"] = (
+        "yearly",
+        invest,
+        "gross investment of 11 US firms, 1935-1954 (20 values each; one global model)",
+    )
+    for col, what in (
+        ("realgdp", "US real GDP"),
+        ("unemp", "US unemployment rate"),
+        ("realinv", "US real private investment"),
+    ):
         out[col] = ("quarterly", _quarterly(macro[col], "1959Q1"), f"{what}, 1959Q1-2009Q3")
     rates = _sm("interest_inflation")
-    out["interest_rate"] = ("quarterly", _quarterly(rates["R"], "1972Q2"),
-                            "German nominal long-term interest rate, 1972Q2-1998Q4")
+    out["interest_rate"] = (
+        "quarterly",
+        _quarterly(rates["R"], "1972Q2"),
+        "German nominal long-term interest rate, 1972Q2-1998Q4",
+    )
     danish = _sm("danish_data")
-    out["danish_money"] = ("quarterly", _quarterly(np.exp(danish["lrm"]), "1974Q1"),
-                           "Danish real money M2 (exp of the log), 1974Q1-1987Q3")
+    out["danish_money"] = (
+        "quarterly",
+        _quarterly(np.exp(danish["lrm"]), "1974Q1"),
+        "Danish real money M2 (exp of the log), 1974Q1-1987Q3",
+    )
     elnino = _sm("elnino").set_index("YEAR")
     sst = elnino.to_numpy().ravel()
-    out["elnino"] = ("monthly", pd.Series(sst, index=pd.period_range("1950-01", periods=len(sst), freq="M")),
-                     "monthly sea surface temperature (Nino 1+2), 1950-2010")
+    out["elnino"] = (
+        "monthly",
+        pd.Series(sst, index=pd.period_range("1950-01", periods=len(sst), freq="M")),
+        "monthly sea surface temperature (Nino 1+2), 1950-2010",
+    )
     elec = importlib.import_module("statsmodels.datasets.elec_equip").load().data.iloc[:, 0]
-    out["elec_equip"] = ("monthly", pd.Series(elec.to_numpy(dtype=float),
-                                               index=pd.period_range("1995-01", periods=len(elec), freq="M")),
-                         "euro-area electrical equipment orders index, 1995-2016")
+    out["elec_equip"] = (
+        "monthly",
+        pd.Series(elec.to_numpy(dtype=float), index=pd.period_range("1995-01", periods=len(elec), freq="M")),
+        "euro-area electrical equipment orders index, 1995-2016",
+    )
     co2 = _sm("co2")["co2"]
     gaps = int(co2.isna().sum())
-    out["co2"] = ("weekly", co2.interpolate(method="linear"),
-                  f"weekly CO2 at Mauna Loa, 1958-2001 ({gaps} missing weeks filled by linear interpolation "
-                  "here, in the benchmark, and said so)")
+    out["co2"] = (
+        "weekly",
+        co2.interpolate(method="linear"),
+        f"weekly CO2 at Mauna Loa, 1958-2001 ({gaps} missing weeks filled by linear interpolation "
+        "here, in the benchmark, and said so)",
+    )
     return out
 
 
@@ -141,27 +160,50 @@ def run(names, n_origins, seed):
                 if forecast is None:
                     scores = [math.nan] * frame.shape[1]
                 else:
-                    scores = mase(test.to_numpy(), forecast.to_numpy(), y_train=train.to_numpy(),
-                                  sp=MASE_SP[freq], multioutput="raw_values")
-                rows.append({"series": name, "frequency": freq, "origin": str(train.index[-1]),
-                             "n_train": len(train), "model": model_name, "mase": float(np.mean(scores)),
-                             "fit_seconds": round(seconds, 3), "error": error})
+                    scores = mase(
+                        test.to_numpy(),
+                        forecast.to_numpy(),
+                        y_train=train.to_numpy(),
+                        sp=MASE_SP[freq],
+                        multioutput="raw_values",
+                    )
+                rows.append(
+                    {
+                        "series": name,
+                        "frequency": freq,
+                        "origin": str(train.index[-1]),
+                        "n_train": len(train),
+                        "model": model_name,
+                        "mase": float(np.mean(scores)),
+                        "fit_seconds": round(seconds, 3),
+                        "error": error,
+                    }
+                )
                 if model_name == "auto" and forecast is not None:
                     configs[name] = _config_summary(model)
-                print(f"{name:>14} {str(train.index[-1]):>10} {model_name:>14} MASE {np.mean(scores):7.3f} "
-                      f"{seconds:6.1f} s {error}", file=sys.stderr, flush=True)
+                print(
+                    f"{name:>14} {str(train.index[-1]):>10} {model_name:>14} MASE {np.mean(scores):7.3f} "
+                    f"{seconds:6.1f} s {error}",
+                    file=sys.stderr,
+                    flush=True,
+                )
     return pd.DataFrame(rows), configs, {name: data[name][2] for name in names}
 
 
 def _config_summary(model):
     config = model.config_
     plan = config.get("plan") or {}
-    return {"sp": config["sp"], "window_lengths": plan.get("window_lengths"),
-            "patch_lengths": plan.get("patch_lengths"), "window_scale": plan.get("window_scale"),
-            "hidden_size": plan.get("hidden_size"), "max_epochs": plan.get("max_epochs"),
-            "members": len(config.get("members", [])), "weights": {k: round(v, 3) for k, v in config["weights"].items()
-                                                                     if v > 0},
-            "refit": config["refit"]}
+    return {
+        "sp": config["sp"],
+        "window_lengths": plan.get("window_lengths"),
+        "patch_lengths": plan.get("patch_lengths"),
+        "window_scale": plan.get("window_scale"),
+        "hidden_size": plan.get("hidden_size"),
+        "max_epochs": plan.get("max_epochs"),
+        "members": len(config.get("members", [])),
+        "weights": {k: round(v, 3) for k, v in config["weights"].items() if v > 0},
+        "refit": config["refit"],
+    }
 
 
 def summarise(results):
@@ -175,25 +217,45 @@ def write(results, configs, notes, args, wall):
     suffix = ".quick" if args.quick else ""
     RESULTS.mkdir(exist_ok=True)
     results.to_csv(RESULTS / f"small_series{suffix}.csv", index=False)
-    payload = {"environment": environment(), "seed": args.seed, "n_origins": args.origins,
-               "geometric_mean_mase": geo.round(4).to_dict(), "per_series_mase": per_series.round(4).to_dict(),
-               "auto_config_last_origin": configs, "series": notes, "wall_seconds": round(wall, 1)}
+    payload = {
+        "environment": environment(),
+        "seed": args.seed,
+        "n_origins": args.origins,
+        "geometric_mean_mase": geo.round(4).to_dict(),
+        "per_series_mase": per_series.round(4).to_dict(),
+        "auto_config_last_origin": configs,
+        "series": notes,
+        "wall_seconds": round(wall, 1),
+    }
     write_json(RESULTS / f"small_series{suffix}.json", payload)
     env = payload["environment"]
     lines = [
-        "# Small real series: AutoRNNForecaster against automatic ARIMA", "",
+        "# Small real series: AutoRNNForecaster against automatic ARIMA",
+        "",
         f"{len(per_series)} series (or collections), {args.origins} rolling origin(s) each; MASE per series "
         "averaged over the origins, then the geometric mean over the series. Command: `python "
-        f"benchmarks/small_series.py{' --quick' if args.quick else ''}`.", "",
-        "| model | geometric mean MASE |", "|---|---|",
-        *[f"| {m} | {v:.3f} |" for m, v in geo.items()], "",
-        "## Per series (mean MASE over the origins)", "",
-        "| series | " + " | ".join(per_series.columns) + " |", "|---|" + "---|" * len(per_series.columns),
-        *[f"| {s} | " + " | ".join(f"{v:.3f}" for v in row) + " |" for s, row in per_series.iterrows()], "",
-        "## What AutoRNNForecaster chose (last origin)", "",
-        *[f"* `{s}`: {json.dumps(c)}" for s, c in configs.items()], "",
-        "## Series", "", *[f"* `{s}`: {n}" for s, n in notes.items()], "",
-        "## Run", "",
+        f"benchmarks/small_series.py{' --quick' if args.quick else ''}`.",
+        "",
+        "| model | geometric mean MASE |",
+        "|---|---|",
+        *[f"| {m} | {v:.3f} |" for m, v in geo.items()],
+        "",
+        "## Per series (mean MASE over the origins)",
+        "",
+        "| series | " + " | ".join(per_series.columns) + " |",
+        "|---|" + "---|" * len(per_series.columns),
+        *[f"| {s} | " + " | ".join(f"{v:.3f}" for v in row) + " |" for s, row in per_series.iterrows()],
+        "",
+        "## What AutoRNNForecaster chose (last origin)",
+        "",
+        *[f"* `{s}`: {json.dumps(c)}" for s, c in configs.items()],
+        "",
+        "## Series",
+        "",
+        *[f"* `{s}`: {n}" for s, n in notes.items()],
+        "",
+        "## Run",
+        "",
         f"Machine: {env['machine']}. Versions: {env['versions']}. Seed {args.seed}. Date {env['date_utc']}. "
         f"Wall time {wall:.0f} s. Failures: {int((results['error'] != '').sum())} fit(s) (see the CSV).",
     ]

@@ -44,9 +44,15 @@ def make_windows(n_samples, n_timesteps, seed):
 
 
 def fit_wrapper(X, y, cfg):
-    est = RNNRegressor(cell=cfg["cell"], hidden_size=cfg["hidden_size"], batch_size=cfg["batch_size"],
-                       max_epochs=cfg["epochs"], lr=cfg["lr"], gradient_clip=cfg["gradient_clip"],
-                       random_state=cfg["seed"])
+    est = RNNRegressor(
+        cell=cfg["cell"],
+        hidden_size=cfg["hidden_size"],
+        batch_size=cfg["batch_size"],
+        max_epochs=cfg["epochs"],
+        lr=cfg["lr"],
+        gradient_clip=cfg["gradient_clip"],
+        random_state=cfg["seed"],
+    )
     start, cpu = time.perf_counter(), time.process_time()
     est.fit(X, y)
     elapsed = (time.perf_counter() - start, time.process_time() - cpu)
@@ -88,9 +94,15 @@ def versions():
     import skorch
     import statsmodels
 
-    return {"python": sys.version.split()[0], "torch": torch.__version__, "numpy": np.__version__,
-            "pandas": pandas.__version__, "sklearn": sklearn.__version__, "statsmodels": statsmodels.__version__,
-            "skorch": skorch.__version__}
+    return {
+        "python": sys.version.split()[0],
+        "torch": torch.__version__,
+        "numpy": np.__version__,
+        "pandas": pandas.__version__,
+        "sklearn": sklearn.__version__,
+        "statsmodels": statsmodels.__version__,
+        "skorch": skorch.__version__,
+    }
 
 
 def main(argv=None):
@@ -102,14 +114,22 @@ def main(argv=None):
     parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument("--cell", default="lstm")
     parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--threads", type=int, default=torch.get_num_threads(),
-                        help="torch intra-op threads, the same for both sides")
+    parser.add_argument(
+        "--threads", type=int, default=torch.get_num_threads(), help="torch intra-op threads, the same for both sides"
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)  # a benchmark setting, identical for both sides
-    cfg = {"cell": args.cell, "hidden_size": args.hidden_size, "batch_size": args.batch_size,
-           "epochs": args.epochs, "lr": 1e-3, "gradient_clip": 1.0, "seed": args.seed}
+    cfg = {
+        "cell": args.cell,
+        "hidden_size": args.hidden_size,
+        "batch_size": args.batch_size,
+        "epochs": args.epochs,
+        "lr": 1e-3,
+        "gradient_clip": 1.0,
+        "seed": args.seed,
+    }
     X, y = make_windows(args.n_samples, args.timesteps, args.seed)
     load_before = os.getloadavg()
 
@@ -119,7 +139,7 @@ def main(argv=None):
     cpu_times = {"wrapper": [], "plain": []}  # CPU seconds of this process (less sensitive to other jobs)
     for r in range(args.repeats):
         order = (("wrapper", fit_wrapper), ("plain", fit_plain))
-        for side, fn in (order if r % 2 == 0 else order[::-1]):
+        for side, fn in order if r % 2 == 0 else order[::-1]:
             (elapsed, cpu), net, losses = fn(X, y, cfg)
             times[side].append(elapsed)
             cpu_times[side].append(cpu)
@@ -128,8 +148,9 @@ def main(argv=None):
             else:
                 plain_net, plain_losses = net, losses
             print(f"repeat {r + 1}/{args.repeats} {side:8s} wall {elapsed:7.3f} s  cpu {cpu:7.3f} s", flush=True)
-    weight_diff = max((a - b).abs().max().item() for a, b in
-                      zip(wrapper_net.state_dict().values(), plain_net.state_dict().values()))
+    weight_diff = max(
+        (a - b).abs().max().item() for a, b in zip(wrapper_net.state_dict().values(), plain_net.state_dict().values())
+    )
     med = {side: statistics.median(t) for side, t in times.items()}
     cpu_med = {side: statistics.median(t) for side, t in cpu_times.items()}
     overhead = 100.0 * (med["wrapper"] / med["plain"] - 1.0)
@@ -140,14 +161,26 @@ def main(argv=None):
     result = {
         "benchmark": "wrapper_overhead",
         "question": "RNNRegressor.fit vs a plain torch loop on the same RecurrentNet, data and settings",
-        "machine": {"platform": platform.platform(), "processor": platform.processor() or platform.machine(),
-                    "cpu_count": os.cpu_count(), "torch_threads": torch.get_num_threads(),
-                    "loadavg_before": load_before, "loadavg_after": os.getloadavg(),
-                    "niceness": os.nice(0)},
+        "machine": {
+            "platform": platform.platform(),
+            "processor": platform.processor() or platform.machine(),
+            "cpu_count": os.cpu_count(),
+            "torch_threads": torch.get_num_threads(),
+            "loadavg_before": load_before,
+            "loadavg_after": os.getloadavg(),
+            "niceness": os.nice(0),
+        },
         "versions": versions(),
-        "settings": {**cfg, "n_samples": args.n_samples, "timesteps": args.timesteps, "n_features": 1,
-                     "optimizer": "adam", "repeats": args.repeats, "warmup": "one 1-epoch fit of each side",
-                     "order": "alternating (wrapper first on odd repeats)"},
+        "settings": {
+            **cfg,
+            "n_samples": args.n_samples,
+            "timesteps": args.timesteps,
+            "n_features": 1,
+            "optimizer": "adam",
+            "repeats": args.repeats,
+            "warmup": "one 1-epoch fit of each side",
+            "order": "alternating (wrapper first on odd repeats)",
+        },
         "seeds": {"data": args.seed, "torch": args.seed},
         "times_s": times,
         "median_s": med,
@@ -164,7 +197,9 @@ def main(argv=None):
     (args.out / "wrapper_overhead.json").write_text(json.dumps(result, indent=2) + "\n")
     rows = "\n".join(
         f"| {side} | {med[side]:.3f} | {', '.join(f'{t:.2f}' for t in times[side])} | {cpu_med[side]:.3f} | "
-        f"{', '.join(f'{t:.2f}' for t in cpu_times[side])} |" for side in times)
+        f"{', '.join(f'{t:.2f}' for t in cpu_times[side])} |"
+        for side in times
+    )
     (args.out / "wrapper_overhead.md").write_text(
         "# Wrapper overhead: RNNRegressor.fit vs a plain torch loop\n\n"
         f"{args.n_samples} windows x {args.timesteps} steps x 1 feature, {cfg['cell']} hidden {cfg['hidden_size']}, "
@@ -184,9 +219,11 @@ def main(argv=None):
         f"niceness {result['machine']['niceness']}.\n"
         f"Versions: {', '.join(f'{k} {v}' for k, v in result['versions'].items())}.\n"
     )
-    print(f"median wall: wrapper {med['wrapper']:.3f} s, plain {med['plain']:.3f} s, overhead {overhead:+.1f} %; "
-          f"median CPU: overhead {cpu_overhead:+.1f} %; paired CPU {paired:+.1f} %, paired wall {paired_wall:+.1f} %; "
-          f"max weight diff {weight_diff:.2e}")
+    print(
+        f"median wall: wrapper {med['wrapper']:.3f} s, plain {med['plain']:.3f} s, overhead {overhead:+.1f} %; "
+        f"median CPU: overhead {cpu_overhead:+.1f} %; paired CPU {paired:+.1f} %, paired wall {paired_wall:+.1f} %; "
+        f"max weight diff {weight_diff:.2e}"
+    )
     return result
 
 

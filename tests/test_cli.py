@@ -16,11 +16,13 @@ from seqforecast.cli import main
 def csv(tmp_path):
     """Two monthly series over 36 months: a has a yearly cycle, b is a line."""
     t = np.arange(36)
-    frame = pd.DataFrame({
-        "date": pd.period_range("2000-01", periods=36, freq="M").astype(str),
-        "a": np.round(20 + 5 * np.sin(2 * np.pi * t / 12) + 0.5 * t, 3),
-        "b": 100.0 + 2 * t,
-    })
+    frame = pd.DataFrame(
+        {
+            "date": pd.period_range("2000-01", periods=36, freq="M").astype(str),
+            "a": np.round(20 + 5 * np.sin(2 * np.pi * t / 12) + 0.5 * t, 3),
+            "b": 100.0 + 2 * t,
+        }
+    )
     path = tmp_path / "data.csv"
     frame.to_csv(path, index=False)
     return path
@@ -49,8 +51,23 @@ def test_forecast_naive_writes_dates_and_one_column_per_series(csv, tmp_path, ca
 
 def test_forecast_seasonal_naive_one_column(csv, tmp_path, capsys):
     out = tmp_path / "fc.csv"
-    code, _, _ = run(capsys, "forecast", csv, "--horizon", 4, "--out", out, "--model", "seasonal-naive",
-                     "--sp", 12, "--columns", "a", "--date-column", "date")
+    code, _, _ = run(
+        capsys,
+        "forecast",
+        csv,
+        "--horizon",
+        4,
+        "--out",
+        out,
+        "--model",
+        "seasonal-naive",
+        "--sp",
+        12,
+        "--columns",
+        "a",
+        "--date-column",
+        "date",
+    )
     assert code == 0
     result = pd.read_csv(out)
     assert list(result.columns) == ["date", "a"]
@@ -62,8 +79,9 @@ def test_forecast_rnn(csv, tmp_path, capsys):
 
     threads = torch.get_num_threads()
     out = tmp_path / "fc.csv"
-    code, stdout, stderr = run(capsys, "forecast", csv, "--horizon", 2, "--out", out, "--columns", "b",
-                               "--model", "rnn", "--window-length", 4)
+    code, stdout, stderr = run(
+        capsys, "forecast", csv, "--horizon", 2, "--out", out, "--columns", "b", "--model", "rnn", "--window-length", 4
+    )
     assert (code, stdout, stderr) == (0, "", "")
     result = pd.read_csv(out)
     assert result.shape == (2, 2) and np.isfinite(result["b"]).all()
@@ -80,12 +98,22 @@ def test_integer_time_column(tmp_path, capsys):
 
 def test_backtest_writes_the_tidy_frame(csv, tmp_path, capsys):
     out = tmp_path / "bt.csv"
-    code, stdout, stderr = run(capsys, "backtest", csv, "--horizon", 3, "--out", out, "--model", "naive",
-                               "--initial-window", 24, "--step", 3)
+    code, stdout, stderr = run(
+        capsys, "backtest", csv, "--horizon", 3, "--out", out, "--model", "naive", "--initial-window", 24, "--step", 3
+    )
     assert (code, stdout, stderr) == (0, "", "")
     result = pd.read_csv(out)
-    assert list(result.columns) == ["model", "series", "cutoff", "timestamp", "horizon_step", "y_true", "y_pred",
-                                    "fit_seconds", "predict_seconds"]
+    assert list(result.columns) == [
+        "model",
+        "series",
+        "cutoff",
+        "timestamp",
+        "horizon_step",
+        "y_true",
+        "y_pred",
+        "fit_seconds",
+        "predict_seconds",
+    ]
     # test windows start at 33, 30, 27, 24 (first window 24 rows): 4 origins x 2 series x 3 steps
     assert len(result) == 4 * 2 * 3
     assert result["cutoff"].iloc[0] == "2001-12-01" and result["timestamp"].iloc[-1] == "2002-12-01"
@@ -94,8 +122,23 @@ def test_backtest_writes_the_tidy_frame(csv, tmp_path, capsys):
 
 def test_backtest_sliding_window(csv, tmp_path, capsys):
     out = tmp_path / "bt.csv"
-    code, _, _ = run(capsys, "backtest", csv, "--horizon", 6, "--out", out, "--model", "seasonal-naive", "--sp", 12,
-                     "--sliding-window", 12, "--columns", "b")
+    code, _, _ = run(
+        capsys,
+        "backtest",
+        csv,
+        "--horizon",
+        6,
+        "--out",
+        out,
+        "--model",
+        "seasonal-naive",
+        "--sp",
+        12,
+        "--sliding-window",
+        12,
+        "--columns",
+        "b",
+    )
     assert code == 0
     result = pd.read_csv(out)
     assert result["cutoff"].nunique() == 4  # test windows start at 30, 24, 18, 12 (12-step training windows)
@@ -107,9 +150,26 @@ def test_backtest_sliding_window(csv, tmp_path, capsys):
 def test_benchmark_quick_on_a_csv(csv, tmp_path, capsys):
     # --baselines leaves ARIMA out: its automatic order search takes from 0.1 s to 20 s on such short series
     out = tmp_path / "report"
-    code, stdout, stderr = run(capsys, "benchmark", csv, "--out", out, "--horizon", 3, "--sp", 12, "--quick",
-                               "--columns", "b", "--model", "rnn", "--window-length", 6,
-                               "--baselines", "naive,seasonal-naive")
+    code, stdout, stderr = run(
+        capsys,
+        "benchmark",
+        csv,
+        "--out",
+        out,
+        "--horizon",
+        3,
+        "--sp",
+        12,
+        "--quick",
+        "--columns",
+        "b",
+        "--model",
+        "rnn",
+        "--window-length",
+        6,
+        "--baselines",
+        "naive,seasonal-naive",
+    )
     assert (code, stderr) == (0, "")
     assert (out / "report.html").is_file() and (out / "report.md").is_file()
     assert (out / "results.csv").is_file() and (out / "leaderboard.csv").is_file()
@@ -125,15 +185,33 @@ def test_benchmark_quick_on_a_csv(csv, tmp_path, capsys):
     assert lines[-1] == f"Report: {out / 'report.html'}"
     leaderboard = pd.read_csv(out / "leaderboard.csv", index_col="model")
     assert sorted(leaderboard.index) == ["GRU (quick)", "NaiveForecaster", "SeasonalNaiveForecaster"]
-    assert leaderboard["baseline"].to_dict() == {"GRU (quick)": False, "NaiveForecaster": True,
-                                                 "SeasonalNaiveForecaster": True}
+    assert leaderboard["baseline"].to_dict() == {
+        "GRU (quick)": False,
+        "NaiveForecaster": True,
+        "SeasonalNaiveForecaster": True,
+    }
 
 
 @pytest.mark.slow  # fits AutoRNNForecaster (one net at three holdout origins) on every origin
 def test_benchmark_compares_the_auto_forecaster_by_default(csv, tmp_path, capsys):
     out = tmp_path / "report"
-    code, stdout, stderr = run(capsys, "benchmark", csv, "--out", out, "--horizon", 3, "--quick", "--columns", "a",
-                               "--baselines", "naive", "--step", 12, "--quiet")
+    code, stdout, stderr = run(
+        capsys,
+        "benchmark",
+        csv,
+        "--out",
+        out,
+        "--horizon",
+        3,
+        "--quick",
+        "--columns",
+        "a",
+        "--baselines",
+        "naive",
+        "--step",
+        12,
+        "--quiet",
+    )
     assert (code, stderr) == (0, "")
     meta = json.loads((out / "metadata.json").read_text(encoding="utf-8"))
     assert meta["settings"]["model"] == "AutoRNNForecaster(horizon=3, n_members=1, random_state=0)"
@@ -156,8 +234,11 @@ def test_forecast_uses_the_auto_forecaster_by_default_and_shows_progress_when_as
 
 def test_window_length_belongs_to_the_rnn_model(csv, tmp_path, capsys):
     code, _, err = run(capsys, "forecast", csv, "--horizon", 3, "--out", tmp_path / "f.csv", "--window-length", 6)
-    assert (code, err) == (2, "seqforecast forecast: error: --window-length applies to --model rnn only (the "
-                              "auto model chooses its own windows)\n")
+    assert (code, err) == (
+        2,
+        "seqforecast forecast: error: --window-length applies to --model rnn only (the "
+        "auto model chooses its own windows)\n",
+    )
 
 
 def test_quiet_and_progress_exclude_each_other(csv, tmp_path, capsys):
@@ -173,15 +254,33 @@ def test_benchmark_baselines_are_the_ones_compare_knows(tmp_path, capsys):
     assert _BASELINES == BASELINES
     code, stdout, stderr = run(capsys, "benchmark", "--out", tmp_path / "r", "--baselines", "naive,ets")
     assert (code, stdout) == (2, "")
-    assert stderr == ("seqforecast benchmark: error: argument --baselines: 'naive,ets' is not a comma-separated "
-                      "list of baselines among naive, seasonal-naive, arima (see seqforecast benchmark --help)\n")
+    assert stderr == (
+        "seqforecast benchmark: error: argument --baselines: 'naive,ets' is not a comma-separated "
+        "list of baselines among naive, seasonal-naive, arima (see seqforecast benchmark --help)\n"
+    )
 
 
 @pytest.mark.slow  # a new interpreter imports the package
 def test_python_dash_m(csv, tmp_path):
     out = tmp_path / "fc.csv"
-    done = subprocess.run([sys.executable, "-m", "seqforecast", "forecast", str(csv), "--horizon", "1", "--out",
-                           str(out), "--model", "naive"], capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "seqforecast",
+            "forecast",
+            str(csv),
+            "--horizon",
+            "1",
+            "--out",
+            str(out),
+            "--model",
+            "naive",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
     assert len(pd.read_csv(out)) == 1
 
@@ -204,38 +303,52 @@ def assert_usage_error(capsys, argv, message):
 
 def test_missing_file(tmp_path, capsys):
     missing = tmp_path / "nope.csv"
-    assert_usage_error(capsys, ["forecast", missing, "--horizon", 2, "--out", tmp_path / "o.csv"],
-                       f"seqforecast forecast: error: file not found: {str(missing)!r}")
+    assert_usage_error(
+        capsys,
+        ["forecast", missing, "--horizon", 2, "--out", tmp_path / "o.csv"],
+        f"seqforecast forecast: error: file not found: {str(missing)!r}",
+    )
 
 
 def test_missing_column(csv, tmp_path, capsys):
-    assert_usage_error(capsys, ["backtest", csv, "--horizon", 2, "--out", tmp_path / "o.csv", "--columns", "c"],
-                       f"seqforecast backtest: error: column 'c' not found in {str(csv)!r}; its columns are "
-                       "['date', 'a', 'b']")
-    assert_usage_error(capsys, ["forecast", csv, "--horizon", 2, "--out", tmp_path / "o.csv", "--date-column",
-                                "when"],
-                       f"seqforecast forecast: error: column 'when' not found in {str(csv)!r}; its columns are "
-                       "['date', 'a', 'b']")
+    assert_usage_error(
+        capsys,
+        ["backtest", csv, "--horizon", 2, "--out", tmp_path / "o.csv", "--columns", "c"],
+        f"seqforecast backtest: error: column 'c' not found in {str(csv)!r}; its columns are ['date', 'a', 'b']",
+    )
+    assert_usage_error(
+        capsys,
+        ["forecast", csv, "--horizon", 2, "--out", tmp_path / "o.csv", "--date-column", "when"],
+        f"seqforecast forecast: error: column 'when' not found in {str(csv)!r}; its columns are ['date', 'a', 'b']",
+    )
 
 
 def test_unparseable_dates(tmp_path, capsys):
     path = write(tmp_path, "date,v\n2000-01-01,1\nhello,2\n2000-01-03,3\n")
-    assert_usage_error(capsys, ["forecast", path, "--horizon", 1, "--out", tmp_path / "o.csv"],
-                       "seqforecast forecast: error: cannot parse the date column 'date' as dates (e.g. value "
-                       "'hello')")
+    assert_usage_error(
+        capsys,
+        ["forecast", path, "--horizon", 1, "--out", tmp_path / "o.csv"],
+        "seqforecast forecast: error: cannot parse the date column 'date' as dates (e.g. value 'hello')",
+    )
 
 
 def test_irregular_dates(tmp_path, capsys):
     path = write(tmp_path, "date,v\n2000-01-01,1\n2000-01-02,2\n2000-01-05,3\n2000-01-06,4\n")
-    assert_usage_error(capsys, ["forecast", path, "--horizon", 1, "--out", tmp_path / "o.csv"],
-                       "seqforecast forecast: error: the dates in column 'date' are not regularly spaced (no "
-                       "frequency can be inferred); resample the series to a regular frequency first")
+    assert_usage_error(
+        capsys,
+        ["forecast", path, "--horizon", 1, "--out", tmp_path / "o.csv"],
+        "seqforecast forecast: error: the dates in column 'date' are not regularly spaced (no "
+        "frequency can be inferred); resample the series to a regular frequency first",
+    )
 
 
 def test_non_numeric_column(tmp_path, capsys):
     path = write(tmp_path, "date,a,b\n2000-01-01,1,1\n2000-01-02,2,x\n2000-01-03,3,abc\n")
-    assert_usage_error(capsys, ["forecast", path, "--horizon", 1, "--out", tmp_path / "o.csv"],
-                       "seqforecast forecast: error: column 'b' is not numeric: value 'x' at data row 2")
+    assert_usage_error(
+        capsys,
+        ["forecast", path, "--horizon", 1, "--out", tmp_path / "o.csv"],
+        "seqforecast forecast: error: column 'b' is not numeric: value 'x' at data row 2",
+    )
 
 
 @pytest.mark.parametrize("command", ["forecast", "backtest", "benchmark"])
@@ -245,13 +358,13 @@ def test_horizon_must_be_positive(csv, tmp_path, capsys, command):
 
 
 def test_argparse_errors_are_one_line(csv, tmp_path, capsys):
-    code, stdout, stderr = run(capsys, "forecast", csv, "--horizon", 2, "--out", tmp_path / "o.csv", "--model",
-                               "lstm")
+    code, stdout, stderr = run(capsys, "forecast", csv, "--horizon", 2, "--out", tmp_path / "o.csv", "--model", "lstm")
     assert (code, stdout, stderr.count("\n")) == (2, "", 1)
     # argparse's wording of the choices differs between Python versions; the frame around it is ours
     assert stderr.startswith("seqforecast forecast: error: argument --model: invalid choice: 'lstm' (choose from")
     assert stderr.endswith("seasonal-naive') (see seqforecast forecast --help)\n") or stderr.endswith(
-        "seasonal-naive) (see seqforecast forecast --help)\n")
+        "seasonal-naive) (see seqforecast forecast --help)\n"
+    )
     code, _, err = run(capsys)
     assert code == 2 and err.count("\n") == 1
     assert err.startswith("seqforecast: error: the following arguments are required: command")
@@ -263,11 +376,14 @@ def test_help_returns_zero(capsys):
 
 
 def test_modelling_errors_exit_1_on_one_line(csv, tmp_path, capsys):
-    code, stdout, stderr = run(capsys, "forecast", csv, "--horizon", 2, "--out", tmp_path / "o.csv",
-                               "--model", "rnn", "--window-length", 40)
+    code, stdout, stderr = run(
+        capsys, "forecast", csv, "--horizon", 2, "--out", tmp_path / "o.csv", "--model", "rnn", "--window-length", 40
+    )
     assert (code, stdout) == (1, "")
     assert stderr.count("\n") == 1
-    assert stderr == ("seqforecast forecast: error: RecursiveForecaster (series 'a'): every series needs at least 41 "
-                      "observations (window_length=40 + horizon=1); the series has 36. Use a shorter window_length, "
-                      "a longer series, or min_observations=... to pad short series (or AutoRNNForecaster, which "
-                      "does).\n")
+    assert stderr == (
+        "seqforecast forecast: error: RecursiveForecaster (series 'a'): every series needs at least 41 "
+        "observations (window_length=40 + horizon=1); the series has 36. Use a shorter window_length, "
+        "a longer series, or min_observations=... to pad short series (or AutoRNNForecaster, which "
+        "does).\n"
+    )

@@ -48,8 +48,19 @@ needs_data = pytest.mark.skipif(
 # ------------------------------------------------------------------------------------------ the script
 @needs_data
 def test_quick_mode_writes_the_result_files(tmp_path):
-    argv = ["--frequency", "Hourly", "--quick", "--n-series", "6", "--models", "naive2", "snaive",
-            "gru-direct", "--out", str(tmp_path)]
+    argv = [
+        "--frequency",
+        "Hourly",
+        "--quick",
+        "--n-series",
+        "6",
+        "--models",
+        "naive2",
+        "snaive",
+        "gru-direct",
+        "--out",
+        str(tmp_path),
+    ]
     assert m4.main(argv) == 0
     table = pd.read_csv(tmp_path / "m4_Hourly.csv")
     assert list(table.columns) == ["model", "smape", "mase", "owa", "fit_seconds", "predict_seconds", "settings"]
@@ -72,8 +83,19 @@ def test_holdout_mode_scores_the_last_horizon_of_the_training_data(tmp_path):
     from seqforecast.baselines import Naive2Forecaster
     from seqforecast.evaluation.metrics import m4_scores
 
-    argv = ["--frequency", "Hourly", "--quick", "--holdout", "--n-series", "5", "--models", "naive2", "snaive",
-            "--out", str(tmp_path)]
+    argv = [
+        "--frequency",
+        "Hourly",
+        "--quick",
+        "--holdout",
+        "--n-series",
+        "5",
+        "--models",
+        "naive2",
+        "snaive",
+        "--out",
+        str(tmp_path),
+    ]
     assert m4.main(argv) == 0
     table = pd.read_csv(tmp_path / "m4_Hourly_holdout.csv").set_index("model")
     assert not (tmp_path / "m4_Hourly.csv").exists()
@@ -112,15 +134,15 @@ def test_loaded_series_end_together_and_keep_their_values():
     assert y_train.shape == (max(len(r) for r in rows), 5) and y_test.shape == (13, 5)
     for j, r in enumerate(rows):
         column = y_train.iloc[:, j].to_numpy()
-        np.testing.assert_array_equal(column[-len(r):], r)  # aligned on the forecast origin
+        np.testing.assert_array_equal(column[-len(r) :], r)  # aligned on the forecast origin
         assert np.isnan(column[: -len(r)]).all()  # leading NaN only
 
 
 def test_the_readme_recipe_is_the_benchmark_model():
     """The README's M4 recipe builds exactly the table's Hourly ensemble (no benchmark-only settings)."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("### The M4 recipe"):]
-    code = section[section.index("```python") + len("```python"): section.index("model.fit(None, y)")]
+    section = readme[readme.index("### The M4 recipe") :]
+    code = section[section.index("```python") + len("```python") : section.index("model.fit(None, y)")]
     namespace = {}
     exec(code, namespace)
     expected = m4.build_model("gru-direct-ensemble", "Hourly", quick=False, seed=0)
@@ -182,27 +204,32 @@ def test_global_training_windows_are_ordered_by_time_then_series():
 
 def test_patch_length_gives_sequence_estimators_patches_of_consecutive_steps():
     y = pd.Series(np.arange(12.0))
-    f = DirectForecaster(Recorder(three_d=True), window_length=6, horizon=2, scaling=None, window_step=4,
-                         patch_length=3).fit(None, y)
+    f = DirectForecaster(
+        Recorder(three_d=True), window_length=6, horizon=2, scaling=None, window_step=4, patch_length=3
+    ).fit(None, y)
     # windows [0..5] -> y [6, 7] and [4..9] -> y [10, 11], each as 2 patches of 3 values
     np.testing.assert_array_equal(f.estimator_.X_, [[[0, 1, 2], [3, 4, 5]], [[4, 5, 6], [7, 8, 9]]])
-    flat = DirectForecaster(Recorder(), window_length=6, horizon=2, scaling=None, window_step=4,
-                            patch_length=3).fit(None, y)
+    flat = DirectForecaster(Recorder(), window_length=6, horizon=2, scaling=None, window_step=4, patch_length=3).fit(
+        None, y
+    )
     np.testing.assert_array_equal(flat.estimator_.X_, [[0, 1, 2, 3, 4, 5], [4, 5, 6, 7, 8, 9]])  # unchanged
 
 
 def test_patch_length_must_divide_the_window():
     f = DirectForecaster(Recorder(three_d=True), window_length=10, horizon=2, patch_length=4)
-    msg = ("DirectForecaster: window_length=10 is not a multiple of patch_length=4; the window is cut into whole "
-           "patches. Use a window_length such as 8, or another patch_length.")
+    msg = (
+        "DirectForecaster: window_length=10 is not a multiple of patch_length=4; the window is cut into whole "
+        "patches. Use a window_length such as 8, or another patch_length."
+    )
     with pytest.raises(ValueError, match=re.escape(msg)):
         f.fit(None, pd.Series(np.arange(30.0)))
 
 
 def test_window_scale_mean_divides_by_the_level():
     y = pd.Series([2.0, 4, 6, 8, 10, 12])
-    f = DirectForecaster(Recorder(), window_length=2, horizon=1, scaling="window", window_scale="mean",
-                         window_step=2).fit(None, y)
+    f = DirectForecaster(
+        Recorder(), window_length=2, horizon=1, scaling="window", window_scale="mean", window_step=2
+    ).fit(None, y)
     # windows [4, 6] (level 5) -> 8, [8, 10] (level 9) -> 12, as x / level - 1
     np.testing.assert_allclose(f.estimator_.X_, [[-0.2, 0.2], [-1 / 9, 1 / 9]])
     np.testing.assert_allclose(f.estimator_.y_, [[0.6], [1 / 3]])
@@ -236,13 +263,18 @@ def test_ensemble_is_the_mean_or_median_of_members_seeded_in_turn():
 
 def test_ensemble_needs_a_seed_to_vary():
     ens = EnsembleForecaster(DirectForecaster(LinearRegression(), window_length=2, horizon=1), n_members=2)
-    msg = ("EnsembleForecaster: DirectForecaster has no random_state parameter (its own or its estimator's), so "
-           "all members would be the same model.")
+    msg = (
+        "EnsembleForecaster: DirectForecaster has no random_state parameter (its own or its estimator's), so "
+        "all members would be the same model."
+    )
     with pytest.raises(ValueError, match=re.escape(msg)):
         ens.fit(None, pd.Series(np.arange(20.0)))
-    with pytest.raises(ValueError, match=re.escape(
-        "The 'aggregate' parameter of EnsembleForecaster must be a str among {'mean', 'median'}. Got 'max' instead."
-    )):
+    with pytest.raises(
+        ValueError,
+        match=re.escape(
+            "The 'aggregate' parameter of EnsembleForecaster must be a str among {'mean', 'median'}. Got 'max' instead."
+        ),
+    ):
         EnsembleForecaster(tiny_direct(), aggregate="max").fit(None, pd.Series(np.arange(20.0)))
 
 
@@ -252,9 +284,12 @@ def test_ensemble_of_several_forecasters_copies_each_in_turn():
     short = tiny_direct().set_params(window_length=4)
     ens = EnsembleForecaster([tiny_direct(), short], n_members=2, random_state=3).fit(None, y)
     assert [(m.window_length, m.estimator_.random_state) for m in ens.forecasters_] == [(8, 3), (8, 4), (4, 5), (4, 6)]
-    members = [base.set_params(estimator__random_state=seed).fit(None, y).forecast(3).to_numpy()
-               for base, seed in ((tiny_direct(), 3), (tiny_direct(), 4), (short, 5), (clone(short), 6))]
+    members = [
+        base.set_params(estimator__random_state=seed).fit(None, y).forecast(3).to_numpy()
+        for base, seed in ((tiny_direct(), 3), (tiny_direct(), 4), (short, 5), (clone(short), 6))
+    ]
     np.testing.assert_allclose(ens.forecast(3).to_numpy(), np.mean(members, axis=0), rtol=1e-12)
-    with pytest.raises(ValueError, match=re.escape("EnsembleForecaster: forecaster is an empty list; give at least "
-                                                   "one forecaster.")):
+    with pytest.raises(
+        ValueError, match=re.escape("EnsembleForecaster: forecaster is an empty list; give at least one forecaster.")
+    ):
         EnsembleForecaster([]).fit(None, y)

@@ -19,21 +19,33 @@ from seqforecast.forecasting import RecursiveForecaster
 from seqforecast.preprocessing.windowing import make_windows
 
 # the autouse seeding fixture is function-scoped; the examples do not use the global random state
-SETTINGS = settings(derandomize=True, max_examples=40, deadline=None, database=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = settings(
+    derandomize=True,
+    max_examples=40,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 
 VALUES = st.integers(-100_000, 100_000).map(lambda v: v / 100)
 
 
 def arrays(draw, shape, elements=VALUES):
-    return np.array(draw(st.lists(elements, min_size=int(np.prod(shape)), max_size=int(np.prod(shape)))),
-                    dtype=np.float64).reshape(shape)
+    return np.array(
+        draw(st.lists(elements, min_size=int(np.prod(shape)), max_size=int(np.prod(shape)))), dtype=np.float64
+    ).reshape(shape)
 
 
 # ----------------------------------------------------------------------------------------------- windowing
 @SETTINGS
-@given(n=st.integers(0, 40), window=st.integers(1, 12), horizon=st.integers(1, 6), step=st.integers(1, 5),
-       n_features=st.integers(1, 3), data=st.data())
+@given(
+    n=st.integers(0, 40),
+    window=st.integers(1, 12),
+    horizon=st.integers(1, 6),
+    step=st.integers(1, 5),
+    n_features=st.integers(1, 3),
+    data=st.data(),
+)
 def test_make_windows_shapes_and_contents(n, window, horizon, step, n_features, data):
     target = data.draw(st.integers(0, n_features - 1))
     values = np.arange(n, dtype=np.float64)[:, None] + 1000.0 * np.arange(n_features)  # time + 1000 * feature
@@ -69,8 +81,13 @@ def check_future(train, expected_future, k):
 
 
 @SETTINGS
-@given(freq=st.sampled_from(DATETIME_FREQS), n=st.integers(1, 60), k=st.integers(1, 30),
-       start=st.integers(0, 20_000), tz=st.sampled_from([None, "UTC", "America/New_York"]))
+@given(
+    freq=st.sampled_from(DATETIME_FREQS),
+    n=st.integers(1, 60),
+    k=st.integers(1, 30),
+    start=st.integers(0, 20_000),
+    tz=st.sampled_from([None, "UTC", "America/New_York"]),
+)
 def test_future_datetime_index_continues_pandas_date_range(freq, n, k, start, tz):
     grid = pd.date_range(pd.Timestamp("2000-01-01") + pd.Timedelta(hours=start), periods=n + k, freq=freq, tz=tz)
     check_future(grid[:n], grid[n:], k)
@@ -84,8 +101,13 @@ def test_future_period_index_continues_pandas_period_range(freq, n, k, start):
 
 
 @SETTINGS
-@given(start=st.integers(-100, 100), step=st.integers(1, 5), n=st.integers(1, 50), k=st.integers(1, 30),
-       plain=st.booleans())
+@given(
+    start=st.integers(-100, 100),
+    step=st.integers(1, 5),
+    n=st.integers(1, 50),
+    k=st.integers(1, 30),
+    plain=st.booleans(),
+)
 def test_future_integer_index_continues_its_steps(start, step, n, k, plain):
     grid = pd.RangeIndex(start, start + (n + k) * step, step)
     train = pd.Index(np.asarray(grid[:n])) if plain else grid[:n]
@@ -122,7 +144,8 @@ def test_percentage_and_scaled_errors_are_scale_invariant(data, c):
     assert metrics.smape(c * y, c * f) == pytest.approx(metrics.smape(y, f), rel=1e-9, abs=1e-12)
     assert metrics.mape(c * y, c * f) == pytest.approx(metrics.mape(y, f), rel=1e-9, abs=1e-12)
     assert metrics.mase(c * y, c * f, y_train=c * train) == pytest.approx(
-        metrics.mase(y, f, y_train=train), rel=1e-9, abs=1e-12)
+        metrics.mase(y, f, y_train=train), rel=1e-9, abs=1e-12
+    )
 
 
 @SETTINGS
@@ -142,8 +165,12 @@ def drawn_series(draw, min_size):
 
 @pytest.mark.slow  # fits a forecaster per example
 @SETTINGS
-@given(data=st.data(), window=st.integers(1, 5), horizon=st.integers(2, 8),
-       scaling=st.sampled_from(["series", "window", None]))
+@given(
+    data=st.data(),
+    window=st.integers(1, 5),
+    horizon=st.integers(2, 8),
+    scaling=st.sampled_from(["series", "window", None]),
+)
 def test_recursive_forecasts_are_prefix_consistent(data, window, horizon, scaling):
     y = drawn_series(data.draw, min_size=window + 8)
     forecaster = RecursiveForecaster(LinearRegression(), window_length=window, scaling=scaling).fit(None, y)
@@ -152,8 +179,12 @@ def test_recursive_forecasts_are_prefix_consistent(data, window, horizon, scalin
 
 
 @SETTINGS
-@given(data=st.data(), horizon=st.integers(2, 15), strategy=st.sampled_from(["last", "mean", "drift"]),
-       sp=st.integers(1, 7))
+@given(
+    data=st.data(),
+    horizon=st.integers(2, 15),
+    strategy=st.sampled_from(["last", "mean", "drift"]),
+    sp=st.integers(1, 7),
+)
 def test_naive_forecasts_are_prefix_consistent(data, horizon, strategy, sp):
     y = drawn_series(data.draw, min_size=max(sp, 2))
     k = data.draw(st.integers(1, horizon - 1))

@@ -26,8 +26,9 @@ def windows():
 @pytest.fixture
 def series():
     t = np.arange(80)
-    return pd.Series(5 + np.sin(2 * np.pi * t / 12) + 0.02 * t, name="load",
-                     index=pd.date_range("2020-01-01", periods=80, freq="D"))
+    return pd.Series(
+        5 + np.sin(2 * np.pi * t / 12) + 0.02 * t, name="load", index=pd.date_range("2020-01-01", periods=80, freq="D")
+    )
 
 
 def _weights(est):
@@ -79,8 +80,9 @@ def test_keep_best_without_validation_keeps_the_last_completed_epoch(windows):
     X, y = windows
     one_epoch = RNNRegressor(**{**TINY, "max_epochs": 1}).fit(X, y)
     # interrupted after the first batch of epoch 2 has already changed the weights
-    est = RNNRegressor(**{**TINY, "max_epochs": 5}, callbacks=[_InterruptAt(epoch=2, batch=1)],
-                       on_interrupt="keep_best").fit(X, y)
+    est = RNNRegressor(
+        **{**TINY, "max_epochs": 5}, callbacks=[_InterruptAt(epoch=2, batch=1)], on_interrupt="keep_best"
+    ).fit(X, y)
     assert est.interrupted_ is True
     assert [row["epoch"] for row in est.history_] == [1] and len(est.net_.history) == 2
     assert _same(_weights(est), _weights(one_epoch))
@@ -92,8 +94,9 @@ def test_keep_best_with_validation_keeps_the_epoch_of_lowest_validation_loss(win
     X, y = windows
     _RecordWeights.states = []
     params = dict(hidden_size=4, batch_size=10, random_state=0, lr=0.2, patience=50, max_epochs=60)
-    est = RNNRegressor(**params, callbacks=[_RecordWeights(), _InterruptAt(epoch=7, batch=2)],
-                       on_interrupt="keep_best").fit(X, y)
+    est = RNNRegressor(
+        **params, callbacks=[_RecordWeights(), _InterruptAt(epoch=7, batch=2)], on_interrupt="keep_best"
+    ).fit(X, y)
     losses = [row["valid_loss"] for row in est.history_]
     assert est.interrupted_ and len(losses) == 6 and len(_RecordWeights.states) == 6
     best = int(np.argmin(losses))
@@ -150,11 +153,15 @@ def test_same_random_state_gives_identical_estimators(windows):
         assert not _same(_weights(a), _weights(c))  # the seed matters
 
 
-@pytest.mark.parametrize("make", [
-    lambda: RecursiveForecaster(RNNRegressor(**TINY, dropout=0.3), window_length=7),
-    lambda: DirectForecaster(RNNRegressor(**TINY), window_length=7, horizon=4),
-    lambda: Seq2SeqForecaster(RNNRegressor(**TINY, architecture="seq2seq"), window_length=7, horizon=4),
-], ids=["recursive", "direct", "seq2seq"])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: RecursiveForecaster(RNNRegressor(**TINY, dropout=0.3), window_length=7),
+        lambda: DirectForecaster(RNNRegressor(**TINY), window_length=7, horizon=4),
+        lambda: Seq2SeqForecaster(RNNRegressor(**TINY, architecture="seq2seq"), window_length=7, horizon=4),
+    ],
+    ids=["recursive", "direct", "seq2seq"],
+)
 def test_same_random_state_gives_identical_forecasters(make, series):
     a, b = make().fit(None, series), make().fit(None, series)
     assert _same(_weights(a.estimator_), _weights(b.estimator_))

@@ -73,8 +73,8 @@ def render(cases, categories) -> str:
         "**Missing values** are never imputed or dropped silently. In a forecaster's `y` only leading NaN are "
         "allowed (a column of a DataFrame whose series starts later); a NaN after the start raises, naming the "
         "series and positions and the fix (`y.interpolate()`, `y.ffill()`). Covariates must be known for every "
-        "row, the forecast rows included. `make_windows` and `make_windows_multi` take `missing=\"raise\"` (the "
-        "default) or `missing=\"drop\"` (drop the windows that touch a NaN). The estimators and the metrics raise "
+        'row, the forecast rows included. `make_windows` and `make_windows_multi` take `missing="raise"` (the '
+        'default) or `missing="drop"` (drop the windows that touch a NaN). The estimators and the metrics raise '
         "on NaN or infinity with the position of the first one, and a forecast that would come out NaN or "
         "infinite (arithmetic overflow) raises instead of being returned.",
         "",

@@ -33,11 +33,11 @@ __all__ = ["main", "RNN_SETTINGS", "RNN_SETTINGS_QUICK"]
 
 #: The GRU of ``--model rnn`` and of the benchmark: small enough for a couple of minutes on 2 CPU cores
 #: (one fit on ~100 windows of the airline series takes about a second), seeded for reproducible fits.
-RNN_SETTINGS = dict(cell="gru", hidden_size=32, num_layers=1, max_epochs=150, batch_size=16, lr=5e-3,
-                    gradient_clip=1.0)
+RNN_SETTINGS = dict(cell="gru", hidden_size=32, num_layers=1, max_epochs=150, batch_size=16, lr=5e-3, gradient_clip=1.0)
 #: ``--quick``: a smoke test of the whole pipeline in seconds, not a model to judge.
-RNN_SETTINGS_QUICK = dict(cell="gru", hidden_size=8, num_layers=1, max_epochs=5, batch_size=16, lr=1e-2,
-                          gradient_clip=1.0)
+RNN_SETTINGS_QUICK = dict(
+    cell="gru", hidden_size=8, num_layers=1, max_epochs=5, batch_size=16, lr=1e-2, gradient_clip=1.0
+)
 _MODELS = ("auto", "rnn", "arima", "naive", "seasonal-naive")
 #: ``--baselines`` of the benchmark: the names of seqforecast.evaluation.reporting.compare.BASELINES
 _BASELINES = ("naive", "seasonal-naive", "arima")
@@ -84,9 +84,7 @@ def _read_series(path, date_column=None, columns=None):
         if not pd.api.types.is_numeric_dtype(col):
             numeric = pd.to_numeric(col, errors="coerce")
             bad = np.flatnonzero(numeric.isna() & col.notna())
-            raise UsageError(
-                f"column {column!r} is not numeric: value {col.iloc[bad[0]]!r} at data row {bad[0] + 1}"
-            )
+            raise UsageError(f"column {column!r} is not numeric: value {col.iloc[bad[0]]!r} at data row {bad[0] + 1}")
         data[column] = col.to_numpy(dtype=np.float64)
     out = pd.DataFrame(data, index=index)
     return out.iloc[:, 0].rename(values[0]) if len(values) == 1 else out
@@ -116,8 +114,7 @@ def _time_index(col, name):
 
 def _sorted_unique_dates(index):
     """Whether ``index`` holds at least 3 dates, sorted and without duplicates."""
-    return (isinstance(index, pd.DatetimeIndex) and len(index) >= 3 and index.is_monotonic_increasing
-            and index.is_unique)
+    return isinstance(index, pd.DatetimeIndex) and len(index) >= 3 and index.is_monotonic_increasing and index.is_unique
 
 
 def _parse_dates(col, name):
@@ -247,9 +244,17 @@ def _cmd_backtest(args):
     y = _read_series(args.csv, args.date_column, args.columns)
     model = _make_model(args.model, args.sp, args.window_length, args.seed, args.horizon)
     window = "expanding" if args.sliding_window is None else "sliding"
-    results = backtest(model, y, horizon=args.horizon, initial_window=args.initial_window, step=args.step,
-                       window=window, window_length=args.sliding_window, n_jobs=args.n_jobs,
-                       verbose=_progress(args))
+    results = backtest(
+        model,
+        y,
+        horizon=args.horizon,
+        initial_window=args.initial_window,
+        step=args.step,
+        window=window,
+        window_length=args.sliding_window,
+        n_jobs=args.n_jobs,
+        verbose=_progress(args),
+    )
     _write_csv(results, args.out, index=False)
     return 0
 
@@ -274,8 +279,17 @@ def _cmd_benchmark(args):
         model, label = _rnn(sp, args.window_length, args.seed, args.quick), "GRU"
     label += " (quick)" if args.quick else ""
     out = Path(args.out)
-    result = compare({label: model}, y, horizon=horizon, sp=sp, baselines=args.baselines or True,
-                     initial_window=initial_window, step=step, n_jobs=args.n_jobs, verbose=_progress(args))
+    result = compare(
+        {label: model},
+        y,
+        horizon=horizon,
+        sp=sp,
+        baselines=args.baselines or True,
+        initial_window=initial_window,
+        step=step,
+        n_jobs=args.n_jobs,
+        verbose=_progress(args),
+    )
     result.settings["seed"] = args.seed
     result.settings["model"] = " ".join(repr(model).split())
     if args.model == "rnn":
@@ -297,61 +311,99 @@ def _parser():
         if csv_required:
             p.add_argument("csv", help="CSV file: a date column and one column per series")
         else:
-            p.add_argument("csv", nargs="?", default=None,
-                           help="CSV file (default: the bundled airline passengers series)")
+            p.add_argument(
+                "csv", nargs="?", default=None, help="CSV file (default: the bundled airline passengers series)"
+            )
         p.add_argument("--date-column", default=None, help="name of the date column (default: the first)")
         p.add_argument("--columns", nargs="+", default=None, help="value columns (default: all the others)")
-        p.add_argument("--window-length", type=int, default=None,
-                       help="--model rnn: past steps the GRU sees (default: 2 * sp, or 12 when sp = 1)")
+        p.add_argument(
+            "--window-length",
+            type=int,
+            default=None,
+            help="--model rnn: past steps the GRU sees (default: 2 * sp, or 12 when sp = 1)",
+        )
         p.add_argument("--seed", type=int, default=0, help="random_state of the RNN (default: 0)")
-        p.add_argument("--torch-threads", type=int, default=1,
-                       help="torch intra-op threads (default: 1, fastest for small nets; parallelise over "
-                            "origins with --n-jobs instead)")
+        p.add_argument(
+            "--torch-threads",
+            type=int,
+            default=1,
+            help="torch intra-op threads (default: 1, fastest for small nets; parallelise over "
+            "origins with --n-jobs instead)",
+        )
         shown = p.add_mutually_exclusive_group()
         shown.add_argument("--quiet", action="store_true", help="no progress on stderr")
-        shown.add_argument("--progress", action="store_true",
-                           help="progress on stderr even when it is not a terminal (e.g. a log file)")
+        shown.add_argument(
+            "--progress",
+            action="store_true",
+            help="progress on stderr even when it is not a terminal (e.g. a log file)",
+        )
+
+    def model_options(p):
+        p.add_argument(
+            "--model",
+            choices=_MODELS,
+            default="auto",
+            help="model (default: auto, the forecaster that configures itself)",
+        )
+        p.add_argument(
+            "--sp",
+            type=int,
+            default=None,
+            help="seasonal period (default: auto reads it from the dates; the other models take 1)",
+        )
 
     p = sub.add_parser("forecast", help="fit a model on the whole CSV and forecast the next steps")
     data_options(p)
     p.add_argument("--horizon", type=int, required=True, help="steps to forecast")
     p.add_argument("--out", required=True, help="output CSV: the date column and one column per series")
-    p.add_argument("--model", choices=_MODELS, default="auto",
-                   help="model (default: auto, the forecaster that configures itself)")
-    p.add_argument("--sp", type=int, default=None,
-                   help="seasonal period (default: auto reads it from the dates; the other models take 1)")
+    model_options(p)
 
     p = sub.add_parser("backtest", help="rolling-origin backtest of one model, as a tidy CSV")
     data_options(p)
     p.add_argument("--horizon", type=int, required=True, help="steps forecast from each origin")
     p.add_argument("--out", required=True, help="output CSV: one row per origin, series and step")
-    p.add_argument("--model", choices=_MODELS, default="auto",
-                   help="model (default: auto, the forecaster that configures itself)")
-    p.add_argument("--sp", type=int, default=None,
-                   help="seasonal period (default: auto reads it from the dates; the other models take 1)")
+    model_options(p)
     p.add_argument("--initial-window", type=int, default=None, help="fewest steps in the first training window")
     p.add_argument("--step", type=int, default=None, help="steps between origins (default: the horizon)")
-    p.add_argument("--sliding-window", type=int, default=None, metavar="L",
-                   help="train on the last L steps only (default: all the history, an expanding window)")
+    p.add_argument(
+        "--sliding-window",
+        type=int,
+        default=None,
+        metavar="L",
+        help="train on the last L steps only (default: all the history, an expanding window)",
+    )
     p.add_argument("--n-jobs", type=int, default=None, help="parallel fits (joblib; default: 1)")
 
-    p = sub.add_parser("benchmark", help="compare the recurrent forecaster with baselines (naive, seasonal naive, "
-                                         "ARIMA); write a report")
+    p = sub.add_parser(
+        "benchmark",
+        help="compare the recurrent forecaster with baselines (naive, seasonal naive, ARIMA); write a report",
+    )
     data_options(p, csv_required=False)
-    p.add_argument("--model", choices=("auto", "rnn"), default="auto",
-                   help="the recurrent model: auto (AutoRNNForecaster, the default) or rnn (a fixed GRU)")
+    p.add_argument(
+        "--model",
+        choices=("auto", "rnn"),
+        default="auto",
+        help="the recurrent model: auto (AutoRNNForecaster, the default) or rnn (a fixed GRU)",
+    )
     p.add_argument("--out", required=True, help="folder for report.html, report.md, CSVs and metadata.json")
     p.add_argument("--horizon", type=int, default=12, help="steps forecast from each origin (default: 12)")
     p.add_argument("--sp", type=int, default=None, help="seasonal period (default: 12 for airline, else 1)")
     p.add_argument("--initial-window", type=int, default=None, help="first training window (default: half)")
-    p.add_argument("--step", type=int, default=None,
-                   help="steps between origins (default: horizon // 2; the horizon with --quick)")
+    p.add_argument(
+        "--step", type=int, default=None, help="steps between origins (default: horizon // 2; the horizon with --quick)"
+    )
     p.add_argument("--n-jobs", type=int, default=None, help="parallel fits (joblib; default: 1)")
-    p.add_argument("--baselines", type=_baseline_names, default=None, metavar="NAMES",
-                   help="comma-separated baselines to compare with, among naive, seasonal-naive, arima "
-                        "(default: all three; the seasonal naive only when sp > 1)")
-    p.add_argument("--quick", action="store_true", help="one net (auto) or a tiny net (rnn) and fewer origins: "
-                                                        "a smoke test")
+    p.add_argument(
+        "--baselines",
+        type=_baseline_names,
+        default=None,
+        metavar="NAMES",
+        help="comma-separated baselines to compare with, among naive, seasonal-naive, arima "
+        "(default: all three; the seasonal naive only when sp > 1)",
+    )
+    p.add_argument(
+        "--quick", action="store_true", help="one net (auto) or a tiny net (rnn) and fewer origins: a smoke test"
+    )
     return parser
 
 
@@ -377,9 +429,11 @@ def main(argv=None) -> int:
         for flag in ("horizon", "sp", "window_length", "initial_window", "step", "sliding_window", "torch_threads"):
             _check_positive(getattr(args, flag, None), "--" + flag.replace("_", "-"))
         if args.window_length is not None and args.model != "rnn":
-            raise UsageError(f"--window-length applies to --model rnn only (the {args.model} model chooses its "
-                             f"own windows)" if args.model == "auto" else
-                             f"--window-length applies to --model rnn only, not to {args.model}")
+            raise UsageError(
+                f"--window-length applies to --model rnn only (the {args.model} model chooses its own windows)"
+                if args.model == "auto"
+                else f"--window-length applies to --model rnn only, not to {args.model}"
+            )
         uses_torch = args.command == "benchmark" or args.model in ("rnn", "auto")
         previous_threads = _set_torch_threads(args.torch_threads) if uses_torch else None
         run = {"forecast": _cmd_forecast, "backtest": _cmd_backtest, "benchmark": _cmd_benchmark}[args.command]

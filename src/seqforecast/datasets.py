@@ -89,9 +89,7 @@ def load_ucr(name: str, split: str = "train"):
         hint = f" Did you mean {close[0]!r}?" if close else ""
         raise ValueError(f"Unknown dataset {name!r}; the bundled ones are {list(UCR_DATASETS)}.{hint}")
     if split not in ("train", "test"):
-        raise ValueError(
-            f"load_ucr: split must be 'train' or 'test' (the archive's official split), got {split!r}."
-        )
+        raise ValueError(f"load_ucr: split must be 'train' or 'test' (the archive's official split), got {split!r}.")
     sequences, labels = _parse_ts(data_dir() / f"{name}_{split.upper()}.ts.gz")
     if len({seq.shape for seq in sequences}) == 1:
         return np.stack(sequences), labels

@@ -63,22 +63,27 @@ def test_predict_rows_through_a_gap_and_numpy_rows():
     rows = pd.DataFrame(index=pd.period_range("2000-09", periods=2, freq="M"))
     pd.testing.assert_series_equal(f.predict(rows), pd.Series([6.0, 6.0], index=rows.index, name="y"))
     pd.testing.assert_series_equal(
-        f.predict(np.zeros((3, 0))), pd.Series([6.0] * 3, index=pd.period_range("2000-07", periods=3, freq="M"), name="y")
+        f.predict(np.zeros((3, 0))),
+        pd.Series([6.0] * 3, index=pd.period_range("2000-07", periods=3, freq="M"), name="y"),
     )
 
 
 def test_in_sample_rows_are_refused():
     y = monthly()
     f = LastPlusCovariate().fit(None, y)
-    msg = ("LastPlusCovariate forecasts time steps after the end of training (2000-06); X has 1 row(s) at or "
-           "before it (first: 2000-06). In-sample prediction is not defined: give only future rows.")
+    msg = (
+        "LastPlusCovariate forecasts time steps after the end of training (2000-06); X has 1 row(s) at or "
+        "before it (first: 2000-06). In-sample prediction is not defined: give only future rows."
+    )
     with pytest.raises(ValueError, match=re.escape(msg)):
         f.predict(pd.DataFrame(index=pd.period_range("2000-06", periods=2, freq="M")))
 
 
 def test_mixed_index_kinds_are_refused():
     f = LastPlusCovariate().fit(None, monthly())
-    with pytest.raises(TypeError, match=re.escape("The index of X is a DatetimeIndex, but the forecaster was fitted on a PeriodIndex.")):
+    with pytest.raises(
+        TypeError, match=re.escape("The index of X is a DatetimeIndex, but the forecaster was fitted on a PeriodIndex.")
+    ):
         f.predict(pd.DataFrame(index=pd.date_range("2000-07-31", periods=2, freq="ME")))
 
 
@@ -91,17 +96,27 @@ def test_global_model_with_leading_nan_and_dataframe_out():
 @pytest.mark.parametrize(
     "y, error, msg",
     [
-        (pd.Series([1.0, np.nan, 3.0]), ValueError,
-         "y has 1 missing value(s) after the start of a series (series 0, positions [1]). Only leading NaN"),
+        (
+            pd.Series([1.0, np.nan, 3.0]),
+            ValueError,
+            "y has 1 missing value(s) after the start of a series (series 0, positions [1]). Only leading NaN",
+        ),
         (pd.Series([1.0, np.inf]), ValueError, "y contains 1 infinite value(s) (first in series 0 at position 1)"),
         (pd.Series(["a", "b"]), TypeError, "y must hold numbers; column 0 has dtype"),
         (pd.Series([True, False]), TypeError, "y must hold numbers; column 0 has dtype bool"),
         (pd.Series([1.0, 2.0], index=[1, 1]), ValueError, "The index of y has 1 duplicated label(s) (first: [1])"),
         (pd.Series([1.0, 2.0], index=[2, 1]), ValueError, "The index of y is not sorted in increasing order"),
-        (pd.Series([1.0, 2.0, 3.0], index=pd.to_datetime(["2000-01-01", "2000-01-02", "2000-01-05"])),
-         ValueError, "The DatetimeIndex of y has no frequency and none can be inferred"),
+        (
+            pd.Series([1.0, 2.0, 3.0], index=pd.to_datetime(["2000-01-01", "2000-01-02", "2000-01-05"])),
+            ValueError,
+            "The DatetimeIndex of y has no frequency and none can be inferred",
+        ),
         (pd.Series([], dtype=float), ValueError, "y is empty (0 time steps)"),
-        (np.arange(3.0), TypeError, "y must be a pandas Series (one series) or DataFrame (one column per series), got ndarray."),
+        (
+            np.arange(3.0),
+            TypeError,
+            "y must be a pandas Series (one series) or DataFrame (one column per series), got ndarray.",
+        ),
     ],
 )
 def test_bad_targets(y, error, msg):
@@ -123,13 +138,18 @@ def test_covariates_are_required_for_every_step_up_to_the_last_row():
     X = pd.DataFrame({"c": np.zeros(6)}, index=y.index)
     f = LastPlusCovariate().fit(X, y)
     later = pd.DataFrame({"c": [10.0]}, index=pd.period_range("2000-08", periods=1, freq="M"))
-    msg = ("LastPlusCovariate was fitted with 1 covariate(s), which are needed for every step from the end of "
-           "training to the last row asked for; 1 step(s) have none (first: [Period('2000-07', 'M')]).")
+    msg = (
+        "LastPlusCovariate was fitted with 1 covariate(s), which are needed for every step from the end of "
+        "training to the last row asked for; 1 step(s) have none (first: [Period('2000-07', 'M')])."
+    )
     with pytest.raises(ValueError, match=re.escape(msg)):
         f.predict(later)
     both = pd.DataFrame({"c": [5.0, 10.0]}, index=pd.period_range("2000-07", periods=2, freq="M"))
     assert f.predict(both).tolist() == [11.0, 16.0]
-    with pytest.raises(ValueError, match=re.escape("The covariate columns of X are ['d'], but LastPlusCovariate was fitted with ['c'].")):
+    with pytest.raises(
+        ValueError,
+        match=re.escape("The covariate columns of X are ['d'], but LastPlusCovariate was fitted with ['c']."),
+    ):
         f.predict(both.rename(columns={"c": "d"}))
 
 
@@ -147,23 +167,38 @@ def test_forecast_from_a_new_context_and_intervals():
     f = LastPlusCovariate().fit(None, monthly())
     ctx = pd.Series([7.0, 9.0], index=pd.period_range("2001-01", periods=2, freq="M"), name="y")
     out = f.forecast(2, y_context=ctx, coverage=0.8)
-    expected = pd.DataFrame({"y": [9.0, 9.0], "y_lower": [8.0, 8.0], "y_upper": [10.0, 10.0]},
-                            index=pd.period_range("2001-03", periods=2, freq="M"))
+    expected = pd.DataFrame(
+        {"y": [9.0, 9.0], "y_lower": [8.0, 8.0], "y_upper": [10.0, 10.0]},
+        index=pd.period_range("2001-03", periods=2, freq="M"),
+    )
     pd.testing.assert_frame_equal(out, expected)
-    with pytest.raises(ValueError, match=re.escape(
+    with pytest.raises(
+        ValueError,
+        match=re.escape(
             "The 'steps' parameter of LastPlusCovariate.forecast must be an int in the range [1, inf). Got 0 "
-            "instead. steps is the forecast horizon: the number of steps to forecast, e.g. forecast(12).")):
+            "instead. steps is the forecast horizon: the number of steps to forecast, e.g. forecast(12)."
+        ),
+    ):
         f.forecast(0)
-    with pytest.raises(ValueError, match=re.escape(
+    with pytest.raises(
+        ValueError,
+        match=re.escape(
             "The 'coverage' parameter of LastPlusCovariate.forecast must be a float in the range (0.0, 1.0). Got "
-            "1 instead.")):
+            "1 instead."
+        ),
+    ):
         f.forecast(2, coverage=1)
 
 
 def test_cross_validate_with_time_series_split():
     y = pd.Series(np.arange(20.0), index=pd.RangeIndex(20))
-    res = cross_validate(LastPlusCovariate(), pd.DataFrame(index=y.index), y,
-                         cv=TimeSeriesSplit(n_splits=3, test_size=2, gap=1), scoring="neg_mean_absolute_error")
+    res = cross_validate(
+        LastPlusCovariate(),
+        pd.DataFrame(index=y.index),
+        y,
+        cv=TimeSeriesSplit(n_splits=3, test_size=2, gap=1),
+        scoring="neg_mean_absolute_error",
+    )
     # the last value before a gap of 1 is 2 and 3 steps behind the test rows
     np.testing.assert_allclose(res["test_score"], [-2.5, -2.5, -2.5])
 
@@ -183,7 +218,7 @@ class PerSeriesDouble(PerSeriesForecaster):
         kind, position, at = self.bad or (None, None, None)
         if kind is not None and at == self._stage and position == round(y[0]):  # the series is found by value
             if kind == "warn":
-                warnings.warn("did not converge", ConvergenceWarning)
+                warnings.warn("did not converge", ConvergenceWarning, stacklevel=2)
             else:
                 raise kind("needs 3 values")
         return y[-1]
@@ -206,10 +241,14 @@ def test_first_observations_and_series_without_their_leading_nan():
     Y = np.array([[1.0, np.nan, np.nan], [2.0, 3.0, np.nan], [4.0, 5.0, 6.0]])
     np.testing.assert_array_equal(first_observations(Y), [0, 1, 2])
     seen = []
-    PerSeriesForecaster()._each_series(lambda y, x, name: seen.append((name, y.tolist(), x.tolist())), Y,
-                                       np.arange(3.0).reshape(3, 1), ["a", "b", "c"])
-    assert seen == [("a", [1.0, 2.0, 4.0], [[0.0], [1.0], [2.0]]), ("b", [3.0, 5.0], [[1.0], [2.0]]),
-                    ("c", [6.0], [[2.0]])]
+    PerSeriesForecaster()._each_series(
+        lambda y, x, name: seen.append((name, y.tolist(), x.tolist())), Y, np.arange(3.0).reshape(3, 1), ["a", "b", "c"]
+    )
+    assert seen == [
+        ("a", [1.0, 2.0, 4.0], [[0.0], [1.0], [2.0]]),
+        ("b", [3.0, 5.0], [[1.0], [2.0]]),
+        ("c", [6.0], [[2.0]]),
+    ]
 
 
 @pytest.mark.parametrize("stage", ["fit", "predict"])

@@ -144,33 +144,52 @@ def test_exog_regression_with_arima_errors():
     x_future = np.array([[0.0], [10.0]])
     mean = fit.forecast(2, exog_future=x_future)
     assert mean[1] - mean[0] == pytest.approx(20.0, abs=1.0)  # the regressor's effect comes through
-    with pytest.raises(ValueError, match=re.escape(
-            "ARIMAFit.forecast: the model has 1 regressor(s); give exog_future of shape (2, 1).")):
+    with pytest.raises(
+        ValueError,
+        match=re.escape("ARIMAFit.forecast: the model has 1 regressor(s); give exog_future of shape (2, 1)."),
+    ):
         fit.forecast(2)
-    with pytest.raises(ValueError, match=re.escape(
-            "ARIMAFit.forecast: exog_future must have shape (2, n_covariates), one row per time step; "
-            "got shape (3, 1).")):
+    with pytest.raises(
+        ValueError,
+        match=re.escape(
+            "ARIMAFit.forecast: exog_future must have shape (2, n_covariates), one row per time step; got shape (3, 1)."
+        ),
+    ):
         fit.forecast(2, exog_future=np.zeros((3, 1)))
 
 
 def test_fit_arima_warns_once_when_not_converged(log_airline):
-    with pytest.warns(ConvergenceWarning, match=re.escape(
-            "fit_arima: the 'ml' estimation of ARIMA(0, 1, 1)(0, 1, 1, 12) did not converge in 1 iterations")):
+    with pytest.warns(
+        ConvergenceWarning,
+        match=re.escape(
+            "fit_arima: the 'ml' estimation of ARIMA(0, 1, 1)(0, 1, 1, 12) did not converge in 1 iterations"
+        ),
+    ):
         fit = fit_arima(log_airline, (0, 1, 1), (0, 1, 1, 12), method="ml", maxiter=1)
     assert not fit.converged
 
 
-@pytest.mark.parametrize(("kwargs", "message"), [
-    ({"order": (1, 0)}, "fit_arima: order must be (p, d, q); got (1, 0)."),
-    ({"order": (1, -1, 0)}, "The 'd' parameter of fit_arima must be an int in the range [0, inf). Got -1 instead."),
-    ({"seasonal_order": (1, 0, 0, 1)}, "fit_arima: a seasonal order needs a period s >= 2; got (1, 0, 0, 1)."),
-    ({"method": "mle"}, "The 'method' parameter of fit_arima must be a str among {'css', 'css-ml', 'ml'}. Got "
-                        "'mle' instead."),
-    ({"trend": "t"}, "The 'trend' parameter of fit_arima must be a str among {'c', 'n'}. Got 't' instead. 'n': no "
-                     "constant, 'c': a constant."),
-    ({"exog": np.zeros((5, 1))}, ("fit_arima: exog must have shape (144, n_covariates), one row per time "
-                                 "step; got shape (5, 1).")),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"order": (1, 0)}, "fit_arima: order must be (p, d, q); got (1, 0)."),
+        ({"order": (1, -1, 0)}, "The 'd' parameter of fit_arima must be an int in the range [0, inf). Got -1 instead."),
+        ({"seasonal_order": (1, 0, 0, 1)}, "fit_arima: a seasonal order needs a period s >= 2; got (1, 0, 0, 1)."),
+        (
+            {"method": "mle"},
+            "The 'method' parameter of fit_arima must be a str among {'css', 'css-ml', 'ml'}. Got 'mle' instead.",
+        ),
+        (
+            {"trend": "t"},
+            "The 'trend' parameter of fit_arima must be a str among {'c', 'n'}. Got 't' instead. 'n': no "
+            "constant, 'c': a constant.",
+        ),
+        (
+            {"exog": np.zeros((5, 1))},
+            ("fit_arima: exog must have shape (144, n_covariates), one row per time step; got shape (5, 1)."),
+        ),
+    ],
+)
 def test_fit_arima_bad_input(log_airline, kwargs, message):
     with pytest.raises(ValueError, match=re.escape(message)):
         fit_arima(log_airline, **kwargs)
@@ -179,9 +198,13 @@ def test_fit_arima_bad_input(log_airline, kwargs, message):
 def test_nan_in_y_is_refused():
     y = np.arange(20.0)
     y[7] = np.nan
-    with pytest.raises(ValueError, match=re.escape(
+    with pytest.raises(
+        ValueError,
+        match=re.escape(
             "auto_arima: y contains 1 NaN or infinite value(s) (first at position 7); ARIMA needs a complete "
-            "series. Fill or drop the gaps first.")):
+            "series. Fill or drop the gaps first."
+        ),
+    ):
         auto_arima(y)
 
 
@@ -268,23 +291,34 @@ def test_auto_arima_adjust_mode(log_airline):
     # the forecast is the adjusted model's forecast times the indices continuing the cycle (144 % 12 == 0)
     plain = ARIMAFit(fit.order, fit.seasonal_order, fit.trend, fit.method, fit.aicc, True, fit.results)
     np.testing.assert_allclose(fit.forecast(12), plain.forecast(12) * indices)
-    with pytest.raises(ValueError, match=re.escape(
+    with pytest.raises(
+        ValueError,
+        match=re.escape(
             "auto_arima: a multiplicative decomposition needs a strictly positive series; y has 144 value(s) <= 0 "
             "(first at position 0). seasonal='adjust' divides by seasonal indices; use seasonal='full' for such a "
-            "series.")):
+            "series."
+        ),
+    ):
         auto_arima(y - 1000.0, sp=12, seasonal="adjust")
 
 
 def test_auto_arima_bad_input(log_airline):
-    with pytest.raises(ValueError, match=re.escape(
-            "The 'seasonal' parameter of auto_arima must be a str among {'adjust', 'full', 'none'}. Got 'yes' "
-            "instead.")):
+    with pytest.raises(
+        ValueError,
+        match=re.escape(
+            "The 'seasonal' parameter of auto_arima must be a str among {'adjust', 'full', 'none'}. Got 'yes' instead."
+        ),
+    ):
         auto_arima(log_airline, sp=12, seasonal="yes")
-    with pytest.raises(ValueError, match=re.escape(
-            "The 'max_p' parameter of auto_arima must be an int in the range [0, inf). Got -1 instead.")):
+    with pytest.raises(
+        ValueError,
+        match=re.escape("The 'max_p' parameter of auto_arima must be an int in the range [0, inf). Got -1 instead."),
+    ):
         auto_arima(log_airline, max_p=-1)
-    with pytest.raises(ValueError, match=re.escape(
-            "auto_arima: y has 3 values, 2 after differencing (d=1, D=0, sp=1); too few to fit any model.")):
+    with pytest.raises(
+        ValueError,
+        match=re.escape("auto_arima: y has 3 values, 2 after differencing (d=1, D=0, sp=1); too few to fit any model."),
+    ):
         auto_arima(np.array([1.0, 2.0, 4.0]), d=1)
 
 
@@ -370,27 +404,58 @@ def test_forecaster_one_model_per_series_leading_nan(airline):
     assert (interval[("a", "lower")] < out["a"]).all() and (out["a"] < interval[("a", "upper")]).all()
 
 
-@pytest.mark.parametrize(("params", "message"), [
-    ({"trend": "c"}, ("ARIMAForecaster: trend='c' cannot be imposed on the automatic order selection; use "
-                     "trend=None (the search decides) or 'n' (no constant), or give a fixed order.")),
-    ({"seasonal_order": (0, 1, 1)}, ("ARIMAForecaster: seasonal_order=(0, 1, 1) was given without order; give "
-                                    "both for a fixed model, or neither for the automatic order selection.")),
-    ({"order": (0, 1, 1), "seasonal_order": (0, 1, 1)},
-     "ARIMAForecaster: seasonal_order=(0, 1, 1) needs a seasonal period sp >= 2; got sp=1."),
-    ({"method": "mle"}, ("The 'method' parameter of ARIMAForecaster must be a str among {'css', 'css-ml', 'ml'} "
-                         "or None. Got 'mle' instead.")),
-    ({"sp": 0}, "The 'sp' parameter of ARIMAForecaster must be an int in the range [1, inf). Got 0 instead."),
-    ({"seasonal": "none"}, ("The 'seasonal' parameter of ARIMAForecaster must be a str among {'adjust', 'full'}. "
-                            "Got 'none' instead.")),
-    ({"boxcox_lambda": np.inf}, ("The 'boxcox_lambda' parameter of ARIMAForecaster must be a float in the range "
-                                 "(-inf, inf) or None. Got inf instead.")),
-    ({"max_p": 1.5}, "The 'max_p' parameter of ARIMAForecaster must be an int in the range [0, inf). Got 1.5"),
-    ({"order": (1, 0, 0), "boxcox_lambda": 0.0},
-     ("ARIMAForecaster: boxcox_lambda=0.0 needs strictly positive values; the series has 1 value(s) <= 0 "
-     "(first at position 3). Shift the series or set boxcox_lambda=None.")),
-    ({"order": (1, 0)}, "ARIMAForecaster: order must be (p, d, q); got (1, 0)."),
-    ({"order": (1, 0, -1)}, "The 'q' parameter of ARIMAForecaster must be an int in the range [0, inf). Got -1"),
-])
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        (
+            {"trend": "c"},
+            (
+                "ARIMAForecaster: trend='c' cannot be imposed on the automatic order selection; use "
+                "trend=None (the search decides) or 'n' (no constant), or give a fixed order."
+            ),
+        ),
+        (
+            {"seasonal_order": (0, 1, 1)},
+            (
+                "ARIMAForecaster: seasonal_order=(0, 1, 1) was given without order; give "
+                "both for a fixed model, or neither for the automatic order selection."
+            ),
+        ),
+        (
+            {"order": (0, 1, 1), "seasonal_order": (0, 1, 1)},
+            "ARIMAForecaster: seasonal_order=(0, 1, 1) needs a seasonal period sp >= 2; got sp=1.",
+        ),
+        (
+            {"method": "mle"},
+            (
+                "The 'method' parameter of ARIMAForecaster must be a str among {'css', 'css-ml', 'ml'} "
+                "or None. Got 'mle' instead."
+            ),
+        ),
+        ({"sp": 0}, "The 'sp' parameter of ARIMAForecaster must be an int in the range [1, inf). Got 0 instead."),
+        (
+            {"seasonal": "none"},
+            ("The 'seasonal' parameter of ARIMAForecaster must be a str among {'adjust', 'full'}. Got 'none' instead."),
+        ),
+        (
+            {"boxcox_lambda": np.inf},
+            (
+                "The 'boxcox_lambda' parameter of ARIMAForecaster must be a float in the range "
+                "(-inf, inf) or None. Got inf instead."
+            ),
+        ),
+        ({"max_p": 1.5}, "The 'max_p' parameter of ARIMAForecaster must be an int in the range [0, inf). Got 1.5"),
+        (
+            {"order": (1, 0, 0), "boxcox_lambda": 0.0},
+            (
+                "ARIMAForecaster: boxcox_lambda=0.0 needs strictly positive values; the series has 1 value(s) <= 0 "
+                "(first at position 3). Shift the series or set boxcox_lambda=None."
+            ),
+        ),
+        ({"order": (1, 0)}, "ARIMAForecaster: order must be (p, d, q); got (1, 0)."),
+        ({"order": (1, 0, -1)}, "The 'q' parameter of ARIMAForecaster must be an int in the range [0, inf). Got -1"),
+    ],
+)
 def test_forecaster_bad_parameters(params, message):
     y = pd.Series([1.0, 2.0, 3.0, -1.0, 2.0, 3.0, 4.0, 2.0], name="y")
     with pytest.raises(ValueError, match=re.escape(message)):
@@ -400,8 +465,12 @@ def test_forecaster_bad_parameters(params, message):
 def test_forecaster_errors_about_one_series_name_it():
     a = np.array([1.0, 2.0, 3.0, 1.0, 2.0, 3.0, 4.0, 2.0])
     frame = pd.DataFrame({"a": a, "b": np.where(np.arange(8) == 3, -1.0, a)})
-    with pytest.raises(ValueError, match=re.escape(
-            "ARIMAForecaster (series 'b'): boxcox_lambda=0.0 needs strictly positive values; the series has 1")):
+    with pytest.raises(
+        ValueError,
+        match=re.escape(
+            "ARIMAForecaster (series 'b'): boxcox_lambda=0.0 needs strictly positive values; the series has 1"
+        ),
+    ):
         ARIMAForecaster(order=(1, 0, 0), boxcox_lambda=0.0).fit(None, frame)
     # at predict time too: a new history with a value <= 0 in series 'b'
     fitted = ARIMAForecaster(order=(1, 0, 0), boxcox_lambda=0.0).fit(None, frame.abs())
@@ -418,7 +487,8 @@ def test_forecaster_convergence_warning_names_class_and_series(airline):
     assert [m.split(":")[0] for m in messages] == ["ARIMAForecaster (series 'a')", "ARIMAForecaster (series 'b')"]
     assert messages[0].startswith(
         "ARIMAForecaster (series 'a'): fit_arima: the 'ml' estimation of ARIMA(0, 1, 1)(0, 1, 1, 12) did not "
-        "converge in 1 iterations")
+        "converge in 1 iterations"
+    )
     with pytest.warns(ConvergenceWarning, match=re.escape("ARIMAForecaster: fit_arima: the 'ml' estimation")):
         f.fit(None, airline)  # one series: the class only
 

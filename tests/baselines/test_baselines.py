@@ -144,8 +144,11 @@ def airline():
 def test_ets_equals_statsmodels(airline, params):
     model = ETSForecaster(**params).fit(None, airline)
     reference = ETSModel(
-        pd.Series(airline.to_numpy()), error=params["error"], trend=params.get("trend"),
-        damped_trend=params.get("damped_trend", False), seasonal=params.get("seasonal"),
+        pd.Series(airline.to_numpy()),
+        error=params["error"],
+        trend=params.get("trend"),
+        damped_trend=params.get("damped_trend", False),
+        seasonal=params.get("seasonal"),
         seasonal_periods=params.get("sp"),
     ).fit(disp=False)
     forecast = model.forecast(12)
@@ -192,7 +195,8 @@ def test_ets_convergence_warning(airline):
         model.fit(None, pd.DataFrame({"a": airline, "b": airline}))
     assert [str(w.message) for w in record if w.category is ConvergenceWarning] == [
         f"ETSForecaster (series {name!r}): the likelihood maximisation did not converge in maxiter=1 iterations; "
-        "raise maxiter or try a simpler model." for name in ("a", "b")
+        "raise maxiter or try a simpler model."
+        for name in ("a", "b")
     ]
     with pytest.warns(ConvergenceWarning, match=re.escape("ETSForecaster: the likelihood maximisation did not")):
         model.fit(None, airline)  # one series: the class only
@@ -202,38 +206,71 @@ def test_ets_convergence_warning(airline):
 @pytest.mark.parametrize(
     ("model", "y", "msg"),
     [
-        (NaiveForecaster(strategy="median"), monthly([1.0, 2.0]),
-         "The 'strategy' parameter of NaiveForecaster must be a str among {'drift', 'last', 'mean'}. Got 'median' "
-         "instead."),
-        (NaiveForecaster(strategy="drift"), monthly([1.0]),
-         "NaiveForecaster: naive_forecast: y needs at least 2 value(s) for strategy='drift'; got 1."),
-        (SeasonalNaiveForecaster(sp=0), monthly([1.0, 2.0]),
-         "The 'sp' parameter of SeasonalNaiveForecaster must be an int in the range [1, inf). Got 0 instead."),
-        (SeasonalNaiveForecaster(sp=3),
-         pd.DataFrame({"a": [1.0, 2.0, 3.0, 4.0], "b": [np.nan, np.nan, 1.0, 2.0]}),
-         "SeasonalNaiveForecaster (series 'b'): seasonal_naive_forecast: y needs at least 3 value(s) (one full "
-         "season, sp=3); got 2."),
-        (Naive2Forecaster(sp=4), pd.Series(np.tile([1.0, 1.0, 1.0, 9.0], 4) - 2.0),
-         "Naive2Forecaster: naive2_forecast: a multiplicative decomposition needs a strictly positive series; "
-         "y has 12 value(s) <= 0 (first at position 0)."),
-        (ThetaForecaster(sp=4), pd.DataFrame({"a": np.tile([1.0, 1.0, 1.0, 9.0], 4),
-                                              "b": np.tile([1.0, 1.0, 1.0, 9.0], 4) - 2.0}),
-         "ThetaForecaster (series 'b'): theta_fit: a multiplicative decomposition needs a strictly positive "
-         "series; y has 12 value(s) <= 0 (first at position 0)."),
-        (ETSForecaster(error="multiplicative"), monthly([1.0, 2.0]),
-         "The 'error' parameter of ETSForecaster must be a str among {'add', 'mul'}. Got 'multiplicative' "
-         "instead."),
-        (ETSForecaster(damped_trend=1), monthly([1.0, 2.0]),
-         "The 'damped_trend' parameter of ETSForecaster must be True or False. Got 1 instead."),
-        (ETSForecaster(damped_trend=True), monthly([1.0, 2.0]),
-         "ETSForecaster: damped_trend=True needs a trend; set trend='add' or 'mul'."),
-        (ETSForecaster(seasonal="add"), monthly([1.0, 2.0]),
-         "ETSForecaster: seasonal='add' needs a seasonal period sp >= 2; got sp=1."),
-        (ETSForecaster(maxiter=0), monthly([1.0, 2.0]),
-         "The 'maxiter' parameter of ETSForecaster must be an int in the range [1, inf). Got 0 instead."),
-        (ETSForecaster(error="mul"), pd.DataFrame({"a": [1.0, 2.0, 3.0], "b": [np.nan, 2.0, -1.0]}),
-         "ETSForecaster (series 'b'): error='mul' needs a strictly positive series; it has 1 value(s) <= 0 (first "
-         "at position 1: -1.0)."),
+        (
+            NaiveForecaster(strategy="median"),
+            monthly([1.0, 2.0]),
+            "The 'strategy' parameter of NaiveForecaster must be a str among {'drift', 'last', 'mean'}. Got 'median' "
+            "instead.",
+        ),
+        (
+            NaiveForecaster(strategy="drift"),
+            monthly([1.0]),
+            "NaiveForecaster: naive_forecast: y needs at least 2 value(s) for strategy='drift'; got 1.",
+        ),
+        (
+            SeasonalNaiveForecaster(sp=0),
+            monthly([1.0, 2.0]),
+            "The 'sp' parameter of SeasonalNaiveForecaster must be an int in the range [1, inf). Got 0 instead.",
+        ),
+        (
+            SeasonalNaiveForecaster(sp=3),
+            pd.DataFrame({"a": [1.0, 2.0, 3.0, 4.0], "b": [np.nan, np.nan, 1.0, 2.0]}),
+            "SeasonalNaiveForecaster (series 'b'): seasonal_naive_forecast: y needs at least 3 value(s) (one full "
+            "season, sp=3); got 2.",
+        ),
+        (
+            Naive2Forecaster(sp=4),
+            pd.Series(np.tile([1.0, 1.0, 1.0, 9.0], 4) - 2.0),
+            "Naive2Forecaster: naive2_forecast: a multiplicative decomposition needs a strictly positive series; "
+            "y has 12 value(s) <= 0 (first at position 0).",
+        ),
+        (
+            ThetaForecaster(sp=4),
+            pd.DataFrame({"a": np.tile([1.0, 1.0, 1.0, 9.0], 4), "b": np.tile([1.0, 1.0, 1.0, 9.0], 4) - 2.0}),
+            "ThetaForecaster (series 'b'): theta_fit: a multiplicative decomposition needs a strictly positive "
+            "series; y has 12 value(s) <= 0 (first at position 0).",
+        ),
+        (
+            ETSForecaster(error="multiplicative"),
+            monthly([1.0, 2.0]),
+            "The 'error' parameter of ETSForecaster must be a str among {'add', 'mul'}. Got 'multiplicative' instead.",
+        ),
+        (
+            ETSForecaster(damped_trend=1),
+            monthly([1.0, 2.0]),
+            "The 'damped_trend' parameter of ETSForecaster must be True or False. Got 1 instead.",
+        ),
+        (
+            ETSForecaster(damped_trend=True),
+            monthly([1.0, 2.0]),
+            "ETSForecaster: damped_trend=True needs a trend; set trend='add' or 'mul'.",
+        ),
+        (
+            ETSForecaster(seasonal="add"),
+            monthly([1.0, 2.0]),
+            "ETSForecaster: seasonal='add' needs a seasonal period sp >= 2; got sp=1.",
+        ),
+        (
+            ETSForecaster(maxiter=0),
+            monthly([1.0, 2.0]),
+            "The 'maxiter' parameter of ETSForecaster must be an int in the range [1, inf). Got 0 instead.",
+        ),
+        (
+            ETSForecaster(error="mul"),
+            pd.DataFrame({"a": [1.0, 2.0, 3.0], "b": [np.nan, 2.0, -1.0]}),
+            "ETSForecaster (series 'b'): error='mul' needs a strictly positive series; it has 1 value(s) <= 0 (first "
+            "at position 1: -1.0).",
+        ),
     ],
 )
 def test_fit_errors(model, y, msg):
@@ -244,8 +281,7 @@ def test_fit_errors(model, y, msg):
 def test_covariates_are_refused_not_ignored():
     y = monthly([1.0, 2.0, 3.0])
     X = pd.DataFrame({"promo": [0.0, 1.0, 0.0]}, index=y.index)
-    for model in (NaiveForecaster(), SeasonalNaiveForecaster(), Naive2Forecaster(), ThetaForecaster(),
-                  ETSForecaster()):
+    for model in (NaiveForecaster(), SeasonalNaiveForecaster(), Naive2Forecaster(), ThetaForecaster(), ETSForecaster()):
         with pytest.raises(
             ValueError,
             match=re.escape(
@@ -268,8 +304,13 @@ def test_failed_fit_leaves_a_fitted_forecaster_unchanged():
 
 @pytest.mark.parametrize(
     "model",
-    [NaiveForecaster(strategy="mean"), SeasonalNaiveForecaster(sp=3), Naive2Forecaster(sp=4), ThetaForecaster(sp=2),
-     ETSForecaster(trend="add", damped_trend=True, random_state=1)],
+    [
+        NaiveForecaster(strategy="mean"),
+        SeasonalNaiveForecaster(sp=3),
+        Naive2Forecaster(sp=4),
+        ThetaForecaster(sp=2),
+        ETSForecaster(trend="add", damped_trend=True, random_state=1),
+    ],
 )
 def test_params_round_trip_through_clone(model):
     params = model.get_params()
@@ -281,7 +322,13 @@ def test_is_baseline():
     class Local(BaseForecaster):
         pass
 
-    for model in (NaiveForecaster(), SeasonalNaiveForecaster(), Naive2Forecaster(), ThetaForecaster(),
-                  ETSForecaster(), ARIMAForecaster()):
+    for model in (
+        NaiveForecaster(),
+        SeasonalNaiveForecaster(),
+        Naive2Forecaster(),
+        ThetaForecaster(),
+        ETSForecaster(),
+        ARIMAForecaster(),
+    ):
         assert is_baseline(model) is True
     assert not is_baseline(Local()) and not is_baseline(NaiveForecaster) and not is_baseline("naive")

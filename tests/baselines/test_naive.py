@@ -66,39 +66,78 @@ def test_forecasts_do_not_alias_input():
 @pytest.mark.parametrize(
     ("call", "exc", "msg"),
     [
-        (lambda: naive_forecast([1.0, 2.0], 2, strategy="median"), ValueError,
-         "The 'strategy' parameter of naive_forecast must be a str among {'drift', 'last', 'mean'}. Got 'median' "
-         "instead."),
-        (lambda: naive_forecast([1.0], 2, strategy="drift"), ValueError,
-         "naive_forecast: y needs at least 2 value(s) for strategy='drift'; got 1."),
-        (lambda: naive_forecast([], 2), ValueError,
-         "naive_forecast: y needs at least 1 value(s) for strategy='last'; got 0."),
-        (lambda: naive_forecast([1.0, np.nan, np.inf], 2), ValueError,
-         "naive_forecast: y contains 2 NaN or infinite value(s) (first at position 1)"),
-        (lambda: naive_forecast(np.ones((3, 2)), 2), ValueError,
-         "naive_forecast: y must be one series, a 1-D array of shape (n_timesteps,); got shape (3, 2)."),
+        (
+            lambda: naive_forecast([1.0, 2.0], 2, strategy="median"),
+            ValueError,
+            "The 'strategy' parameter of naive_forecast must be a str among {'drift', 'last', 'mean'}. Got 'median' "
+            "instead.",
+        ),
+        (
+            lambda: naive_forecast([1.0], 2, strategy="drift"),
+            ValueError,
+            "naive_forecast: y needs at least 2 value(s) for strategy='drift'; got 1.",
+        ),
+        (
+            lambda: naive_forecast([], 2),
+            ValueError,
+            "naive_forecast: y needs at least 1 value(s) for strategy='last'; got 0.",
+        ),
+        (
+            lambda: naive_forecast([1.0, np.nan, np.inf], 2),
+            ValueError,
+            "naive_forecast: y contains 2 NaN or infinite value(s) (first at position 1)",
+        ),
+        (
+            lambda: naive_forecast(np.ones((3, 2)), 2),
+            ValueError,
+            "naive_forecast: y must be one series, a 1-D array of shape (n_timesteps,); got shape (3, 2).",
+        ),
         (lambda: naive_forecast(["a", "b"], 2), TypeError, "naive_forecast: y must be a 1-D array of numbers"),
-        (lambda: naive_forecast([1.0], 0), ValueError,
-         "The 'horizon' parameter of naive_forecast must be an int in the range [1, inf). Got 0 instead. horizon is "
-         "the number of steps to forecast."),
-        (lambda: naive_forecast([1.0], 2.0), TypeError,
-         "The 'horizon' parameter of naive_forecast must be an int in the range [1, inf). Got 2.0 instead."),
-        (lambda: seasonal_naive_forecast([1.0, 2.0], 2, sp=3), ValueError,
-         "seasonal_naive_forecast: y needs at least 3 value(s) (one full season, sp=3); got 2."),
-        (lambda: seasonal_naive_forecast([1.0, 2.0], 2, sp=True), TypeError,
-         "The 'sp' parameter of seasonal_naive_forecast must be an int in the range [1, inf). Got True instead. sp "
-         "is the seasonal period: 1 for none, 12 for monthly data, 24 for hourly..."),
-        (lambda: seasonal_indices(np.arange(1.0, 8.0), 4), ValueError,
-         "seasonal_indices: y needs at least 8 value(s) (two full seasons, sp=4); got 7."),
-        (lambda: seasonal_indices(np.arange(1.0, 8.0), 1), ValueError,
-         "The 'sp' parameter of seasonal_indices must be an int in the range [2, inf). Got 1 instead."),
-        (lambda: seasonal_indices(np.r_[1.0, 0.0, -2.0, 3.0], 2), ValueError,
-         "seasonal_indices: a multiplicative decomposition needs a strictly positive series; y has 2 value(s) "
-         "<= 0 (first at position 1). Shift the series to positive values before forecasting, or use "
-         "seasonal_naive_forecast."),
-        (lambda: deseasonalise(10 + np.tile([1.0, 1.0, 1.0, 9.0], 4) - 12.0, 4, func="f", fix="Do this."), ValueError,
-         "f: a multiplicative decomposition needs a strictly positive series; y has 12 value(s) <= 0 (first at "
-         "position 0). Do this."),
+        (
+            lambda: naive_forecast([1.0], 0),
+            ValueError,
+            "The 'horizon' parameter of naive_forecast must be an int in the range [1, inf). Got 0 instead. horizon is "
+            "the number of steps to forecast.",
+        ),
+        (
+            lambda: naive_forecast([1.0], 2.0),
+            TypeError,
+            "The 'horizon' parameter of naive_forecast must be an int in the range [1, inf). Got 2.0 instead.",
+        ),
+        (
+            lambda: seasonal_naive_forecast([1.0, 2.0], 2, sp=3),
+            ValueError,
+            "seasonal_naive_forecast: y needs at least 3 value(s) (one full season, sp=3); got 2.",
+        ),
+        (
+            lambda: seasonal_naive_forecast([1.0, 2.0], 2, sp=True),
+            TypeError,
+            "The 'sp' parameter of seasonal_naive_forecast must be an int in the range [1, inf). Got True instead. sp "
+            "is the seasonal period: 1 for none, 12 for monthly data, 24 for hourly...",
+        ),
+        (
+            lambda: seasonal_indices(np.arange(1.0, 8.0), 4),
+            ValueError,
+            "seasonal_indices: y needs at least 8 value(s) (two full seasons, sp=4); got 7.",
+        ),
+        (
+            lambda: seasonal_indices(np.arange(1.0, 8.0), 1),
+            ValueError,
+            "The 'sp' parameter of seasonal_indices must be an int in the range [2, inf). Got 1 instead.",
+        ),
+        (
+            lambda: seasonal_indices(np.r_[1.0, 0.0, -2.0, 3.0], 2),
+            ValueError,
+            "seasonal_indices: a multiplicative decomposition needs a strictly positive series; y has 2 value(s) "
+            "<= 0 (first at position 1). Shift the series to positive values before forecasting, or use "
+            "seasonal_naive_forecast.",
+        ),
+        (
+            lambda: deseasonalise(10 + np.tile([1.0, 1.0, 1.0, 9.0], 4) - 12.0, 4, func="f", fix="Do this."),
+            ValueError,
+            "f: a multiplicative decomposition needs a strictly positive series; y has 12 value(s) <= 0 (first at "
+            "position 0). Do this.",
+        ),
     ],
 )
 def test_kernel_input_errors(call, exc, msg):

@@ -172,34 +172,72 @@ def test_fcn_branch_hand_computed():
 
 
 # ---------------------------------------------------------------------------- errors (nets)
-@pytest.mark.parametrize("kwargs, msg", [
-    ({"pooling": "max"}, ("The 'pooling' parameter of RecurrentNet must be a str among {'attention', 'last', 'mean'}. "
-                          "Got 'max' instead.")),
-    ({"output": "steps"}, ("The 'output' parameter of RecurrentNet must be a str among {'last', 'sequence'}. Got "
-                           "'steps' instead.")),
-    ({"pooling": "mean", "output": "sequence"},
-     ("RecurrentNet: pooling='mean' summarises whole sequences, so it needs output='last'; output='sequence' "
-     "predicts at every step. Use output='last', or pooling='last' and conv_channels=None.")),
-    ({"conv_channels": (4,), "output": "sequence"},
-     ("RecurrentNet: conv_channels=(4,) summarises whole sequences, so it needs output='last'; output='sequence' "
-     "predicts at every step. Use output='last', or pooling='last' and conv_channels=None.")),
-    ({"conv_kernel_sizes": (3,)},
-     ("RecurrentNet: conv_kernel_sizes=(3,) needs a convolutional branch; set conv_channels too (e.g. "
-     "conv_channels=(128, 256, 128)), or leave conv_kernel_sizes=None.")),
-    ({"conv_channels": ()},
-     ("The 'channels' parameter of FCNBranch must be a non-empty tuple of ints >= 1. Got () instead. Give the "
-      "output channels of each convolutional block, e.g. (128, 256, 128).")),
-    ({"conv_channels": (4, 0)},
-     ("The 'channels' parameter of FCNBranch must be a non-empty tuple of ints >= 1. Got (4, 0) instead.")),
-    ({"conv_channels": (4, True)},
-     ("The 'channels' parameter of FCNBranch must be a non-empty tuple of ints >= 1. Got (4, True) instead.")),
-    ({"conv_channels": (4, 4), "conv_kernel_sizes": (3, 0)},
-     ("The 'kernel_sizes' parameter of FCNBranch must be a non-empty tuple of ints >= 1 or None. Got (3, 0) "
-      "instead.")),
-    ({"conv_channels": (4, 4), "conv_kernel_sizes": (3,)},
-     ("FCNBranch: kernel_sizes must hold one positive int per block, 2 for channels=(4, 4); got "
-     "kernel_sizes=(3,).")),
-])
+@pytest.mark.parametrize(
+    "kwargs, msg",
+    [
+        (
+            {"pooling": "max"},
+            (
+                "The 'pooling' parameter of RecurrentNet must be a str among {'attention', 'last', 'mean'}. "
+                "Got 'max' instead."
+            ),
+        ),
+        (
+            {"output": "steps"},
+            ("The 'output' parameter of RecurrentNet must be a str among {'last', 'sequence'}. Got 'steps' instead."),
+        ),
+        (
+            {"pooling": "mean", "output": "sequence"},
+            (
+                "RecurrentNet: pooling='mean' summarises whole sequences, so it needs output='last'; output='sequence' "
+                "predicts at every step. Use output='last', or pooling='last' and conv_channels=None."
+            ),
+        ),
+        (
+            {"conv_channels": (4,), "output": "sequence"},
+            (
+                "RecurrentNet: conv_channels=(4,) summarises whole sequences, so it needs output='last'; output='sequence' "
+                "predicts at every step. Use output='last', or pooling='last' and conv_channels=None."
+            ),
+        ),
+        (
+            {"conv_kernel_sizes": (3,)},
+            (
+                "RecurrentNet: conv_kernel_sizes=(3,) needs a convolutional branch; set conv_channels too (e.g. "
+                "conv_channels=(128, 256, 128)), or leave conv_kernel_sizes=None."
+            ),
+        ),
+        (
+            {"conv_channels": ()},
+            (
+                "The 'channels' parameter of FCNBranch must be a non-empty tuple of ints >= 1. Got () instead. Give the "
+                "output channels of each convolutional block, e.g. (128, 256, 128)."
+            ),
+        ),
+        (
+            {"conv_channels": (4, 0)},
+            ("The 'channels' parameter of FCNBranch must be a non-empty tuple of ints >= 1. Got (4, 0) instead."),
+        ),
+        (
+            {"conv_channels": (4, True)},
+            ("The 'channels' parameter of FCNBranch must be a non-empty tuple of ints >= 1. Got (4, True) instead."),
+        ),
+        (
+            {"conv_channels": (4, 4), "conv_kernel_sizes": (3, 0)},
+            (
+                "The 'kernel_sizes' parameter of FCNBranch must be a non-empty tuple of ints >= 1 or None. Got (3, 0) "
+                "instead."
+            ),
+        ),
+        (
+            {"conv_channels": (4, 4), "conv_kernel_sizes": (3,)},
+            (
+                "FCNBranch: kernel_sizes must hold one positive int per block, 2 for channels=(4, 4); got "
+                "kernel_sizes=(3,)."
+            ),
+        ),
+    ],
+)
 def test_bad_options_raise_with_pinned_messages(kwargs, msg):
     with pytest.raises(ValueError, match=re.escape(msg)):
         RecurrentNet(F, K, **kwargs)
@@ -209,8 +247,10 @@ def test_attention_weights_and_state_api_need_the_right_net():
     msg = "RecurrentNet.attention_weights() needs pooling='attention'; this net has pooling='mean'."
     with pytest.raises(ValueError, match=re.escape(msg)):
         _net(pooling="mean").attention_weights(torch.zeros(1, 2, F))
-    for kwargs, what in [({"pooling": "attention"}, "pooling='attention'"),
-                         ({"conv_channels": (2,)}, "a convolutional branch")]:
+    for kwargs, what in [
+        ({"pooling": "attention"}, "pooling='attention'"),
+        ({"conv_channels": (2,)}, "a convolutional branch"),
+    ]:
         msg = (
             "RecurrentNet.encode() reads the head from the last recurrent state alone, but this net's head "
             f"reads a summary of the whole sequence ({what}). Re-run forward() on the whole window instead, or "
@@ -233,10 +273,14 @@ def _bumps(n, length, rng, variable=False):
     return (X if variable else np.stack(X)), y
 
 
-@pytest.mark.parametrize("options", [
-    {"pooling": "attention"},
-    {"pooling": "last", "conv_channels": (8, 8)},
-], ids=str)
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"pooling": "attention"},
+        {"pooling": "last", "conv_channels": (8, 8)},
+    ],
+    ids=str,
+)
 @pytest.mark.slow  # trains until the classes are told apart
 @pytest.mark.parametrize("variable", [False, True], ids=["fixed", "variable_length"])
 def test_classifier_learns_a_synthetic_problem(options, variable):
@@ -268,27 +312,58 @@ def test_classifier_seeded_fit_is_reproducible_with_the_conv_branch():
     np.testing.assert_array_equal(RNNClassifier(**kwargs).fit(X, y).predict_proba(X), first)
 
 
-@pytest.mark.parametrize("kwargs, error, msg", [
-    ({"pooling": "max"}, InvalidParameterError,
-     ("The 'pooling' parameter of RNNClassifier must be a str among {'attention', 'last', 'mean'}. Got 'max' "
-     "instead.")),
-    ({"conv_channels": (16, 0)}, InvalidParameterError,
-     ("The 'conv_channels' parameter of RNNClassifier must be a non-empty tuple of ints >= 1 or None. Got (16, 0) "
-      "instead.")),
-    ({"conv_channels": ()}, InvalidParameterError,
-     "The 'conv_channels' parameter of RNNClassifier must be a non-empty tuple of ints >= 1 or None. Got () instead."),
-    ({"conv_channels": (8, False)}, InvalidParameterError,
-     ("The 'conv_channels' parameter of RNNClassifier must be a non-empty tuple of ints >= 1 or None. Got (8, False) "
-      "instead.")),
-    ({"pooling": "attention", "architecture": "many_to_many"}, ValueError,
-     ("RNNClassifier: pooling='attention' summarises whole sequences, so it needs architecture='many_to_one'; "
-     "architecture='many_to_many' predicts a label per step. Use pooling='last' and conv_channels=None with "
-     "many_to_many.")),
-    ({"conv_channels": (4,), "architecture": "many_to_many"}, ValueError,
-     ("RNNClassifier: conv_channels=(4,) summarises whole sequences, so it needs architecture='many_to_one'; "
-     "architecture='many_to_many' predicts a label per step. Use pooling='last' and conv_channels=None with "
-     "many_to_many.")),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, msg",
+    [
+        (
+            {"pooling": "max"},
+            InvalidParameterError,
+            (
+                "The 'pooling' parameter of RNNClassifier must be a str among {'attention', 'last', 'mean'}. Got 'max' "
+                "instead."
+            ),
+        ),
+        (
+            {"conv_channels": (16, 0)},
+            InvalidParameterError,
+            (
+                "The 'conv_channels' parameter of RNNClassifier must be a non-empty tuple of ints >= 1 or None. Got (16, 0) "
+                "instead."
+            ),
+        ),
+        (
+            {"conv_channels": ()},
+            InvalidParameterError,
+            "The 'conv_channels' parameter of RNNClassifier must be a non-empty tuple of ints >= 1 or None. Got () instead.",
+        ),
+        (
+            {"conv_channels": (8, False)},
+            InvalidParameterError,
+            (
+                "The 'conv_channels' parameter of RNNClassifier must be a non-empty tuple of ints >= 1 or None. Got (8, False) "
+                "instead."
+            ),
+        ),
+        (
+            {"pooling": "attention", "architecture": "many_to_many"},
+            ValueError,
+            (
+                "RNNClassifier: pooling='attention' summarises whole sequences, so it needs architecture='many_to_one'; "
+                "architecture='many_to_many' predicts a label per step. Use pooling='last' and conv_channels=None with "
+                "many_to_many."
+            ),
+        ),
+        (
+            {"conv_channels": (4,), "architecture": "many_to_many"},
+            ValueError,
+            (
+                "RNNClassifier: conv_channels=(4,) summarises whole sequences, so it needs architecture='many_to_one'; "
+                "architecture='many_to_many' predicts a label per step. Use pooling='last' and conv_channels=None with "
+                "many_to_many."
+            ),
+        ),
+    ],
+)
 def test_classifier_bad_options_raise_with_pinned_messages(kwargs, error, msg):
     X, y = np.zeros((4, 3, 1)), np.array([[0, 1, 0], [1, 0, 1], [0, 0, 1], [1, 1, 0]])
     y = y if kwargs.get("architecture") == "many_to_many" else y[:, 0]
@@ -318,8 +393,7 @@ def _dtw_reference(a, b):
 
 def test_dtw_hand_computed(bench):
     query = np.array([[0.0], [1.0], [2.0]])
-    refs, lengths = bench._padded([np.array([[0.0], [2.0]]), np.array([[0.0], [1.0], [1.0], [2.0]]),
-                                   np.array([[3.0]])])
+    refs, lengths = bench._padded([np.array([[0.0], [2.0]]), np.array([[0.0], [1.0], [1.0], [2.0]]), np.array([[3.0]])])
     # [0,1,2] vs [0,2]: path (0,0),(1,0)|(1,1),(2,1) costs 0 + 1 + 0 = 1; vs [0,1,1,2]: 0 (1 matches twice);
     # vs [3]: every point against 3: 9 + 4 + 1 = 14.
     np.testing.assert_allclose(bench.dtw_to_many(query, refs, lengths), [1.0, 0.0, 14.0], atol=1e-12)

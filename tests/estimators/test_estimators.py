@@ -52,14 +52,18 @@ def _halve(X):
 def test_grid_search_over_cell_hidden_size_and_lr_in_a_pipeline(data):
     X, y = data
     pipe = make_pipeline(FunctionTransformer(_halve), RNNRegressor(**FAST))
-    grid = {"rnnregressor__cell": ["gru", "lstm"], "rnnregressor__hidden_size": [2, 4],
-            "rnnregressor__lr": [1e-3, 1e-2]}
+    grid = {
+        "rnnregressor__cell": ["gru", "lstm"],
+        "rnnregressor__hidden_size": [2, 4],
+        "rnnregressor__lr": [1e-3, 1e-2],
+    }
     search = GridSearchCV(pipe, grid, cv=2, scoring="neg_mean_absolute_error").fit(X, y)
     assert len(search.cv_results_["params"]) == 8
     assert np.isfinite(search.cv_results_["mean_test_score"]).all()
     best = search.best_estimator_[-1]
-    assert (best.cell, best.hidden_size, best.lr) == tuple(search.best_params_[f"rnnregressor__{k}"]
-                                                         for k in ("cell", "hidden_size", "lr"))
+    assert (best.cell, best.hidden_size, best.lr) == tuple(
+        search.best_params_[f"rnnregressor__{k}"] for k in ("cell", "hidden_size", "lr")
+    )
     assert search.predict(X).shape == (40,)
 
 
@@ -146,9 +150,11 @@ def test_history_has_one_entry_per_epoch(data):
 
 
 def test_too_few_samples_for_a_validation_tail():
-    msg = ("RNNRegressor cannot hold out a validation tail for early stopping: validation_fraction=0.1 of 1 "
-           "sample(s) leaves no training sample. Provide more samples, or set patience=None to train without "
-           "early stopping.")
+    msg = (
+        "RNNRegressor cannot hold out a validation tail for early stopping: validation_fraction=0.1 of 1 "
+        "sample(s) leaves no training sample. Provide more samples, or set patience=None to train without "
+        "early stopping."
+    )
     with pytest.raises(ValueError, match=re.escape(msg)):
         RNNRegressor(**FAST, patience=1).fit(np.zeros((1, 3)), [1.0])
 
@@ -199,13 +205,14 @@ def test_variable_length_lists_are_padded_and_packed(data):
     together = est.predict(seqs[:6])
     alone = np.concatenate([est.predict([s]) for s in seqs[:6]])
     np.testing.assert_allclose(together, alone, atol=1e-6, rtol=0)
-    assert est.predict([X[0, :9 % 5], X[1]]).shape == (2,)  # other lengths are fine after such a fit
+    assert est.predict([X[0, : 9 % 5], X[1]]).shape == (2,)  # other lengths are fine after such a fit
 
 
 def test_a_list_of_equal_length_sequences_is_the_stacked_array(data):
     X, y = data
-    np.testing.assert_array_equal(RNNRegressor(**FAST).fit(list(X), y).predict(X),
-                                  RNNRegressor(**FAST).fit(X, y).predict(X))
+    np.testing.assert_array_equal(
+        RNNRegressor(**FAST).fit(list(X), y).predict(X), RNNRegressor(**FAST).fit(X, y).predict(X)
+    )
 
 
 def test_classifier_with_string_labels_and_probabilities(data):
@@ -233,13 +240,16 @@ def test_class_weight_sets_the_criterion_weight_and_changes_the_loss(data):
     torch.testing.assert_close(manual.net_.criterion_.weight, torch.tensor([1.0, 3.0]))
 
 
-@pytest.mark.parametrize("loss, criterion, expected", [
-    ("squared_error", torch.nn.MSELoss, 4.0),   # the mean of 120 zeros and 80 tens
-    ("absolute_error", torch.nn.L1Loss, 0.0),   # their median
-    # Huber, c in (0, 1): the zeros pull with c each (squared part), the tens with 1 each (absolute part):
-    # 120 c = 80, c = 2 / 3
-    ("huber", torch.nn.HuberLoss, 2 / 3),
-])
+@pytest.mark.parametrize(
+    "loss, criterion, expected",
+    [
+        ("squared_error", torch.nn.MSELoss, 4.0),  # the mean of 120 zeros and 80 tens
+        ("absolute_error", torch.nn.L1Loss, 0.0),  # their median
+        # Huber, c in (0, 1): the zeros pull with c each (squared part), the tens with 1 each (absolute part):
+        # 120 c = 80, c = 2 / 3
+        ("huber", torch.nn.HuberLoss, 2 / 3),
+    ],
+)
 def test_regression_loss_sets_the_criterion_and_the_best_constant(loss, criterion, expected):
     # Every input is the same, so the net can only learn one constant: the minimiser of its loss.
     X = np.zeros((200, 3, 1))
@@ -265,14 +275,18 @@ def test_token_sequences_go_through_an_embedding():
     assert est.net_.module_.embedding.weight.shape == (est.num_embeddings_, 3)
     assert est.predict([np.array([1, 2, 3]), np.array([0])]).shape == (2,)
     unseen = [np.array([1, 2]), np.array([3, 9, 12])]
-    msg = (f"X holds 2 token id(s) unseen at fit, the first at X[1][1] = 9; RNNClassifier was fitted on ids "
-           f"0..{est.num_embeddings_ - 1} (num_embeddings_={est.num_embeddings_}) and has no embedding for larger "
-           "ids. Map unseen tokens to an id present in the training data (e.g. a reserved 'unknown' token) "
-           "before predicting.")
+    msg = (
+        f"X holds 2 token id(s) unseen at fit, the first at X[1][1] = 9; RNNClassifier was fitted on ids "
+        f"0..{est.num_embeddings_ - 1} (num_embeddings_={est.num_embeddings_}) and has no embedding for larger "
+        "ids. Map unseen tokens to an id present in the training data (e.g. a reserved 'unknown' token) "
+        "before predicting."
+    )
     with pytest.raises(ValueError, match=re.escape(msg)):
         est.predict(unseen)
-    msg = ("RNNClassifier has embedding_dim set, so X must hold integer token ids; X has dtype float64. Cast "
-           "with X.astype(int), or set embedding_dim=None for real-valued features.")
+    msg = (
+        "RNNClassifier has embedding_dim set, so X must hold integer token ids; X has dtype float64. Cast "
+        "with X.astype(int), or set embedding_dim=None for real-valued features."
+    )
     with pytest.raises(TypeError, match=re.escape(msg)):
         est.predict(np.ones((2, 3)))
 
@@ -281,8 +295,12 @@ def test_token_sequences_go_through_an_embedding():
 def test_optimizers(data, optimizer):
     X, y = data
     est = RNNRegressor(**FAST, optimizer=optimizer, weight_decay=0.01).fit(X, y)
-    expected = {"adam": torch.optim.Adam, "adamw": torch.optim.AdamW, "sgd": torch.optim.SGD,
-                "rmsprop": torch.optim.RMSprop}.get(optimizer, optimizer)
+    expected = {
+        "adam": torch.optim.Adam,
+        "adamw": torch.optim.AdamW,
+        "sgd": torch.optim.SGD,
+        "rmsprop": torch.optim.RMSprop,
+    }.get(optimizer, optimizer)
     assert type(est.net_.optimizer_) is expected
     assert est.net_.optimizer_.param_groups[0]["weight_decay"] == 0.01
 
@@ -315,9 +333,11 @@ def test_nan_or_inf_in_X_names_the_count_and_first_position(data):
     X, y = data
     X = X.copy()
     X[3, 1, 0], X[5, 2, 1] = np.nan, np.inf
-    msg = ("X contains 1 NaN and 1 infinite value(s), the first at X[3, 1, 0] = nan. RNNRegressor cannot "
-           "train or predict on missing or infinite values (values beyond float32's range count as infinite): "
-           "drop or impute them before calling it (nothing is imputed silently).")
+    msg = (
+        "X contains 1 NaN and 1 infinite value(s), the first at X[3, 1, 0] = nan. RNNRegressor cannot "
+        "train or predict on missing or infinite values (values beyond float32's range count as infinite): "
+        "drop or impute them before calling it (nothing is imputed silently)."
+    )
     with _raises(ValueError, msg):
         RNNRegressor(**FAST).fit(X, y)
     # 1e300 overflows float32
@@ -329,70 +349,93 @@ def test_nan_or_inf_in_y(data):
     X, y = data
     y = y.copy()
     y[7] = np.inf
-    msg = ("y contains 0 NaN and 1 infinite value(s), the first at y[7] = inf. RNNRegressor cannot train "
-           "or predict on missing or infinite values: drop or impute them before calling it (nothing is imputed "
-           "silently).")
+    msg = (
+        "y contains 0 NaN and 1 infinite value(s), the first at y[7] = inf. RNNRegressor cannot train "
+        "or predict on missing or infinite values: drop or impute them before calling it (nothing is imputed "
+        "silently)."
+    )
     with _raises(ValueError, msg):
         RNNRegressor(**FAST).fit(X, y)
-    with _raises(ValueError, "y contains 0 NaN and 1 infinite value(s), the first at y[7, 0] = inf. "
-                             "RNNRegressor cannot train or predict on missing or infinite values (values beyond "
-                             "float32's range count as infinite)"):
+    with _raises(
+        ValueError,
+        "y contains 0 NaN and 1 infinite value(s), the first at y[7, 0] = inf. "
+        "RNNRegressor cannot train or predict on missing or infinite values (values beyond "
+        "float32's range count as infinite)",
+    ):
         RNNRegressor(**FAST).fit(X, np.where(np.isinf(y), 1e39, y))  # finite in float64, not in float32
     with _raises(ValueError, "y contains 1 NaN and 0 infinite value(s), the first at y[7] = nan."):
         RNNClassifier(**FAST).fit(X, np.where(np.isinf(y), np.nan, y > 0))
 
 
 def test_one_dimensional_and_four_dimensional_X(data):
-    msg = ("RNNRegressor expects a 2-D or 3-D X; got a 1-D array of shape (5,). Reshape your data either using "
-           "X.reshape(1, -1) if it is one sequence with one feature per step, or X.reshape(-1, 1) if it holds "
-           "one-step sequences.")
+    msg = (
+        "RNNRegressor expects a 2-D or 3-D X; got a 1-D array of shape (5,). Reshape your data either using "
+        "X.reshape(1, -1) if it is one sequence with one feature per step, or X.reshape(-1, 1) if it holds "
+        "one-step sequences."
+    )
     with _raises(ValueError, msg):
         RNNRegressor(**FAST).fit(np.arange(5.0), np.arange(5.0))
-    msg = ("RNNRegressor expects X of shape (n_samples, n_timesteps, n_features) or (n_samples, n_timesteps); got a "
-           "4-D array of shape (2, 3, 4, 5). Merge the extra axes into features, e.g. X.reshape(n_samples, "
-           "n_timesteps, -1).")
+    msg = (
+        "RNNRegressor expects X of shape (n_samples, n_timesteps, n_features) or (n_samples, n_timesteps); got a "
+        "4-D array of shape (2, 3, 4, 5). Merge the extra axes into features, e.g. X.reshape(n_samples, "
+        "n_timesteps, -1)."
+    )
     with _raises(ValueError, msg):
         RNNRegressor(**FAST).fit(np.zeros((2, 3, 4, 5)), [1.0, 2.0])
 
 
 def test_empty_X():
-    with _raises(ValueError, "RNNRegressor got an empty X of shape (0, 5, 2) (0 samples); at least one sequence "
-                             "is required."):
+    with _raises(
+        ValueError, "RNNRegressor got an empty X of shape (0, 5, 2) (0 samples); at least one sequence is required."
+    ):
         RNNRegressor(**FAST).fit(np.zeros((0, 5, 2)), [])
-    with _raises(ValueError, "X[1] is an empty sequence (0 time steps); RNNClassifier needs at least one step in "
-                             "every sequence. Remove it (and its target) before calling."):
+    with _raises(
+        ValueError,
+        "X[1] is an empty sequence (0 time steps); RNNClassifier needs at least one step in "
+        "every sequence. Remove it (and its target) before calling.",
+    ):
         RNNClassifier(**FAST).fit([np.ones(3), np.ones(0)], [0, 1])
 
 
 def test_X_and_y_of_different_lengths(data):
     X, y = data
-    msg = ("X and y have different numbers of samples: X holds 40 sequences, y holds 39 rows. RNNClassifier needs "
-           "one target row per sequence; check that both were cut from the same windows.")
+    msg = (
+        "X and y have different numbers of samples: X holds 40 sequences, y holds 39 rows. RNNClassifier needs "
+        "one target row per sequence; check that both were cut from the same windows."
+    )
     with _raises(ValueError, msg):
         RNNClassifier(**FAST).fit(X, y[:-1] > 0)
 
 
 def test_non_numeric_complex_and_sparse_X(data):
     _, y = data
-    msg = ("RNNRegressor expects numeric X; got an array of strings/bytes (dtype <U1). Convert it to numbers "
-           "explicitly (e.g. token ids or one-hot features).")
+    msg = (
+        "RNNRegressor expects numeric X; got an array of strings/bytes (dtype <U1). Convert it to numbers "
+        "explicitly (e.g. token ids or one-hot features)."
+    )
     with _raises(TypeError, msg):
         RNNRegressor(**FAST).fit(np.array([["a", "b"], ["c", "d"]]), [1.0, 2.0])
     X = np.zeros((2, 2), dtype=object)
     X[0, 0] = {"foo": "bar"}
-    msg = ("RNNRegressor expects numeric X; got dtype object whose values cannot be read as numbers (float() "
-           "argument must be a string or a real number, not 'dict'). Encode text or categories as numbers first "
-           "(e.g. token ids, one-hot).")
+    msg = (
+        "RNNRegressor expects numeric X; got dtype object whose values cannot be read as numbers (float() "
+        "argument must be a string or a real number, not 'dict'). Encode text or categories as numbers first "
+        "(e.g. token ids, one-hot)."
+    )
     with _raises(TypeError, msg):
         RNNRegressor(**FAST).fit(X, [1.0, 2.0])
-    msg = ("Complex data not supported: RNNRegressor got complex X (dtype complex128). Pass real values, e.g. split "
-           "real and imaginary parts into two features.")
+    msg = (
+        "Complex data not supported: RNNRegressor got complex X (dtype complex128). Pass real values, e.g. split "
+        "real and imaginary parts into two features."
+    )
     with _raises(ValueError, msg):
         RNNRegressor(**FAST).fit(np.ones((2, 3)) * 1j, [1.0, 2.0])
     import scipy.sparse as sp
 
-    msg = ("RNNRegressor does not accept sparse X (got csr_matrix of shape (2, 3)): sequence models need dense "
-           "arrays. Convert it with X.toarray().")
+    msg = (
+        "RNNRegressor does not accept sparse X (got csr_matrix of shape (2, 3)): sequence models need dense "
+        "arrays. Convert it with X.toarray()."
+    )
     with _raises(TypeError, msg):
         RNNRegressor(**FAST).fit(sp.csr_matrix(np.ones((2, 3))), [1.0, 2.0])
 
@@ -400,25 +443,33 @@ def test_non_numeric_complex_and_sparse_X(data):
 def test_other_number_of_features_or_time_steps_at_predict(data):
     X, y = data
     est = RNNRegressor(**FAST).fit(X, y)
-    msg = ("X has 3 features per time step, but RNNRegressor was fitted on 2; got X of shape (40, 5, 3). Pass the "
-           "same features, in the same order, as at fit.")
+    msg = (
+        "X has 3 features per time step, but RNNRegressor was fitted on 2; got X of shape (40, 5, 3). Pass the "
+        "same features, in the same order, as at fit."
+    )
     with _raises(ValueError, msg):
         est.predict(np.concatenate([X, X[:, :, :1]], axis=2))
-    msg = ("X has sequences of 4 time steps, but RNNRegressor was fitted on sequences of 5 time steps (X of shape "
-           "(40, 4, 2)). Pass sequences of 5 time steps, or fit on a list of sequences of different lengths to "
-           "predict on other lengths.")
+    msg = (
+        "X has sequences of 4 time steps, but RNNRegressor was fitted on sequences of 5 time steps (X of shape "
+        "(40, 4, 2)). Pass sequences of 5 time steps, or fit on a list of sequences of different lengths to "
+        "predict on other lengths."
+    )
     with _raises(ValueError, msg):
         est.predict(X[:, 1:])
     est2d = RNNRegressor(**FAST).fit(X[:, :, 0], y)
-    msg = ("X has 4 features, but RNNRegressor is expecting 5 features as input: a 2-D X is read as (n_samples, "
-           "n_timesteps) with one feature per step, so it holds sequences of 4 time steps where fit saw 5. Pass "
-           "sequences of 5 time steps, or fit on a list of sequences of different lengths to predict on other "
-           "lengths.")
+    msg = (
+        "X has 4 features, but RNNRegressor is expecting 5 features as input: a 2-D X is read as (n_samples, "
+        "n_timesteps) with one feature per step, so it holds sequences of 4 time steps where fit saw 5. Pass "
+        "sequences of 5 time steps, or fit on a list of sequences of different lengths to predict on other "
+        "lengths."
+    )
     with _raises(ValueError, msg):
         est2d.predict(X[:, 1:, 0])
     m2m = RNNRegressor(**FAST, architecture="many_to_many").fit(X, X[:, :, 0])
-    msg = ("X has sequences of 2 to 3 time steps, but RNNRegressor was fitted on sequences of 5 time steps (X of "
-           "shape (2, 3, 2)). Pass sequences of 5 time steps: architecture='many_to_many' is tied to them.")
+    msg = (
+        "X has sequences of 2 to 3 time steps, but RNNRegressor was fitted on sequences of 5 time steps (X of "
+        "shape (2, 3, 2)). Pass sequences of 5 time steps: architecture='many_to_many' is tied to them."
+    )
     with _raises(ValueError, msg):
         m2m.predict([X[0, :2], X[1, :3]])
 
@@ -431,24 +482,32 @@ def test_unknown_cell_nonlinearity_architecture():
     msg = "The 'nonlinearity' parameter of RNNClassifier must be a str among {'relu', 'tanh'}. Got 'sigmoid' instead."
     with _raises(InvalidParameterError, msg):
         RNNClassifier(nonlinearity="sigmoid").fit(X, y)
-    msg = ("The 'architecture' parameter of RNNClassifier must be a str among {'many_to_many', 'many_to_one'}. Got "
-           "'seq2seq' instead.")
+    msg = (
+        "The 'architecture' parameter of RNNClassifier must be a str among {'many_to_many', 'many_to_one'}. Got "
+        "'seq2seq' instead."
+    )
     with _raises(InvalidParameterError, msg):
         RNNClassifier(architecture="seq2seq").fit(X, y)
-    msg = ("RNNRegressor: nonlinearity='relu' only applies to cell='rnn'; the LSTM cell has fixed tanh/sigmoid "
-           "gates. Use nonlinearity='tanh' (the default) or cell='rnn'.")
+    msg = (
+        "RNNRegressor: nonlinearity='relu' only applies to cell='rnn'; the LSTM cell has fixed tanh/sigmoid "
+        "gates. Use nonlinearity='tanh' (the default) or cell='rnn'."
+    )
     with _raises(ValueError, msg):
         RNNRegressor(nonlinearity="relu").fit(X, y)
-    msg = ("RNNRegressor: architecture='seq2seq' forecasts forward in time and cannot be bidirectional; set "
-           "bidirectional=False, or use architecture='many_to_one' with a 2-D y (a whole horizon).")
+    msg = (
+        "RNNRegressor: architecture='seq2seq' forecasts forward in time and cannot be bidirectional; set "
+        "bidirectional=False, or use architecture='many_to_one' with a 2-D y (a whole horizon)."
+    )
     with _raises(ValueError, msg):
         RNNRegressor(architecture="seq2seq", bidirectional=True).fit(X, y)
 
 
 def test_optimizer_is_a_name_or_an_optimizer_class():
     X, y = np.zeros((4, 3)), np.zeros(4)
-    msg = ("The 'optimizer' parameter of RNNRegressor must be a str among {'adam', 'adamw', 'rmsprop', 'sgd'} or a "
-           "torch.optim.Optimizer subclass. Got <class 'int'> instead.")
+    msg = (
+        "The 'optimizer' parameter of RNNRegressor must be a str among {'adam', 'adamw', 'rmsprop', 'sgd'} or a "
+        "torch.optim.Optimizer subclass. Got <class 'int'> instead."
+    )
     with _raises(TypeError, msg):  # InvalidParameterError: a TypeError and a ValueError
         RNNRegressor(optimizer=int).fit(X, y)
     with _raises(ValueError, "Got 'lbfgs' instead."):
@@ -457,25 +516,33 @@ def test_optimizer_is_a_name_or_an_optimizer_class():
 
 def test_shape_of_y_per_architecture(data):
     X, y = data
-    msg = ("RNNRegressor with architecture='many_to_many' expects y of shape (n_samples, n_timesteps) or (n_samples, "
-           "n_timesteps, n_targets) with n_timesteps=5; got y of shape (40,) for X of shape (40, 5, 2).")
+    msg = (
+        "RNNRegressor with architecture='many_to_many' expects y of shape (n_samples, n_timesteps) or (n_samples, "
+        "n_timesteps, n_targets) with n_timesteps=5; got y of shape (40,) for X of shape (40, 5, 2)."
+    )
     with _raises(ValueError, msg):
         RNNRegressor(**FAST, architecture="many_to_many").fit(X, y)
-    msg = ("RNNRegressor: architecture='many_to_many' needs sequences of one common length (a 2-D or 3-D array); "
-           "variable-length lists are supported with architecture='many_to_one'.")
+    msg = (
+        "RNNRegressor: architecture='many_to_many' needs sequences of one common length (a 2-D or 3-D array); "
+        "variable-length lists are supported with architecture='many_to_one'."
+    )
     with _raises(ValueError, msg):
         RNNRegressor(**FAST, architecture="many_to_many").fit([X[0, :2], X[1]], [[1.0, 2.0], [3.0, 4.0]])
-    msg = ("RNNClassifier with architecture='many_to_one' predicts one label per sequence; got y of shape (40, 2). "
-           "For a label per time step use architecture='many_to_many'; several labels per sequence (multi-output "
-           "classification) are not supported.")
+    msg = (
+        "RNNClassifier with architecture='many_to_one' predicts one label per sequence; got y of shape (40, 2). "
+        "For a label per time step use architecture='many_to_many'; several labels per sequence (multi-output "
+        "classification) are not supported."
+    )
     with _raises(ValueError, msg):
         RNNClassifier(**FAST).fit(X, np.c_[y > 0, y > 1])
 
 
 def test_classifier_with_one_class(data):
     X, _ = data
-    msg = ("RNNClassifier needs at least 2 classes to train; y holds a single class ('a') in all 40 samples. Check "
-           "the labels, or the split that produced them.")
+    msg = (
+        "RNNClassifier needs at least 2 classes to train; y holds a single class ('a') in all 40 samples. Check "
+        "the labels, or the split that produced them."
+    )
     with _raises(ValueError, msg):
         RNNClassifier(**FAST).fit(X, ["a"] * 40)
 
@@ -485,8 +552,10 @@ def test_predict_before_fit(data, method):
     X, y = data
     est = RNNClassifier(**FAST)
     args = (X, y > 0) if method == "score" else (X,)
-    msg = ("This RNNClassifier instance is not fitted yet. Call 'fit' with appropriate arguments before using this "
-           "estimator.")
+    msg = (
+        "This RNNClassifier instance is not fitted yet. Call 'fit' with appropriate arguments before using this "
+        "estimator."
+    )
     with _raises(NotFittedError, msg):
         getattr(est, method)(*args)
 
@@ -524,10 +593,12 @@ def test_divergence_raises_and_keeps_the_previous_fitted_state(data):
     est = RNNRegressor(**FAST).fit(X, y)
     snap = _snapshot(est)
     est.set_params(optimizer="sgd", lr=1e6, gradient_clip=None, max_epochs=5)
-    msg = ("RNNRegressor: the training loss became inf (batch 2) at epoch 1 of 5; training stopped and the "
-           "estimator keeps its previous fitted state, if any. Lower the learning rate (lr=1000000.0), enable "
-           "gradient clipping (gradient_clip=1.0), or scale X and y to values of order 1 (e.g. with "
-           "StandardScaler).")
+    msg = (
+        "RNNRegressor: the training loss became inf (batch 2) at epoch 1 of 5; training stopped and the "
+        "estimator keeps its previous fitted state, if any. Lower the learning rate (lr=1000000.0), enable "
+        "gradient clipping (gradient_clip=1.0), or scale X and y to values of order 1 (e.g. with "
+        "StandardScaler)."
+    )
     with _raises(TrainingDivergedError, msg):
         est.fit(X, y * 1e15)
     _assert_unchanged(est, snap)
@@ -543,9 +614,11 @@ class _PoisonWeights(Callback):
 def test_divergence_is_caught_at_the_first_non_finite_loss(data):
     X, y = data
     est = RNNRegressor(**FAST, callbacks=[_PoisonWeights()])
-    msg = ("RNNRegressor: the training loss became nan (batch 1) at epoch 3 of 3; training stopped and the "
-           "estimator keeps its previous fitted state, if any. Lower the learning rate (lr=0.001), or scale X and "
-           "y to values of order 1 (e.g. with StandardScaler).")
+    msg = (
+        "RNNRegressor: the training loss became nan (batch 1) at epoch 3 of 3; training stopped and the "
+        "estimator keeps its previous fitted state, if any. Lower the learning rate (lr=0.001), or scale X and "
+        "y to values of order 1 (e.g. with StandardScaler)."
+    )
     with _raises(TrainingDivergedError, msg):
         est.fit(X, y)
     assert not hasattr(est, "net_")

@@ -123,15 +123,17 @@ def test_tidy_frame_hand_written():
     # horizon 2, step 2, >= 3 training rows: test windows start at rows 6 and 4 (row 2 would train on 2)
     bt = backtest(LastOfHistory(), y, horizon=2, initial_window=3)
     assert list(bt.columns) == BACKTEST_COLUMNS + TIMING_COLUMNS
-    expected = pd.DataFrame({
-        "model": ["LastOfHistory"] * 4,
-        "series": ["v"] * 4,
-        "cutoff": [3, 3, 5, 5],
-        "timestamp": [4, 5, 6, 7],
-        "horizon_step": [1, 2, 1, 2],
-        "y_true": [4.0, 5.0, 6.0, 7.0],
-        "y_pred": [3.0, 3.0, 5.0, 5.0],
-    })
+    expected = pd.DataFrame(
+        {
+            "model": ["LastOfHistory"] * 4,
+            "series": ["v"] * 4,
+            "cutoff": [3, 3, 5, 5],
+            "timestamp": [4, 5, 6, 7],
+            "horizon_step": [1, 2, 1, 2],
+            "y_true": [4.0, 5.0, 6.0, 7.0],
+            "y_pred": [3.0, 3.0, 5.0, 5.0],
+        }
+    )
     assert_frame_equal(without_timings(bt), expected, check_dtype=False)
     # one fit and one forecast per origin, timed, the same on each of the origin's rows
     assert (bt[TIMING_COLUMNS] > 0).all().all()
@@ -190,12 +192,15 @@ def test_covariates_are_split_at_the_cutoff():
 # ---------------------------------------------------------------------------------------------------------
 # no leakage, refit policies, windows
 # ---------------------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("refit, fitted_at", [
-    (True, [3, 4, 5, 6, 7, 8]),
-    (2, [3, 3, 5, 5, 7, 7]),
-    (4, [3, 3, 3, 3, 7, 7]),
-    (False, [3, 3, 3, 3, 3, 3]),
-])
+@pytest.mark.parametrize(
+    "refit, fitted_at",
+    [
+        (True, [3, 4, 5, 6, 7, 8]),
+        (2, [3, 3, 5, 5, 7, 7]),
+        (4, [3, 3, 3, 3, 7, 7]),
+        (False, [3, 3, 3, 3, 3, 3]),
+    ],
+)
 def test_no_fit_sees_past_its_cutoff(refit, fitted_at):
     y = positions(12)
     bt = backtest(LastSeenAtFit(), y, horizon=3, step=1, initial_window=4, refit=refit)
@@ -232,8 +237,9 @@ def test_forecaster_is_not_modified():
 
 def test_recursive_linear_forecaster_on_a_line_is_exact():
     y = pd.Series(3.0 + 2.0 * np.arange(30), name="line")
-    bt = backtest(RecursiveForecaster(LinearRegression(), window_length=3, scaling=None), y, horizon=4,
-                  initial_window=10, step=3)
+    bt = backtest(
+        RecursiveForecaster(LinearRegression(), window_length=3, scaling=None), y, horizon=4, initial_window=10, step=3
+    )
     np.testing.assert_allclose(bt["y_pred"], bt["y_true"], rtol=1e-9)
     assert bt["model"].iloc[0] == "RecursiveForecaster"
 
@@ -243,8 +249,9 @@ def test_recursive_linear_forecaster_on_a_line_is_exact():
 # ---------------------------------------------------------------------------------------------------------
 def airline_like(n=60):
     t = np.arange(n)
-    return pd.Series(100 + t + 10 * np.sin(2 * np.pi * t / 12), name="air",
-                     index=pd.period_range("2000-01", periods=n, freq="M"))
+    return pd.Series(
+        100 + t + 10 * np.sin(2 * np.pi * t / 12), name="air", index=pd.period_range("2000-01", periods=n, freq="M")
+    )
 
 
 @pytest.mark.slow  # two worker processes start (loky)
@@ -295,10 +302,14 @@ def test_dask_backend_gives_the_same_frame():
     serial = backtest(forecaster, y, **kwargs)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)  # distributed's own start-up deprecations
-        with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
-                                      dashboard_address=None) as cluster, distributed.Client(cluster):
-            with joblib.parallel_backend("dask"):
-                on_dask = backtest(forecaster, y, **kwargs, n_jobs=-1)
+        with (
+            distributed.LocalCluster(
+                n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
+            ) as cluster,
+            distributed.Client(cluster),
+            joblib.parallel_backend("dask"),
+        ):
+            on_dask = backtest(forecaster, y, **kwargs, n_jobs=-1)
     assert_frame_equal(without_timings(on_dask), without_timings(serial))
 
 
@@ -314,91 +325,130 @@ def test_verbose_shows_a_progress_bar_on_stderr(capsys):
 # ---------------------------------------------------------------------------------------------------------
 # errors
 # ---------------------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("kwargs, message", [
-    (dict(horizon=0), "The 'horizon' parameter of backtest must be an int in the range [1, inf). Got 0 instead."),
-    (dict(horizon=2, step=0), "The 'step' parameter of backtest must be an int in the range [1, inf). Got 0 instead."),
-    (dict(horizon=2, window="rolling"),
-     "The 'window' parameter of backtest must be a str among {'expanding', 'sliding'}. Got 'rolling' instead."),
-    (dict(horizon=2, window="sliding"),
-     "backtest: window='sliding' needs window_length, the number of time steps each fit sees (e.g. "
-     "window_length=48)."),
-    (dict(horizon=2, window_length=5),
-     "backtest: window_length=5 applies only to window='sliding'; with an expanding window every fit sees "
-     "all the history up to its cutoff. Drop window_length or set window='sliding'."),
-    (dict(horizon=2, window="sliding", window_length=5, initial_window=3),
-     "backtest: initial_window=3 is shorter than window_length=5, so the first sliding windows would be "
-     "shorter than the others; use initial_window >= window_length, or leave it None (then it is "
-     "window_length)."),
-    (dict(horizon=2, initial_window=4, refit=0),
-     "The 'refit' parameter of backtest must be True or False or an int in the range [1, inf). Got 0 instead. "
-     "True refits at every origin, False fits once on the first window, an int k every k origins."),
-    (dict(horizon=2, initial_window=4, coverage=1.5),
-     "The 'coverage' parameter of backtest must be a float in the range (0.0, 1.0) or None. Got 1.5 instead. It "
-     "is the probability the intervals should hold, e.g. 0.9."),
-    (dict(horizon=2, initial_window=4, verbose=-1),
-     "The 'verbose' parameter of backtest must be an int in the range [0, inf). Got -1 instead."),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(horizon=0), "The 'horizon' parameter of backtest must be an int in the range [1, inf). Got 0 instead."),
+        (
+            dict(horizon=2, step=0),
+            "The 'step' parameter of backtest must be an int in the range [1, inf). Got 0 instead.",
+        ),
+        (
+            dict(horizon=2, window="rolling"),
+            "The 'window' parameter of backtest must be a str among {'expanding', 'sliding'}. Got 'rolling' instead.",
+        ),
+        (
+            dict(horizon=2, window="sliding"),
+            "backtest: window='sliding' needs window_length, the number of time steps each fit sees (e.g. "
+            "window_length=48).",
+        ),
+        (
+            dict(horizon=2, window_length=5),
+            "backtest: window_length=5 applies only to window='sliding'; with an expanding window every fit sees "
+            "all the history up to its cutoff. Drop window_length or set window='sliding'.",
+        ),
+        (
+            dict(horizon=2, window="sliding", window_length=5, initial_window=3),
+            "backtest: initial_window=3 is shorter than window_length=5, so the first sliding windows would be "
+            "shorter than the others; use initial_window >= window_length, or leave it None (then it is "
+            "window_length).",
+        ),
+        (
+            dict(horizon=2, initial_window=4, refit=0),
+            "The 'refit' parameter of backtest must be True or False or an int in the range [1, inf). Got 0 instead. "
+            "True refits at every origin, False fits once on the first window, an int k every k origins.",
+        ),
+        (
+            dict(horizon=2, initial_window=4, coverage=1.5),
+            "The 'coverage' parameter of backtest must be a float in the range (0.0, 1.0) or None. Got 1.5 instead. It "
+            "is the probability the intervals should hold, e.g. 0.9.",
+        ),
+        (
+            dict(horizon=2, initial_window=4, verbose=-1),
+            "The 'verbose' parameter of backtest must be an int in the range [0, inf). Got -1 instead.",
+        ),
+    ],
+)
 def test_bad_parameters(kwargs, message):
     with pytest.raises(ValueError, match=re.escape(message)):
         backtest(LastOfHistory(), positions(12), **kwargs)
 
 
 def test_too_short_series_says_the_minimum():
-    with pytest.raises(ValueError, match=re.escape(
-        "backtest needs at least 13 time steps for one origin (initial_window=10 + horizon=3); y has 12. "
-        "Use a smaller horizon or initial_window, or a longer series."
-    )):
+    with pytest.raises(
+        ValueError,
+        match=re.escape(
+            "backtest needs at least 13 time steps for one origin (initial_window=10 + horizon=3); y has 12. "
+            "Use a smaller horizon or initial_window, or a longer series."
+        ),
+    ):
         backtest(LastOfHistory(), positions(12), horizon=3, initial_window=10)
-    with pytest.raises(ValueError, match=re.escape(
-        "backtest needs at least 15 time steps for the default 5 origins (1 training step + (5 - 1) * step=3 "
-        "+ horizon=2; initial_window=None); y has 12."
-    )):
+    with pytest.raises(
+        ValueError,
+        match=re.escape(
+            "backtest needs at least 15 time steps for the default 5 origins (1 training step + (5 - 1) * step=3 "
+            "+ horizon=2; initial_window=None); y has 12."
+        ),
+    ):
         backtest(LastOfHistory(), positions(12), horizon=2, step=3)
-    with pytest.raises(ValueError, match=re.escape(
-        "backtest needs at least 14 time steps for one origin (window_length=12 + horizon=2); y has 12."
-    )):
+    with pytest.raises(
+        ValueError,
+        match=re.escape(
+            "backtest needs at least 14 time steps for one origin (window_length=12 + horizon=2); y has 12."
+        ),
+    ):
         backtest(LastOfHistory(), positions(12), horizon=2, window="sliding", window_length=12)
 
 
 def test_bad_inputs_are_type_errors():
-    with pytest.raises(TypeError, match=re.escape(
-        "backtest: y must be a pandas Series (one series) or DataFrame (one column per series); got ndarray."
-    )):
+    with pytest.raises(
+        TypeError,
+        match=re.escape(
+            "backtest: y must be a pandas Series (one series) or DataFrame (one column per series); got ndarray."
+        ),
+    ):
         backtest(LastOfHistory(), np.arange(10.0), horizon=2)
-    with pytest.raises(TypeError, match=re.escape(
-        "backtest needs a seqforecast forecaster (with fit(X, y) and forecast(steps, ...)); got "
-        "LinearRegression."
-    )):
+    with pytest.raises(
+        TypeError,
+        match=re.escape(
+            "backtest needs a seqforecast forecaster (with fit(X, y) and forecast(steps, ...)); got LinearRegression."
+        ),
+    ):
         backtest(LinearRegression(), positions(10), horizon=2)
 
 
 def test_covariates_must_match_y():
     y = positions(10)
-    with pytest.raises(ValueError, match=re.escape(
-        "backtest: X has 9 rows but y has 10; the covariates need one row per time step of y."
-    )):
+    with pytest.raises(
+        ValueError,
+        match=re.escape("backtest: X has 9 rows but y has 10; the covariates need one row per time step of y."),
+    ):
         backtest(EchoCovariates(), y, np.zeros((9, 1)), horizon=2, initial_window=4)
     shifted = pd.DataFrame({"x": np.zeros(10)}, index=pd.RangeIndex(1, 11))
-    with pytest.raises(ValueError, match=re.escape(
-        "backtest: X must have exactly y's index (same labels, same order); X starts at [1] and y at [0]. "
-        "Build X on y.index."
-    )):
+    with pytest.raises(
+        ValueError,
+        match=re.escape(
+            "backtest: X must have exactly y's index (same labels, same order); X starts at [1] and y at [0]. "
+            "Build X on y.index."
+        ),
+    ):
         backtest(EchoCovariates(), y, shifted, horizon=2, initial_window=4)
 
 
 def test_errors_inside_a_fit_name_the_origin():
     with pytest.raises(ValueError, match=re.escape("needs 6 rows, got 4")) as info:
         backtest(FailsOnShortData(), positions(12), horizon=2, step=2, initial_window=4)
-    assert info.value.__notes__ == [
-        "(raised by backtest at the origin with cutoff 3, the fit of FailsOnShortData)"
-    ]
+    assert info.value.__notes__ == ["(raised by backtest at the origin with cutoff 3, the fit of FailsOnShortData)"]
 
 
 def test_refit_false_needs_a_forecaster_that_takes_a_new_context():
-    with pytest.raises(NotImplementedError, match=re.escape(
-        "backtest forecasts from origins between refits with forecast(..., y_context=...), which NoContext "
-        "(NoContext) cannot do (NoContext cannot forecast from a new history). Use refit=True."
-    )):
+    with pytest.raises(
+        NotImplementedError,
+        match=re.escape(
+            "backtest forecasts from origins between refits with forecast(..., y_context=...), which NoContext "
+            "(NoContext) cannot do (NoContext cannot forecast from a new history). Use refit=True."
+        ),
+    ):
         backtest(NoContext(), positions(12), horizon=2, initial_window=4, refit=False)
     bt = backtest(NoContext(), positions(12), horizon=2, initial_window=4, refit=True)
     assert_array_equal(bt["y_pred"].to_numpy(), bt["cutoff"].to_numpy())

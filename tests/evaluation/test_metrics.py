@@ -61,13 +61,9 @@ def test_mase_rmsse_hand_computed_with_ragged_training_series():
     # RMSSE: A sqrt((5/3) / ((1 + 4 + 9)/3)); B sqrt((29/3) / ((4 + 1)/2))
     expected_rmsse = [np.sqrt((5 / 3) / (14 / 3)), np.sqrt((29 / 3) / (5 / 2))]
     for y_train in ([TRAIN_A, TRAIN_B], TRAIN_FRAME, TRAIN_FRAME.to_numpy()):
-        assert_allclose(
-            mase(Y_TRUE, Y_PRED, y_train=y_train, multioutput="raw_values"), expected_mase, rtol=1e-12
-        )
+        assert_allclose(mase(Y_TRUE, Y_PRED, y_train=y_train, multioutput="raw_values"), expected_mase, rtol=1e-12)
         assert mase(Y_TRUE, Y_PRED, y_train=y_train) == pytest.approx(np.mean(expected_mase), rel=1e-12)
-        assert_allclose(
-            rmsse(Y_TRUE, Y_PRED, y_train=y_train, multioutput="raw_values"), expected_rmsse, rtol=1e-12
-        )
+        assert_allclose(rmsse(Y_TRUE, Y_PRED, y_train=y_train, multioutput="raw_values"), expected_rmsse, rtol=1e-12)
 
 
 def test_mase_seasonal_scale():
@@ -107,44 +103,83 @@ def test_metrics_are_zero_on_a_perfect_forecast_and_symmetric_where_expected():
 @pytest.mark.parametrize(
     ("call", "exc", "msg"),
     [
-        (lambda: mae([1.0, 2.0], [1.0, 2.0, 3.0]), ValueError,
-         "mae: y_true and y_pred must have the same shape, (horizon,) or (horizon, n_series); got y_true (2,) "
-         "and y_pred (3,)."),
+        (
+            lambda: mae([1.0, 2.0], [1.0, 2.0, 3.0]),
+            ValueError,
+            "mae: y_true and y_pred must have the same shape, (horizon,) or (horizon, n_series); got y_true (2,) "
+            "and y_pred (3,).",
+        ),
         (lambda: smape([], []), ValueError, "smape: y_true is empty (shape (0,)); there is nothing to score."),
-        (lambda: rmse([1.0, np.nan, np.nan, np.inf], [1.0, 2.0, 3.0, 4.0]), ValueError,
-         "rmse: y_true contains 2 NaN and 1 infinite value(s), the first at position 1 = nan. Metrics do not "
-         "skip or impute values: drop or fill them before scoring."),
-        (lambda: mae(Y_TRUE, np.where(Y_PRED > 9, np.nan, Y_PRED)), ValueError,
-         "mae: y_pred contains 2 NaN and 0 infinite value(s), the first at position (0, 1) = nan."),
-        (lambda: mae(np.ones((2, 2, 2)), np.ones((2, 2, 2))), ValueError,
-         "mae: y_true must be 1-D of shape (horizon,) or 2-D of shape (horizon, n_series); got 3-D with shape "
-         "(2, 2, 2)."),
+        (
+            lambda: rmse([1.0, np.nan, np.nan, np.inf], [1.0, 2.0, 3.0, 4.0]),
+            ValueError,
+            "rmse: y_true contains 2 NaN and 1 infinite value(s), the first at position 1 = nan. Metrics do not "
+            "skip or impute values: drop or fill them before scoring.",
+        ),
+        (
+            lambda: mae(Y_TRUE, np.where(Y_PRED > 9, np.nan, Y_PRED)),
+            ValueError,
+            "mae: y_pred contains 2 NaN and 0 infinite value(s), the first at position (0, 1) = nan.",
+        ),
+        (
+            lambda: mae(np.ones((2, 2, 2)), np.ones((2, 2, 2))),
+            ValueError,
+            "mae: y_true must be 1-D of shape (horizon,) or 2-D of shape (horizon, n_series); got 3-D with shape "
+            "(2, 2, 2).",
+        ),
         (lambda: mae(["a"], ["b"]), TypeError, "mae: y_true must hold numbers; got list"),
-        (lambda: mae(Y_TRUE, Y_PRED, multioutput="variance_weighted"), ValueError,
-         "The 'multioutput' parameter of mae must be a str among {'raw_values', 'uniform_average'}. Got "
-         "'variance_weighted' instead."),
-        (lambda: mape([1.0, 0.0, 0.0], [1.0, 1.0, 1.0]), ValueError,
-         "mape: y_true has 2 zero value(s) (first at (step, series) (1, 0)); MAPE divides by the actual value "
-         "and is undefined there. Use smape or mase for series that reach zero."),
-        (lambda: mase(Y_TRUE, Y_PRED, y_train=[TRAIN_A]), ValueError,
-         "mase: y_train holds 1 series but y_true has 2 (its columns); pass one training series per column of "
-         "y_true."),
-        (lambda: mase(Y_TRUE, Y_PRED, y_train=[TRAIN_A, TRAIN_B], sp=0), ValueError,
-         "The 'sp' parameter of mase must be an int in the range [1, inf). Got 0 instead. sp is the seasonal "
-         "period of the scale: 1 for none, 12 for monthly data, 24 for hourly..."),
-        (lambda: mase(Y_TRUE, Y_PRED, y_train=[TRAIN_A, TRAIN_B], sp=3), ValueError,
-         "mase: the training series at column 1 has 3 value(s); the scale at lag sp=3 needs at least sp + 1 = 4."),
-        (lambda: mase(Y_TRUE, Y_PRED, y_train=TRAIN_FRAME.assign(B=[np.nan, 8.0, np.nan, 9.0])), ValueError,
-         "mase: y_train column 1 (after its 1 leading NaN) contains 1 NaN and 0 infinite value(s), the first at "
-         "position 1 = nan."),
-        (lambda: mase(Y_TRUE, Y_PRED, y_train=[TRAIN_A, np.ones((3, 1))]), ValueError,
-         "mase: y_train as a list must hold 1-D series; y_train[1] has shape (3, 1)."),
-        (lambda: mase(Y_TRUE, Y_PRED, y_train=np.ones((2, 2, 2))), ValueError,
-         "mase: y_train must be 1-D (one series), 2-D of shape (n_timesteps, n_series) or a list of 1-D series; "
-         "got 3-D with shape (2, 2, 2)."),
-        (lambda: mase(pd.Series([1.0, 2.0]), pd.Series([1.0, 2.0], index=[5, 6]), y_train=TRAIN_A), ValueError,
-         "mase: y_true and y_pred are pandas objects with different index ([0, 1]... vs [5, 6]...); metrics "
-         "compare values position by position and do not realign."),
+        (
+            lambda: mae(Y_TRUE, Y_PRED, multioutput="variance_weighted"),
+            ValueError,
+            "The 'multioutput' parameter of mae must be a str among {'raw_values', 'uniform_average'}. Got "
+            "'variance_weighted' instead.",
+        ),
+        (
+            lambda: mape([1.0, 0.0, 0.0], [1.0, 1.0, 1.0]),
+            ValueError,
+            "mape: y_true has 2 zero value(s) (first at (step, series) (1, 0)); MAPE divides by the actual value "
+            "and is undefined there. Use smape or mase for series that reach zero.",
+        ),
+        (
+            lambda: mase(Y_TRUE, Y_PRED, y_train=[TRAIN_A]),
+            ValueError,
+            "mase: y_train holds 1 series but y_true has 2 (its columns); pass one training series per column of "
+            "y_true.",
+        ),
+        (
+            lambda: mase(Y_TRUE, Y_PRED, y_train=[TRAIN_A, TRAIN_B], sp=0),
+            ValueError,
+            "The 'sp' parameter of mase must be an int in the range [1, inf). Got 0 instead. sp is the seasonal "
+            "period of the scale: 1 for none, 12 for monthly data, 24 for hourly...",
+        ),
+        (
+            lambda: mase(Y_TRUE, Y_PRED, y_train=[TRAIN_A, TRAIN_B], sp=3),
+            ValueError,
+            "mase: the training series at column 1 has 3 value(s); the scale at lag sp=3 needs at least sp + 1 = 4.",
+        ),
+        (
+            lambda: mase(Y_TRUE, Y_PRED, y_train=TRAIN_FRAME.assign(B=[np.nan, 8.0, np.nan, 9.0])),
+            ValueError,
+            "mase: y_train column 1 (after its 1 leading NaN) contains 1 NaN and 0 infinite value(s), the first at "
+            "position 1 = nan.",
+        ),
+        (
+            lambda: mase(Y_TRUE, Y_PRED, y_train=[TRAIN_A, np.ones((3, 1))]),
+            ValueError,
+            "mase: y_train as a list must hold 1-D series; y_train[1] has shape (3, 1).",
+        ),
+        (
+            lambda: mase(Y_TRUE, Y_PRED, y_train=np.ones((2, 2, 2))),
+            ValueError,
+            "mase: y_train must be 1-D (one series), 2-D of shape (n_timesteps, n_series) or a list of 1-D series; "
+            "got 3-D with shape (2, 2, 2).",
+        ),
+        (
+            lambda: mase(pd.Series([1.0, 2.0]), pd.Series([1.0, 2.0], index=[5, 6]), y_train=TRAIN_A),
+            ValueError,
+            "mase: y_true and y_pred are pandas objects with different index ([0, 1]... vs [5, 6]...); metrics "
+            "compare values position by position and do not realign.",
+        ),
     ],
 )
 def test_validation_messages(call, exc, msg):
@@ -212,8 +247,10 @@ def test_owa_reproduces_official_m4_values():
     [
         ((np.nan, 1.0, 1.0, 1.0), "owa: smape must be a finite number >= 0 (a mean error); got nan."),
         ((1.0, -1.0, 1.0, 1.0), "owa: mase must be a finite number >= 0 (a mean error); got -1.0."),
-        ((1.0, 1.0, 0.0, 1.0), "owa: smape_naive2 is 0, so the relative error is undefined; OWA needs Naive2 "
-                               "errors > 0."),
+        (
+            (1.0, 1.0, 0.0, 1.0),
+            "owa: smape_naive2 is 0, so the relative error is undefined; OWA needs Naive2 errors > 0.",
+        ),
         ((1.0, 1.0, 1.0, "2"), "owa: mase_naive2 must be a finite number >= 0 (a mean error); got '2'."),
     ],
 )
@@ -326,7 +363,10 @@ def test_scorer_errors():
         match=re.escape("make_forecast_scorer: sp only applies to 'mase' and 'rmsse'; got sp=24 with 'mae'."),
     ):
         make_forecast_scorer("mae", sp=24)
-    with pytest.raises(ValueError, match=re.escape(
-        "The 'sp' parameter of make_forecast_scorer must be an int in the range [1, inf). Got 0 instead."
-    )):
+    with pytest.raises(
+        ValueError,
+        match=re.escape(
+            "The 'sp' parameter of make_forecast_scorer must be an int in the range [1, inf). Got 0 instead."
+        ),
+    ):
         make_forecast_scorer("mase", sp=0)

@@ -79,8 +79,14 @@ Y_TINY = pd.Series([1.0, 2.0, 4.0, 7.0, 8.0, 10.0, 13.0, 12.0], name="sales")
 
 def tiny_comparison(**kwargs):
     # horizon 2, step 2, >= 4 training rows: origins with cutoffs at rows 3 and 5
-    return compare({"naive": LastOfHistory(), "nine": Constant(9.0)}, Y_TINY, horizon=2, initial_window=4,
-                   baselines=False, **kwargs)
+    return compare(
+        {"naive": LastOfHistory(), "nine": Constant(9.0)},
+        Y_TINY,
+        horizon=2,
+        initial_window=4,
+        baselines=False,
+        **kwargs,
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -105,8 +111,20 @@ def test_leaderboard_hand_computed():
     assert_allclose(board.loc["nine", "mae"], 2.25)
     assert board["n_forecasts"].tolist() == [2, 2]
     assert board["baseline"].tolist() == [False, False]
-    assert list(board.columns) == ["mase", "mase_std", "smape", "smape_std", "mae", "mae_std", "rmse",
-                                   "rmse_std", "fit_seconds", "predict_seconds", "n_forecasts", "baseline"]
+    assert list(board.columns) == [
+        "mase",
+        "mase_std",
+        "smape",
+        "smape_std",
+        "mae",
+        "mae_std",
+        "rmse",
+        "rmse_std",
+        "fit_seconds",
+        "predict_seconds",
+        "n_forecasts",
+        "baseline",
+    ]
 
 
 def test_errors_by_horizon_hand_computed():
@@ -117,10 +135,13 @@ def test_errors_by_horizon_hand_computed():
     assert_allclose(table["naive"], [(0.5 + 3 / 1.8) / 2, (1.5 + 2 / 1.8) / 2])
     assert_allclose(result.errors_by_horizon("mae")["nine"], [(1 + 4) / 2, (1 + 3) / 2])
     assert_allclose(result.errors_by_horizon("rmse")["nine"], [math.sqrt((1 + 16) / 2), math.sqrt((1 + 9) / 2)])
-    with pytest.raises(ValueError, match=re.escape(
-        "The 'metric' parameter of errors_by_horizon must be a str among {'mae', 'mase', 'rmse', 'smape'}. Got "
-        "'mape' instead."
-    )):
+    with pytest.raises(
+        ValueError,
+        match=re.escape(
+            "The 'metric' parameter of errors_by_horizon must be a str among {'mae', 'mase', 'rmse', 'smape'}. Got "
+            "'mape' instead."
+        ),
+    ):
         result.errors_by_horizon("mape")
 
 
@@ -142,8 +163,15 @@ def test_scores_agree_with_the_metrics_module():
 
 
 def test_sliding_window_scales_use_only_the_window():
-    result = compare({"naive": LastOfHistory()}, Y_TINY, horizon=2, window="sliding", window_length=3,
-                     initial_window=4, baselines=False)
+    result = compare(
+        {"naive": LastOfHistory()},
+        Y_TINY,
+        horizon=2,
+        window="sliding",
+        window_length=3,
+        initial_window=4,
+        baselines=False,
+    )
     scores = result.scores()
     # origin 1 trains on [2, 4, 7] (scale 2.5), origin 2 on [7, 8, 10] (scale 1.5); MAE 2 and 2.5
     assert_allclose(scores["mase"], [2 / 2.5, 2.5 / 1.5])
@@ -151,10 +179,13 @@ def test_sliding_window_scales_use_only_the_window():
 
 def test_undefined_mase_is_warned_and_left_out():
     y = pd.Series([5.0, 5.0, 5.0, 5.0, 6.0, 8.0])
-    with pytest.warns(SeqforecastWarning, match=re.escape(
-        "MASE is undefined for 1 (origin, series) pair(s): 1 training window(s) repeat exactly at lag sp=1 (a zero "
-        "scale, e.g. a constant series). Their MASE is NaN and left out of the MASE means"
-    )):
+    with pytest.warns(
+        SeqforecastWarning,
+        match=re.escape(
+            "MASE is undefined for 1 (origin, series) pair(s): 1 training window(s) repeat exactly at lag sp=1 (a zero "
+            "scale, e.g. a constant series). Their MASE is NaN and left out of the MASE means"
+        ),
+    ):
         result = compare({"naive": LastOfHistory()}, y, horizon=1, initial_window=4, baselines=False)
         board = result.leaderboard()
     # origin 1 trains on a constant window (no MASE); origin 2 on [5, 5, 5, 5, 6]: scale 0.25, error 2
@@ -169,11 +200,15 @@ def test_undefined_mase_is_warned_and_left_out():
 def test_a_constant_series_has_no_mase_and_keeps_its_other_scores():
     t = np.arange(12.0)
     y = pd.DataFrame({"flat": 3.0, "line": 10.0 + 2 * t})
-    with pytest.warns(SeqforecastWarning, match=re.escape(
-        "MASE is undefined for 2 (origin, series) pair(s): 2 training window(s) repeat exactly at lag sp=1"
-    )) as record:
-        result = compare({"naive": LastOfHistory(), "nine": Constant(9.0)}, y, horizon=2, initial_window=8,
-                         baselines=False)
+    with pytest.warns(
+        SeqforecastWarning,
+        match=re.escape(
+            "MASE is undefined for 2 (origin, series) pair(s): 2 training window(s) repeat exactly at lag sp=1"
+        ),
+    ) as record:
+        result = compare(
+            {"naive": LastOfHistory(), "nine": Constant(9.0)}, y, horizon=2, initial_window=8, baselines=False
+        )
         scores = result.scores().set_index(["model", "cutoff", "series"])
         board = result.leaderboard()
     assert len([w for w in record if "MASE is undefined" in str(w.message)]) == 1  # once, not per table
@@ -196,16 +231,23 @@ def test_a_constant_series_has_no_mase_and_keeps_its_other_scores():
 def test_only_constant_series_are_not_ranked_by_mase():
     y = pd.Series(np.full(10, 4.0), name="flat")
     with pytest.warns(SeqforecastWarning, match=re.escape("MASE is undefined for 2 (origin, series) pair(s)")):
-        result = compare({"nine": Constant(9.0), "NaiveForecaster": NaiveForecaster()}, y, horizon=2,
-                         initial_window=6, baselines=False)
+        result = compare(
+            {"nine": Constant(9.0), "NaiveForecaster": NaiveForecaster()},
+            y,
+            horizon=2,
+            initial_window=6,
+            baselines=False,
+        )
         board = result.leaderboard()
         summary = result.summary()
     assert board["mase"].isna().all()
     assert list(board.index) == ["NaiveForecaster", "nine"]  # by name: no MASE to rank them
     assert_allclose(board["mae"], [0.0, 5.0])
     assert result.best_baseline() is None
-    assert summary.startswith("MASE is undefined for every forecast (see the warning), so the models are not "
-                              "ranked and no test is made; compare their sMAPE, MAE and RMSE in the leaderboard.")
+    assert summary.startswith(
+        "MASE is undefined for every forecast (see the warning), so the models are not "
+        "ranked and no test is made; compare their sMAPE, MAE and RMSE in the leaderboard."
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -247,26 +289,42 @@ def test_diebold_mariano_is_antisymmetric_and_checks_its_input():
     forward, backward = diebold_mariano(e1, e2, h=3), diebold_mariano(e2, e1, h=3)
     assert_allclose(forward.statistic, -backward.statistic)
     assert_allclose(forward.pvalue, backward.pvalue)
-    with pytest.raises(ValueError, match=re.escape(
-        "diebold_mariano: errors_1 and errors_2 must be 1-D of the same length; got shapes (3,) and (4,)."
-    )):
+    with pytest.raises(
+        ValueError,
+        match=re.escape(
+            "diebold_mariano: errors_1 and errors_2 must be 1-D of the same length; got shapes (3,) and (4,)."
+        ),
+    ):
         diebold_mariano(np.zeros(3), np.zeros(4))
-    with pytest.raises(ValueError, match=re.escape(
-        "The 'h' parameter of diebold_mariano must be an int in the range [1, 4). Got 4 instead. h must be below "
-        "n, the number of errors (4)."
-    )):
+    with pytest.raises(
+        ValueError,
+        match=re.escape(
+            "The 'h' parameter of diebold_mariano must be an int in the range [1, 4). Got 4 instead. h must be below "
+            "n, the number of errors (4)."
+        ),
+    ):
         diebold_mariano(np.zeros(4), np.ones(4), h=4)
-    with pytest.raises(ValueError, match=re.escape(
-        "The 'loss' parameter of diebold_mariano must be a str among {'absolute', 'squared'}. Got 'pinball' "
-        "instead."
-    )):
+    with pytest.raises(
+        ValueError,
+        match=re.escape(
+            "The 'loss' parameter of diebold_mariano must be a str among {'absolute', 'squared'}. Got 'pinball' "
+            "instead."
+        ),
+    ):
         diebold_mariano(np.zeros(4), np.ones(4), loss="pinball")
 
 
 def line_comparison(offsets, **kwargs):
     y = pd.Series(np.arange(8.0), name="line")  # unit steps: every MASE scale (sp=1) is 1
-    return compare({"offset": NaivePlusOffset(offsets), "NaiveForecaster": NaiveForecaster()}, y, horizon=1,
-                   step=1, initial_window=5, baselines=False, **kwargs)
+    return compare(
+        {"offset": NaivePlusOffset(offsets), "NaiveForecaster": NaiveForecaster()},
+        y,
+        horizon=1,
+        step=1,
+        initial_window=5,
+        baselines=False,
+        **kwargs,
+    )
 
 
 def test_significance_hand_computed():
@@ -302,10 +360,13 @@ def test_summary_answers_honestly():
 
 
 def test_significance_needs_a_reference_and_enough_origins():
-    with pytest.raises(ValueError, match=re.escape(
-        "significance: there is no baseline among the models to test against; name one with reference=..., "
-        "one of ['naive', 'nine']."
-    )):
+    with pytest.raises(
+        ValueError,
+        match=re.escape(
+            "significance: there is no baseline among the models to test against; name one with reference=..., "
+            "one of ['naive', 'nine']."
+        ),
+    ):
         tiny_comparison().significance()
     table = tiny_comparison().significance(reference="naive")
     assert table.loc["nine", "verdict"] == "too few origins" and np.isnan(table.loc["nine", "p_value"])
@@ -320,25 +381,31 @@ def test_compare_names_models_and_refuses_duplicates():
     result = compare([LastOfHistory(), Constant(9.0)], Y_TINY, horizon=2, initial_window=4, baselines=False)
     assert result.model_names == ["LastOfHistory", "Constant"]
     assert isinstance(result, ComparisonResult)
-    with pytest.raises(ValueError, match=re.escape(
-        "compare: two models are named 'Constant' (their class name); pass a dict with distinct names, e.g. "
-        "{'Constant_a': ..., 'Constant_b': ...}."
-    )):
+    with pytest.raises(
+        ValueError,
+        match=re.escape(
+            "compare: two models are named 'Constant' (their class name); pass a dict with distinct names, e.g. "
+            "{'Constant_a': ..., 'Constant_b': ...}."
+        ),
+    ):
         compare([Constant(1.0), Constant(2.0)], Y_TINY, horizon=2, baselines=False)
-    with pytest.raises(ValueError, match=re.escape(
-        "The 'sp' parameter of compare must be an int in the range [1, inf). Got 0 instead."
-    )):
+    with pytest.raises(
+        ValueError,
+        match=re.escape("The 'sp' parameter of compare must be an int in the range [1, inf). Got 0 instead."),
+    ):
         compare([Constant(1.0)], Y_TINY, horizon=2, sp=0)
-    with pytest.raises(ValueError, match=re.escape(
-        "The 'horizon' parameter of backtest must be an int in the range [1, inf). Got 0 instead."
-    )):
+    with pytest.raises(
+        ValueError,
+        match=re.escape("The 'horizon' parameter of backtest must be an int in the range [1, inf). Got 0 instead."),
+    ):
         compare([Constant(1.0)], Y_TINY, horizon=0, baselines=False)
 
 
 def monthly(n=40):
     t = np.arange(n)
-    return pd.Series(50 + t + 8 * np.sin(2 * np.pi * t / 12), name="m",
-                     index=pd.period_range("2000-01", periods=n, freq="M"))
+    return pd.Series(
+        50 + t + 8 * np.sin(2 * np.pi * t / 12), name="m", index=pd.period_range("2000-01", periods=n, freq="M")
+    )
 
 
 def test_default_baselines_follow_the_seasonal_period():
@@ -354,20 +421,30 @@ def test_default_baselines_follow_the_seasonal_period():
 
 
 def test_baselines_chosen_by_name():
-    result = compare({"c": Constant(60.0)}, monthly(), horizon=6, sp=12, initial_window=24,
-                     baselines=["naive", "seasonal-naive"])
+    result = compare(
+        {"c": Constant(60.0)}, monthly(), horizon=6, sp=12, initial_window=24, baselines=["naive", "seasonal-naive"]
+    )
     assert result.model_names == ["c", "NaiveForecaster", "SeasonalNaiveForecaster"]
     assert result.baselines == ["NaiveForecaster", "SeasonalNaiveForecaster"]
     assert isinstance(result.models["SeasonalNaiveForecaster"], SeasonalNaiveForecaster)
     assert result.models["SeasonalNaiveForecaster"].sp == 12
     assert result.settings["baselines"] == ["naive", "seasonal-naive"]
-    assert result.leaderboard()["baseline"].to_dict() == {"SeasonalNaiveForecaster": True, "c": False,
-                                                          "NaiveForecaster": True}
+    assert result.leaderboard()["baseline"].to_dict() == {
+        "SeasonalNaiveForecaster": True,
+        "c": False,
+        "NaiveForecaster": True,
+    }
 
 
 def test_a_model_with_a_baselines_name_is_kept_and_counted_by_what_it_is():
-    result = compare({"c": Constant(60.0), "NaiveForecaster": Constant(1.0)}, monthly(), horizon=6, sp=12,
-                     initial_window=24, baselines=["naive", "seasonal-naive"])
+    result = compare(
+        {"c": Constant(60.0), "NaiveForecaster": Constant(1.0)},
+        monthly(),
+        horizon=6,
+        sp=12,
+        initial_window=24,
+        baselines=["naive", "seasonal-naive"],
+    )
     assert result.model_names == ["c", "NaiveForecaster", "SeasonalNaiveForecaster"]
     assert isinstance(result.models["NaiveForecaster"], Constant)  # not replaced by the baseline
     assert result.baselines == ["SeasonalNaiveForecaster"]  # a Constant is not a baseline, whatever its name
@@ -377,10 +454,13 @@ def test_a_model_with_a_baselines_name_is_kept_and_counted_by_what_it_is():
 
 
 def test_unknown_baselines_are_refused():
-    with pytest.raises(ValueError, match=re.escape(
-        "The 'baselines' parameter of compare must be a str among {'arima', 'naive', 'seasonal-naive'}. Got "
-        "'ets' instead. Each name of the list must be one of them."
-    )):
+    with pytest.raises(
+        ValueError,
+        match=re.escape(
+            "The 'baselines' parameter of compare must be a str among {'arima', 'naive', 'seasonal-naive'}. Got "
+            "'ets' instead. Each name of the list must be one of them."
+        ),
+    ):
         compare({"c": Constant(60.0)}, monthly(), horizon=6, baselines=["naive", "ets"])
     with pytest.raises(ValueError, match=re.escape("The 'baselines' parameter of compare must be True or False,")):
         compare({"c": Constant(60.0)}, monthly(), horizon=6, baselines="naive")
@@ -409,8 +489,15 @@ class _Images(HTMLParser):
 
 
 def net_comparison(coverage=0.8):
-    return compare({"net": FakeNet(), "NaiveForecaster": NaiveForecaster()}, monthly(), horizon=4, step=2,
-                   initial_window=30, baselines=False, coverage=coverage)
+    return compare(
+        {"net": FakeNet(), "NaiveForecaster": NaiveForecaster()},
+        monthly(),
+        horizon=4,
+        step=2,
+        initial_window=30,
+        baselines=False,
+        coverage=coverage,
+    )
 
 
 @pytest.mark.slow  # draws the training curves (matplotlib)
@@ -465,10 +552,20 @@ def test_markdown_holds_the_leaderboard(tmp_path):
 def test_save_writes_every_file(tmp_path):
     result = net_comparison()
     files = result.save(tmp_path / "out")
-    assert sorted(files) == sorted([
-        "results.csv", "leaderboard.csv", "significance.csv", "errors_by_horizon.csv", "forecasts.png",
-        "errors_by_horizon.png", "training_curves.png", "report.md", "report.html", "metadata.json",
-    ])
+    assert sorted(files) == sorted(
+        [
+            "results.csv",
+            "leaderboard.csv",
+            "significance.csv",
+            "errors_by_horizon.csv",
+            "forecasts.png",
+            "errors_by_horizon.png",
+            "training_curves.png",
+            "report.md",
+            "report.html",
+            "metadata.json",
+        ]
+    )
     for path in files.values():
         assert path.is_file() and path.stat().st_size > 0
     assert (tmp_path / "out" / "forecasts.png").read_bytes().startswith(PNG_MAGIC)
@@ -504,8 +601,19 @@ def test_metadata_records_versions_and_machine():
     import seqforecast
 
     meta = tiny_comparison().metadata()
-    assert list(meta["versions"]) == ["python", "seqforecast", "torch", "skorch", "sklearn", "numpy", "pandas",
-                                      "scipy", "statsmodels", "joblib", "matplotlib"]
+    assert list(meta["versions"]) == [
+        "python",
+        "seqforecast",
+        "torch",
+        "skorch",
+        "sklearn",
+        "numpy",
+        "pandas",
+        "scipy",
+        "statsmodels",
+        "joblib",
+        "matplotlib",
+    ]
     assert meta["versions"]["seqforecast"] == seqforecast.__version__
     assert meta["versions"]["sklearn"] == sklearn.__version__ and meta["versions"]["torch"] == torch.__version__
     assert meta["versions"]["pandas"] == pd.__version__

@@ -112,9 +112,7 @@ def test_cross_validate_with_linear_regression_on_a_tiny_array():
     X = np.arange(10.0).reshape(-1, 1)
     y = 3.0 * X[:, 0] + 2.0  # exactly linear: every fold's error is 0
     cv = ExpandingWindowSplitter(test_size=2, n_splits=3)
-    result = cross_validate(
-        LinearRegression(), X, y, cv=cv, scoring="neg_mean_absolute_error", return_indices=True
-    )
+    result = cross_validate(LinearRegression(), X, y, cv=cv, scoring="neg_mean_absolute_error", return_indices=True)
     assert_allclose(result["test_score"], 0.0, atol=1e-9)
     assert [t.tolist() for t in result["indices"]["test"]] == [[4, 5], [6, 7], [8, 9]]
     assert [t.tolist() for t in result["indices"]["train"]] == [
@@ -174,18 +172,30 @@ def test_just_long_enough_gives_a_one_row_training_window():
 @pytest.mark.parametrize(
     "cv, message",
     [
-        (ExpandingWindowSplitter(test_size=0), "'test_size' parameter of {} must be an int in the range [1, inf). "
-         "Got 0 instead."),
-        (ExpandingWindowSplitter(2, n_splits=True), "'n_splits' parameter of {} must be an int in the range "
-         "[1, inf) or None. Got True instead."),
-        (ExpandingWindowSplitter(test_size=2, step=1.5), "'step' parameter of {} must be an int in the range "
-         "[1, inf) or None. Got 1.5 instead."),
-        (ExpandingWindowSplitter(test_size=2, gap=-1), "'gap' parameter of {} must be an int in the range "
-         "[0, inf). Got -1 instead."),
-        (ExpandingWindowSplitter(2, initial_window=0), "'initial_window' parameter of {} must be an int in the "
-         "range [1, inf) or None. Got 0 instead."),
-        (SlidingWindowSplitter(None, 2), "'window_length' parameter of {} must be an int in the range [1, inf). "
-         "Got None instead."),
+        (
+            ExpandingWindowSplitter(test_size=0),
+            "'test_size' parameter of {} must be an int in the range [1, inf). Got 0 instead.",
+        ),
+        (
+            ExpandingWindowSplitter(2, n_splits=True),
+            "'n_splits' parameter of {} must be an int in the range [1, inf) or None. Got True instead.",
+        ),
+        (
+            ExpandingWindowSplitter(test_size=2, step=1.5),
+            "'step' parameter of {} must be an int in the range [1, inf) or None. Got 1.5 instead.",
+        ),
+        (
+            ExpandingWindowSplitter(test_size=2, gap=-1),
+            "'gap' parameter of {} must be an int in the range [0, inf). Got -1 instead.",
+        ),
+        (
+            ExpandingWindowSplitter(2, initial_window=0),
+            "'initial_window' parameter of {} must be an int in the range [1, inf) or None. Got 0 instead.",
+        ),
+        (
+            SlidingWindowSplitter(None, 2),
+            "'window_length' parameter of {} must be an int in the range [1, inf). Got None instead.",
+        ),
     ],
 )
 def test_invalid_parameters(cv, message):

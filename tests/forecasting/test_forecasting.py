@@ -40,7 +40,9 @@ def test_direct_linear_ar1_equals_closed_form():
     np.testing.assert_allclose(f.forecast(5).to_numpy(), expected, atol=1e-8)
     np.testing.assert_allclose(
         DirectForecaster(LinearRegression(), window_length=2, horizon=5, per_step=True).fit(None, y).forecast(5),
-        expected, atol=1e-8)
+        expected,
+        atol=1e-8,
+    )
 
 
 @pytest.mark.parametrize("scaling", ["series", "window", None])
@@ -58,8 +60,13 @@ def test_series_scaling_statistics_come_from_the_training_slice_only():
     f = RecursiveForecaster(LinearRegression(), window_length=3).fit(None, y.iloc[:30])
     np.testing.assert_allclose(f.scale_loc_, [14.5])  # mean of 0..29
     np.testing.assert_allclose(f.scale_, [np.std(np.arange(30.0))])
-    res = cross_validate(RecursiveForecaster(LinearRegression(), window_length=3), pd.DataFrame(index=y.index), y,
-                         cv=TimeSeriesSplit(n_splits=2, test_size=5), return_estimator=True)
+    res = cross_validate(
+        RecursiveForecaster(LinearRegression(), window_length=3),
+        pd.DataFrame(index=y.index),
+        y,
+        cv=TimeSeriesSplit(n_splits=2, test_size=5),
+        return_estimator=True,
+    )
     np.testing.assert_allclose([e.scale_loc_[0] for e in res["estimator"]], [np.mean(y[:30]), np.mean(y[:35])])
 
 
@@ -99,10 +106,16 @@ def test_forecast_from_a_new_context_without_refitting():
 
 def test_grid_search_over_window_length_with_time_series_split():
     rng = np.random.default_rng(2)
-    y = pd.Series(np.sin(np.arange(120) * 2 * np.pi / 12) * 10 + rng.normal(0, 0.1, 120),
-                  index=pd.period_range("2000-01", periods=120, freq="M"))
-    search = GridSearchCV(RecursiveForecaster(LinearRegression()), {"window_length": [2, 12]},
-                          cv=TimeSeriesSplit(n_splits=3, test_size=12), scoring="neg_mean_absolute_error")
+    y = pd.Series(
+        np.sin(np.arange(120) * 2 * np.pi / 12) * 10 + rng.normal(0, 0.1, 120),
+        index=pd.period_range("2000-01", periods=120, freq="M"),
+    )
+    search = GridSearchCV(
+        RecursiveForecaster(LinearRegression()),
+        {"window_length": [2, 12]},
+        cv=TimeSeriesSplit(n_splits=3, test_size=12),
+        scoring="neg_mean_absolute_error",
+    )
     search.fit(pd.DataFrame(index=y.index), y)
     assert search.best_params_ == {"window_length": 12}
 
@@ -110,22 +123,39 @@ def test_grid_search_over_window_length_with_time_series_split():
 @pytest.mark.parametrize(
     "forecaster, y, msg",
     [
-        (RecursiveForecaster(LinearRegression(), window_length=5), pd.Series(np.arange(5.0)),
-         "RecursiveForecaster: every series needs at least 6 observations (window_length=5 + horizon=1); the series "
-         "has 5. Use a shorter window_length, a longer series, or min_observations=... to pad short series (or AutoRNNForecaster, which does)."),
-        (RecursiveForecaster(LinearRegression(), window_length=5), pd.DataFrame({"a": np.arange(9.0),
-                                                                                 "b": np.r_[[np.nan] * 4, 1.0:6.0]}),
-         "RecursiveForecaster (series 'b'): every series needs at least 6 observations (window_length=5 + "
-         "horizon=1); the series has 5."),
-        (RecursiveForecaster(LinearRegression(), window_length=0), pd.Series(np.arange(5.0)),
-         "The 'window_length' parameter of RecursiveForecaster must be an int in the range [1, inf). Got 0 instead."),
-        (RecursiveForecaster(LinearRegression(), window_length=2.5), pd.Series(np.arange(5.0)),
-         "The 'window_length' parameter of RecursiveForecaster must be an int in the range [1, inf). Got 2.5 instead."),
-        (DirectForecaster(LinearRegression(), window_length=2, horizon=0), pd.Series(np.arange(5.0)),
-         "The 'horizon' parameter of DirectForecaster must be an int in the range [1, inf). Got 0 instead."),
-        (RecursiveForecaster(LinearRegression(), scaling="minmax"), pd.Series(np.arange(50.0)),
-         "The 'scaling' parameter of RecursiveForecaster must be a str among {'series', 'window'} or None. Got "
-         "'minmax' instead."),
+        (
+            RecursiveForecaster(LinearRegression(), window_length=5),
+            pd.Series(np.arange(5.0)),
+            "RecursiveForecaster: every series needs at least 6 observations (window_length=5 + horizon=1); the series "
+            "has 5. Use a shorter window_length, a longer series, or min_observations=... to pad short series (or AutoRNNForecaster, which does).",
+        ),
+        (
+            RecursiveForecaster(LinearRegression(), window_length=5),
+            pd.DataFrame({"a": np.arange(9.0), "b": np.r_[[np.nan] * 4, 1.0:6.0]}),
+            "RecursiveForecaster (series 'b'): every series needs at least 6 observations (window_length=5 + "
+            "horizon=1); the series has 5.",
+        ),
+        (
+            RecursiveForecaster(LinearRegression(), window_length=0),
+            pd.Series(np.arange(5.0)),
+            "The 'window_length' parameter of RecursiveForecaster must be an int in the range [1, inf). Got 0 instead.",
+        ),
+        (
+            RecursiveForecaster(LinearRegression(), window_length=2.5),
+            pd.Series(np.arange(5.0)),
+            "The 'window_length' parameter of RecursiveForecaster must be an int in the range [1, inf). Got 2.5 instead.",
+        ),
+        (
+            DirectForecaster(LinearRegression(), window_length=2, horizon=0),
+            pd.Series(np.arange(5.0)),
+            "The 'horizon' parameter of DirectForecaster must be an int in the range [1, inf). Got 0 instead.",
+        ),
+        (
+            RecursiveForecaster(LinearRegression(), scaling="minmax"),
+            pd.Series(np.arange(50.0)),
+            "The 'scaling' parameter of RecursiveForecaster must be a str among {'series', 'window'} or None. Got "
+            "'minmax' instead.",
+        ),
     ],
 )
 def test_bad_parameters_and_short_series(forecaster, y, msg):
@@ -136,10 +166,16 @@ def test_bad_parameters_and_short_series(forecaster, y, msg):
 def test_direct_refuses_a_longer_horizon_and_other_columns():
     Y = pd.DataFrame({"a": np.arange(30.0), "b": np.arange(30.0) * 2})
     f = DirectForecaster(LinearRegression(), window_length=3, horizon=2).fit(None, Y)
-    with pytest.raises(ValueError, match=re.escape(
-            "DirectForecaster was fitted to forecast 2 steps ahead; 3 were asked for. Refit with horizon>=3")):
+    with pytest.raises(
+        ValueError,
+        match=re.escape(
+            "DirectForecaster was fitted to forecast 2 steps ahead; 3 were asked for. Refit with horizon>=3"
+        ),
+    ):
         f.forecast(3)
-    with pytest.raises(ValueError, match=re.escape("y_context must have the same series as y at fit time (['a', 'b'])")):
+    with pytest.raises(
+        ValueError, match=re.escape("y_context must have the same series as y at fit time (['a', 'b'])")
+    ):
         f.forecast(1, y_context=Y[["b", "a"]])
 
 
@@ -152,30 +188,49 @@ def test_pipeline_of_calendar_features_and_forecaster_inside_grid_search():
     idx = pd.period_range("2000-01", periods=96, freq="M")
     pattern = np.array([5.0, 1, 7, 3, 9, 2, 8, 4, 6, 0, 11, 10])
     y = pd.Series(pattern[idx.month - 1], index=idx)
-    pipe = Pipeline([
-        ("calendar", CalendarFeatures(features=("month",)).set_output(transform="pandas")),
-        ("forecaster", RecursiveForecaster(LinearRegression(), scaling=None)),
-    ])
-    search = GridSearchCV(pipe, {"forecaster__window_length": [1, 3]},
-                          cv=TimeSeriesSplit(n_splits=2, test_size=12), scoring="neg_mean_absolute_error")
+    pipe = Pipeline(
+        [
+            ("calendar", CalendarFeatures(features=("month",)).set_output(transform="pandas")),
+            ("forecaster", RecursiveForecaster(LinearRegression(), scaling=None)),
+        ]
+    )
+    search = GridSearchCV(
+        pipe,
+        {"forecaster__window_length": [1, 3]},
+        cv=TimeSeriesSplit(n_splits=2, test_size=12),
+        scoring="neg_mean_absolute_error",
+    )
     search.fit(pd.DataFrame(index=idx), y)
     future = pd.DataFrame(index=pd.period_range("2008-01", periods=12, freq="M"))
     np.testing.assert_allclose(search.predict(future), pattern, atol=1e-6)
     assert search.best_score_ > -1e-6
 
 
-@pytest.mark.parametrize("params, msg", [
-    ({"n_members": 0}, "The 'n_members' parameter of EnsembleForecaster must be an int in the range [1, inf). Got 0 "
-                       "instead."),
-    ({"random_state": True}, "The 'random_state' parameter of EnsembleForecaster must be an int in the range [0, "
-                             "inf). Got True instead."),
-    ({"random_state": None}, "The 'random_state' parameter of EnsembleForecaster must be an int in the range [0, "
-                             "inf). Got None instead."),
-    ({"forecaster": [RecursiveForecaster(Ridge()), LinearRegression()]},
-     "The 'forecaster[1]' parameter of EnsembleForecaster must be an instance of "
-     "'seqforecast.base.forecaster.BaseForecaster'. Got LinearRegression() instead. Give a seqforecast forecaster "
-     "(e.g. DirectForecaster(...)) or a list of them."),
-])
+@pytest.mark.parametrize(
+    "params, msg",
+    [
+        (
+            {"n_members": 0},
+            "The 'n_members' parameter of EnsembleForecaster must be an int in the range [1, inf). Got 0 instead.",
+        ),
+        (
+            {"random_state": True},
+            "The 'random_state' parameter of EnsembleForecaster must be an int in the range [0, "
+            "inf). Got True instead.",
+        ),
+        (
+            {"random_state": None},
+            "The 'random_state' parameter of EnsembleForecaster must be an int in the range [0, "
+            "inf). Got None instead.",
+        ),
+        (
+            {"forecaster": [RecursiveForecaster(Ridge()), LinearRegression()]},
+            "The 'forecaster[1]' parameter of EnsembleForecaster must be an instance of "
+            "'seqforecast.base.forecaster.BaseForecaster'. Got LinearRegression() instead. Give a seqforecast forecaster "
+            "(e.g. DirectForecaster(...)) or a list of them.",
+        ),
+    ],
+)
 def test_ensemble_parameters_are_checked(params, msg):
     ens = EnsembleForecaster(**{"forecaster": RecursiveForecaster(Ridge(random_state=0)), **params})
     with pytest.raises(ValueError, match=re.escape(msg)):  # InvalidParameterError: a ValueError and a TypeError

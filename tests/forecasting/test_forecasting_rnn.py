@@ -21,8 +21,9 @@ def tiny(**kw):
 def series(n=60, name="y"):
     rng = np.random.default_rng(0)
     t = np.arange(n)
-    return pd.Series(10 + np.sin(t / 3) + rng.normal(0, 0.1, n), index=pd.period_range("2000-01", periods=n, freq="M"),
-                     name=name)
+    return pd.Series(
+        10 + np.sin(t / 3) + rng.normal(0, 0.1, n), index=pd.period_range("2000-01", periods=n, freq="M"), name=name
+    )
 
 
 def test_carried_state_equals_running_the_net_over_window_plus_forecasts():
@@ -61,9 +62,11 @@ def test_bidirectional_nets_fall_back_to_reencoding():
 
 def test_same_random_state_gives_identical_forecasts():
     y = pd.DataFrame({"a": series(), "b": series() * 2})
-    for make in (lambda: RecursiveForecaster(tiny(), window_length=6),
-                 lambda: DirectForecaster(tiny(), window_length=6, horizon=3),
-                 lambda: Seq2SeqForecaster(tiny(architecture="seq2seq"), window_length=6, horizon=3)):
+    for make in (
+        lambda: RecursiveForecaster(tiny(), window_length=6),
+        lambda: DirectForecaster(tiny(), window_length=6, horizon=3),
+        lambda: Seq2SeqForecaster(tiny(architecture="seq2seq"), window_length=6, horizon=3),
+    ):
         first, second = make().fit(None, y).forecast(3), make().fit(None, y).forecast(3)
         pd.testing.assert_frame_equal(first, second)
         assert list(first.columns) == ["a", "b"]
@@ -84,8 +87,13 @@ def test_grid_search_over_window_length_and_hidden_size():
 
 def test_cross_validate_direct_rnn():
     y = series(60)
-    res = cross_validate(DirectForecaster(tiny(), window_length=6, horizon=6), pd.DataFrame(index=y.index), y,
-                         cv=TimeSeriesSplit(n_splits=2, test_size=6), scoring="neg_mean_absolute_error")
+    res = cross_validate(
+        DirectForecaster(tiny(), window_length=6, horizon=6),
+        pd.DataFrame(index=y.index),
+        y,
+        cv=TimeSeriesSplit(n_splits=2, test_size=6),
+        scoring="neg_mean_absolute_error",
+    )
     assert res["test_score"].shape == (2,) and np.isfinite(res["test_score"]).all()
 
 
@@ -172,30 +180,46 @@ def test_predict_recursive_steps_from_the_state_and_starts_with_predict():
 def test_predict_recursive_refuses_nets_that_cannot_carry_state_and_wrong_step_features():
     rng = np.random.default_rng(2)
     X = rng.normal(size=(12, 4, 2))
-    for params, y, what in [({"bidirectional": True}, X[:, -1, 0], "bidirectional=True"),
-                            ({"architecture": "many_to_many"}, X[:, :, 0], "architecture='many_to_many'"),
-                            ({}, X[:, -1, :], "2 outputs")]:
+    for params, y, what in [
+        ({"bidirectional": True}, X[:, -1, 0], "bidirectional=True"),
+        ({"architecture": "many_to_many"}, X[:, :, 0], "architecture='many_to_many'"),
+        ({}, X[:, -1, :], "2 outputs"),
+    ]:
         est = tiny(**params).fit(X, y)
         assert not est.can_carry_state()
-        msg = ("RNNRegressor.predict_recursive carries the recurrent state forward in time and feeds back one "
-               "predicted value, so it needs a unidirectional many_to_one net with one output; this one was "
-               f"fitted with {what}. Call predict on each new window instead.")
+        msg = (
+            "RNNRegressor.predict_recursive carries the recurrent state forward in time and feeds back one "
+            "predicted value, so it needs a unidirectional many_to_one net with one output; this one was "
+            f"fitted with {what}. Call predict on each new window instead."
+        )
         with pytest.raises(ValueError, match=re.escape(msg)):
             est.predict_recursive(X, 3, np.zeros((2, 1)))
     est = tiny().fit(X, X[:, -1, 0])
-    with pytest.raises(ValueError, match=re.escape(
+    with pytest.raises(
+        ValueError,
+        match=re.escape(
             "RNNRegressor.predict_recursive: the sequences have 2 features per step, so each of the 2 further "
             "step(s) needs its features 1..1 (feature 0 is the fed-back prediction); pass step_features of "
-            "shape (2, 1).")):
+            "shape (2, 1)."
+        ),
+    ):
         est.predict_recursive(X, 3)
-    with pytest.raises(ValueError, match=re.escape(
+    with pytest.raises(
+        ValueError,
+        match=re.escape(
             "RNNRegressor.predict_recursive expects step_features of shape (2, 1) (the same for every sequence) "
             "or (12, 2, 1) (per sequence): one row per step after the first and one column per feature after "
-            "feature 0; got shape (3, 1).")):
+            "feature 0; got shape (3, 1)."
+        ),
+    ):
         est.predict_recursive(X, 3, np.zeros((3, 1)))
-    with pytest.raises(ValueError, match=re.escape(
+    with pytest.raises(
+        ValueError,
+        match=re.escape(
             "The 'n_steps' parameter of RNNRegressor.predict_recursive must be an int in the range [1, inf). Got "
-            "0 instead.")):
+            "0 instead."
+        ),
+    ):
         est.predict_recursive(X, 0)
     est.set_params(bidirectional=True)  # a parameter changed without a refit: the fitted net decides
     assert est.can_carry_state()

@@ -202,7 +202,9 @@ def test_seq2seq_partial_teacher_forcing_mixes_both():
 
 
 def test_seq2seq_target_index_out_of_range():
-    msg = ("The 'target_index' parameter of Seq2SeqNet must be an int in the range [0, 3). Got 3 instead. It is "
-           "the feature of the inputs holding the target's past values, and the inputs have input_size=3 features.")
+    msg = (
+        "The 'target_index' parameter of Seq2SeqNet must be an int in the range [0, 3). Got 3 instead. It is "
+        "the feature of the inputs holding the target's past values, and the inputs have input_size=3 features."
+    )
     with pytest.raises(ValueError, match=re.escape(msg)):
         Seq2SeqNet(F, 2, target_index=3)

@@ -43,8 +43,11 @@ def windows():
 @pytest.fixture
 def monthly():
     t = np.arange(48)
-    return pd.Series(10 + np.sin(2 * np.pi * t / 12) + 0.05 * t, name="sales",
-                     index=pd.period_range("2001-01", periods=48, freq="M", name="month"))
+    return pd.Series(
+        10 + np.sin(2 * np.pi * t / 12) + 0.05 * t,
+        name="sales",
+        index=pd.period_range("2001-01", periods=48, freq="M", name="month"),
+    )
 
 
 def _round_trip(model, tmp_path, name="model.zip"):
@@ -94,8 +97,17 @@ def test_rnn_regressor_round_trip_is_bit_identical_and_keeps_fitted_attributes(w
     assert torch.equal(torch.get_rng_state(), rng_before)  # building the net drew no random numbers
     np.testing.assert_array_equal(again.predict(X), est.predict(X))
     assert again.get_params() == est.get_params()
-    for key in ("n_features_in_", "n_timesteps_", "n_features_per_step_", "n_outputs_", "device_",
-                "history_", "interrupted_", "_y_shape_tail", "_architecture"):
+    for key in (
+        "n_features_in_",
+        "n_timesteps_",
+        "n_features_per_step_",
+        "n_outputs_",
+        "device_",
+        "history_",
+        "interrupted_",
+        "_y_shape_tail",
+        "_architecture",
+    ):
         assert getattr(again, key) == getattr(est, key), key
     assert all(torch.equal(t, _weights(est)[k]) for k, t in _weights(again).items())
     assert not again.net_.module_.training  # inference mode, as after fit
@@ -123,8 +135,7 @@ def test_seq2seq_and_token_models_round_trip(windows, tmp_path):
     np.testing.assert_array_equal(_round_trip(s2s, tmp_path).predict(X), s2s.predict(X))
     tokens = np.random.RandomState(1).randint(0, 7, size=(30, 6))
     emb = RNNClassifier(**TINY, embedding_dim=3).fit(tokens, tokens[:, 0] > 3)
-    np.testing.assert_array_equal(_round_trip(emb, tmp_path, "e.zip").predict_proba(tokens),
-                                  emb.predict_proba(tokens))
+    np.testing.assert_array_equal(_round_trip(emb, tmp_path, "e.zip").predict_proba(tokens), emb.predict_proba(tokens))
 
 
 def test_recursive_forecaster_over_an_rnn_on_a_period_index(monthly, tmp_path):
@@ -140,8 +151,7 @@ def test_recursive_forecaster_over_an_rnn_on_a_period_index(monthly, tmp_path):
 def test_global_direct_forecaster_over_sklearn_with_covariates_and_a_tz_aware_index(tmp_path):
     index = pd.date_range("2024-03-30", periods=40, freq="h", tz="Europe/Paris", name="time")  # DST inside
     t = np.arange(40.0)
-    y = pd.DataFrame({"north": np.r_[[np.nan] * 5, 3 + np.sin(t[5:] / 4)], "south": 2 + np.cos(t / 5)},
-                     index=index)
+    y = pd.DataFrame({"north": np.r_[[np.nan] * 5, 3 + np.sin(t[5:] / 4)], "south": 2 + np.cos(t / 5)}, index=index)
     X = pd.DataFrame({"hour": index.hour.astype(float)}, index=index)
     pipe = make_pipeline(StandardScaler(), Ridge(alpha=0.5))
     f = DirectForecaster(pipe, window_length=6, horizon=3, per_step=True).fit(X, y)
@@ -156,17 +166,29 @@ def test_global_direct_forecaster_over_sklearn_with_covariates_and_a_tz_aware_in
 
 
 def test_direct_and_seq2seq_forecasters_over_nets_and_linear_regression(monthly, tmp_path):
-    for i, f in enumerate([DirectForecaster(LinearRegression(), window_length=12, horizon=4),
-                           DirectForecaster(RNNRegressor(**TINY), window_length=12, horizon=4),
-                           Seq2SeqForecaster(RNNRegressor(**TINY, architecture="seq2seq"), window_length=12,
-                                             horizon=4, scaling="window")]):
+    for i, f in enumerate(
+        [
+            DirectForecaster(LinearRegression(), window_length=12, horizon=4),
+            DirectForecaster(RNNRegressor(**TINY), window_length=12, horizon=4),
+            Seq2SeqForecaster(
+                RNNRegressor(**TINY, architecture="seq2seq"), window_length=12, horizon=4, scaling="window"
+            ),
+        ]
+    ):
         f.fit(None, monthly)
         again = _round_trip(f, tmp_path, f"{i}.zip")
         pd.testing.assert_series_equal(again.forecast(4), f.forecast(4), check_exact=True)
 
 
-@pytest.mark.parametrize("forecaster", [NaiveForecaster(strategy="drift"), SeasonalNaiveForecaster(sp=12),
-                                        Naive2Forecaster(sp=12), ThetaForecaster(sp=12)])
+@pytest.mark.parametrize(
+    "forecaster",
+    [
+        NaiveForecaster(strategy="drift"),
+        SeasonalNaiveForecaster(sp=12),
+        Naive2Forecaster(sp=12),
+        ThetaForecaster(sp=12),
+    ],
+)
 def test_baselines_round_trip(forecaster, monthly, tmp_path):
     y = monthly.to_frame().assign(other=monthly * 2)
     f = forecaster.fit(None, y)
@@ -199,11 +221,15 @@ def test_the_file_records_format_and_versions(windows, tmp_path):
     save(NaiveForecaster(), tmp_path / "m.zip")
     with zipfile.ZipFile(tmp_path / "m.zip") as archive:
         doc = json.loads(archive.read("model.json"))
-    assert doc["format"] == "seqforecast-model" and doc["format_version"] == FORMAT_VERSION == 1
+    assert doc["format"] == "seqforecast-model" and doc["format_version"] == FORMAT_VERSION == 2
     assert doc["versions"]["seqforecast"] == __version__ and doc["versions"]["torch"] == torch.__version__
     assert set(doc["versions"]) == {"seqforecast", "python", "torch", "skorch", "sklearn", "numpy", "pandas"}
-    assert doc["model"] == {"__kind__": "estimator", "class": "seqforecast.NaiveForecaster",
-                            "params": {"strategy": "last"}, "state": {}}
+    assert doc["model"] == {
+        "__kind__": "estimator",
+        "class": "seqforecast.NaiveForecaster",
+        "params": {"strategy": "last"},
+        "state": {},
+    }
 
 
 # ---------------------------------------------------------------------------- class names
@@ -249,14 +275,20 @@ def test_files_that_name_the_former_module_paths_still_load(windows, monthly, tm
 
     X, y = windows
     labels = np.where(y > 0, "up", "down")
-    pipe = Pipeline([("calendar", CalendarFeatures(features=("month",))),
-                     ("forecaster", DirectForecaster(LinearRegression(), window_length=6, horizon=3))])
+    pipe = Pipeline(
+        [
+            ("calendar", CalendarFeatures(features=("month",))),
+            ("forecaster", DirectForecaster(LinearRegression(), window_length=6, horizon=3)),
+        ]
+    )
     models = {
         "recursive": RecursiveForecaster(RNNRegressor(**TINY), window_length=12).fit(None, monthly),
-        "seq2seq": Seq2SeqForecaster(RNNRegressor(**TINY, architecture="seq2seq"), window_length=12,
-                                     horizon=3).fit(None, monthly),
-        "ensemble": EnsembleForecaster(DirectForecaster(RNNRegressor(**TINY), window_length=6, horizon=3),
-                                       n_members=2).fit(None, monthly),
+        "seq2seq": Seq2SeqForecaster(RNNRegressor(**TINY, architecture="seq2seq"), window_length=12, horizon=3).fit(
+            None, monthly
+        ),
+        "ensemble": EnsembleForecaster(
+            DirectForecaster(RNNRegressor(**TINY), window_length=6, horizon=3), n_members=2
+        ).fit(None, monthly),
         "theta": ThetaForecaster(sp=12).fit(None, monthly),
         "naive": NaiveForecaster(strategy="drift").fit(None, monthly),
         "pipeline": pipe.fit(pd.DataFrame(index=monthly.index), monthly),
@@ -295,12 +327,17 @@ def test_the_registry_names_every_estimator_and_record_of_the_package_and_nothin
         root = importlib.import_module(f"seqforecast.{package}")
         for info in pkgutil.walk_packages(root.__path__, f"{root.__name__}."):
             for obj in vars(importlib.import_module(info.name)).values():
-                public = isinstance(obj, type) and obj.__module__.startswith("seqforecast.") and \
-                    not obj.__name__.startswith("_") and obj.__module__ == info.name
+                public = (
+                    isinstance(obj, type)
+                    and obj.__module__.startswith("seqforecast.")
+                    and not obj.__name__.startswith("_")
+                    and obj.__module__ == info.name
+                )
                 if public and (issubclass(obj, BaseEstimator) or (issubclass(obj, tuple) and hasattr(obj, "_fields"))):
                     found.add(obj)
-    estimators_and_records = {cls for cls in CLASSES.values()
-                              if issubclass(cls, BaseEstimator) or issubclass(cls, tuple)}
+    estimators_and_records = {
+        cls for cls in CLASSES.values() if issubclass(cls, BaseEstimator) or issubclass(cls, tuple)
+    }
     assert found == estimators_and_records
     assert all(name == f"seqforecast.{cls.__name__}" and name_of(cls) == name for name, cls in CLASSES.items())
     assert all(class_named(old) is CLASSES[new] for old, new in FORMER_NAMES.items())
@@ -310,8 +347,10 @@ def test_the_registry_names_every_estimator_and_record_of_the_package_and_nothin
 
 def test_a_seqforecast_name_outside_the_registry_is_refused_without_importing_it(saved):
     _rewrite(saved, lambda doc: doc["model"].update({"class": "seqforecast.evil.RecursiveForecaster"}))
-    msg = (f"{saved}: the file names the class 'seqforecast.evil.RecursiveForecaster' (at model), which is not a "
-           f"class that seqforecast {__version__} stores in model files. Nothing was imported.")
+    msg = (
+        f"{saved}: the file names the class 'seqforecast.evil.RecursiveForecaster' (at model), which is not a "
+        f"class that seqforecast {__version__} stores in model files. Nothing was imported."
+    )
     with pytest.raises(ModelFileError, match=re.escape(msg)):
         load(saved)
     assert "seqforecast.evil" not in sys.modules
@@ -329,8 +368,19 @@ def test_the_net_state_protocol_rebuilds_an_identical_net(windows):
     assert state["module"].__name__ == "RecurrentNet" and state["criterion"].__name__ == "SequenceCrossEntropy"
     assert all(t.device.type == "cpu" for t in state["module_state"].values())
     again = RNNClassifier(**TINY, class_weight="balanced")
-    for key in ("classes_", "n_classes_", "n_outputs_", "num_embeddings_", "n_timesteps_", "n_features_per_step_",
-                "device_", "_architecture", "history_", "interrupted_", "n_features_in_"):
+    for key in (
+        "classes_",
+        "n_classes_",
+        "n_outputs_",
+        "num_embeddings_",
+        "n_timesteps_",
+        "n_features_per_step_",
+        "device_",
+        "_architecture",
+        "history_",
+        "interrupted_",
+        "n_features_in_",
+    ):
         setattr(again, key, getattr(est, key))
     rng_before = torch.get_rng_state()
     again._set_net_state(state)
@@ -366,9 +416,11 @@ def test_a_model_trained_on_cuda_loads_on_a_cpu_only_machine(windows, tmp_path, 
 # ---------------------------------------------------------------------------- refused models
 def test_statsmodels_results_are_refused_with_a_hint_to_use_pickle(monthly, tmp_path):
     f = ETSForecaster().fit(None, monthly)
-    msg = ("Cannot save ETSForecaster.results_[0]: it holds statsmodels results (ETSResultsWrapper), which the "
-           "safe format does not store; use pickle or joblib for this model instead, and unpickle only files "
-           "you trust (unpickling runs code chosen by whoever wrote the file).")
+    msg = (
+        "Cannot save ETSForecaster.results_[0]: it holds statsmodels results (ETSResultsWrapper), which the "
+        "safe format does not store; use pickle or joblib for this model instead, and unpickle only files "
+        "you trust (unpickling runs code chosen by whoever wrote the file)."
+    )
     with pytest.raises(TypeError, match=re.escape(msg)):
         save(f, tmp_path / "ets.zip")
     assert list(tmp_path.iterdir()) == []  # nothing half-written
@@ -378,8 +430,10 @@ def test_statsmodels_arima_is_refused_too(monthly, tmp_path):
     from seqforecast.baselines import ARIMAForecaster
 
     f = ARIMAForecaster(order=(1, 0, 0)).fit(None, monthly)
-    msg = ("Cannot save ARIMAForecaster.fits_[0]: it holds statsmodels results (ARIMAFit), which the safe "
-           "format does not store; use pickle or joblib for this model instead")
+    msg = (
+        "Cannot save ARIMAForecaster.fits_[0]: it holds statsmodels results (ARIMAFit), which the safe "
+        "format does not store; use pickle or joblib for this model instead"
+    )
     with pytest.raises(TypeError, match=re.escape(msg)):
         save(f, tmp_path / "arima.zip")
 
@@ -390,12 +444,16 @@ class _Custom(RegressorMixin, BaseEstimator):
 
 
 def test_custom_classes_and_callbacks_are_refused(monthly, tmp_path):
-    msg = (f"Cannot save RecursiveForecaster.estimator: it holds an estimator of class {__name__}._Custom: only "
-           "seqforecast classes and scikit-learn estimators (sklearn.*) can be stored; use pickle")
+    msg = (
+        f"Cannot save RecursiveForecaster.estimator: it holds an estimator of class {__name__}._Custom: only "
+        "seqforecast classes and scikit-learn estimators (sklearn.*) can be stored; use pickle"
+    )
     with pytest.raises(TypeError, match=re.escape(msg)):
         save(RecursiveForecaster(_Custom()), tmp_path / "c.zip")
-    msg = ("Cannot save RNNRegressor.callbacks: it holds skorch callback objects (set_params(callbacks=None) "
-           "before saving to store the model without them); use pickle")
+    msg = (
+        "Cannot save RNNRegressor.callbacks: it holds skorch callback objects (set_params(callbacks=None) "
+        "before saving to store the model without them); use pickle"
+    )
     with pytest.raises(TypeError, match=re.escape(msg)):
         save(RNNRegressor(callbacks=[Callback()]), tmp_path / "c.zip")
 
@@ -414,9 +472,11 @@ def test_a_file_naming_another_module_is_refused_without_importing_it(saved):
         doc["model"]["class"] = "seqforecast_evil_payload.system"
 
     _rewrite(saved, evil)
-    msg = (f"{saved}: the file names the class 'seqforecast_evil_payload.system' (at model), which a model file "
-           "may not load: only seqforecast classes and scikit-learn estimators (sklearn.*) are allowed. Nothing "
-           "was imported.")
+    msg = (
+        f"{saved}: the file names the class 'seqforecast_evil_payload.system' (at model), which a model file "
+        "may not load: only seqforecast classes and scikit-learn estimators (sklearn.*) are allowed. Nothing "
+        "was imported."
+    )
     with pytest.raises(ModelFileError, match=re.escape(msg)):
         load(saved)
     assert "seqforecast_evil_payload" not in sys.modules
@@ -432,8 +492,10 @@ def test_a_file_naming_another_module_is_refused_without_importing_it(saved):
 
 def test_a_seqforecast_or_sklearn_name_that_is_not_an_estimator_is_refused(saved):
     _rewrite(saved, lambda doc: doc["model"].update({"class": "sklearn.utils.deprecated"}))
-    with pytest.raises(ModelFileError, match=re.escape("'sklearn.utils.deprecated' is not a seqforecast or "
-                                                       "scikit-learn estimator class (at model)")):
+    with pytest.raises(
+        ModelFileError,
+        match=re.escape("'sklearn.utils.deprecated' is not a seqforecast or scikit-learn estimator class (at model)"),
+    ):
         load(saved)
 
 
@@ -443,9 +505,11 @@ def test_an_array_of_another_shape_is_refused(saved):
 
     _rewrite(saved, grow)
     name = _find(json.loads(zipfile.ZipFile(saved).read("model.json")), "shape", [2])["file"]
-    msg = (f"{saved}: the array '{name}' has dtype <f8 and shape [1], but the model description records dtype "
-           "<f8 and shape [2] (at model.scale_). The file is not a valid seqforecast model file: it was modified "
-           "or is corrupt; save the model again.")
+    msg = (
+        f"{saved}: the array '{name}' has dtype <f8 and shape [1], but the model description records dtype "
+        "<f8 and shape [2] (at model.scale_). The file is not a valid seqforecast model file: it was modified "
+        "or is corrupt; save the model again."
+    )
     with pytest.raises(ModelFileError, match=re.escape(msg)):
         load(saved)
 
@@ -485,8 +549,12 @@ def test_missing_members_unknown_parameters_and_bad_nodes(saved):
 def test_truncated_and_foreign_files(saved, tmp_path):
     data = saved.read_bytes()
     (tmp_path / "cut.zip").write_bytes(data[: len(data) // 2])
-    with pytest.raises(ModelFileError, match=re.escape(f"{tmp_path / 'cut.zip'} is not a seqforecast model "
-                                                       "file, or it is truncated (File is not a zip file)")):
+    with pytest.raises(
+        ModelFileError,
+        match=re.escape(
+            f"{tmp_path / 'cut.zip'} is not a seqforecast model file, or it is truncated (File is not a zip file)"
+        ),
+    ):
         load(tmp_path / "cut.zip")
     with zipfile.ZipFile(tmp_path / "other.zip", "w") as archive:
         archive.writestr("readme.txt", "hello")
@@ -500,8 +568,10 @@ def test_a_newer_format_is_refused_with_an_upgrade_hint(saved):
         doc["versions"]["seqforecast"] = "9.0"
 
     _rewrite(saved, future)
-    msg = (f"{saved} was written by seqforecast 9.0 with model-file format 2; this is seqforecast {__version__}, "
-           "which reads formats <= 1. Upgrade seqforecast (pip install --upgrade seqforecast) to load it.")
+    msg = (
+        f"{saved} was written by seqforecast 9.0 with model-file format 3; this is seqforecast {__version__}, "
+        "which reads formats <= 2. Upgrade seqforecast (pip install --upgrade seqforecast) to load it."
+    )
     with pytest.raises(ModelFileError, match=re.escape(msg)):
         load(saved)
 
@@ -515,3 +585,17 @@ def test_pickle_round_trip_of_a_fitted_forecaster(monthly):
     f = RecursiveForecaster(RNNRegressor(**TINY), window_length=12).fit(None, monthly)
     again = pickle.loads(pickle.dumps(f))
     pd.testing.assert_series_equal(again.forecast(6), f.forecast(6), check_exact=True)
+
+
+@pytest.mark.slow  # fits an AutoRNNForecaster (small nets at three holdout origins)
+def test_auto_forecaster_round_trip(tmp_path):
+    from seqforecast import AutoRNNForecaster
+
+    t = np.arange(60)
+    y = pd.Series(20 + 0.2 * t + 3 * np.sin(2 * np.pi * t / 12), index=pd.period_range("2010-01", periods=60, freq="M"))
+    model = AutoRNNForecaster(4, n_members=1, random_state=0).fit(None, y)
+    save(model, tmp_path / "auto.zip")
+    loaded = load(tmp_path / "auto.zip")
+    pd.testing.assert_series_equal(loaded.forecast(4), model.forecast(4))
+    assert loaded.config_ == model.config_ and loaded.weights_ == model.weights_
+    pd.testing.assert_frame_equal(loaded.holdout_scores_, model.holdout_scores_)

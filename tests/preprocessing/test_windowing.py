@@ -169,9 +169,7 @@ def test_make_windows_nan_raises_with_positions():
     with pytest.raises(ValueError, match=re.escape(message)):
         make_windows([0.0, 1.0, 2.0, NAN, 4.0, NAN, 6.0], window_length=2)
     many = np.full(20, NAN)
-    message = (
-        "make_windows: values contain NaN at time step(s) 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, ... (20 in all)."
-    )
+    message = "make_windows: values contain NaN at time step(s) 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, ... (20 in all)."
     with pytest.raises(ValueError, match=re.escape(message)):
         make_windows(many, window_length=2)
 
@@ -200,9 +198,7 @@ def test_make_windows_drop_with_nothing_left_and_infinite_values():
 def test_make_windows_multi_skips_leading_nan_per_column():
     panel = np.array([[NAN, 10.0], [NAN, 11.0], [1.0, 12.0], [2.0, 13.0], [3.0, 14.0], [4.0, 15.0]])
     X, y, series_id, end = make_windows_multi(panel, window_length=2)
-    assert_array_equal(
-        X[:, :, 0], [[1.0, 2.0], [2.0, 3.0], [10.0, 11.0], [11.0, 12.0], [12.0, 13.0], [13.0, 14.0]]
-    )
+    assert_array_equal(X[:, :, 0], [[1.0, 2.0], [2.0, 3.0], [10.0, 11.0], [11.0, 12.0], [12.0, 13.0], [13.0, 14.0]])
     assert_array_equal(y, [3.0, 4.0, 12.0, 13.0, 14.0, 15.0])
     assert_array_equal(series_id, [0, 0, 1, 1, 1, 1])
     assert_array_equal(end, [3, 4, 1, 2, 3, 4])  # row of each window's last X value in the panel
@@ -322,9 +318,7 @@ def test_make_windows_multi_is_make_windows_per_series_after_leading_nan(case, l
     bodies = [values[k:] for k in range(len(leads)) if len(values) - k >= need] or [values]
     usable = [np.vstack([np.full((lead, values.shape[1]), NAN), body]) for lead, body in zip(leads, bodies)]
     usable_leads = leads[: len(usable)]
-    X, y, series_id, end = make_windows_multi(
-        usable, window_length, horizon=horizon, step=step, target=target
-    )
+    X, y, series_id, end = make_windows_multi(usable, window_length, horizon=horizon, step=step, target=target)
     offset = 0
     for k, (s, lead) in enumerate(zip(usable, usable_leads)):
         Xk, yk = make_windows(s[lead:], window_length, horizon=horizon, step=step, target=target)
@@ -351,9 +345,7 @@ def test_sliding_window_transformer_is_time_major_and_matches_make_windows():
     transformer = SlidingWindowTransformer(window_length=3, step=2).fit(values)
     out = transformer.transform(values)
     assert_array_equal(out[0], [2.0, 3.0, 4.0, 5.0, 6.0, 7.0])  # rows 1-3, features interleaved per step
-    assert transformer.get_feature_names_out().tolist() == [
-        "x0_t-2", "x1_t-2", "x0_t-1", "x1_t-1", "x0_t", "x1_t"
-    ]
+    assert transformer.get_feature_names_out().tolist() == ["x0_t-2", "x1_t-2", "x0_t-1", "x1_t-1", "x0_t", "x1_t"]
     # the transformer's windows end one step later than make_windows' (which keeps a step for y)
     X, _ = make_windows(np.vstack([values, [[0.0, 0.0]]]), window_length=3, step=2)
     assert_array_equal(out.reshape(-1, 3, 2), X)  # [N, L * F] -> [N, L, F]
@@ -374,8 +366,7 @@ def test_sliding_window_transformer_pandas_output_indexed_by_window_end():
 
 def test_sliding_window_transformer_errors():
     message = (
-        "The 'window_length' parameter of SlidingWindowTransformer must be an int in the range [1, inf). Got 0 "
-        "instead."
+        "The 'window_length' parameter of SlidingWindowTransformer must be an int in the range [1, inf). Got 0 instead."
     )
     with pytest.raises(ValueError, match=re.escape(message)):
         SlidingWindowTransformer(window_length=0).fit(np.arange(5.0))
@@ -392,8 +383,7 @@ def test_sliding_window_transformer_errors():
     with pytest.raises(ValueError, match=re.escape(message)):
         fitted.transform(np.zeros((5, 2)))
     message = (
-        "SlidingWindowTransformer: input_features should have length 1 (the number of features seen in fit); "
-        "got 2."
+        "SlidingWindowTransformer: input_features should have length 1 (the number of features seen in fit); got 2."
     )
     with pytest.raises(ValueError, match=re.escape(message)):
         fitted.get_feature_names_out(["a", "b"])

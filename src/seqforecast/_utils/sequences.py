@@ -106,9 +106,11 @@ def check_finite(arr, *, what, name, layout="3d", hint=""):
     """:func:`seqforecast._utils.finite.check_finite` for an estimator ``name``'s inputs: positions read
     ``X[i, t, f]`` (``X[i][t, f]`` in a list of sequences), and the fix names the estimator."""
     _check_finite(
-        arr, what, position=lambda index: _position(index, layout, what),
+        arr,
+        what,
+        position=lambda index: _position(index, layout, what),
         fix=f"{name} cannot train or predict on missing or infinite values{hint}: drop or impute them before "
-            "calling it (nothing is imputed silently).",
+        "calling it (nothing is imputed silently).",
     )
 
 
@@ -153,8 +155,12 @@ def _check_tokens_nonnegative(values, lengths, *, name, layout):
 def _is_sequence_list(X):
     if isinstance(X, (list, tuple)):
         return True
-    return isinstance(X, np.ndarray) and X.dtype == object and X.ndim == 1 and X.size > 0 and all(
-        isinstance(x, (np.ndarray, list, tuple)) or hasattr(x, "to_numpy") for x in X
+    return (
+        isinstance(X, np.ndarray)
+        and X.dtype == object
+        and X.ndim == 1
+        and X.size > 0
+        and all(isinstance(x, (np.ndarray, list, tuple)) or hasattr(x, "to_numpy") for x in X)
     )
 
 
@@ -171,15 +177,13 @@ def _check_list(X, *, name, tokens):
             arr = _as_token_array(arr, name=name, where=f"X[{i}]")
             if arr.ndim != 1:
                 raise ValueError(
-                    f"{name} expects each token sequence to be 1-D (n_timesteps,); X[{i}] has shape "
-                    f"{arr.shape}."
+                    f"{name} expects each token sequence to be 1-D (n_timesteps,); X[{i}] has shape {arr.shape}."
                 )
         else:
             arr = as_numeric_array(seq, what=f"X[{i}]", name=name, dtype=np.float32)
             if arr.ndim == 0:
                 raise ValueError(
-                    f"{name} expects X to be a 2-D or 3-D array or a list of sequences; "
-                    f"{_reshape_hint((len(X),))}."
+                    f"{name} expects X to be a 2-D or 3-D array or a list of sequences; {_reshape_hint((len(X),))}."
                 )
             if arr.ndim == 1:
                 arr = arr[:, None]  # [T_i] -> [T_i, 1]
@@ -257,26 +261,27 @@ def check_sequences(X, *, name, tokens=False):
             )
         layout = "2d" if values.ndim == 2 else "3d"
         if shape[0] == 0:
-            raise ValueError(
-                f"{name} got an empty X of shape {shape} (0 samples); at least one sequence is required."
-            )
+            raise ValueError(f"{name} got an empty X of shape {shape} (0 samples); at least one sequence is required.")
         if shape[1] == 0:
             raise ValueError(
                 f"{name} got an X with 0 feature(s) (shape={shape}) while a minimum of 1 is required: "
                 "axis 1 holds the time steps, and every sequence needs at least one."
             )
         if values.ndim == 3 and shape[2] == 0:
-            raise ValueError(
-                f"{name} got an X with 0 features per step (shape={shape}); at least 1 is required."
-            )
+            raise ValueError(f"{name} got an X with 0 features per step (shape={shape}); at least 1 is required.")
         if not tokens and values.ndim == 2:
             values = values[:, :, None]  # [n, T] -> [n, T, 1]
     if tokens:
         _check_tokens_nonnegative(values, lengths, name=name, layout=layout)
     else:
         pos_layout = "list" if layout == "list" else "3d"
-        check_finite(values if layout != "2d" else values[:, :, 0], what="X", name=name,
-                     layout=pos_layout, hint=" (values beyond float32's range count as infinite)")
+        check_finite(
+            values if layout != "2d" else values[:, :, 0],
+            what="X",
+            name=name,
+            layout=pos_layout,
+            hint=" (values beyond float32's range count as infinite)",
+        )
     if not values.flags.writeable:  # read-only memmaps: torch.from_numpy would warn
         values = values.copy()
     values = np.ascontiguousarray(values)  # torch.from_numpy refuses negative strides (X[::-1])

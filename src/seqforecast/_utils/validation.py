@@ -69,8 +69,11 @@ class PositiveInts(Options):
         super().__init__(tuple, set())
 
     def is_satisfied_by(self, val):
-        return isinstance(val, (tuple, list)) and len(val) > 0 and all(
-            isinstance(v, Integral) and not isinstance(v, bool) and v >= 1 for v in val)
+        return (
+            isinstance(val, (tuple, list))
+            and len(val) > 0
+            and all(isinstance(v, Integral) and not isinstance(v, bool) and v >= 1 for v in val)
+        )
 
     def __str__(self):
         return "a non-empty tuple of ints >= 1"

@@ -160,8 +160,7 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
                 setattr(self, key, value)
         self.time_index_ = time_index
         self.y_train_ = frame.iloc[:, 0].rename(y.name) if is_series else frame
-        self.X_train_ = None if covariates is None else pd.DataFrame(covariates, index=frame.index,
-                                                                     columns=names)
+        self.X_train_ = None if covariates is None else pd.DataFrame(covariates, index=frame.index, columns=names)
         self.n_series_ = frame.shape[1]
         self.n_features_in_ = 0 if covariates is None else covariates.shape[1]
         if names is not None and all(isinstance(n, str) for n in names):
@@ -195,8 +194,7 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
                 )
             if len(values) != len(index):
                 raise ValueError(
-                    f"X has {len(values)} rows but y has {len(index)}; the covariates need one row per "
-                    f"time step of y."
+                    f"X has {len(values)} rows but y has {len(index)}; the covariates need one row per time step of y."
                 )
             names = None
         if values.shape[1] == 0:
@@ -267,8 +265,12 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
         Series or DataFrame on the future index.
         """
         check_is_fitted(self)
-        steps = check_int(steps, "steps", f"{type(self).__name__}.forecast",
-                          hint="steps is the forecast horizon: the number of steps to forecast, e.g. forecast(12).")
+        steps = check_int(
+            steps,
+            "steps",
+            f"{type(self).__name__}.forecast",
+            hint="steps is the forecast horizon: the number of steps to forecast, e.g. forecast(12).",
+        )
         Y, Xh, time_index = self._context(y_context, X_context)
         index = time_index.future(steps)
         X_future, _ = self._check_covariates(X, index, is_fit=False)
@@ -428,8 +430,12 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
             step, col = (int(i) for i in np.argwhere(bad)[0])
             names = self._series_names()
             largest = float(np.nanmax(np.abs(Y))) if np.isfinite(Y).any() else 0.0
-            fix = (f"Rescale y to values of order 1 (e.g. divide it by {largest:.0e} and multiply the forecasts "
-                   f"back) and refit." if largest >= 1e6 else "Check the estimator and its settings.")
+            fix = (
+                f"Rescale y to values of order 1 (e.g. divide it by {largest:.0e} and multiply the forecasts "
+                f"back) and refit."
+                if largest >= 1e6
+                else "Check the estimator and its settings."
+            )
             raise ValueError(
                 f"{type(self).__name__} produced {int(bad.sum())} NaN or infinite forecast value(s) (first at "
                 f"step {step + 1} of series {names[col]!r}) from a finite history whose largest |value| is "
@@ -438,8 +444,15 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
         return values
 
     def _interval(self, horizon, Y, X, X_future, coverage, caller):
-        coverage = check_real(coverage, "coverage", f"{type(self).__name__}.{caller}", low=0, high=1,
-                              closed="neither", hint="coverage is the probability of the interval, e.g. 0.9.")
+        coverage = check_real(
+            coverage,
+            "coverage",
+            f"{type(self).__name__}.{caller}",
+            low=0,
+            high=1,
+            closed="neither",
+            hint="coverage is the probability of the interval, e.g. 0.9.",
+        )
         method = getattr(self, "_predict_interval", None)
         if method is None:
             raise NotImplementedError(

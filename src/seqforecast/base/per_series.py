@@ -57,8 +57,8 @@ class PerSeriesForecaster(BaseForecaster):
         first = first_observations(Y)
         results = []
         for j in range(Y.shape[1]):
-            x = None if X is None else X[first[j]:]
-            results.append(self._one_series(j, func, Y[first[j]:, j], x, *(s[j] for s in per_series)))
+            x = None if X is None else X[first[j] :]
+            results.append(self._one_series(j, func, Y[first[j] :, j], x, *(s[j] for s in per_series)))
         return results
 
     @staticmethod

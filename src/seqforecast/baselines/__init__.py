@@ -10,11 +10,24 @@ from .ets import ETSForecaster
 from .naive import Naive2Forecaster, NaiveForecaster, SeasonalNaiveForecaster
 from .theta import ThetaForecaster
 
-__all__ = ["NaiveForecaster", "SeasonalNaiveForecaster", "Naive2Forecaster", "ETSForecaster",
-           "ThetaForecaster", "ARIMAForecaster", "is_baseline"]
+__all__ = [
+    "NaiveForecaster",
+    "SeasonalNaiveForecaster",
+    "Naive2Forecaster",
+    "ETSForecaster",
+    "ThetaForecaster",
+    "ARIMAForecaster",
+    "is_baseline",
+]
 
-_BASELINES = (NaiveForecaster, SeasonalNaiveForecaster, Naive2Forecaster, ETSForecaster, ThetaForecaster,
-              ARIMAForecaster)
+_BASELINES = (
+    NaiveForecaster,
+    SeasonalNaiveForecaster,
+    Naive2Forecaster,
+    ETSForecaster,
+    ThetaForecaster,
+    ARIMAForecaster,
+)
 
 
 def is_baseline(forecaster) -> bool:
@@ -27,4 +40,3 @@ def is_baseline(forecaster) -> bool:
     (True, False)
     """
     return isinstance(forecaster, _BASELINES)
-

@@ -61,8 +61,17 @@ class ETSForecaster(PerSeriesForecaster):
         "n_simulations": [positive_int()],
     }
 
-    def __init__(self, error="add", trend=None, damped_trend=False, seasonal=None, sp=1, maxiter=1000,
-                 random_state=None, n_simulations=1000):
+    def __init__(
+        self,
+        error="add",
+        trend=None,
+        damped_trend=False,
+        seasonal=None,
+        sp=1,
+        maxiter=1000,
+        random_state=None,
+        n_simulations=1000,
+    ):
         self.error = error
         self.trend = trend
         self.damped_trend = damped_trend
@@ -78,17 +87,19 @@ class ETSForecaster(PerSeriesForecaster):
         if self.damped_trend and self.trend is None:
             raise ValueError(f"{owner}: damped_trend=True needs a trend; set trend='add' or 'mul'.")
         if self.seasonal is not None and self.sp < 2:
-            raise ValueError(
-                f"{owner}: seasonal={self.seasonal!r} needs a seasonal period sp >= 2; got sp={self.sp}."
-            )
+            raise ValueError(f"{owner}: seasonal={self.seasonal!r} needs a seasonal period sp >= 2; got sp={self.sp}.")
 
     def _model(self, y):
         from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
         # a pandas endog: statsmodels 0.15's get_prediction fails on a numpy one
         return ETSModel(
-            pd.Series(y), error=self.error, trend=self.trend, damped_trend=bool(self.damped_trend),
-            seasonal=self.seasonal, seasonal_periods=self.sp if self.seasonal is not None else None,
+            pd.Series(y),
+            error=self.error,
+            trend=self.trend,
+            damped_trend=bool(self.damped_trend),
+            seasonal=self.seasonal,
+            seasonal_periods=self.sp if self.seasonal is not None else None,
         )
 
     def _fit_one(self, y, x):
@@ -108,7 +119,9 @@ class ETSForecaster(PerSeriesForecaster):
         if not results.mle_retvals.get("converged", True):  # the loop names the class and the series
             warnings.warn(
                 f"the likelihood maximisation did not converge in maxiter={self.maxiter} iterations; raise "
-                "maxiter or try a simpler model.", ConvergenceWarning, stacklevel=2,
+                "maxiter or try a simpler model.",
+                ConvergenceWarning,
+                stacklevel=2,
             )
         return results
 

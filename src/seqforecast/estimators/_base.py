@@ -118,9 +118,7 @@ class _BaseRNN(BaseEstimator):
         """
         name = type(self).__name__
         if y is None:
-            raise ValueError(
-                f"{name} requires y to be passed, but the target y is None: it is a supervised estimator."
-            )
+            raise ValueError(f"{name} requires y to be passed, but the target y is None: it is a supervised estimator.")
         self._check_combinations(name)
         tokens = getattr(self, "embedding_dim", None) is not None
         seqs = check_sequences(X, name=name, tokens=tokens)
@@ -134,13 +132,25 @@ class _BaseRNN(BaseEstimator):
         if self.patience is not None:
             tail_split(seqs.n_samples, self.validation_fraction, name=name)  # raises when too few rows
         device = resolve_device(self.device, name)
-        seed = None if self.random_state is None else int(
-            self.random_state if isinstance(self.random_state, Integral)
-            else check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
+        seed = (
+            None
+            if self.random_state is None
+            else int(
+                self.random_state
+                if isinstance(self.random_state, Integral)
+                else check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
+            )
         )
         module, module_kwargs = self._module_spec(seqs, target)
-        net = build_net(self, module=module, module_kwargs=module_kwargs, criterion=target.pop("criterion"),
-                        criterion_kwargs=target.pop("criterion_kwargs"), device=device, name=name)
+        net = build_net(
+            self,
+            module=module,
+            module_kwargs=module_kwargs,
+            criterion=target.pop("criterion"),
+            criterion_kwargs=target.pop("criterion_kwargs"),
+            device=device,
+            name=name,
+        )
         lengths = None if seqs.lengths is None else torch.from_numpy(seqs.lengths)
         dataset = _TensorSequences(torch.from_numpy(seqs.values), lengths, torch.from_numpy(y_net))
         with _seeded(seed, device):
@@ -177,13 +187,22 @@ class _BaseRNN(BaseEstimator):
         return self
 
     def _module_spec(self, seqs, target):
-        common = dict(cell=self.cell, hidden_size=self.hidden_size, num_layers=self.num_layers,
-                      nonlinearity=self.nonlinearity, dropout=self.dropout)
+        common = dict(
+            cell=self.cell,
+            hidden_size=self.hidden_size,
+            num_layers=self.num_layers,
+            nonlinearity=self.nonlinearity,
+            dropout=self.dropout,
+        )
         if self.architecture == "seq2seq":
             return Seq2SeqNet, dict(input_size=seqs.n_features, horizon=target["n_outputs_"], **common)
-        kwargs = dict(input_size=seqs.n_features, output_size=target["n_outputs_"],
-                      bidirectional=self.bidirectional,
-                      output="last" if self.architecture == "many_to_one" else "sequence", **common)
+        kwargs = dict(
+            input_size=seqs.n_features,
+            output_size=target["n_outputs_"],
+            bidirectional=self.bidirectional,
+            output="last" if self.architecture == "many_to_one" else "sequence",
+            **common,
+        )
         if target.get("num_embeddings_") is not None:
             kwargs.update(num_embeddings=target["num_embeddings_"], embedding_dim=self.embedding_dim)
         return RecurrentNet, kwargs
@@ -215,9 +234,12 @@ class _BaseRNN(BaseEstimator):
         n_fit = self.n_timesteps_
         lengths = seqs.lengths if seqs.lengths is not None else np.full(seqs.n_samples, seqs.n_timesteps)
         if n_fit is not None and (lengths != n_fit).any():
-            fix = (f"Pass sequences of {n_fit} time steps, or fit on a list of sequences of different lengths "
-                   "to predict on other lengths." if self._architecture == "many_to_one" else
-                   f"Pass sequences of {n_fit} time steps: architecture={self._architecture!r} is tied to them.")
+            fix = (
+                f"Pass sequences of {n_fit} time steps, or fit on a list of sequences of different lengths "
+                "to predict on other lengths."
+                if self._architecture == "many_to_one"
+                else f"Pass sequences of {n_fit} time steps: architecture={self._architecture!r} is tied to them."
+            )
             if seqs.layout == "2d":
                 raise ValueError(
                     f"X has {seqs.n_timesteps} features, but {name} is expecting {n_fit} features as input: a "
@@ -257,9 +279,14 @@ class _BaseRNN(BaseEstimator):
         net = getattr(self, "net_", None)
         if net is None:
             return None
-        return {"module": type(net.module_), "module_kwargs": net.get_params_for("module"),
-                "module_state": _cpu(net.module_.state_dict()), "criterion": type(net.criterion_),
-                "criterion_state": _cpu(net.criterion_.state_dict()), "history": list(net.history)}
+        return {
+            "module": type(net.module_),
+            "module_kwargs": net.get_params_for("module"),
+            "module_state": _cpu(net.module_.state_dict()),
+            "criterion": type(net.criterion_),
+            "criterion_state": _cpu(net.criterion_.state_dict()),
+            "history": list(net.history),
+        }
 
     def _set_net_state(self, state, device=None):
         """Rebuild ``net_`` from a state made by :meth:`_get_net_state`, without training.
@@ -292,8 +319,15 @@ class _BaseRNN(BaseEstimator):
         recorded = str(getattr(self, "device_", "cpu"))
         if device is None:
             device = "cpu" if recorded.startswith("cuda") and not torch.cuda.is_available() else recorded
-        net = build_net(self, module=module, module_kwargs=state["module_kwargs"], criterion=criterion,
-                        criterion_kwargs=state["criterion_state"], device=device, name=type(self).__name__)
+        net = build_net(
+            self,
+            module=module,
+            module_kwargs=state["module_kwargs"],
+            criterion=criterion,
+            criterion_kwargs=state["criterion_state"],
+            device=device,
+            name=type(self).__name__,
+        )
         with torch.random.fork_rng(devices=[]):  # random initial weights, replaced below: no RNG drawn
             net.initialize()
         net.module_.load_state_dict(state["module_state"])

@@ -145,8 +145,9 @@ CLASSIFIER_ATTRS = """
         Rows of the token embedding (max id + 1 at fit); None without embedding."""
 
 
-def estimator_doc(summary, *, architectures, architecture_doc, params, modules, n_outputs, history_extra="",
-                  attrs="", notes=""):
+def estimator_doc(
+    summary, *, architectures, architecture_doc, params, modules, n_outputs, history_extra="", attrs="", notes=""
+):
     """The class docstring of a sequence estimator: ``summary``, then its parameters (the shared ones, then
     ``params``), its attributes (the shared ones, then ``attrs``) and the notes (the shared ones, then
     ``notes``)."""
@@ -155,5 +156,7 @@ def estimator_doc(summary, *, architectures, architecture_doc, params, modules, 
         + _PARAMS_DOC.format(architectures=architectures, architecture_doc=architecture_doc, extra=params)
         + "\n    Attributes\n    ----------"
         + _ATTRS_DOC.format(modules=modules, n_outputs=n_outputs, history_extra=history_extra, attrs_extra=attrs)
-        + "\n    Notes\n    -----" + _NOTES_DOC + notes
+        + "\n    Notes\n    -----"
+        + _NOTES_DOC
+        + notes
     )

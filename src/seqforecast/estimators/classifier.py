@@ -27,9 +27,12 @@ class RNNClassifier(ClassifierMixin, _BaseRNN):
         "Recurrent-net classifier of sequences (RNN, LSTM, GRU), scikit-learn style.\n\n"
         "    Labels of any type are encoded with a LabelEncoder; logits are trained with cross-entropy and\n"
         "    ``predict_proba`` is their softmax.",
-        architectures='{"many_to_one", "many_to_many"}', architecture_doc=CLASSIFIER_ARCHITECTURES,
-        params=CLASSIFIER_PARAMS, modules="RecurrentNet",
-        n_outputs="the number of classes (logits per sequence or per step)", attrs=CLASSIFIER_ATTRS,
+        architectures='{"many_to_one", "many_to_many"}',
+        architecture_doc=CLASSIFIER_ARCHITECTURES,
+        params=CLASSIFIER_PARAMS,
+        modules="RecurrentNet",
+        n_outputs="the number of classes (logits per sequence or per step)",
+        attrs=CLASSIFIER_ATTRS,
     )
 
     _parameter_constraints = {
@@ -40,11 +43,34 @@ class RNNClassifier(ClassifierMixin, _BaseRNN):
         "conv_channels": [PositiveInts(), None],
     }
 
-    def __init__(self, *, cell="lstm", hidden_size=32, num_layers=1, nonlinearity="tanh", bidirectional=False,
-                 dropout=0.0, architecture="many_to_one", max_epochs=100, batch_size=32, lr=1e-3,
-                 optimizer="adam", weight_decay=0.0, gradient_clip=1.0, patience=None, validation_fraction=0.1,
-                 device="cpu", random_state=None, verbose=0, callbacks=None, on_interrupt="raise",
-                 class_weight=None, embedding_dim=None, pooling="last", conv_channels=None):
+    def __init__(
+        self,
+        *,
+        cell="lstm",
+        hidden_size=32,
+        num_layers=1,
+        nonlinearity="tanh",
+        bidirectional=False,
+        dropout=0.0,
+        architecture="many_to_one",
+        max_epochs=100,
+        batch_size=32,
+        lr=1e-3,
+        optimizer="adam",
+        weight_decay=0.0,
+        gradient_clip=1.0,
+        patience=None,
+        validation_fraction=0.1,
+        device="cpu",
+        random_state=None,
+        verbose=0,
+        callbacks=None,
+        on_interrupt="raise",
+        class_weight=None,
+        embedding_dim=None,
+        pooling="last",
+        conv_channels=None,
+    ):
         self.cell = cell
         self.hidden_size = hidden_size
         self.num_layers = num_layers
@@ -125,9 +151,14 @@ class RNNClassifier(ClassifierMixin, _BaseRNN):
         num_embeddings = None
         if self.embedding_dim is not None:
             num_embeddings = int(seqs.values.max()) + 1
-        target = {"classes_": classes, "n_classes_": len(classes), "n_outputs_": len(classes),
-                  "num_embeddings_": num_embeddings, "criterion": SequenceCrossEntropy,
-                  "criterion_kwargs": kwargs}
+        target = {
+            "classes_": classes,
+            "n_classes_": len(classes),
+            "n_outputs_": len(classes),
+            "num_embeddings_": num_embeddings,
+            "criterion": SequenceCrossEntropy,
+            "criterion_kwargs": kwargs,
+        }
         return y_net, target
 
     def predict_proba(self, X):

@@ -8,8 +8,7 @@ import torch
 __all__ = ["REGRESSION_LOSSES", "SequenceCrossEntropy"]
 
 #: RNNRegressor's ``loss`` names (scikit-learn's, as in HistGradientBoostingRegressor) and their torch classes.
-REGRESSION_LOSSES = {"squared_error": torch.nn.MSELoss, "absolute_error": torch.nn.L1Loss,
-                     "huber": torch.nn.HuberLoss}
+REGRESSION_LOSSES = {"squared_error": torch.nn.MSELoss, "absolute_error": torch.nn.L1Loss, "huber": torch.nn.HuberLoss}
 
 
 class SequenceCrossEntropy(torch.nn.CrossEntropyLoss):

@@ -24,8 +24,10 @@ __all__ = ["RNNRegressor"]
 class RNNRegressor(RegressorMixin, _BaseRNN):
     __doc__ = estimator_doc(
         "Recurrent-net regressor on sequences (RNN, LSTM, GRU, or encoder-decoder), scikit-learn style.",
-        architectures='{"many_to_one", "many_to_many", "seq2seq"}', architecture_doc=REGRESSOR_ARCHITECTURES,
-        params=REGRESSOR_PARAMS, modules="RecurrentNet or Seq2SeqNet",
+        architectures='{"many_to_one", "many_to_many", "seq2seq"}',
+        architecture_doc=REGRESSOR_ARCHITECTURES,
+        params=REGRESSOR_PARAMS,
+        modules="RecurrentNet or Seq2SeqNet",
         n_outputs="targets per sequence (many_to_one), per step (many_to_many), or the horizon (seq2seq)",
         history_extra=", and ``teacher_forcing`` for seq2seq",
         notes="\n    Predictions are float64 and have the shape of the fitted ``y`` (1-D when ``y`` was 1-D).\n",
@@ -39,11 +41,33 @@ class RNNRegressor(RegressorMixin, _BaseRNN):
         "loss": [options(REGRESSION_LOSSES)],
     }
 
-    def __init__(self, *, cell="lstm", hidden_size=32, num_layers=1, nonlinearity="tanh", bidirectional=False,
-                 dropout=0.0, architecture="many_to_one", teacher_forcing=0.5, teacher_forcing_decay=1.0,
-                 loss="squared_error", max_epochs=100, batch_size=32, lr=1e-3, optimizer="adam", weight_decay=0.0,
-                 gradient_clip=1.0, patience=None, validation_fraction=0.1, device="cpu",
-                 random_state=None, verbose=0, callbacks=None, on_interrupt="raise"):
+    def __init__(
+        self,
+        *,
+        cell="lstm",
+        hidden_size=32,
+        num_layers=1,
+        nonlinearity="tanh",
+        bidirectional=False,
+        dropout=0.0,
+        architecture="many_to_one",
+        teacher_forcing=0.5,
+        teacher_forcing_decay=1.0,
+        loss="squared_error",
+        max_epochs=100,
+        batch_size=32,
+        lr=1e-3,
+        optimizer="adam",
+        weight_decay=0.0,
+        gradient_clip=1.0,
+        patience=None,
+        validation_fraction=0.1,
+        device="cpu",
+        random_state=None,
+        verbose=0,
+        callbacks=None,
+        on_interrupt="raise",
+    ):
         self.cell = cell
         self.hidden_size = hidden_size
         self.num_layers = num_layers
@@ -83,11 +107,14 @@ class RNNRegressor(RegressorMixin, _BaseRNN):
         expected = {
             "many_to_one": "(n_samples,) or (n_samples, n_targets)",
             "many_to_many": "(n_samples, n_timesteps) or (n_samples, n_timesteps, n_targets) with "
-                            f"n_timesteps={n_steps}",
+            f"n_timesteps={n_steps}",
             "seq2seq": "(n_samples, horizon)",
         }[arch]
-        ok = {"many_to_one": y.ndim in (1, 2), "seq2seq": y.ndim in (1, 2),
-              "many_to_many": y.ndim in (2, 3) and y.shape[1] == n_steps}[arch]
+        ok = {
+            "many_to_one": y.ndim in (1, 2),
+            "seq2seq": y.ndim in (1, 2),
+            "many_to_many": y.ndim in (2, 3) and y.shape[1] == n_steps,
+        }[arch]
         if not ok or (y.ndim > 1 and y.shape[-1] == 0):
             raise ValueError(
                 f"{name} with architecture={arch!r} expects y of shape {expected}; got y of shape {y.shape} "
@@ -97,8 +124,12 @@ class RNNRegressor(RegressorMixin, _BaseRNN):
         with np.errstate(over="ignore"):  # too large for float32 -> inf, reported just below
             y_net = y_net.astype(np.float32)  # [n] -> [n, 1]; [n, T] -> [n, T, 1] (many_to_many)
         check_finite(y_net, what="y", name=name, hint=" (values beyond float32's range count as infinite)")
-        target = {"n_outputs_": y_net.shape[-1], "_y_shape_tail": y.shape[1:],
-                  "criterion": REGRESSION_LOSSES[self.loss], "criterion_kwargs": {}}
+        target = {
+            "n_outputs_": y_net.shape[-1],
+            "_y_shape_tail": y.shape[1:],
+            "criterion": REGRESSION_LOSSES[self.loss],
+            "criterion_kwargs": {},
+        }
         return y_net, target
 
     def predict(self, X):
@@ -173,8 +204,13 @@ class RNNRegressor(RegressorMixin, _BaseRNN):
         n_steps = check_int(n_steps, "n_steps", f"{name}.predict_recursive")
         seqs = self._check_predict_input(X, name)
         if not self.can_carry_state():
-            what = (f"architecture={self._architecture!r}" if self._architecture != "many_to_one" else
-                    "bidirectional=True" if self.net_.module_.bidirectional else f"{self.n_outputs_} outputs")
+            what = (
+                f"architecture={self._architecture!r}"
+                if self._architecture != "many_to_one"
+                else "bidirectional=True"
+                if self.net_.module_.bidirectional
+                else f"{self.n_outputs_} outputs"
+            )
             raise ValueError(
                 f"{name}.predict_recursive carries the recurrent state forward in time and feeds back one "
                 f"predicted value, so it needs a unidirectional many_to_one net with one output; this one was "

@@ -5,5 +5,12 @@ from .reporting import ComparisonResult, compare
 from .significance import diebold_mariano
 from .splitters import ExpandingWindowSplitter, SlidingWindowSplitter
 
-__all__ = ["ExpandingWindowSplitter", "SlidingWindowSplitter", "backtest", "backtest_origins",
-           "ComparisonResult", "compare", "diebold_mariano"]
+__all__ = [
+    "ExpandingWindowSplitter",
+    "SlidingWindowSplitter",
+    "backtest",
+    "backtest_origins",
+    "ComparisonResult",
+    "compare",
+    "diebold_mariano",
+]

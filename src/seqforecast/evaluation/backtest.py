@@ -31,8 +31,13 @@ _DEFAULT_N_ORIGINS = 5  # with initial_window=None and an expanding window, as E
 
 def _check_refit(refit, n_origins):
     """``refit`` as the number of origins per fit: True -> 1, False -> all of them, k -> k."""
-    check_param(refit, "refit", ["boolean", positive_int()], "backtest",
-                hint="True refits at every origin, False fits once on the first window, an int k every k origins.")
+    check_param(
+        refit,
+        "refit",
+        ["boolean", positive_int()],
+        "backtest",
+        hint="True refits at every origin, False fits once on the first window, an int k every k origins.",
+    )
     if isinstance(refit, (bool, np.bool_)):
         return 1 if refit else n_origins
     return int(refit)
@@ -65,8 +70,7 @@ def _check_windows(horizon, step, initial_window, window, window_length):
     return horizon, step, initial_window, window, window_length
 
 
-def backtest_origins(n_timesteps, *, horizon, step=None, initial_window=None, window="expanding",
-                     window_length=None):
+def backtest_origins(n_timesteps, *, horizon, step=None, initial_window=None, window="expanding", window_length=None):
     """Row bounds of every origin of a backtest, oldest first (see :func:`backtest` for the parameters).
 
     Returns
@@ -78,12 +82,15 @@ def backtest_origins(n_timesteps, *, horizon, step=None, initial_window=None, wi
         last row.
     """
     horizon, step, initial_window, window, window_length = _check_windows(
-        horizon, step, initial_window, window, window_length)
+        horizon, step, initial_window, window, window_length
+    )
     first = window_length if initial_window is None else initial_window
     if first is None:  # expanding, no initial window: the last 5 origins
         need = 1 + (_DEFAULT_N_ORIGINS - 1) * step + horizon
-        detail = (f"the default {_DEFAULT_N_ORIGINS} origins (1 training step + ({_DEFAULT_N_ORIGINS} - 1) * "
-                  f"step={step} + horizon={horizon}; initial_window=None)")
+        detail = (
+            f"the default {_DEFAULT_N_ORIGINS} origins (1 training step + ({_DEFAULT_N_ORIGINS} - 1) * "
+            f"step={step} + horizon={horizon}; initial_window=None)"
+        )
         splitter = ExpandingWindowSplitter(test_size=horizon, n_splits=_DEFAULT_N_ORIGINS, step=step)
     else:
         label = "initial_window" if initial_window is not None else "window_length"
@@ -138,8 +145,10 @@ def _backtest_block(forecaster, origins, horizon, coverage, name):
                 f"{name} ({type(forecaster).__name__}) cannot do ({exc}). Use refit=True."
             ) from None
         except Exception as exc:
-            exc.add_note(f"(raised by backtest at the origin with cutoff {y_train.index[-1]!r}, the "
-                         f"{'fit' if i == 0 else 'forecast'} of {name})")
+            exc.add_note(
+                f"(raised by backtest at the origin with cutoff {y_train.index[-1]!r}, the "
+                f"{'fit' if i == 0 else 'forecast'} of {name})"
+            )
             raise
         values = out.to_numpy(dtype=np.float64).reshape(horizon, -1)  # [H] or [H, C] -> [H, C]
         results.append((out.index, values, fit_seconds, predict_seconds))
@@ -158,8 +167,16 @@ def _check_inputs(forecaster, y, coverage, verbose):
             f"backtest: y must be a pandas Series (one series) or DataFrame (one column per series); got "
             f"{type(y).__name__}. Wrap a numpy array as pd.Series(values)."
         )
-    check_real(coverage, "coverage", "backtest", low=0, high=1, closed="neither", allow_none=True,
-               hint="It is the probability the intervals should hold, e.g. 0.9.")
+    check_real(
+        coverage,
+        "coverage",
+        "backtest",
+        low=0,
+        high=1,
+        closed="neither",
+        allow_none=True,
+        hint="It is the probability the intervals should hold, e.g. 0.9.",
+    )
     check_int(verbose, "verbose", "backtest", minimum=0)
 
 
@@ -195,6 +212,7 @@ def _aligned_covariates(X, y):
 def _origin_data(y, X, bounds):
     """Per origin ``(y_train, X_train, X_future)``: the training rows of ``y`` and ``X`` and the covariate
     rows of the forecast steps (None without covariates)."""
+
     def rows(a, b):
         if X is None:
             return None
@@ -210,28 +228,43 @@ def _run_blocks(forecaster, blocks, *, horizon, coverage, name, n_jobs, verbose)
 
     tasks = (delayed(_backtest_block)(forecaster, block, horizon, coverage, name) for block in blocks)
     outputs = []
-    with tqdm(total=len(blocks), desc=f"backtest {name}", unit="fit", disable=not verbose,
-              file=sys.stderr) as bar:
+    with tqdm(total=len(blocks), desc=f"backtest {name}", unit="fit", disable=not verbose, file=sys.stderr) as bar:
         for output in Parallel(n_jobs=n_jobs, return_as="generator")(tasks):
             outputs.append(output)
             bar.update(1)
     return outputs
 
 
-def _run_backtest(forecaster, y, X=None, *, horizon, initial_window=None, step=None, window="expanding",
-                  window_length=None, refit=True, n_jobs=None, verbose=0, coverage=None, name=None):
+def _run_backtest(
+    forecaster,
+    y,
+    X=None,
+    *,
+    horizon,
+    initial_window=None,
+    step=None,
+    window="expanding",
+    window_length=None,
+    refit=True,
+    n_jobs=None,
+    verbose=0,
+    coverage=None,
+    name=None,
+):
     """:func:`backtest`, also returning the training curves ``{cutoff: history}`` of the fits of nets."""
     _check_inputs(forecaster, y, coverage, verbose)
     name = type(forecaster).__name__ if name is None else name
-    bounds = backtest_origins(len(y), horizon=horizon, step=step, initial_window=initial_window,
-                              window=window, window_length=window_length)
+    bounds = backtest_origins(
+        len(y), horizon=horizon, step=step, initial_window=initial_window, window=window, window_length=window_length
+    )
     per_fit = _check_refit(refit, len(bounds))
     horizon = int(horizon)
     y = _with_frequency(y)
     origins = _origin_data(y, _aligned_covariates(X, y), bounds)
     blocks = [origins[k : k + per_fit] for k in range(0, len(origins), per_fit)]
-    outputs = _run_blocks(forecaster, blocks, horizon=horizon, coverage=coverage, name=name, n_jobs=n_jobs,
-                          verbose=verbose)
+    outputs = _run_blocks(
+        forecaster, blocks, horizon=horizon, coverage=coverage, name=name, n_jobs=n_jobs, verbose=verbose
+    )
     per_origin = [result for block_results, _ in outputs for result in block_results]
     cutoffs = y.index[bounds[:, 1] - 1]
     histories = {cutoffs[k * per_fit]: history for k, (_, history) in enumerate(outputs) if history is not None}
@@ -279,8 +312,22 @@ def _tidy_frame(y, bounds, cutoffs, per_origin, *, name, horizon, coverage):
     return pd.DataFrame(data)
 
 
-def backtest(forecaster, y, X=None, *, horizon, initial_window=None, step=None, window="expanding",
-             window_length=None, refit=True, n_jobs=None, verbose=0, coverage=None, name=None):
+def backtest(
+    forecaster,
+    y,
+    X=None,
+    *,
+    horizon,
+    initial_window=None,
+    step=None,
+    window="expanding",
+    window_length=None,
+    refit=True,
+    n_jobs=None,
+    verbose=0,
+    coverage=None,
+    name=None,
+):
     """Rolling-origin evaluation: fit up to each origin, forecast ``horizon`` steps, compare with the truth.
 
     The origins go back from the end of ``y`` by ``step`` time steps, so the last forecast window ends on the
@@ -377,7 +424,19 @@ def backtest(forecaster, y, X=None, *, horizon, initial_window=None, step=None, 
     2       3          4             1     5.0     4.0
     3       3          5             2     6.0     4.0
     """
-    frame, _ = _run_backtest(forecaster, y, X, horizon=horizon, initial_window=initial_window, step=step,
-                             window=window, window_length=window_length, refit=refit, n_jobs=n_jobs,
-                             verbose=verbose, coverage=coverage, name=name)
+    frame, _ = _run_backtest(
+        forecaster,
+        y,
+        X,
+        horizon=horizon,
+        initial_window=initial_window,
+        step=step,
+        window=window,
+        window_length=window_length,
+        refit=refit,
+        n_jobs=n_jobs,
+        verbose=verbose,
+        coverage=coverage,
+        name=name,
+    )
     return frame

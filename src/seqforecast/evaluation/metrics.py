@@ -94,8 +94,7 @@ def _rms(values: np.ndarray) -> np.ndarray:
 
 
 def _check_finite(arr: np.ndarray, name: str, func: str) -> None:
-    check_finite(arr, name, owner=func,
-                 fix="Metrics do not skip or impute values: drop or fill them before scoring.")
+    check_finite(arr, name, owner=func, fix="Metrics do not skip or impute values: drop or fill them before scoring.")
 
 
 def _as_horizon_array(values, name: str, func: str) -> np.ndarray:
@@ -167,9 +166,7 @@ def _training_series(y_train, n_series: int, func: str) -> list[np.ndarray]:
         series = [_to_float_array(s, f"y_train[{i}]", func) for i, s in enumerate(y_train)]
         for i, s in enumerate(series):
             if s.ndim != 1:
-                raise ValueError(
-                    f"{func}: y_train as a list must hold 1-D series; y_train[{i}] has shape {s.shape}."
-                )
+                raise ValueError(f"{func}: y_train as a list must hold 1-D series; y_train[{i}] has shape {s.shape}.")
             _check_finite(s, f"y_train[{i}]", func)
     else:
         arr = _to_float_array(y_train, "y_train", func)
@@ -204,8 +201,9 @@ def _naive_scale(series: np.ndarray, sp: int, *, squared: bool) -> float:
     return float(_rms(diffs)) if squared else float(np.mean(np.abs(diffs)))
 
 
-def _scales(y_train, n_series: int, sp, func: str, *, squared: bool, labels: list[str],
-            undefined: str = "raise") -> np.ndarray:
+def _scales(
+    y_train, n_series: int, sp, func: str, *, squared: bool, labels: list[str], undefined: str = "raise"
+) -> np.ndarray:
     """The scale of each series: :func:`_naive_scale` of its training series.
 
     ``undefined="raise"`` refuses a training series of at most ``sp`` values and a zero scale, naming the
@@ -236,8 +234,7 @@ def _scales(y_train, n_series: int, sp, func: str, *, squared: bool, labels: lis
 def _scaled_mae(true: np.ndarray, pred: np.ndarray, scales: np.ndarray) -> np.ndarray:
     """Per series ``mean(|y - y_hat|) / scale`` (MASE); NaN where the scale is 0 or NaN."""
     # [H, S] -> [S]
-    return np.divide(np.mean(np.abs(true - pred), axis=0), scales, out=np.full(true.shape[1], np.nan),
-                     where=scales > 0)
+    return np.divide(np.mean(np.abs(true - pred), axis=0), scales, out=np.full(true.shape[1], np.nan), where=scales > 0)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -365,8 +362,7 @@ def scores_per_series(y_true, y_pred, *, y_train, sp: int = 1) -> dict:
     """
     true, pred = _prepare(y_true, y_pred, "scores_per_series")
     labels = _series_labels(true.shape[1], y_true, y_pred, y_train)
-    scales = _scales(y_train, true.shape[1], sp, "scores_per_series", squared=False, labels=labels,
-                     undefined="keep")
+    scales = _scales(y_train, true.shape[1], sp, "scores_per_series", squared=False, labels=labels, undefined="keep")
     return {
         "mase": _scaled_mae(true, pred, scales),
         "smape": smape(true, pred, multioutput="raw_values"),

@@ -44,7 +44,8 @@ def _dm_from_differential(d, h, alternative="two-sided"):
         warnings.warn(
             f"diebold_mariano: the long-run variance of the loss differential is not positive with h={h} "
             "autocovariances; using h=1 (the plain variance) instead.",
-            SeqforecastWarning, stacklevel=3,
+            SeqforecastWarning,
+            stacklevel=3,
         )
         return _dm_from_differential(d, 1, alternative)
     if variance <= 0:  # every differential equal: no sampling variability at all
@@ -53,8 +54,7 @@ def _dm_from_differential(d, h, alternative="two-sided"):
         # Harvey, Leybourne & Newbold (1997), eq. 9: DM * sqrt((n + 1 - 2h + h(h-1)/n) / n)
         statistic = mean / math.sqrt(variance) * math.sqrt((n + 1 - 2 * h + h * (h - 1) / n) / n)
     t = stats.t(df=n - 1)
-    pvalue = {"two-sided": 2 * t.sf(abs(statistic)), "less": t.cdf(statistic),
-              "greater": t.sf(statistic)}[alternative]
+    pvalue = {"two-sided": 2 * t.sf(abs(statistic)), "less": t.cdf(statistic), "greater": t.sf(statistic)}[alternative]
     return DieboldMarianoResult(float(statistic), float(pvalue), mean, n, h)
 
 
@@ -98,8 +98,13 @@ def diebold_mariano(errors_1, errors_2, *, h=1, loss="squared", alternative="two
     check_option(loss, "loss", ("squared", "absolute"), "diebold_mariano")
     check_option(alternative, "alternative", ("two-sided", "less", "greater"), "diebold_mariano")
     n = len(e1)
-    h = check_param(h, "h", [Interval(Integral, 1, max(n, 2), closed="left")], "diebold_mariano",
-                    hint=f"h must be below n, the number of errors ({n}).")
+    h = check_param(
+        h,
+        "h",
+        [Interval(Integral, 1, max(n, 2), closed="left")],
+        "diebold_mariano",
+        hint=f"h must be below n, the number of errors ({n}).",
+    )
     if n < 2:
         raise ValueError(f"diebold_mariano: needs at least 2 errors per model; got {n}.")
     d = e1**2 - e2**2 if loss == "squared" else np.abs(e1) - np.abs(e2)

@@ -19,11 +19,38 @@ __all__ = ["NetPlan", "net_settings", "plan_nets", "seasonal_period", "SP_BY_FRE
 #: Seasonal period by pandas frequency prefix (the cycle a forecaster should know about), and a longer
 #: second cycle that a window may cover (a week of hours, a year of days).
 SP_BY_FREQ = {
-    "min": (60, 1440), "T": (60, 1440), "h": (24, 168), "H": (24, 168), "B": (5, 260), "C": (5, 260),
-    "D": (7, 365), "W": (52, 52), "SM": (24, 24), "SMS": (24, 24), "M": (12, 12), "ME": (12, 12),
-    "MS": (12, 12), "BM": (12, 12), "BME": (12, 12), "BMS": (12, 12), "Q": (4, 4), "QE": (4, 4),
-    "QS": (4, 4), "BQ": (4, 4), "BQE": (4, 4), "BQS": (4, 4), "Y": (1, 1), "YE": (1, 1), "YS": (1, 1),
-    "A": (1, 1), "AS": (1, 1), "BA": (1, 1), "BY": (1, 1), "BYE": (1, 1), "BYS": (1, 1), "s": (60, 3600),
+    "min": (60, 1440),
+    "T": (60, 1440),
+    "h": (24, 168),
+    "H": (24, 168),
+    "B": (5, 260),
+    "C": (5, 260),
+    "D": (7, 365),
+    "W": (52, 52),
+    "SM": (24, 24),
+    "SMS": (24, 24),
+    "M": (12, 12),
+    "ME": (12, 12),
+    "MS": (12, 12),
+    "BM": (12, 12),
+    "BME": (12, 12),
+    "BMS": (12, 12),
+    "Q": (4, 4),
+    "QE": (4, 4),
+    "QS": (4, 4),
+    "BQ": (4, 4),
+    "BQE": (4, 4),
+    "BQS": (4, 4),
+    "Y": (1, 1),
+    "YE": (1, 1),
+    "YS": (1, 1),
+    "A": (1, 1),
+    "AS": (1, 1),
+    "BA": (1, 1),
+    "BY": (1, 1),
+    "BYE": (1, 1),
+    "BYS": (1, 1),
+    "s": (60, 3600),
     "S": (60, 3600),
 }
 
@@ -114,9 +141,10 @@ def _patch(length: int, sp: int) -> int:
 
 
 def _windows(lengths: np.ndarray, window_length: int, horizon: int, min_observations: int | None) -> int:
-    """Training windows over all series: every end with ``horizon`` targets and enough observed inputs (a
-    whole window without padding; ``min_observations`` with it, windows starting before their series)."""
-    need = window_length if min_observations is None else min_observations
+    """Training windows over all series: every end with ``horizon`` targets and a whole window of inputs; with
+    padding, a series too short for that has the windows with ``min_observations`` observed values or more."""
+    full = lengths >= window_length + horizon
+    need = np.where(full | (min_observations is None), window_length, min_observations or 0)
     return int(np.maximum(lengths - horizon - need + 1, 0).sum())
 
 
@@ -136,8 +164,14 @@ def net_settings(n_windows: int, *, early_stopping="auto") -> dict:
     steps_per_epoch = max(1, math.ceil(n / batch))
     epochs = int(min(100, max(5, math.ceil(TARGET_STEPS / steps_per_epoch))))
     stop = n >= 20 and (early_stopping is True or (early_stopping == "auto" and epochs >= 30))
-    return {"hidden_size": hidden, "dropout": 0.2 if hidden >= 64 else 0.1, "batch_size": batch, "lr": 3e-3,
-            "max_epochs": epochs, "patience": 10 if stop else None}
+    return {
+        "hidden_size": hidden,
+        "dropout": 0.2 if hidden >= 64 else 0.1,
+        "batch_size": batch,
+        "lr": 3e-3,
+        "max_epochs": epochs,
+        "patience": 10 if stop else None,
+    }
 
 
 def plan_nets(lengths, horizon: int, sp: int, cycle: int, *, positive: bool, shortest: int | None = None) -> NetPlan:
@@ -179,23 +213,28 @@ def plan_nets(lengths, horizon: int, sp: int, cycle: int, *, positive: bool, sho
         f"3.5 and 7 horizons, rounded to whole cycles of {cycle if cycle > 1 else sp} steps where one fits, at most "
         f"{room} (a typical series of {typical} observations less the horizon)"
     )
-    plan.reasons["patch_lengths"] = (f"whole seasons of {sp} steps when a window holds 4 or more, else about "
-                                     f"{TARGET_RECURRENT_STEPS} recurrent steps per window")
-    # Padding only when some series is too short for the longest window: then a window needs some observed
-    # history, a quarter of the shortest window (at least 1, at most 2 seasons), and the net learns from
-    # padded windows of every series how to forecast from a short history.
+    plan.reasons["patch_lengths"] = (
+        f"whole seasons of {sp} steps when a window holds 4 or more, else about "
+        f"{TARGET_RECURRENT_STEPS} recurrent steps per window"
+    )
+    # Padding only when some series is too short for the longest window; the short series' windows then need
+    # some observed history: a quarter of the shortest window, at least 1, at most 2 seasons.
     shortest = int(lengths.min() if shortest is None else min(shortest, lengths.min()))
     if shortest < max(plan.window_lengths) + horizon:
         plan.min_observations = int(max(1, min(min(plan.window_lengths) // 4, 2 * max(sp, 1))))
-        plan.reasons["min_observations"] = (f"the shortest series has {shortest} observations, fewer than "
-                                            f"the longest window and the horizon: short series are padded")
+        plan.reasons["min_observations"] = (
+            f"the shortest series has {shortest} observations, fewer than "
+            f"the longest window and the horizon: short series are padded"
+        )
     else:
         plan.min_observations = None
         plan.reasons["min_observations"] = "every series fills the longest window and the horizon: no padding"
     plan.window_scale = "mean" if positive else "std"
     plan.reasons["window_scale"] = (
         "every value is > 0: windows divided by their level (relative changes; bounded after flat stretches)"
-        if positive else "some values are <= 0: windows z-scored (a level is not defined)")
+        if positive
+        else "some values are <= 0: windows z-scored (a level is not defined)"
+    )
     n_windows = _windows(lengths, max(plan.window_lengths), horizon, plan.min_observations)
     plan.window_step = max(1, math.ceil(n_windows / MAX_WINDOWS_PER_EPOCH))
     plan.n_windows = int(math.ceil(n_windows / plan.window_step))
@@ -206,5 +245,6 @@ def plan_nets(lengths, horizon: int, sp: int, cycle: int, *, positive: bool, sho
     plan.reasons["training"] = (
         f"{n} windows per epoch: GRU/LSTM of {plan.hidden_size} units, batches of {plan.batch_size}, at most "
         f"{plan.max_epochs} epochs (about {TARGET_STEPS} optimiser steps)"
-        + ("; early stopping (patience 10) on the most recent 10 % of windows" if plan.patience else ""))
+        + ("; early stopping (patience 10) on the most recent 10 % of windows" if plan.patience else "")
+    )
     return plan

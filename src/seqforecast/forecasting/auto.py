@@ -57,7 +57,7 @@ def _observed(Y: np.ndarray) -> list[np.ndarray]:
     for j in range(Y.shape[1]):
         col = Y[:, j]
         seen = np.flatnonzero(~np.isnan(col))
-        out.append(col[seen[0]:] if seen.size else col[:0])
+        out.append(col[seen[0] :] if seen.size else col[:0])
     return out
 
 
@@ -185,8 +185,18 @@ class AutoRNNForecaster(BaseForecaster):
         "verbose": [Interval(Integral, 0, None, closed="left")],
     }
 
-    def __init__(self, horizon, *, sp=None, n_members=6, combine="auto", time_budget=None, random_state=None,
-                 device="cpu", verbose=0):
+    def __init__(
+        self,
+        horizon,
+        *,
+        sp=None,
+        n_members=6,
+        combine="auto",
+        time_budget=None,
+        random_state=None,
+        device="cpu",
+        verbose=0,
+    ):
         self.horizon = horizon
         self.sp = sp
         self.n_members = n_members
@@ -205,8 +215,11 @@ class AutoRNNForecaster(BaseForecaster):
         started = time.perf_counter()
         validate_params(self)
         H = int(self.horizon)
-        seed = (int(check_random_state(None).randint(np.iinfo(np.int32).max)) if self.random_state is None
-                else int(self.random_state))  # None: drawn from numpy's global generator, as scikit-learn does
+        seed = (
+            int(check_random_state(None).randint(np.iinfo(np.int32).max))
+            if self.random_state is None
+            else int(self.random_state)
+        )  # None: drawn from numpy's global generator, as scikit-learn does
         series = _observed(Y)
         lengths = np.array([len(s) for s in series])
         freq = getattr(getattr(self, "time_index_", None), "freq", None)
@@ -216,9 +229,16 @@ class AutoRNNForecaster(BaseForecaster):
             sp, cycle, sp_source = seasonal_period(freq, series)
         non_negative = bool(all((s >= 0).all() for s in series))
         positive = bool(all((s > 0).all() for s in series))
-        config = {"horizon": H, "sp": sp, "sp_source": sp_source, "cycle": cycle, "seed": seed,
-                  "n_series": int(Y.shape[1]), "lengths": {"min": int(lengths.min()), "median":
-                  float(np.median(lengths)), "max": int(lengths.max())}, "non_negative": non_negative}
+        config = {
+            "horizon": H,
+            "sp": sp,
+            "sp_source": sp_source,
+            "cycle": cycle,
+            "seed": seed,
+            "n_series": int(Y.shape[1]),
+            "lengths": {"min": int(lengths.min()), "median": float(np.median(lengths)), "max": int(lengths.max())},
+            "non_negative": non_negative,
+        }
 
         # holdout origins: the last H steps, and with small data (cheap nets) two earlier origins as well
         cuts, plan = [], None
@@ -228,15 +248,25 @@ class AutoRNNForecaster(BaseForecaster):
             if plan.n_windows < SMALL_DATA_WINDOWS:
                 step = max(1, H // 2)
                 cuts += [c for c in (H + step, H + 2 * step) if (lengths - c >= H + 1).any()]
-                plan = plan_nets(np.maximum(lengths - H, 1), H, sp, cycle, positive=positive,
-                                 shortest=int(np.maximum(lengths - cuts[-1], 1).min()))
+                plan = plan_nets(
+                    np.maximum(lengths - H, 1),
+                    H,
+                    sp,
+                    cycle,
+                    positive=positive,
+                    shortest=int(np.maximum(lengths - cuts[-1], 1).min()),
+                )
         elif (lengths >= H + 1).any():  # too short to hold out: plan on all the data, no holdout
             plan = plan_nets(lengths, H, sp, cycle, positive=positive)
         config["plan"] = None if plan is None else plan.as_dict()
-        config["holdout"] = {"origins": [f"last {c} steps cut" for c in cuts],
-                             "series": [int((lengths - c >= H + 1).sum()) for c in cuts]}
-        self._log(f"{Y.shape[1]} series of {lengths.min()} to {lengths.max()} observations, horizon {H}, sp "
-                  f"{sp} ({sp_source}); {len(cuts)} holdout origin(s)")
+        config["holdout"] = {
+            "origins": [f"last {c} steps cut" for c in cuts],
+            "series": [int((lengths - c >= H + 1).sum()) for c in cuts],
+        }
+        self._log(
+            f"{Y.shape[1]} series of {lengths.min()} to {lengths.max()} observations, horizon {H}, sp "
+            f"{sp} ({sp_source}); {len(cuts)} holdout origin(s)"
+        )
 
         components = ["rnn"] if plan is not None else []
         if self.combine == "auto" and X is None:
@@ -264,8 +294,16 @@ class AutoRNNForecaster(BaseForecaster):
             if "rnn" in components:
                 # with a time budget, the holdout nets may take half of it (the first net always trains)
                 left = None if budget is None else budget / 2 - (time.perf_counter() - started)
-                fitted, info = self._fit_members(plan, H, seed, Y_k, X_k, min(HOLDOUT_MEMBERS, self.n_members),
-                                                 budget=left, what=f"holdout origin {k + 1}/{len(cuts)}")
+                fitted, info = self._fit_members(
+                    plan,
+                    H,
+                    seed,
+                    Y_k,
+                    X_k,
+                    min(HOLDOUT_MEMBERS, self.n_members),
+                    budget=left,
+                    what=f"holdout origin {k + 1}/{len(cuts)}",
+                )
                 if k == 0:
                     latest_nets = fitted
                 if fitted:
@@ -290,16 +328,21 @@ class AutoRNNForecaster(BaseForecaster):
         if weights.get("rnn", 0) > 0:
             epochs = _final_epochs(plan, holdout_info)
             left = None if budget is None else budget - (time.perf_counter() - started)
-            per_net = (np.mean([row["fit_seconds"] for row in holdout_info if row["origin"] == 0])
-                       if holdout_info else 0.0)
+            per_net = (
+                np.mean([row["fit_seconds"] for row in holdout_info if row["origin"] == 0]) if holdout_info else 0.0
+            )
             if left is not None and latest_nets and per_net > left:
                 members = latest_nets
-                member_info = [{**row, "trained_on": "all but the last horizon (time budget)"}
-                               for row in holdout_info if row["origin"] == 0]
+                member_info = [
+                    {**row, "trained_on": "all but the last horizon (time budget)"}
+                    for row in holdout_info
+                    if row["origin"] == 0
+                ]
                 self._log(f"time budget: the {len(members)} holdout net(s) forecast, no final training")
             else:
-                members, member_info = self._fit_members(plan, H, seed, Y, X, int(self.n_members), epochs=epochs,
-                                                         budget=left, what="final")
+                members, member_info = self._fit_members(
+                    plan, H, seed, Y, X, int(self.n_members), epochs=epochs, budget=left, what="final"
+                )
         config["members"] = member_info
         config["fit_seconds"] = round(time.perf_counter() - started, 3)
 
@@ -330,13 +373,25 @@ class AutoRNNForecaster(BaseForecaster):
             k = i % n_lengths
             cell = "gru" if (i // n_lengths) % 2 == 0 else "lstm"
             net = RNNRegressor(
-                cell=cell, hidden_size=plan.hidden_size, dropout=plan.dropout, loss="absolute_error",
-                max_epochs=plan.max_epochs if epochs is None else epochs[k], batch_size=plan.batch_size, lr=plan.lr,
-                patience=plan.patience if epochs is None else None, random_state=seed + i, device=self.device,
+                cell=cell,
+                hidden_size=plan.hidden_size,
+                dropout=plan.dropout,
+                loss="absolute_error",
+                max_epochs=plan.max_epochs if epochs is None else epochs[k],
+                batch_size=plan.batch_size,
+                lr=plan.lr,
+                patience=plan.patience if epochs is None else None,
+                random_state=seed + i,
+                device=self.device,
             )
             member = DirectForecaster(
-                net, window_length=plan.window_lengths[k], horizon=H, scaling="window",
-                window_scale=plan.window_scale, patch_length=plan.patch_lengths[k], window_step=plan.window_step,
+                net,
+                window_length=plan.window_lengths[k],
+                horizon=H,
+                scaling="window",
+                window_scale=plan.window_scale,
+                patch_length=plan.patch_lengths[k],
+                window_step=plan.window_step,
                 min_observations=plan.min_observations,
             )
             t0 = time.perf_counter()
@@ -344,11 +399,21 @@ class AutoRNNForecaster(BaseForecaster):
             seconds = time.perf_counter() - t0
             spent += seconds
             history = member.training_history() or []
-            info.append({"window_length": plan.window_lengths[k], "patch_length": plan.patch_lengths[k],
-                         "cell": cell, "random_state": seed + i, "epochs": len(history),
-                         "best_epoch": _best_epoch(history), "fit_seconds": round(seconds, 3)})
-            self._log(f"{what} net {i + 1}/{count}: {cell.upper()} on windows of {plan.window_lengths[k]}, "
-                      f"{len(history)} epoch(s), {seconds:.1f} s")
+            info.append(
+                {
+                    "window_length": plan.window_lengths[k],
+                    "patch_length": plan.patch_lengths[k],
+                    "cell": cell,
+                    "random_state": seed + i,
+                    "epochs": len(history),
+                    "best_epoch": _best_epoch(history),
+                    "fit_seconds": round(seconds, 3),
+                }
+            )
+            self._log(
+                f"{what} net {i + 1}/{count}: {cell.upper()} on windows of {plan.window_lengths[k]}, "
+                f"{len(history)} epoch(s), {seconds:.1f} s"
+            )
             members.append(member)
         return members, info
 
@@ -372,8 +437,14 @@ class AutoRNNForecaster(BaseForecaster):
                 errors.append(np.mean(np.abs(truth - mean), axis=0) / scales)
             if errors:
                 label = " + ".join(f"{w:g} {n}" if len(weights) > 1 else n for n, w in weights.items())
-                rows.append({"candidate": label, "mase": float(np.mean(np.concatenate(errors))),
-                             "n_scores": int(sum(len(e) for e in errors)), "_weights": weights})
+                rows.append(
+                    {
+                        "candidate": label,
+                        "mase": float(np.mean(np.concatenate(errors))),
+                        "n_scores": int(sum(len(e) for e in errors)),
+                        "_weights": weights,
+                    }
+                )
         table = pd.DataFrame(rows).sort_values("mase", kind="stable").reset_index(drop=True)
         best = table.loc[0, "_weights"]
         self._log("holdout MASE: " + ", ".join(f"{r.candidate} {r.mase:.3f}" for r in table.head(6).itertuples()))
@@ -395,8 +466,9 @@ class AutoRNNForecaster(BaseForecaster):
         if self.members_:
             parts.append(np.mean([m._predict(H, Y, X, X_future) for m in self.members_], axis=0))
             weights.append(self.weights_["rnn"])
-        stats = (self._stat_cache_ if _digest(Y) == self._cache_key_
-                 else self._statistical(self.weights_, Y, H, self.sp_))
+        stats = (
+            self._stat_cache_ if _digest(Y) == self._cache_key_ else self._statistical(self.weights_, Y, H, self.sp_)
+        )
         for name, values in stats.items():
             parts.append(values)
             weights.append(self.weights_[name])
@@ -448,8 +520,9 @@ def _final_epochs(plan, holdout_info):
     latest = [row for row in holdout_info if row["origin"] == 0]
     out = []
     for length in plan.window_lengths:
-        best = [row["best_epoch"] for row in latest if row["window_length"] == length] or \
-            [row["best_epoch"] for row in latest]
+        best = [row["best_epoch"] for row in latest if row["window_length"] == length] or [
+            row["best_epoch"] for row in latest
+        ]
         out.append(max(1, int(np.median(best))))
     return out
 

@@ -63,8 +63,13 @@ class EnsembleForecaster(BaseForecaster):
             raise ValueError(f"{owner}: forecaster is an empty list; give at least one forecaster.")
         seed_keys = []
         for i, base in enumerate(bases):
-            check_param(base, f"forecaster[{i}]" if several else "forecaster", [BaseForecaster], owner,
-                        hint="Give a seqforecast forecaster (e.g. DirectForecaster(...)) or a list of them.")
+            check_param(
+                base,
+                f"forecaster[{i}]" if several else "forecaster",
+                [BaseForecaster],
+                owner,
+                hint="Give a seqforecast forecaster (e.g. DirectForecaster(...)) or a list of them.",
+            )
             keys = [k for k in base.get_params(deep=True) if k == "random_state" or k.endswith("__random_state")]
             if not keys:
                 raise ValueError(

@@ -111,20 +111,27 @@ class _WindowForecaster(BaseForecaster):
         short = np.flatnonzero(lengths < need)
         if len(short):
             j = int(short[0])
-            fix = ("Use a shorter window_length, a longer series, or min_observations=... to pad short series "
-                   "(or AutoRNNForecaster, which does)." if self.min_observations_ is None else
-                   "Use a longer series or a smaller min_observations.")
+            fix = (
+                "Use a shorter window_length, a longer series, or min_observations=... to pad short series "
+                "(or AutoRNNForecaster, which does)."
+                if self.min_observations_ is None
+                else "Use a longer series or a smaller min_observations."
+            )
             raise SeriesError(
-                f"every series needs at least {need} observations ({what}); the series has {int(lengths[j])}. "
-                f"{fix}", j)
+                f"every series needs at least {need} observations ({what}); the series has {int(lengths[j])}. {fix}", j
+            )
         return first
 
-    def _padded(self, feats: np.ndarray) -> np.ndarray:
-        """A series' feature rows from its first observation, preceded by ``window_length - min_observations``
-        rows of padding (NaN target, zero covariates; more for a series shorter than that), so a window may
-        start before the series does."""
-        # at least a whole window in all: a series with fewer than min_observations values is padded further
-        n_pad = max(self.window_length_ - self.min_observations_, self.window_length_ - len(feats))
+    def _padded(self, feats: np.ndarray, horizon: int) -> np.ndarray:
+        """A series' feature rows from its first observation, padded in front (NaN target, zero covariates)
+        only when the series is too short for a whole window: to train (``horizon`` > 0), a series shorter
+        than ``window_length + horizon`` gets ``window_length - min_observations`` rows, so its windows start
+        before it does with at least ``min_observations`` observed values; to forecast (``horizon`` 0), a
+        series shorter than ``window_length`` gets the rows it lacks. Longer series are left as they are."""
+        L, n = self.window_length_, len(feats)
+        if n >= L + horizon:
+            return feats
+        n_pad = L - self.min_observations_ if horizon else L - n
         pad = np.zeros((n_pad, feats.shape[1]))
         pad[:, 0] = np.nan
         return np.vstack([pad, feats])  # [P + n, F]
@@ -156,7 +163,7 @@ class _WindowForecaster(BaseForecaster):
             if pad:
                 if lengths[j] < need:
                     continue  # too short to train on; still forecast from its padded last window
-                feats = self._padded(feats)
+                feats = self._padded(feats, horizon)
             n = len(feats)
             start = (n - L - horizon) % step  # windows anchored at the series' end
             # [n - H, F] -> [n - H - L + 1, F, L] -> every step-th -> [N, L, F]
@@ -196,7 +203,7 @@ class _WindowForecaster(BaseForecaster):
         Ys = (Y - loc) / scale
         features = self._features(Ys, X, X_future, self._shift)
         if pad:
-            features = [self._padded(feats[first[j] :]) for j, feats in enumerate(features)]
+            features = [self._padded(feats[first[j] :], 0) for j, feats in enumerate(features)]
         windows = np.stack([feats[-L:] for feats in features])  # S x [L, F] -> [S, L, F]
         if self.scaling_ == "window":
             wloc, wscale = self._window_stats(windows[:, :, 0])
@@ -249,10 +256,11 @@ class RecursiveForecaster(_WindowForecaster):
         where a z-score explodes). Ignored with other scalings.
     min_observations : int or None, default=None
         None: every series needs ``window_length + horizon`` observations to train and ``window_length`` to
-        be forecast. An int pads short series instead: a window may start up to ``window_length -
-        min_observations`` steps before its series does, the missing values set to 0 (in scaled units) and
-        an indicator feature (1 observed, 0 padded) appended to every step; a series then trains once it has
-        ``min_observations + horizon`` observations and is forecast from a single one.
+        be forecast. An int pads the series too short for that instead: a window of such a series may start
+        up to ``window_length - min_observations`` steps before it does, the missing values set to 0 (in
+        scaled units); every step gets an indicator feature (1 observed, 0 padded). A series then trains
+        once it has ``min_observations + horizon`` observations and is forecast from a single one; longer
+        series are windowed exactly as without padding (their indicator is 1).
 
     Attributes
     ----------
@@ -263,8 +271,17 @@ class RecursiveForecaster(_WindowForecaster):
         Per-series scaling statistics (``scaling="series"`` only), from the training data only.
     """
 
-    def __init__(self, estimator=None, window_length=24, *, scaling="series", carry_state=True, window_step=1,
-                 window_scale="std", min_observations=None):
+    def __init__(
+        self,
+        estimator=None,
+        window_length=24,
+        *,
+        scaling="series",
+        carry_state=True,
+        window_step=1,
+        window_scale="std",
+        min_observations=None,
+    ):
         self.estimator = estimator
         self.window_length = window_length
         self.scaling = scaling
@@ -286,8 +303,12 @@ class RecursiveForecaster(_WindowForecaster):
 
     def _predict(self, horizon, Y, X, X_future):
         windows, loc, scale = self._last_windows(Y, X, X_future)
-        # the covariates each new input row needs: those of steps 2 .. horizon
+        # the features each new input row needs besides the value: the covariates of steps 2 .. horizon, and
+        # the indicator "observed" (1: a forecast fed back is a value, not padding) when padding is on
         next_cov = None if X_future is None else X_future[1:horizon]
+        if self.min_observations_ is not None:
+            ones = np.ones((max(horizon - 1, 0), 1))
+            next_cov = ones if next_cov is None else np.hstack([next_cov, ones])  # [H - 1, C] -> [H - 1, C + 1]
         if self.carry_state_ and _carries_state(self.estimator_):
             z = self.estimator_.predict_recursive(windows, horizon, step_features=next_cov)  # [S, H]
         else:
@@ -351,8 +372,19 @@ class DirectForecaster(_WindowForecaster):
     estimator_ : the fitted regressor (a ``MultiOutputRegressor`` when ``per_step=True``).
     """
 
-    def __init__(self, estimator=None, window_length=24, horizon=12, *, scaling="series", per_step=False,
-                 window_step=1, patch_length=1, window_scale="std", min_observations=None):
+    def __init__(
+        self,
+        estimator=None,
+        window_length=24,
+        horizon=12,
+        *,
+        scaling="series",
+        per_step=False,
+        window_step=1,
+        patch_length=1,
+        window_scale="std",
+        min_observations=None,
+    ):
         self.estimator = estimator
         self.window_length = window_length
         self.horizon = horizon
@@ -375,8 +407,12 @@ class DirectForecaster(_WindowForecaster):
         # [N, L, F] -> [N, L / p, p * F]: row k holds steps k*p .. k*p + p - 1, each with its F features
         return windows.reshape(n, length // patch, patch * n_features)
 
-    _parameter_constraints = {**_WindowForecaster._parameter_constraints, "horizon": [positive_int()],
-                              "per_step": ["boolean"], "patch_length": [positive_int()]}
+    _parameter_constraints = {
+        **_WindowForecaster._parameter_constraints,
+        "horizon": [positive_int()],
+        "per_step": ["boolean"],
+        "patch_length": [positive_int()],
+    }
 
     def _fit(self, Y, X):
         validate_params(self)
@@ -424,11 +460,30 @@ class Seq2SeqForecaster(DirectForecaster):
     ``RNNRegressor(architecture="seq2seq", ...)`` as ``estimator`` to tune it.
     """
 
-    def __init__(self, estimator=None, window_length=24, horizon=12, *, scaling="series", per_step=False,
-                 window_step=1, patch_length=1, window_scale="std", min_observations=None):
-        super().__init__(estimator, window_length, horizon, scaling=scaling, per_step=per_step,
-                         window_step=window_step, patch_length=patch_length, window_scale=window_scale,
-                         min_observations=min_observations)
+    def __init__(
+        self,
+        estimator=None,
+        window_length=24,
+        horizon=12,
+        *,
+        scaling="series",
+        per_step=False,
+        window_step=1,
+        patch_length=1,
+        window_scale="std",
+        min_observations=None,
+    ):
+        super().__init__(
+            estimator,
+            window_length,
+            horizon,
+            scaling=scaling,
+            per_step=per_step,
+            window_step=window_step,
+            patch_length=patch_length,
+            window_scale=window_scale,
+            min_observations=min_observations,
+        )
 
     def _default_estimator(self, n_windows):
         from ..estimators import RNNRegressor

@@ -13,5 +13,15 @@ from .layers import (
 from .recurrent import POOLINGS, RecurrentNet
 from .seq2seq import Seq2SeqNet
 
-__all__ = ["CELLS", "FCN_KERNEL_SIZES", "NONLINEARITIES", "POOLINGS", "AttentionPooling", "FCNBranch",
-           "RecurrentNet", "Seq2SeqNet", "init_recurrent_weights", "step_mask"]
+__all__ = [
+    "CELLS",
+    "FCN_KERNEL_SIZES",
+    "NONLINEARITIES",
+    "POOLINGS",
+    "AttentionPooling",
+    "FCNBranch",
+    "RecurrentNet",
+    "Seq2SeqNet",
+    "init_recurrent_weights",
+    "step_mask",
+]

@@ -12,8 +12,16 @@ from torch import nn
 
 from .._utils.validation import PositiveInts, check_option, check_param
 
-__all__ = ["CELLS", "FCN_KERNEL_SIZES", "NONLINEARITIES", "AttentionPooling", "FCNBranch",
-           "init_recurrent_weights", "make_rnn", "step_mask"]
+__all__ = [
+    "CELLS",
+    "FCN_KERNEL_SIZES",
+    "NONLINEARITIES",
+    "AttentionPooling",
+    "FCNBranch",
+    "init_recurrent_weights",
+    "make_rnn",
+    "step_mask",
+]
 
 #: Recurrent cells understood by the nets (and by the estimators' ``cell`` parameter).
 CELLS = ("rnn", "lstm", "gru")
@@ -128,8 +136,13 @@ class FCNBranch(nn.Module):
     def __init__(self, input_size, channels, kernel_sizes=None):
         super().__init__()
         owner = type(self).__name__
-        check_param(channels, "channels", [PositiveInts()], owner,
-                    hint="Give the output channels of each convolutional block, e.g. (128, 256, 128).")
+        check_param(
+            channels,
+            "channels",
+            [PositiveInts()],
+            owner,
+            hint="Give the output channels of each convolutional block, e.g. (128, 256, 128).",
+        )
         check_param(kernel_sizes, "kernel_sizes", [PositiveInts(), None], owner)
         channels = tuple(map(int, channels))
         if kernel_sizes is None:

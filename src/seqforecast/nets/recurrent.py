@@ -134,9 +134,7 @@ class RecurrentNet(nn.Module):
         self.num_directions = 2 if bidirectional else 1
         self.embedding = None if num_embeddings is None else nn.Embedding(num_embeddings, embedding_dim)
         rnn_input = input_size if embedding_dim is None else embedding_dim
-        self.rnn = make_rnn(
-            cell, rnn_input, hidden_size, num_layers, nonlinearity, bidirectional, dropout, owner
-        )
+        self.rnn = make_rnn(cell, rnn_input, hidden_size, num_layers, nonlinearity, bidirectional, dropout, owner)
         summary = hidden_size * self.num_directions
         self.attention = AttentionPooling(summary) if pooling == "attention" else None
         self.conv = None

@@ -62,9 +62,14 @@ class Seq2SeqNet(nn.Module):
     ):
         super().__init__()
         owner = type(self).__name__
-        check_param(target_index, "target_index", [Interval(Integral, 0, input_size, closed="left")], owner,
-                    hint=f"It is the feature of the inputs holding the target's past values, and the inputs have "
-                         f"input_size={input_size} features.")
+        check_param(
+            target_index,
+            "target_index",
+            [Interval(Integral, 0, input_size, closed="left")],
+            owner,
+            hint=f"It is the feature of the inputs holding the target's past values, and the inputs have "
+            f"input_size={input_size} features.",
+        )
         self.cell = cell
         self.horizon = horizon
         self.target_index = target_index

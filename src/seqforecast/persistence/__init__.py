@@ -91,8 +91,7 @@ def save(model, path):
     try:
         with open(tmp, "wb") as handle, zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive:
             for name, data in [(JSON, text.encode("utf-8")), *writer.members.items()]:
-                archive.writestr(zipfile.ZipInfo(name, date_time=_FIXED_TIME), data,
-                                 compress_type=zipfile.ZIP_DEFLATED)
+                archive.writestr(zipfile.ZipInfo(name, date_time=_FIXED_TIME), data, compress_type=zipfile.ZIP_DEFLATED)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
@@ -145,8 +144,11 @@ def load(path, *, device=None):
             raise ModelFileError(f"{path}: cannot read {JSON} ({exc}); the file is corrupt.") from None
         doc = doc if isinstance(doc, dict) and "model" in doc else {}
         fmt, version, versions = doc.get("format"), doc.get("format_version"), doc.get("versions")
-        reader.need(fmt == FORMAT and type(version) is int and version >= 1, JSON,
-                    f"format {fmt!r} version {version!r}, expected {FORMAT!r} and a version >= 1")
+        reader.need(
+            fmt == FORMAT and type(version) is int and version >= 1,
+            JSON,
+            f"format {fmt!r} version {version!r}, expected {FORMAT!r} and a version >= 1",
+        )
         if version > FORMAT_VERSION:
             writer = versions.get("seqforecast", "?") if isinstance(versions, dict) else "?"
             raise ModelFileError(

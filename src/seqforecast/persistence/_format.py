@@ -5,8 +5,9 @@ from __future__ import annotations
 __all__ = ["BIT_GENERATORS", "FORMAT", "FORMAT_VERSION", "INDEX_DTYPES", "JSON", "NET_ATTRIBUTE", "NET_STATE_KIND"]
 
 #: Version of the model-file layout written by :func:`~seqforecast.save`; :func:`~seqforecast.load` reads this
-#: one and older ones.
-FORMAT_VERSION = 1
+#: one and older ones. 1: classes named by their module paths; 2: seqforecast's classes named by stable names
+#: (``seqforecast.<ClassName>``, see ``_registry.py``), which a reader of format 1 cannot resolve.
+FORMAT_VERSION = 2
 #: The ``format`` entry of ``model.json``.
 FORMAT = "seqforecast-model"
 #: The archive member holding the model description.

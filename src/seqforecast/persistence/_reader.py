@@ -24,8 +24,19 @@ __all__ = ["Reader"]
 _MEMBER = re.compile(r"(arrays/\d+\.npy|tensors/\d+\.pt)")
 _DOTTED = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)+")
 _ATTR = re.compile(r"_?[A-Za-z]\w*")
-_ERRORS = (KeyError, IndexError, TypeError, ValueError, AttributeError, RuntimeError, OverflowError,
-           zipfile.BadZipFile, zlib.error, EOFError, OSError)  # what a modified file can make decoders raise
+_ERRORS = (
+    KeyError,
+    IndexError,
+    TypeError,
+    ValueError,
+    AttributeError,
+    RuntimeError,
+    OverflowError,
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+)  # what a modified file can make decoders raise
 
 
 class Reader:
@@ -34,16 +45,39 @@ class Reader:
     A node that cannot be decoded raises :class:`ModelFileError` naming its place in the tree (``at``).
     """
 
-    _KINDS = ("float", "scalar", "ndarray", "object_array", "tuple", "dict", "record", "tensor", "class",
-              "random_state", "generator", "timestamp", "period", "offset", "time_index", "range_index",
-              "period_index", "datetime_index", "index", "series", "dataframe", "estimator")
+    _KINDS = (
+        "float",
+        "scalar",
+        "ndarray",
+        "object_array",
+        "tuple",
+        "dict",
+        "record",
+        "tensor",
+        "class",
+        "random_state",
+        "generator",
+        "timestamp",
+        "period",
+        "offset",
+        "time_index",
+        "range_index",
+        "period_index",
+        "datetime_index",
+        "index",
+        "series",
+        "dataframe",
+        "estimator",
+    )
 
     def __init__(self, archive, path, device):
         self.archive, self.path, self.device = archive, path, device
 
     def fail(self, where, what):
-        raise ModelFileError(f"{self.path}: {what} (at {where}). The file is not a valid seqforecast model file: "
-                             "it was modified or is corrupt; save the model again.")
+        raise ModelFileError(
+            f"{self.path}: {what} (at {where}). The file is not a valid seqforecast model file: "
+            "it was modified or is corrupt; save the model again."
+        )
 
     def need(self, ok, where, what):
         if not ok:
@@ -104,8 +138,11 @@ class Reader:
             cls = getattr(importlib.import_module(module_name), qualname, None)
         except ImportError as exc:
             self.fail(where, f"cannot import {module_name!r} for class {dotted!r} ({exc})")
-        self.need(isinstance(cls, type) and issubclass(cls, BaseEstimator) and cls.__module__ == module_name, where,
-                  f"{dotted!r} is not a seqforecast or scikit-learn estimator class")
+        self.need(
+            isinstance(cls, type) and issubclass(cls, BaseEstimator) and cls.__module__ == module_name,
+            where,
+            f"{dotted!r} is not a seqforecast or scikit-learn estimator class",
+        )
         return cls
 
     # ----------------------------------------------------------------------------------- leaves
@@ -122,9 +159,12 @@ class Reader:
         name, dtype, shape = v["file"], v["dtype"], v["shape"]
         arr = np.load(io.BytesIO(self.read(name, where)), allow_pickle=False)
         self.need(isinstance(arr, np.ndarray), where, f"{name!r} is not a .npy array")
-        self.need(arr.dtype.str == dtype and list(arr.shape) == shape, where,
-                  f"the array {name!r} has dtype {arr.dtype.str} and shape {list(arr.shape)}, but the model "
-                  f"description records dtype {dtype} and shape {shape}")
+        self.need(
+            arr.dtype.str == dtype and list(arr.shape) == shape,
+            where,
+            f"the array {name!r} has dtype {arr.dtype.str} and shape {list(arr.shape)}, but the model "
+            f"description records dtype {dtype} and shape {shape}",
+        )
         return arr
 
     def _object_array(self, v, where):
@@ -142,8 +182,11 @@ class Reader:
 
     def _record(self, v, where):
         cls, fields = self.resolve(v["class"], where), v["fields"]
-        self.need(issubclass(cls, tuple) and list(fields) == list(getattr(cls, "_fields", [])), where,
-                  f"{v['class']} expects fields {list(getattr(cls, '_fields', []))}")
+        self.need(
+            issubclass(cls, tuple) and list(fields) == list(getattr(cls, "_fields", [])),
+            where,
+            f"{v['class']} expects fields {list(getattr(cls, '_fields', []))}",
+        )
         return cls(**{k: self.decode(x, f"{where}.{k}") for k, x in fields.items()})
 
     def _tensor(self, v, where):
@@ -154,8 +197,11 @@ class Reader:
     def _class(self, v, where):
         prefix, _, name = v["name"].rpartition(".")
         cls = getattr(torch.optim, name, None) if prefix == "torch.optim" else None
-        self.need(isinstance(cls, type) and issubclass(cls, torch.optim.Optimizer), where,
-                  f"{v['name']!r} is not a torch.optim optimizer")
+        self.need(
+            isinstance(cls, type) and issubclass(cls, torch.optim.Optimizer),
+            where,
+            f"{v['name']!r} is not a torch.optim optimizer",
+        )
         return cls
 
     def _random_state(self, v, where):
@@ -192,13 +238,17 @@ class Reader:
 
     def _int64s(self, node, where):
         values = self.decode(node, where)
-        self.need(isinstance(values, np.ndarray) and values.dtype == np.int64 and values.ndim == 1, where,
-                  "expected a 1-D int64 array")
+        self.need(
+            isinstance(values, np.ndarray) and values.dtype == np.int64 and values.ndim == 1,
+            where,
+            "expected a 1-D int64 array",
+        )
         return values
 
     def _period_index(self, v, where):
-        return pd.PeriodIndex.from_ordinals(self._int64s(v["ordinals"], where), freq=v["freq"],
-                                            name=self.decode(v["name"], where))
+        return pd.PeriodIndex.from_ordinals(
+            self._int64s(v["ordinals"], where), freq=v["freq"], name=self.decode(v["name"], where)
+        )
 
     def _datetime_index(self, v, where):
         self.need(v["unit"] in ("s", "ms", "us", "ns"), where, f"invalid unit {v['unit']!r}")
@@ -212,28 +262,48 @@ class Reader:
         name = self.decode(v["name"], where)
         if "values" in v:
             values = self.decode(v["values"], where)
-            self.need(isinstance(values, np.ndarray) and values.ndim == 1 and values.dtype.kind in "biuf", where,
-                      "a numeric Index needs a 1-D numeric array")
+            self.need(
+                isinstance(values, np.ndarray) and values.ndim == 1 and values.dtype.kind in "biuf",
+                where,
+                "a numeric Index needs a 1-D numeric array",
+            )
             return pd.Index(values, name=name)
         self.need(v["dtype"] in INDEX_DTYPES, where, f"invalid Index dtype {v['dtype']!r}")
-        return pd.Index([self.decode(x, f"{where}[{i}]") for i, x in enumerate(v["items"])], dtype=v["dtype"],
-                        name=name)
+        return pd.Index(
+            [self.decode(x, f"{where}[{i}]") for i, x in enumerate(v["items"])], dtype=v["dtype"], name=name
+        )
 
     def _series(self, v, where):
         values, index = self.decode(v["values"], where), self.decode(v["index"], f"{where}.index")
-        self.need(isinstance(values, np.ndarray) and isinstance(index, pd.Index) and values.shape == (len(index),),
-                  where, "a Series needs 1-D values as long as its index")
-        return pd.Series(values, index=index, name=self.decode(v["name"], where), copy=False)
+        self.need(
+            isinstance(values, np.ndarray) and isinstance(index, pd.Index) and values.shape == (len(index),),
+            where,
+            "a Series needs 1-D values as long as its index",
+        )
+        series = pd.Series(values, index=index, name=self.decode(v["name"], where), copy=False)
+        return series if "dtype" not in v else series.astype(self._string_dtype(v["dtype"], where))
 
     def _dataframe(self, v, where):
         index, columns = self.decode(v["index"], f"{where}.index"), self.decode(v["columns"], f"{where}.columns")
         arrays = [self.decode(col, f"{where}.iloc[:, {j}]") for j, col in enumerate(v["data"])]
-        self.need(isinstance(index, pd.Index) and isinstance(columns, pd.Index) and len(columns) == len(arrays)
-                  and all(isinstance(a, np.ndarray) and a.shape == (len(index),) for a in arrays), where,
-                  f"a DataFrame needs one 1-D array of {len(index)} rows per column")
+        self.need(
+            isinstance(index, pd.Index)
+            and isinstance(columns, pd.Index)
+            and len(columns) == len(arrays)
+            and all(isinstance(a, np.ndarray) and a.shape == (len(index),) for a in arrays),
+            where,
+            f"a DataFrame needs one 1-D array of {len(index)} rows per column",
+        )
         frame = pd.DataFrame(dict(enumerate(arrays)), index=index)
+        for j, dtype in enumerate(v.get("dtypes") or []):
+            if dtype is not None:
+                frame[j] = frame[j].astype(self._string_dtype(dtype, where))
         frame.columns = columns
         return frame
+
+    def _string_dtype(self, name, where):
+        self.need(name in ("str", "string"), where, f"invalid column dtype {name!r} (only 'str' and 'string')")
+        return name
 
     # ----------------------------------------------------------------------------------- estimators
     def _estimator(self, v, where):
@@ -259,23 +329,35 @@ class Reader:
 
     def _net_state(self, v, where):
         """A net-state node as the state that ``_set_net_state`` takes (classes, plain values, tensors)."""
-        self.need(isinstance(v, dict) and v.get("__kind__") == NET_STATE_KIND, where,
-                  f"a net state must be a {NET_STATE_KIND} node")
+        self.need(
+            isinstance(v, dict) and v.get("__kind__") == NET_STATE_KIND,
+            where,
+            f"a net state must be a {NET_STATE_KIND} node",
+        )
         try:
             module = self.resolve(v["module"], f"{where}.module")
             self.need(issubclass(module, torch.nn.Module), where, f"{v['module']!r} is not a torch module")
             criterion = self._loss(v["criterion"], f"{where}.criterion")
-            state = {"module": module, "module_kwargs": self.decode(v["module_kwargs"], f"{where}.module_kwargs"),
-                     "module_state": self.tensors(v["module_state"], where), "criterion": criterion,
-                     "criterion_state": self.tensors(v["criterion_state"], where),
-                     "history": self.decode(v["history"], f"{where}.history")}
+            state = {
+                "module": module,
+                "module_kwargs": self.decode(v["module_kwargs"], f"{where}.module_kwargs"),
+                "module_state": self.tensors(v["module_state"], where),
+                "criterion": criterion,
+                "criterion_state": self.tensors(v["criterion_state"], where),
+                "history": self.decode(v["history"], f"{where}.history"),
+            }
         except ModelFileError:
             raise
         except _ERRORS as exc:
             self.fail(where, f"invalid {NET_STATE_KIND} node ({type(exc).__name__}: {exc})")
-        self.need(isinstance(state["module_kwargs"], dict) and isinstance(state["module_state"], dict)
-                  and isinstance(state["criterion_state"], dict) and isinstance(state["history"], list), where,
-                  "expected module kwargs, two state dicts and a history")
+        self.need(
+            isinstance(state["module_kwargs"], dict)
+            and isinstance(state["module_state"], dict)
+            and isinstance(state["criterion_state"], dict)
+            and isinstance(state["history"], list),
+            where,
+            "expected module kwargs, two state dicts and a history",
+        )
         return state
 
     def _loss(self, name, where):
@@ -284,6 +366,9 @@ class Reader:
             cls = getattr(torch.nn, name.removeprefix("torch.nn."), None)
         else:
             cls = self.resolve(name, where)
-        self.need(isinstance(cls, type) and issubclass(cls, torch.nn.modules.loss._Loss), where,
-                  f"{name!r} is not a torch.nn loss")
+        self.need(
+            isinstance(cls, type) and issubclass(cls, torch.nn.modules.loss._Loss),
+            where,
+            f"{name!r} is not a torch.nn loss",
+        )
         return cls

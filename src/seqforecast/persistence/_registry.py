@@ -39,18 +39,31 @@ CLASSES = {
     f"seqforecast.{cls.__name__}": cls
     for cls in (
         # sequence estimators
-        RNNRegressor, RNNClassifier,
+        RNNRegressor,
+        RNNClassifier,
         # forecasters over a regressor
-        RecursiveForecaster, DirectForecaster, Seq2SeqForecaster, EnsembleForecaster, AutoRNNForecaster,
+        RecursiveForecaster,
+        DirectForecaster,
+        Seq2SeqForecaster,
+        EnsembleForecaster,
+        AutoRNNForecaster,
         # baselines
-        NaiveForecaster, SeasonalNaiveForecaster, Naive2Forecaster, ThetaForecaster, ETSForecaster,
+        NaiveForecaster,
+        SeasonalNaiveForecaster,
+        Naive2Forecaster,
+        ThetaForecaster,
+        ETSForecaster,
         ARIMAForecaster,
         # transformers
-        SlidingWindowTransformer, CalendarFeatures,
+        SlidingWindowTransformer,
+        CalendarFeatures,
         # records
-        ThetaFit, DieboldMarianoResult,
+        ThetaFit,
+        DieboldMarianoResult,
         # the nets' modules and the classifier's loss
-        RecurrentNet, Seq2SeqNet, SequenceCrossEntropy,
+        RecurrentNet,
+        Seq2SeqNet,
+        SequenceCrossEntropy,
     )
 }
 

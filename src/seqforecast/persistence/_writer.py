@@ -16,8 +16,10 @@ from ._registry import name_of
 
 __all__ = ["Writer"]
 
-_UNSAFE_HINT = ("use pickle or joblib for this model instead, and unpickle only files you trust (unpickling "
-                "runs code chosen by whoever wrote the file)")
+_UNSAFE_HINT = (
+    "use pickle or joblib for this model instead, and unpickle only files you trust (unpickling "
+    "runs code chosen by whoever wrote the file)"
+)
 
 
 def _dotted(cls):
@@ -75,8 +77,12 @@ class Writer:
         if isinstance(v, (pd.Series, pd.DataFrame, pd.Index)):
             return self._pandas(v, where)
         if isinstance(v, pd.Timestamp):
-            return {"__kind__": "timestamp", "iso": v.isoformat(), "tz": None if v.tz is None else str(v.tz),
-                    "unit": v.unit}
+            return {
+                "__kind__": "timestamp",
+                "iso": v.isoformat(),
+                "tz": None if v.tz is None else str(v.tz),
+                "unit": v.unit,
+            }
         if isinstance(v, pd.Period):
             return {"__kind__": "period", "ordinal": int(v.ordinal), "freq": v.freqstr}
         if isinstance(v, pd.offsets.BaseOffset):
@@ -90,8 +96,7 @@ class Writer:
             name = type(v.bit_generator).__name__
             if name not in BIT_GENERATORS:
                 self._refuse(v, where, f"a numpy Generator over {name}")
-            return {"__kind__": "generator", "bit_generator": name,
-                    "state": self.encode(v.bit_generator.state, where)}
+            return {"__kind__": "generator", "bit_generator": name, "state": self.encode(v.bit_generator.state, where)}
         if isinstance(v, torch.Tensor):
             return {"__kind__": "tensor", "file": self._tensors(v.detach().cpu())}
         if isinstance(v, type):
@@ -102,8 +107,7 @@ class Writer:
             return self._estimator(v, where)
         inside = [type(x) for x in [v, *getattr(v, "__dict__", {}).values()]]  # e.g. a dataclass of results
         if any(cls.__module__.split(".")[0] == "statsmodels" for cls in inside):
-            self._refuse(v, where, f"statsmodels results ({type(v).__name__}), which the safe format does not "
-                                   "store")
+            self._refuse(v, where, f"statsmodels results ({type(v).__name__}), which the safe format does not store")
         return self._refuse(v, where)
 
     def _array(self, v, where):
@@ -126,30 +130,69 @@ class Writer:
         if isinstance(v, pd.Index):
             return self._index(v, where)
         if isinstance(v, pd.Series):
-            if not isinstance(v.dtype, np.dtype):
-                self._refuse(v, where, f"a Series of extension dtype {v.dtype}; convert it to a numpy dtype")
-            return {"__kind__": "series", "values": self._array(v.to_numpy(), where),
-                    "index": self._index(v.index, f"{where}.index"), "name": self.encode(v.name, where)}
-        for name, dtype in v.dtypes.items():
-            if not isinstance(dtype, np.dtype):
-                self._refuse(v, where, f"a DataFrame column {name!r} of extension dtype {dtype}")
-        data = [self._array(v.iloc[:, j].to_numpy(), f"{where}.iloc[:, {j}]") for j in range(v.shape[1])]
-        return {"__kind__": "dataframe", "data": data, "index": self._index(v.index, f"{where}.index"),
-                "columns": self._index(v.columns, f"{where}.columns")}
+            dtype = self._column_dtype(v.dtype, v, where, "a Series")
+            return {
+                "__kind__": "series",
+                "values": self._array(self._column_values(v), where),
+                "index": self._index(v.index, f"{where}.index"),
+                "name": self.encode(v.name, where),
+                **({"dtype": dtype} if dtype else {}),
+            }
+        dtypes = [
+            self._column_dtype(dtype, v, where, f"a DataFrame column {name!r}") for name, dtype in v.dtypes.items()
+        ]
+        data = [self._array(self._column_values(v.iloc[:, j]), f"{where}.iloc[:, {j}]") for j in range(v.shape[1])]
+        return {
+            "__kind__": "dataframe",
+            "data": data,
+            "index": self._index(v.index, f"{where}.index"),
+            "columns": self._index(v.columns, f"{where}.columns"),
+            **({"dtypes": dtypes} if any(dtypes) else {}),
+        }
+
+    def _column_dtype(self, dtype, v, where, what):
+        """None for a numpy dtype; the name of a pandas string dtype ("str", pandas 3's default for text, or
+        "string"), stored item by item and restored; any other extension dtype is refused."""
+        if isinstance(dtype, np.dtype):
+            return None
+        if isinstance(dtype, pd.StringDtype) and str(dtype) in INDEX_DTYPES:
+            return str(dtype)
+        return self._refuse(v, where, f"{what} of extension dtype {dtype}; convert it to a numpy dtype")
+
+    @staticmethod
+    def _column_values(v):
+        if isinstance(v.dtype, pd.StringDtype):
+            return np.array([None if pd.isna(x) else str(x) for x in v], dtype=object)  # one str (or None) per row
+        return v.to_numpy()
 
     def _index(self, v, where):
         name = self.encode(v.name, f"{where}.name")
         if isinstance(v, pd.MultiIndex):
             self._refuse(v, where, "a MultiIndex")
         if isinstance(v, pd.RangeIndex):
-            return {"__kind__": "range_index", "start": int(v.start), "stop": int(v.stop), "step": int(v.step),
-                    "name": name}
+            return {
+                "__kind__": "range_index",
+                "start": int(v.start),
+                "stop": int(v.stop),
+                "step": int(v.step),
+                "name": name,
+            }
         if isinstance(v, pd.PeriodIndex):
-            return {"__kind__": "period_index", "ordinals": self._array(v.asi8.copy(), where), "freq": v.freqstr,
-                    "name": name}
+            return {
+                "__kind__": "period_index",
+                "ordinals": self._array(v.asi8.copy(), where),
+                "freq": v.freqstr,
+                "name": name,
+            }
         if isinstance(v, pd.DatetimeIndex):
-            return {"__kind__": "datetime_index", "values": self._array(v.asi8.copy(), where), "unit": v.unit,
-                    "tz": None if v.tz is None else str(v.tz), "freq": v.freqstr, "name": name}
+            return {
+                "__kind__": "datetime_index",
+                "values": self._array(v.asi8.copy(), where),
+                "unit": v.unit,
+                "tz": None if v.tz is None else str(v.tz),
+                "freq": v.freqstr,
+                "name": name,
+            }
         if isinstance(v.dtype, np.dtype) and v.dtype.kind in "biuf":
             return {"__kind__": "index", "values": self._array(v.to_numpy(), where), "name": name}
         if str(v.dtype) not in INDEX_DTYPES:
@@ -161,13 +204,20 @@ class Writer:
         cls = type(est)
         name = class_name(cls)
         if name is None:
-            self._refuse(est, where, f"an estimator of class {_dotted(cls)}: only seqforecast classes and "
-                                     "scikit-learn estimators (sklearn.*) can be stored")
+            self._refuse(
+                est,
+                where,
+                f"an estimator of class {_dotted(cls)}: only seqforecast classes and "
+                "scikit-learn estimators (sklearn.*) can be stored",
+            )
         params = est.get_params(deep=False)
         has_net = callable(getattr(est, "_get_net_state", None))  # the net-state protocol (see _format)
         if has_net and params.get("callbacks"):
-            self._refuse(est, f"{where}.callbacks", "skorch callback objects (set_params(callbacks=None) "
-                                                    "before saving to store the model without them)")
+            self._refuse(
+                est,
+                f"{where}.callbacks",
+                "skorch callback objects (set_params(callbacks=None) before saving to store the model without them)",
+            )
         state = {}
         for key, value in vars(est).items():
             if key in params:
@@ -176,25 +226,39 @@ class Writer:
                 state[key] = self._net_state(est._get_net_state(), f"{where}.{key}")
             else:
                 state[key] = self.encode(value, f"{where}.{key}")
-        return {"__kind__": "estimator", "class": name,
-                "params": {k: self.encode(v, f"{where}.{k}") for k, v in params.items()}, "state": state}
+        return {
+            "__kind__": "estimator",
+            "class": name,
+            "params": {k: self.encode(v, f"{where}.{k}") for k, v in params.items()},
+            "state": state,
+        }
 
     def _net_state(self, state, where):
         """A net state (``_get_net_state()``): classes by name, state dicts as tensor members."""
         module, criterion = state["module"], state["criterion"]
         module_name = name_of(module)
         if module_name is None:
-            self._refuse(module, f"{where}.module_", f"a torch module of class {_dotted(module)}, which the safe "
-                                                     "format does not store")
+            self._refuse(
+                module,
+                f"{where}.module_",
+                f"a torch module of class {_dotted(module)}, which the safe format does not store",
+            )
         if getattr(torch.nn, criterion.__name__, None) is criterion:
             criterion_name = f"torch.nn.{criterion.__name__}"
         else:
             criterion_name = name_of(criterion)
         if criterion_name is None:
-            self._refuse(criterion, f"{where}.criterion_", f"a loss of class {_dotted(criterion)}, which the safe "
-                                                           "format does not store")
-        return {"__kind__": NET_STATE_KIND, "module": module_name,
-                "module_kwargs": self.encode(state["module_kwargs"], f"{where}.module_kwargs"),
-                "module_state": self._tensors(state["module_state"]),
-                "criterion": criterion_name, "criterion_state": self._tensors(state["criterion_state"]),
-                "history": self.encode(list(state["history"]), f"{where}.history")}
+            self._refuse(
+                criterion,
+                f"{where}.criterion_",
+                f"a loss of class {_dotted(criterion)}, which the safe format does not store",
+            )
+        return {
+            "__kind__": NET_STATE_KIND,
+            "module": module_name,
+            "module_kwargs": self.encode(state["module_kwargs"], f"{where}.module_kwargs"),
+            "module_state": self._tensors(state["module_state"]),
+            "criterion": criterion_name,
+            "criterion_state": self._tensors(state["criterion_state"]),
+            "history": self.encode(list(state["history"]), f"{where}.history"),
+        }

@@ -98,8 +98,13 @@ class CalendarFeatures(TransformerMixin, BaseEstimator):
     def _check_params(self):
         """Check the parameters (again after ``set_params``); return the features as a tuple."""
         if isinstance(self.features, str):  # features=("month") is the string "month": say how to fix it
-            check_param(self.features, "features", self._parameter_constraints["features"], type(self).__name__,
-                        hint=f"Did you mean features=({self.features!r},)?")
+            check_param(
+                self.features,
+                "features",
+                self._parameter_constraints["features"],
+                type(self).__name__,
+                hint=f"Did you mean features=({self.features!r},)?",
+            )
         validate_params(self)
         return tuple(self.features)
 
@@ -120,9 +125,7 @@ class CalendarFeatures(TransformerMixin, BaseEstimator):
             )
         if index.hasnans:
             rows = np.flatnonzero(index.isna())
-            raise ValueError(
-                f"{name}: X's index has NaT at row(s) {format_positions(rows)}; every row needs a date."
-            )
+            raise ValueError(f"{name}: X's index has NaT at row(s) {format_positions(rows)}; every row needs a date.")
         return index.to_timestamp(how="start") if isinstance(index, pd.PeriodIndex) else index
 
     def fit(self, X, y=None):

@@ -70,8 +70,13 @@ def _check_window_params(window_length, horizon, step, target, missing, n_featur
     window_length = check_int(window_length, "window_length", caller)
     horizon = check_int(horizon, "horizon", caller)
     step = check_int(step, "step", caller)
-    target = check_param(target, "target", [Interval(Integral, 0, n_features, closed="left")], caller,
-                         hint=f"It indexes the columns of the values, which have {n_features} feature(s).")
+    target = check_param(
+        target,
+        "target",
+        [Interval(Integral, 0, n_features, closed="left")],
+        caller,
+        hint=f"It indexes the columns of the values, which have {n_features} feature(s).",
+    )
     check_option(missing, "missing", _MISSING_POLICIES, caller)
     return window_length, horizon, step, int(target)
 
@@ -81,11 +86,18 @@ def _check_no_infinity(arr, caller, what):
 
     ``arr`` has shape (n_timesteps, n_features); a position is a time step.
     """
+
     def time_step(index):
         return f"time step {index[0]}" if arr.shape[1] == 1 else f"time step {index[0]} (column {index[1]})"
 
-    check_finite(arr, what, owner=caller, allow_nan=True, position=time_step,
-                 fix="Replace them (e.g. with NaN and missing='drop', or by clipping) before windowing.")
+    check_finite(
+        arr,
+        what,
+        owner=caller,
+        allow_nan=True,
+        position=time_step,
+        fix="Replace them (e.g. with NaN and missing='drop', or by clipping) before windowing.",
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -254,9 +266,7 @@ def _split_panel(series, caller):
             "several multi-feature series pass a list of 2-D arrays."
         )
     panel = _as_numeric_2d(panel, caller)
-    labels = [
-        f"series {i}" if names is None else f"series {names[i]!r} (column {i})" for i in range(panel.shape[1])
-    ]
+    labels = [f"series {i}" if names is None else f"series {names[i]!r} (column {i})" for i in range(panel.shape[1])]
     return [(lab, panel[:, [i]]) for i, lab in enumerate(labels)]
 
 

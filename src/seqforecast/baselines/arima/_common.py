@@ -19,8 +19,13 @@ MIN_ROOT = 1.01
 
 def check_method(method, func: str) -> str:
     """The estimator: one of :data:`METHODS`."""
-    return check_option(method, "method", METHODS, func,
-                        hint="'ml' exact likelihood, 'css-ml' started from conditional sum of squares, 'css' alone.")
+    return check_option(
+        method,
+        "method",
+        METHODS,
+        func,
+        hint="'ml' exact likelihood, 'css-ml' started from conditional sum of squares, 'css' alone.",
+    )
 
 
 def as_series(y, func: str) -> np.ndarray:
@@ -72,5 +77,6 @@ def corrected_aic(loglik: float, n_eff: int, k: int) -> float:
 def adjust(y: np.ndarray, sp: int, func: str):
     """M4's classical multiplicative seasonal adjustment when its seasonality test passes: (adjusted series,
     seasonal indices by position, or None); see :func:`seqforecast.baselines._kernels.deseasonalise`."""
-    return deseasonalise(y, sp, func=func, fix="seasonal='adjust' divides by seasonal indices; use "
-                                              "seasonal='full' for such a series.")
+    return deseasonalise(
+        y, sp, func=func, fix="seasonal='adjust' divides by seasonal indices; use seasonal='full' for such a series."
+    )

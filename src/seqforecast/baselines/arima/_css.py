@@ -116,8 +116,7 @@ def css(w, Xw, p, q, P, Q, sp, constant, n0) -> Candidate:
     loglik = -0.5 * n_eff * (math.log(2.0 * math.pi * sigma2) + 1.0)
     reg, phi, theta, Phi, Theta = split(z, n_reg, p, q, P, Q)
     aicc = corrected_aic(loglik, n_eff, n_reg + p + q + P + Q + 1)
-    smallest_root = min(min_root(phi, -1.0), min_root(theta, 1.0), min_root(Phi, -1.0, sp),
-                        min_root(Theta, 1.0, sp))
+    smallest_root = min(min_root(phi, -1.0), min_root(theta, 1.0), min_root(Phi, -1.0, sp), min_root(Theta, 1.0, sp))
     if smallest_root < MIN_ROOT or sigma2 >= 1e100:
         aicc = math.inf  # near a unit root: rejected, as R's auto.arima does
     reg = reg.copy()

@@ -70,4 +70,3 @@ def nsdiffs(y, sp: int, max_D: int = 1) -> int:
         x = x[sp:] - x[:-sp]
         D += 1
     return D
-

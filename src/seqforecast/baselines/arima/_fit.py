@@ -28,9 +28,14 @@ __all__ = ["ARIMAFit", "LEAN", "check_orders", "estimate", "fit_arima", "results
 # Keep only what forecasting needs: the per-step filter output of an hourly model (74 states for
 # (2,0,1)(2,1,0)_24, 960 steps) pickles to 305 MB with statsmodels' defaults, 4 MB with these flags;
 # forecasts, their variances and the log-likelihood are unchanged.
-LEAN = (kalman_filter.MEMORY_NO_FILTERED | kalman_filter.MEMORY_NO_PREDICTED_COV
-         | kalman_filter.MEMORY_NO_PREDICTED_MEAN | kalman_filter.MEMORY_NO_GAIN
-         | kalman_filter.MEMORY_NO_SMOOTHING | kalman_filter.MEMORY_NO_STD_FORECAST)
+LEAN = (
+    kalman_filter.MEMORY_NO_FILTERED
+    | kalman_filter.MEMORY_NO_PREDICTED_COV
+    | kalman_filter.MEMORY_NO_PREDICTED_MEAN
+    | kalman_filter.MEMORY_NO_GAIN
+    | kalman_filter.MEMORY_NO_SMOOTHING
+    | kalman_filter.MEMORY_NO_STD_FORECAST
+)
 
 
 def _lean(model: SARIMAX) -> SARIMAX:
@@ -153,8 +158,17 @@ class ARIMAFit:
             warnings.simplefilter("ignore")
             # as statsmodels' results.apply(y, exog=X, refit=False), keeping the memory savings
             results = _lean(self.results.model.clone(y, exog=X)).filter(self.results.params, cov_type="none")
-        return ARIMAFit(self.order, self.seasonal_order, self.trend, self.method, results_aicc(results),
-                        self.converged, results, indices, 0)
+        return ARIMAFit(
+            self.order,
+            self.seasonal_order,
+            self.trend,
+            self.method,
+            results_aicc(results),
+            self.converged,
+            results,
+            indices,
+            0,
+        )
 
 
 def estimate(y, X, order, seasonal_order, trend, method, maxiter, start_params=None):
@@ -179,8 +193,7 @@ def estimate(y, X, order, seasonal_order, trend, method, maxiter, start_params=N
             start_params, css_converged = start_params
         params, converged = start_params, css_converged
         if method == "css-ml" and len(params):
-            fast = SARIMAX(y, X, order, seasonal_order, trend=trend, simple_differencing=True,
-                           concentrate_scale=True)
+            fast = SARIMAX(y, X, order, seasonal_order, trend=trend, simple_differencing=True, concentrate_scale=True)
             mle = fast.fit(start_params=start_params, disp=False, maxiter=maxiter, cov_type="none")
             params, converged = mle.params, bool(mle.mle_retvals.get("converged", True))
         full = _lean(SARIMAX(y, X, order, seasonal_order, trend=trend, concentrate_scale=True))
@@ -201,8 +214,9 @@ def check_orders(order, seasonal_order, func: str) -> tuple[tuple, tuple]:
     return tuple(values[:3]), tuple(values[3:])
 
 
-def fit_arima(y, order=(0, 0, 0), seasonal_order=(0, 0, 0, 0), exog=None, trend="n", method="ml",
-              maxiter=50) -> ARIMAFit:
+def fit_arima(
+    y, order=(0, 0, 0), seasonal_order=(0, 0, 0, 0), exog=None, trend="n", method="ml", maxiter=50
+) -> ARIMAFit:
     """Fit one SARIMA(p, d, q)(P, D, Q, s) model, optionally with a constant and regressors.
 
     Parameters
@@ -245,6 +259,8 @@ def fit_arima(y, order=(0, 0, 0), seasonal_order=(0, 0, 0, 0), exog=None, trend=
     if not converged:
         warnings.warn(
             f"fit_arima: the {method!r} estimation of ARIMA{order}{seasonal_order} did not converge in "
-            f"{maxiter} iterations; raise maxiter or check the model.", ConvergenceWarning, stacklevel=2,
+            f"{maxiter} iterations; raise maxiter or check the model.",
+            ConvergenceWarning,
+            stacklevel=2,
         )
     return ARIMAFit(order, seasonal_order, trend, method, results_aicc(results), converged, results)

@@ -40,22 +40,52 @@ def _stepwise(w, Xw, sp, limits, allow_constant, max_models):
         return fitted[key]
 
     def allowed(p, q, P, Q, c):
-        return (0 <= p <= max_p and 0 <= q <= max_q and 0 <= P <= max_P and 0 <= Q <= max_Q
-                and p + q + P + Q <= max_order and (allow_constant or not c))
+        return (
+            0 <= p <= max_p
+            and 0 <= q <= max_q
+            and 0 <= P <= max_P
+            and 0 <= Q <= max_Q
+            and p + q + P + Q <= max_order
+            and (allow_constant or not c)
+        )
 
     seasonal = max_P + max_Q > 0
-    starts = [(min(2, max_p), min(2, max_q), min(1, max_P), min(1, max_Q)), (0, 0, 0, 0),
-              (min(1, max_p), 0, min(1, max_P), 0), (0, min(1, max_q), 0, min(1, max_Q))]
+    starts = [
+        (min(2, max_p), min(2, max_q), min(1, max_P), min(1, max_Q)),
+        (0, 0, 0, 0),
+        (min(1, max_p), 0, min(1, max_P), 0),
+        (0, min(1, max_q), 0, min(1, max_Q)),
+    ]
     for p, q, P, Q in starts:
         if allowed(p, q, P, Q, allow_constant):
             fit(p, q, P, Q, allow_constant)
     if allow_constant:
         fit(0, 0, 0, 0, False)
     best = min(fitted.values(), key=lambda m: m.aicc)
-    moves = [(0, 0, -1, 0), (0, 0, 0, -1), (0, 0, 1, 0), (0, 0, 0, 1), (0, 0, -1, -1), (0, 0, -1, 1),
-             (0, 0, 1, -1), (0, 0, 1, 1)] if seasonal else []
-    moves += [(-1, 0, 0, 0), (0, -1, 0, 0), (1, 0, 0, 0), (0, 1, 0, 0), (-1, -1, 0, 0), (-1, 1, 0, 0),
-              (1, -1, 0, 0), (1, 1, 0, 0)]
+    moves = (
+        [
+            (0, 0, -1, 0),
+            (0, 0, 0, -1),
+            (0, 0, 1, 0),
+            (0, 0, 0, 1),
+            (0, 0, -1, -1),
+            (0, 0, -1, 1),
+            (0, 0, 1, -1),
+            (0, 0, 1, 1),
+        ]
+        if seasonal
+        else []
+    )
+    moves += [
+        (-1, 0, 0, 0),
+        (0, -1, 0, 0),
+        (1, 0, 0, 0),
+        (0, 1, 0, 0),
+        (-1, -1, 0, 0),
+        (-1, 1, 0, 0),
+        (1, -1, 0, 0),
+        (1, 1, 0, 0),
+    ]
     improved = True
     while improved and len(fitted) < max_models:
         improved = False
@@ -71,9 +101,26 @@ def _stepwise(w, Xw, sp, limits, allow_constant, max_models):
     return sorted(fitted.values(), key=lambda m: m.aicc)
 
 
-def auto_arima(y, sp=1, exog=None, *, seasonal="full", d=None, D=None, max_p=5, max_q=5, max_P=2,
-               max_Q=2, max_order=5, max_d=2, max_D=1, allow_constant=True, method="css-ml", maxiter=50,
-               max_models=94) -> ARIMAFit:
+def auto_arima(
+    y,
+    sp=1,
+    exog=None,
+    *,
+    seasonal="full",
+    d=None,
+    D=None,
+    max_p=5,
+    max_q=5,
+    max_P=2,
+    max_Q=2,
+    max_order=5,
+    max_d=2,
+    max_D=1,
+    allow_constant=True,
+    method="css-ml",
+    maxiter=50,
+    max_models=94,
+) -> ARIMAFit:
     """Choose a SARIMA order automatically (Hyndman & Khandakar, 2008) and fit it.
 
     The search, as R's ``forecast::auto.arima`` with ``stepwise=TRUE, approximation=TRUE``:
@@ -134,9 +181,13 @@ def auto_arima(y, sp=1, exog=None, *, seasonal="full", d=None, D=None, max_p=5, 
     X = as_exog(exog, y.shape[0], func)
     check_option(seasonal, "seasonal", _SEASONAL_MODES, func)
     check_method(method, func)
-    bounds = [check_int(v, n, func, minimum=0) for v, n in zip(
-        (max_p, max_q, max_P, max_Q, max_order, max_d, max_D, max_models),
-        ("max_p", "max_q", "max_P", "max_Q", "max_order", "max_d", "max_D", "max_models"))]
+    bounds = [
+        check_int(v, n, func, minimum=0)
+        for v, n in zip(
+            (max_p, max_q, max_P, max_Q, max_order, max_d, max_D, max_models),
+            ("max_p", "max_q", "max_P", "max_Q", "max_order", "max_d", "max_D", "max_models"),
+        )
+    ]
     max_p, max_q, max_P, max_Q, max_order, max_d, max_D, max_models = bounds
     maxiter = check_int(maxiter, "maxiter", func)
 
@@ -161,8 +212,9 @@ def auto_arima(y, sp=1, exog=None, *, seasonal="full", d=None, D=None, max_p=5, 
     # R's caps on the orders for short series
     max_p, max_q = min(max_p, w.shape[0] // 3), min(max_q, w.shape[0] // 3)
     max_P, max_Q = min(max_P, w.shape[0] // 3 // sp), min(max_Q, w.shape[0] // 3 // sp)
-    candidates = _stepwise(w, Xw, sp, (max_p, max_q, max_P, max_Q, max_order), allow_constant and d + D <= 1,
-                           max_models)
+    candidates = _stepwise(
+        w, Xw, sp, (max_p, max_q, max_P, max_Q, max_order), allow_constant and d + D <= 1, max_models
+    )
     error = None
     for cand in candidates:  # in order of CSS AICc, until one estimates cleanly
         if not math.isfinite(cand.aicc):
@@ -180,11 +232,11 @@ def auto_arima(y, sp=1, exog=None, *, seasonal="full", d=None, D=None, max_p=5, 
         if not converged:
             warnings.warn(
                 f"{func}: the {method!r} estimation of the chosen ARIMA{order}{seasonal_order} did not "
-                f"converge in {maxiter} iterations; raise maxiter or check the model.", ConvergenceWarning,
+                f"converge in {maxiter} iterations; raise maxiter or check the model.",
+                ConvergenceWarning,
                 stacklevel=2,
             )
-        return ARIMAFit(order, seasonal_order, trend, method, results_aicc(results), converged, results,
-                        indices, len(candidates))
-    raise RuntimeError(
-        f"{func}: no candidate model could be estimated (d={d}, D={D}, sp={sp}; last error: {error!r})."
-    )
+        return ARIMAFit(
+            order, seasonal_order, trend, method, results_aicc(results), converged, results, indices, len(candidates)
+        )
+    raise RuntimeError(f"{func}: no candidate model could be estimated (d={d}, D={D}, sp={sp}; last error: {error!r}).")

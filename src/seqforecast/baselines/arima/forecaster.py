@@ -110,9 +110,24 @@ class ARIMAForecaster(PerSeriesForecaster):
         "maxiter": [positive_int()],
     }
 
-    def __init__(self, order=None, seasonal_order=None, sp=1, trend=None, method=None, seasonal="full",
-                 d=None, D=None, max_p=5, max_q=5, max_P=2, max_Q=2, max_order=5, boxcox_lambda=None,
-                 maxiter=50):
+    def __init__(
+        self,
+        order=None,
+        seasonal_order=None,
+        sp=1,
+        trend=None,
+        method=None,
+        seasonal="full",
+        d=None,
+        D=None,
+        max_p=5,
+        max_q=5,
+        max_P=2,
+        max_Q=2,
+        max_order=5,
+        boxcox_lambda=None,
+        maxiter=50,
+    ):
         self.order = order
         self.seasonal_order = seasonal_order
         self.sp = sp
@@ -146,8 +161,13 @@ class ARIMAForecaster(PerSeriesForecaster):
                     f"{owner}: seasonal_order={tuple(seasonal)!r} needs a seasonal period sp >= 2; got sp={sp}."
                 )
             order, seasonal_order = check_orders(self.order, (*seasonal, sp if any(seasonal) else 0), owner)
-            return {"order": order, "seasonal_order": seasonal_order, "trend": self.trend or "n",
-                    "method": self.method or "ml", "maxiter": self.maxiter}
+            return {
+                "order": order,
+                "seasonal_order": seasonal_order,
+                "trend": self.trend or "n",
+                "method": self.method or "ml",
+                "maxiter": self.maxiter,
+            }
         if self.seasonal_order is not None:
             raise ValueError(
                 f"{owner}: seasonal_order={self.seasonal_order!r} was given without order; give both for a "
@@ -158,10 +178,20 @@ class ARIMAForecaster(PerSeriesForecaster):
                 f"{owner}: trend='c' cannot be imposed on the automatic order selection; use trend=None (the "
                 "search decides) or 'n' (no constant), or give a fixed order."
             )
-        return {"sp": sp, "seasonal": self.seasonal, "d": self.d, "D": self.D, "max_p": self.max_p,
-                "max_q": self.max_q, "max_P": self.max_P, "max_Q": self.max_Q, "max_order": self.max_order,
-                "allow_constant": self.trend is None, "method": self.method or "css-ml",
-                "maxiter": self.maxiter}
+        return {
+            "sp": sp,
+            "seasonal": self.seasonal,
+            "d": self.d,
+            "D": self.D,
+            "max_p": self.max_p,
+            "max_q": self.max_q,
+            "max_P": self.max_P,
+            "max_Q": self.max_Q,
+            "max_order": self.max_order,
+            "allow_constant": self.trend is None,
+            "method": self.method or "css-ml",
+            "maxiter": self.maxiter,
+        }
 
     # ---------------------------------------------------------------------------------- Box-Cox
     def _forward(self, y: np.ndarray) -> np.ndarray:

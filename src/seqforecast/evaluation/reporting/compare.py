@@ -23,8 +23,7 @@ from ..backtest import _run_backtest, backtest_origins
 from ..significance import DieboldMarianoResult, diebold_mariano
 from .result import ComparisonResult
 
-__all__ = ["compare", "make_baseline", "BASELINES", "ComparisonResult", "diebold_mariano",
-           "DieboldMarianoResult"]
+__all__ = ["compare", "make_baseline", "BASELINES", "ComparisonResult", "diebold_mariano", "DieboldMarianoResult"]
 
 #: The baselines :func:`compare` can add, by the names of the command line's ``--model``.
 BASELINES = ("naive", "seasonal-naive", "arima")
@@ -69,8 +68,13 @@ def _named_models(forecasters):
 def _baseline_models(baselines, sp):
     """The baselines to add, by class name: all of them for True (the seasonal naive only when sp > 1),
     none for False, or those of a list of names."""
-    baselines = check_param(baselines, "baselines", ["boolean", list, tuple, None], "compare",
-                            hint=f"Give True, False or a list of names among {list(BASELINES)}.")
+    baselines = check_param(
+        baselines,
+        "baselines",
+        ["boolean", list, tuple, None],
+        "compare",
+        hint=f"Give True, False or a list of names among {list(BASELINES)}.",
+    )
     if baselines is True:
         names = [name for name in BASELINES if sp > 1 or name != "seasonal-naive"]
     else:
@@ -79,8 +83,23 @@ def _baseline_models(baselines, sp):
     return {type(model).__name__: model for model in models}
 
 
-def compare(forecasters, y, X=None, *, horizon, sp=1, baselines=True, initial_window=None, step=None,
-            window="expanding", window_length=None, refit=True, n_jobs=None, verbose=0, coverage=None):
+def compare(
+    forecasters,
+    y,
+    X=None,
+    *,
+    horizon,
+    sp=1,
+    baselines=True,
+    initial_window=None,
+    step=None,
+    window="expanding",
+    window_length=None,
+    refit=True,
+    n_jobs=None,
+    verbose=0,
+    coverage=None,
+):
     """Backtest several forecasters on the same origins, beside the standard baselines.
 
     Parameters
@@ -131,15 +150,26 @@ def compare(forecasters, y, X=None, *, horizon, sp=1, baselines=True, initial_wi
             f"compare: y must be a pandas Series (one series) or DataFrame (one column per series); got "
             f"{type(y).__name__}."
         )
-    origins = backtest_origins(len(y), horizon=horizon, step=step, initial_window=initial_window,
-                               window=window, window_length=window_length)  # bad settings fail before any fit
+    origins = backtest_origins(
+        len(y), horizon=horizon, step=step, initial_window=initial_window, window=window, window_length=window_length
+    )  # bad settings fail before any fit
     frames, histories = [], {}
     for name, forecaster in models.items():
         wants_interval = coverage is not None and hasattr(forecaster, "_predict_interval")
         frame, history = _run_backtest(
-            forecaster, y, X, horizon=horizon, initial_window=initial_window, step=step, window=window,
-            window_length=window_length, refit=refit, n_jobs=n_jobs, verbose=verbose,
-            coverage=coverage if wants_interval else None, name=name,
+            forecaster,
+            y,
+            X,
+            horizon=horizon,
+            initial_window=initial_window,
+            step=step,
+            window=window,
+            window_length=window_length,
+            refit=refit,
+            n_jobs=n_jobs,
+            verbose=verbose,
+            coverage=coverage if wants_interval else None,
+            name=name,
         )
         if coverage is not None and not wants_interval:
             frame.insert(7, "y_lower", np.nan)
@@ -148,14 +178,25 @@ def compare(forecasters, y, X=None, *, horizon, sp=1, baselines=True, initial_wi
         if history:
             histories[name] = history
     settings = {
-        "horizon": int(horizon), "sp": sp, "initial_window": initial_window,
-        "step": int(horizon if step is None else step), "window": window, "window_length": window_length,
-        "refit": refit, "coverage": coverage, "n_jobs": n_jobs,
+        "horizon": int(horizon),
+        "sp": sp,
+        "initial_window": initial_window,
+        "step": int(horizon if step is None else step),
+        "window": window,
+        "window_length": window_length,
+        "refit": refit,
+        "coverage": coverage,
+        "n_jobs": n_jobs,
         "baselines": baselines if isinstance(baselines, bool) else list(baselines),
         "wall_seconds": round(time.perf_counter() - started, 3),
     }
     return ComparisonResult(
-        pd.concat(frames, ignore_index=True), y, origins=origins, sp=sp, settings=settings,
-        baselines=[name for name, f in models.items() if is_baseline(f)], histories=histories,
+        pd.concat(frames, ignore_index=True),
+        y,
+        origins=origins,
+        sp=sp,
+        settings=settings,
+        baselines=[name for name, f in models.items() if is_baseline(f)],
+        histories=histories,
         models=models,
     )

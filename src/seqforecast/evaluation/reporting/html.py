@@ -68,8 +68,14 @@ def _significance_table(result):
     if result.best_baseline() is None or len(result.model_names) < 2:
         return None
     table = result.significance()
-    return table.rename(columns={"mean_difference": "mean loss difference", "statistic": "DM statistic (HLN)",
-                                 "p_value": "p-value", "n_origins": "origins"})
+    return table.rename(
+        columns={
+            "mean_difference": "mean loss difference",
+            "statistic": "DM statistic (HLN)",
+            "p_value": "p-value",
+            "n_origins": "origins",
+        }
+    )
 
 
 def _horizon_table(result):
@@ -81,14 +87,24 @@ def _horizon_table(result):
 def _sections(result):
     """(title, table, note) of every table of the report, in order."""
     sig = _significance_table(result)
-    sections = [("Leaderboard", _leaderboard_table(result.leaderboard()),
-                 "Mean ± standard deviation over forecasts (origins × series); sorted by MASE. MASE scales by "
-                 f"the in-sample MAE of the seasonal naive forecast (lag {result.sp}) on each origin's training "
-                 "data. Seconds are means per origin.")]
+    sections = [
+        (
+            "Leaderboard",
+            _leaderboard_table(result.leaderboard()),
+            "Mean ± standard deviation over forecasts (origins × series); sorted by MASE. MASE scales by "
+            f"the in-sample MAE of the seasonal naive forecast (lag {result.sp}) on each origin's training "
+            "data. Seconds are means per origin.",
+        )
+    ]
     if sig is not None:
-        sections.append(("Significance: Diebold-Mariano tests against the best baseline", sig,
-                         "HLN-corrected DM test on the per-origin mean absolute scaled error (MASE); a negative "
-                         "mean loss difference means the model is more accurate than the reference."))
+        sections.append(
+            (
+                "Significance: Diebold-Mariano tests against the best baseline",
+                sig,
+                "HLN-corrected DM test on the per-origin mean absolute scaled error (MASE); a negative "
+                "mean loss difference means the model is more accurate than the reference.",
+            )
+        )
     sections.append(("MASE by horizon step", _horizon_table(result), "Mean over origins and series."))
     return sections
 
@@ -101,8 +117,11 @@ def _markdown_table(frame):
     index_name = frame.index.name or ""
     header = [index_name] + [str(c) for c in frame.columns]
     lines = ["| " + " | ".join(cell(h) for h in header) + " |"]
-    aligns = ["---"] + ["---:" if _cells(frame[c].iloc[0])[1] else "---" for c in frame.columns] if len(frame) \
+    aligns = (
+        ["---"] + ["---:" if _cells(frame[c].iloc[0])[1] else "---" for c in frame.columns]
+        if len(frame)
         else ["---"] * len(header)
+    )
     lines.append("| " + " | ".join(aligns) + " |")
     for label, row in frame.iterrows():
         lines.append("| " + " | ".join([cell(_cells(label)[0])] + [cell(_cells(v)[0]) for v in row]) + " |")
@@ -154,9 +173,12 @@ def render_html(result):
     if curves is not None:
         body += ["<h2>Training curves</h2>", _img(curves, "Training and validation loss per epoch")]
     meta = result.metadata()
-    body += ["<h2>Settings, versions and machine</h2>",
-             f"<pre>{e(json.dumps({k: meta[k] for k in ('settings', 'seeds', 'versions', 'machine')}, indent=2))}"
-             "</pre>"]
-    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-            "<title>seqforecast comparison report</title>\n"
-            f"<style>{_STYLE}</style>\n</head>\n<body>\n" + "\n".join(body) + "\n</body>\n</html>\n")
+    body += [
+        "<h2>Settings, versions and machine</h2>",
+        f"<pre>{e(json.dumps({k: meta[k] for k in ('settings', 'seeds', 'versions', 'machine')}, indent=2))}</pre>",
+    ]
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        "<title>seqforecast comparison report</title>\n"
+        f"<style>{_STYLE}</style>\n</head>\n<body>\n" + "\n".join(body) + "\n</body>\n</html>\n"
+    )

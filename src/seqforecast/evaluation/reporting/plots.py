@@ -64,11 +64,23 @@ def plot_forecasts(result, *, max_series=4):
             shown = False
             for _, path in rows[rows["model"] == model].groupby("cutoff", sort=True):
                 x = _x(path["timestamp"])
-                ax.plot(x, path["y_pred"].to_numpy(), color=colours[model], linewidth=1, alpha=0.85,
-                        label=None if shown else model)
+                ax.plot(
+                    x,
+                    path["y_pred"].to_numpy(),
+                    color=colours[model],
+                    linewidth=1,
+                    alpha=0.85,
+                    label=None if shown else model,
+                )
                 if "y_lower" in path and path["y_lower"].notna().all():
-                    ax.fill_between(x, path["y_lower"].to_numpy(), path["y_upper"].to_numpy(),
-                                    color=colours[model], alpha=0.15, linewidth=0)
+                    ax.fill_between(
+                        x,
+                        path["y_lower"].to_numpy(),
+                        path["y_upper"].to_numpy(),
+                        color=colours[model],
+                        alpha=0.15,
+                        linewidth=0,
+                    )
                 shown = True
         for cutoff in _x(results["cutoff"].drop_duplicates()):
             ax.axvline(cutoff, color="grey", linewidth=0.5, alpha=0.4)
@@ -82,8 +94,9 @@ def plot_errors_by_horizon(table, metric="mase"):
     figure = _figure(7, 4)
     ax = figure.subplots()
     for i, model in enumerate(table.columns):
-        ax.plot(table.index.to_numpy(), table[model].to_numpy(), marker="o", markersize=3, color=f"C{i % 10}",
-                label=model)
+        ax.plot(
+            table.index.to_numpy(), table[model].to_numpy(), marker="o", markersize=3, color=f"C{i % 10}", label=model
+        )
     ax.set_xlabel("steps after the cutoff")
     ax.set_ylabel(_LABELS.get(metric, metric))
     ax.set_title(f"{_LABELS.get(metric, metric)} by horizon step", fontsize=10)
@@ -110,8 +123,13 @@ def plot_training_curves(histories, *, max_models=4):
             train = [row.get("train_loss", np.nan) for row in history]
             ax.plot(epochs, train, color=colour, linewidth=1, label=f"fit at {cutoff}" if len(fits) <= 6 else None)
             if any("valid_loss" in row for row in history):
-                ax.plot(epochs, [row.get("valid_loss", np.nan) for row in history], color=colour, linewidth=1,
-                        linestyle="--")
+                ax.plot(
+                    epochs,
+                    [row.get("valid_loss", np.nan) for row in history],
+                    color=colour,
+                    linewidth=1,
+                    linestyle="--",
+                )
         losses = [v for history in fits.values() for row in history for k, v in row.items() if k.endswith("loss")]
         if losses and min(losses) > 0:
             ax.set_yscale("log")

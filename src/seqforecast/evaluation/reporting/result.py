@@ -133,14 +133,17 @@ class ComparisonResult:
             return
         reasons = []
         if zero:
-            reasons.append(f"{zero} training window(s) repeat exactly at lag sp={self.sp} (a zero scale, e.g. a "
-                           "constant series)")
+            reasons.append(
+                f"{zero} training window(s) repeat exactly at lag sp={self.sp} (a zero scale, e.g. a constant series)"
+            )
         if short:
             reasons.append(f"{short} training window(s) have at most sp={self.sp} values")
         warnings.warn(
             f"MASE is undefined for {short + zero} (origin, series) pair(s): {' and '.join(reasons)}. Their MASE "
             "is NaN and left out of the MASE means (the same forecasts for every model); sMAPE, MAE and RMSE "
-            "score them.", SeqforecastWarning, stacklevel=4,
+            "score them.",
+            SeqforecastWarning,
+            stacklevel=4,
         )
 
     def scores(self):
@@ -255,8 +258,9 @@ class ComparisonResult:
             scores["loss"] = scores["mase"]
         else:
             scores["loss"] = (scores["rmse"] / scores["scale"].where(scores["scale"] > 0)) ** 2
-        per_origin = scores.pivot_table(index="cutoff", columns="model", values="loss", aggfunc="mean",
-                                        sort=True)  # [n_origins, n_models], oldest origin first
+        per_origin = scores.pivot_table(
+            index="cutoff", columns="model", values="loss", aggfunc="mean", sort=True
+        )  # [n_origins, n_models], oldest origin first
         h = math.ceil(self.settings["horizon"] / self.settings["step"])
         out = []
         for model in self.leaderboard().index:
@@ -269,13 +273,23 @@ class ComparisonResult:
             else:
                 test = _dm_from_differential(d, h_used)
                 stat, p = test.statistic, test.pvalue
-                verdict = ("no significant difference" if not p < alpha
-                           else "better" if test.mean_difference < 0 else "worse")
-            out.append({"model": model, "reference": reference, "loss": loss,
-                        "mean_difference": float(d.mean()) if len(d) else np.nan, "statistic": stat,
-                        "p_value": p, "n_origins": len(d), "h": h_used, "verdict": verdict})
-        columns = ["model", "reference", "loss", "mean_difference", "statistic", "p_value", "n_origins", "h",
-                   "verdict"]
+                verdict = (
+                    "no significant difference" if not p < alpha else "better" if test.mean_difference < 0 else "worse"
+                )
+            out.append(
+                {
+                    "model": model,
+                    "reference": reference,
+                    "loss": loss,
+                    "mean_difference": float(d.mean()) if len(d) else np.nan,
+                    "statistic": stat,
+                    "p_value": p,
+                    "n_origins": len(d),
+                    "h": h_used,
+                    "verdict": verdict,
+                }
+            )
+        columns = ["model", "reference", "loss", "mean_difference", "statistic", "p_value", "n_origins", "h", "verdict"]
         return pd.DataFrame(out, columns=columns).set_index("model")
 
     # ------------------------------------------------------------------------------------- summary
@@ -292,36 +306,51 @@ class ComparisonResult:
         board = self.leaderboard()
         candidate, reference = self._candidate(board), self.best_baseline()
         n_origins, n_series = len(self.origins), self.results["series"].nunique()
-        context = (f"{n_series} series, {n_origins} origins ({self.settings['window']} window, step "
-                   f"{self.settings['step']}), horizon {self.settings['horizon']}, seasonal period {self.sp}.")
+        context = (
+            f"{n_series} series, {n_origins} origins ({self.settings['window']} window, step "
+            f"{self.settings['step']}), horizon {self.settings['horizon']}, seasonal period {self.sp}."
+        )
         if candidate is None:
             return f"Only baselines were compared; best: {board.index[0]}. {context}"
         if reference is None and board["baseline"].any():
-            return (f"MASE is undefined for every forecast (see the warning), so the models are not ranked and "
-                    f"no test is made; compare their sMAPE, MAE and RMSE in the leaderboard. {context}")
+            return (
+                f"MASE is undefined for every forecast (see the warning), so the models are not ranked and "
+                f"no test is made; compare their sMAPE, MAE and RMSE in the leaderboard. {context}"
+            )
         if reference is None:
             return f"No baseline was compared, so nothing to beat; best model: {board.index[0]}. {context}"
         m_cand, m_ref = board.loc[candidate, "mase"], board.loc[reference, "mase"]
         test = self.significance(reference, alpha=alpha).loc[candidate]
         change = 100.0 * (m_cand - m_ref) / m_ref
         lower = m_cand < m_ref
-        figures = (f"{candidate} has MASE {m_cand:.3f} against {m_ref:.3f} for {reference}, the best "
-                   f"of {len([b for b in board.index if b in self.baselines])} baseline(s) ({change:+.1f}%).")
+        figures = (
+            f"{candidate} has MASE {m_cand:.3f} against {m_ref:.3f} for {reference}, the best "
+            f"of {len([b for b in board.index if b in self.baselines])} baseline(s) ({change:+.1f}%)."
+        )
         if test["verdict"] == "too few origins":
-            answer = ("Lower MASE, but untested" if lower else "No") + f": with {n_origins} origins there are " \
-                "too few forecasts for a significance test."
+            answer = (
+                "Lower MASE, but untested" if lower else "No"
+            ) + f": with {n_origins} origins there are too few forecasts for a significance test."
         elif test["verdict"] == "better":
-            answer = (f"Yes: the Diebold-Mariano test (HLN correction, absolute scaled errors) finds it "
-                      f"significantly more accurate (p = {test['p_value']:.3g} < {alpha}).")
+            answer = (
+                f"Yes: the Diebold-Mariano test (HLN correction, absolute scaled errors) finds it "
+                f"significantly more accurate (p = {test['p_value']:.3g} < {alpha})."
+            )
         elif test["verdict"] == "worse":
-            answer = (f"No: the Diebold-Mariano test finds it significantly less accurate "
-                      f"(p = {test['p_value']:.3g} < {alpha}).")
+            answer = (
+                f"No: the Diebold-Mariano test finds it significantly less accurate "
+                f"(p = {test['p_value']:.3g} < {alpha})."
+            )
         elif lower:
-            answer = (f"Not clearly: its MASE is lower, but the difference is not significant at the "
-                      f"{alpha:g} level (Diebold-Mariano p = {test['p_value']:.3g}, {n_origins} origins).")
+            answer = (
+                f"Not clearly: its MASE is lower, but the difference is not significant at the "
+                f"{alpha:g} level (Diebold-Mariano p = {test['p_value']:.3g}, {n_origins} origins)."
+            )
         else:
-            answer = (f"No: its MASE is higher (the difference is not significant, Diebold-Mariano p = "
-                      f"{test['p_value']:.3g}).")
+            answer = (
+                f"No: its MASE is higher (the difference is not significant, Diebold-Mariano p = "
+                f"{test['p_value']:.3g})."
+            )
         return f"Does {candidate} beat the best baseline? {answer} {figures} {context}"
 
     # --------------------------------------------------------------------------------------- plots
@@ -371,9 +400,11 @@ class ComparisonResult:
         models, seeds = {}, {}
         for name, forecaster in self.models.items():
             params = forecaster.get_params(deep=True) if hasattr(forecaster, "get_params") else {}
-            models[name] = {"class": f"{type(forecaster).__module__}.{type(forecaster).__name__}",
-                            "baseline": name in self.baselines,
-                            "params": {k: _jsonable(v) for k, v in params.items()}}
+            models[name] = {
+                "class": f"{type(forecaster).__module__}.{type(forecaster).__name__}",
+                "baseline": name in self.baselines,
+                "params": {k: _jsonable(v) for k, v in params.items()},
+            }
             found = {k: _jsonable(v) for k, v in params.items() if k.split("__")[-1] == "random_state"}
             if found:
                 seeds[name] = found
@@ -382,10 +413,13 @@ class ComparisonResult:
             "versions": versions((*PACKAGES, "joblib", "matplotlib")),
             "machine": machine(),
             "seeds": seeds,
-            "settings": {**{k: _jsonable(v) for k, v in self.settings.items()},
-                         "n_origins": len(self.origins),
-                         "cutoffs": [str(self.y.index[b - 1]) for b in self.origins[:, 1]],
-                         "n_series": int(self.results["series"].nunique()), "n_timesteps": len(self.y)},
+            "settings": {
+                **{k: _jsonable(v) for k, v in self.settings.items()},
+                "n_origins": len(self.origins),
+                "cutoffs": [str(self.y.index[b - 1]) for b in self.origins[:, 1]],
+                "n_series": int(self.results["series"].nunique()),
+                "n_timesteps": len(self.y),
+            },
             "models": models,
         }
 
@@ -414,10 +448,11 @@ class ComparisonResult:
         self.errors_by_horizon().to_csv(directory / "errors_by_horizon.csv")
         written["errors_by_horizon.csv"] = directory / "errors_by_horizon.csv"
         images = {}
-        for title, filename, figure in (("Forecasts", "forecasts.png", self.plot_forecasts()),
-                                        ("MASE by horizon step", "errors_by_horizon.png",
-                                         self.plot_errors_by_horizon()),
-                                        ("Training curves", "training_curves.png", self.plot_training_curves())):
+        for title, filename, figure in (
+            ("Forecasts", "forecasts.png", self.plot_forecasts()),
+            ("MASE by horizon step", "errors_by_horizon.png", self.plot_errors_by_horizon()),
+            ("Training curves", "training_curves.png", self.plot_training_curves()),
+        ):
             if figure is not None:
                 (directory / filename).write_bytes(figure_png(figure))
                 images[title] = filename
@@ -429,8 +464,10 @@ class ComparisonResult:
         return written
 
     def __repr__(self):
-        return (f"ComparisonResult({len(self.model_names)} models, {len(self.origins)} origins, "
-                f"horizon={self.settings.get('horizon')})")
+        return (
+            f"ComparisonResult({len(self.model_names)} models, {len(self.origins)} origins, "
+            f"horizon={self.settings.get('horizon')})"
+        )
 
 
 def _jsonable(value):
