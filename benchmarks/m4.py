@@ -391,7 +391,7 @@ def markdown(frequency, rows, official, meta, notes: str | None) -> str:
             f"same series (sMAPE {rows[0]['smape_naive2']:.3f}, MASE {rows[0]['mase_naive2']:.3f})."
         ),
         "",
-        "## Our models",
+        "## seqforecast's models",
         "",
         "| model | what | sMAPE | MASE | OWA | fit s (wall) | fit s (CPU) | predict s | load avg (mean, max) |",
         "|---|---|---|---|---|---|---|---|---|",

@@ -202,7 +202,7 @@ def _config_summary(model):
         "max_epochs": plan.get("max_epochs"),
         "members": len(config.get("members", [])),
         "weights": {k: round(v, 3) for k, v in config["weights"].items() if v > 0},
-        "refit": config["refit"],
+        "holdout_origins": len(config["holdout"]["origins"]),
     }
 
 

@@ -3,9 +3,9 @@ and the command line (``python tools/reliability_section.py`` renders it into th
 
 Each row (:class:`Case`) names the object it tries (``target``), a category, a callable that feeds it the bad
 input, the exception it must raise and a fragment of the message (matched with ``re.escape``). A fragment
-pins what came and how to fix it, not only the exception type. Known gaps in modules that other people are
-still editing are rows marked ``xfail(strict=True)`` whose reason names the gap and the fix: the day the
-fix lands, the row XPASSes, the suite fails, and the mark is removed.
+pins what came and how to fix it, not only the exception type. A known gap is a row marked
+``xfail(strict=True)`` whose reason names the gap and the fix: the day the fix lands, the row XPASSes, the
+suite fails, and the mark is removed.
 
 Classifier labels: ``predict`` never sees labels, and ``score`` with labels unseen at fit is well defined
 (those samples count as misclassified, as scikit-learn's ``accuracy_score`` does: pinned below). The label

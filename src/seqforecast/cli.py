@@ -162,7 +162,8 @@ def _auto(horizon, sp, seed, quick, verbose=0):
     from .forecasting import AutoRNNForecaster
 
     # one net, judged at the holdout, for --quick; sp None lets the forecaster read it from the dates
-    return AutoRNNForecaster(horizon, sp=sp, n_members=1 if quick else 6, random_state=seed, verbose=verbose)
+    model = AutoRNNForecaster(horizon, sp=sp, random_state=seed, verbose=verbose)
+    return model.set_params(n_members=1) if quick else model
 
 
 def _make_model(name, sp, window_length, seed, horizon, quick=False, verbose=0):

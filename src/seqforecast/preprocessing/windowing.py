@@ -496,7 +496,7 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
         if _get_output_config("transform", self)["dense"] == "pandas":
             ends = starts + window_length - 1
             index = frame.index[ends] if isinstance(frame, pd.DataFrame) else pd.Index(ends)
-            # sklearn's wrapper would put X's index (one label per time step) on these rows: give our own.
+            # sklearn's wrapper would put X's index (one label per time step) on these rows: one label per window
             return pd.DataFrame(out, index=index, columns=self.get_feature_names_out())
         return out
 
