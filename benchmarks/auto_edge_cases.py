@@ -50,7 +50,8 @@ def _score(model, frame, cut, test, horizon):
     start = time.perf_counter()
     forecast = model.fit(None, frame).forecast(horizon).to_numpy()
     seconds = time.perf_counter() - start
-    scores = mase(test[:horizon].T if test.ndim == 2 else test, forecast, y_train=cut, sp=1, multioutput="raw_values")
+    # test: [horizon, n_series], rows are time steps as everywhere
+    scores = mase(test[:horizon], forecast, y_train=cut, sp=1, multioutput="raw_values")
     return {
         "mase": float(np.mean(scores)),
         "seconds": round(seconds, 1),

@@ -54,6 +54,12 @@ class EnsembleForecaster(BaseForecaster):
         self.aggregate = aggregate
         self.random_state = random_state
 
+    def __getattr__(self, name):
+        # only reached when normal lookup fails: an ensemble fitted by seqforecast 0.1 combines as its parameter says
+        if name == "aggregate_" and "forecasters_" in self.__dict__:
+            return self.__dict__.get("aggregate", "mean")
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
     def _fit(self, Y, X):
         validate_params(self)
         owner = type(self).__name__
@@ -82,13 +88,16 @@ class EnsembleForecaster(BaseForecaster):
         for base, keys in zip(bases, seed_keys):
             for _ in range(self.n_members):
                 member = clone(base).set_params(**{key: int(self.random_state) + len(members) for key in keys})
+                if hasattr(self, "time_index_"):  # as BaseForecaster.fit gives it to the forecaster it fits
+                    member.time_index_ = self.time_index_
                 members.append(member._fit(Y, X))
         self.forecasters_ = members
+        self.aggregate_ = self.aggregate  # forecasts combine as fitted, whatever set_params does later
         return self
 
     def _predict(self, horizon, Y, X, X_future):
         forecasts = np.stack([m._predict(horizon, Y, X, X_future) for m in self.forecasters_])  # [M, H, S]
-        return np.mean(forecasts, axis=0) if self.aggregate == "mean" else np.median(forecasts, axis=0)
+        return np.mean(forecasts, axis=0) if self.aggregate_ == "mean" else np.median(forecasts, axis=0)
 
     def training_history(self):
         """The training curve of the first member (see its ``training_history``), or None."""

@@ -78,6 +78,26 @@ class _WindowForecaster(BaseForecaster):
             return level_stats(values, axis=1)
         return scale_stats(values, axis=1)
 
+    #: The settings recorded at fit (see ``_commit_settings``); the value is the default for models fitted by a
+    #: seqforecast that did not have the parameter yet.
+    _FITTED_SETTINGS = {
+        "window_length_": None,
+        "scaling_": None,
+        "window_scale_": None,
+        "min_observations_": None,
+        "horizon_": None,
+        "patch_length_": None,
+        "carry_state_": None,
+    }
+
+    def __getattr__(self, name):
+        # Only reached when normal lookup fails: a model fitted (and saved or pickled) by seqforecast 0.1, which
+        # did not record its settings, forecasts with its parameters, as it did then.
+        settings = type(self)._FITTED_SETTINGS
+        if name in settings and "estimator_" in self.__dict__:
+            return self.__dict__.get(name[:-1], settings[name])
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
     def _commit_settings(self):
         """Record the settings forecasting depends on: predictions read these, never the live parameters, so
         ``set_params`` without a refit (or a refit that fails) leaves the fitted model's forecasts as they were."""
