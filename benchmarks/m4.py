@@ -264,7 +264,7 @@ def describe(name: str, frequency: str, quick: bool = False) -> str:
     if name == "auto":
         return (
             "AutoRNNForecaster(horizon) with nothing else set: its own plan, nets and combination "
-            "(see the auto configuration below)"
+            "(its choices: settings.config in the JSON file)"
         )
     if name in ("naive2", "snaive", "theta", "arima"):
         return {
