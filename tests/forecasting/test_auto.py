@@ -136,3 +136,12 @@ def test_bad_parameters_are_refused_at_fit():
         AutoRNNForecaster(6, combine="best").fit(None, monthly())
     with pytest.raises(ValueError, match="The 'horizon' parameter of AutoRNNForecaster must be an int"):
         AutoRNNForecaster(0).fit(None, monthly())
+
+
+@pytest.mark.parametrize("n", [14, 26, 78])
+def test_lengths_where_early_origins_leave_few_windows(n):
+    # 14 and 26 monthly values with horizon 12: an early holdout origin leaves too little for a net; 78: a
+    # net has a single training window there (no validation tail for early stopping). All are forecast.
+    y = monthly(n)
+    forecast = AutoRNNForecaster(12, n_members=1, random_state=0).fit(None, y).forecast(12)
+    assert np.isfinite(forecast).all() and len(forecast) == 12

@@ -36,7 +36,7 @@ from sklearn.utils import check_random_state
 
 from .._utils.validation import Interval, options, positive_int, validate_params
 from ..base import BaseForecaster
-from ._auto_plan import plan_nets, seasonal_period
+from ._auto_plan import _windows, plan_nets, seasonal_period
 from .window import DirectForecaster
 
 __all__ = ["AutoRNNForecaster"]
@@ -344,6 +344,11 @@ class AutoRNNForecaster(BaseForecaster):
                     plan, H, seed, Y, X, int(self.n_members), epochs=epochs, budget=left, what="final"
                 )
         config["members"] = member_info
+        if weights.get("rnn", 0) > 0 and not members:  # no net could train: the others share its weight
+            rest = {name: w for name, w in weights.items() if name != "rnn" and w > 0}
+            total = sum(rest.values()) or 1.0  # none left: every weight 0, the last values are the forecast
+            weights = {name: (rest[name] / total if name in rest else 0.0) for name in weights}
+            config["weights"] = weights
         config["fit_seconds"] = round(time.perf_counter() - started, 3)
 
         self.members_ = members if weights.get("rnn", 0) > 0 else []
@@ -366,12 +371,15 @@ class AutoRNNForecaster(BaseForecaster):
 
         n_lengths = len(plan.window_lengths)
         members, info, spent = [], [], 0.0
+        lengths = np.array([len(y) for y in _observed(Y)])
         for i in range(count):
             if budget is not None and members and spent + spent / len(members) > budget:
                 self._log(f"time budget of {self.time_budget} s reached after {len(members)} net(s)")
                 break
             k = i % n_lengths
             cell = "gru" if (i // n_lengths) % 2 == 0 else "lstm"
+            if _n_windows(lengths, plan, k, H) < 1:
+                continue  # an early origin may leave too few observations for this window length
             net = RNNRegressor(
                 cell=cell,
                 hidden_size=plan.hidden_size,
@@ -380,7 +388,8 @@ class AutoRNNForecaster(BaseForecaster):
                 max_epochs=plan.max_epochs if epochs is None else epochs[k],
                 batch_size=plan.batch_size,
                 lr=plan.lr,
-                patience=plan.patience if epochs is None else None,
+                # early stopping needs a validation tail: not with the few windows an early origin may leave
+                patience=plan.patience if epochs is None and _n_windows(lengths, plan, k, H) >= 20 else None,
                 random_state=seed + i,
                 device=self.device,
             )
@@ -423,9 +432,13 @@ class AutoRNNForecaster(BaseForecaster):
         A combination's forecast is the mean of its members that could forecast the series (as at forecast
         time); its score is the mean MASE over every held-out (origin, series) pair.
         """
-        if not holdout or len(components) == 1:
+        judged, every = components, components
+        if "rnn" in components and not any("rnn" in forecasts for forecasts, *_ in holdout):
+            judged = [name for name in components if name != "rnn"]  # no origin left enough data for a net
+        if not holdout or len(judged) <= 1:
             weights = {name: 1.0 / len(components) for name in components}  # nothing to choose on: all
             return pd.DataFrame(columns=["candidate", "mase", "n_scores"]), weights
+        components = judged
         rows = []
         for weights in _candidate_weights(components, self.combine):
             errors = []
@@ -448,7 +461,7 @@ class AutoRNNForecaster(BaseForecaster):
         table = pd.DataFrame(rows).sort_values("mase", kind="stable").reset_index(drop=True)
         best = table.loc[0, "_weights"]
         self._log("holdout MASE: " + ", ".join(f"{r.candidate} {r.mase:.3f}" for r in table.head(6).itertuples()))
-        weights = {name: float(best.get(name, 0.0)) for name in components}
+        weights = {name: float(best.get(name, 0.0)) for name in every}
         return table.drop(columns="_weights"), weights
 
     def _statistical(self, weights, Y, H, sp):
@@ -472,6 +485,8 @@ class AutoRNNForecaster(BaseForecaster):
         for name, values in stats.items():
             parts.append(values)
             weights.append(self.weights_[name])
+        if not parts:  # nothing could forecast these series: their last values
+            parts, weights = [np.full((H, Y.shape[1]), np.nan)], [1.0]
         return _combine(parts, weights, _observed(Y), self.non_negative_)[:horizon]
 
     def training_history(self):
@@ -510,6 +525,11 @@ def _combine(parts, weights, history, non_negative):
         last = np.array([y[-1] if len(y) else np.nan for y in history])
         combined = np.where(missing, last[None, :], combined)
     return np.maximum(combined, 0.0) if non_negative else combined
+
+
+def _n_windows(lengths, plan, k, horizon):
+    """Training windows of the plan's ``k``-th window length over series of ``lengths`` observations."""
+    return int(np.ceil(_windows(lengths, plan.window_lengths[k], horizon, plan.min_observations) / plan.window_step))
 
 
 def _final_epochs(plan, holdout_info):
