@@ -41,7 +41,7 @@ from seqforecast.evaluation import metrics
 from seqforecast.evaluation.backtest import backtest
 from seqforecast.evaluation.reporting import compare
 from seqforecast.evaluation.splitters import ExpandingWindowSplitter, SlidingWindowSplitter
-from seqforecast.exceptions import ConvergenceWarning, SeqforecastWarning, TrainingDivergedError
+from seqforecast.exceptions import SeqforecastWarning, TrainingDivergedError
 from seqforecast.forecasting import DirectForecaster, RecursiveForecaster, Seq2SeqForecaster
 from seqforecast.preprocessing.covariates import CalendarFeatures
 from seqforecast.preprocessing.windowing import SlidingWindowTransformer, make_windows, make_windows_multi
@@ -169,7 +169,7 @@ for name, make in FORECASTERS.items():
         name,
         lambda e, make=make: make().fit(None, series()).forecast(0),
         ValueError,
-        f"The 'steps' parameter of {name}.forecast must be an int in the range [1, inf). Got 0 instead. "
+        f"The 'steps' parameter of {name}.forecast must be an int in the range [1, 1000000]. Got 0 instead. "
         "steps is the forecast horizon: the number of steps to forecast",
     )
     add(
@@ -214,7 +214,8 @@ for id, name, y, exc, match in [
         "RecursiveForecaster",
         series().astype(str),
         TypeError,
-        f"y must hold numbers; column 'y' has dtype {TEXT}. Convert it, e.g. pd.to_numeric(y, errors='raise')",
+        f"y must hold numbers; column 'y' has dtype {TEXT} (first value that is not a number: '10.0' at position "
+        "0). Convert it, e.g. pd.to_numeric(y, errors='raise')",
     ),
     (
         "y-objects",
@@ -333,7 +334,7 @@ for value in (0, 1.5, False, "2"):
         "DirectForecaster",
         lambda e, v=value: DirectForecaster(LinearRegression(), window_length=3, horizon=v).fit(None, series()),
         ValueError,
-        f"The 'horizon' parameter of DirectForecaster must be an int in the range [1, inf). Got {value!r} instead.",
+        f"The 'horizon' parameter of DirectForecaster must be an int in the range [1, 1000000]. Got {value!r} instead.",
     )
 add(
     "window_length=0",
@@ -379,8 +380,29 @@ for name, value in [
         name,
         lambda e, name=name, v=value: FORECASTERS[name]().fit(None, series()).forecast(v),
         ValueError,
-        f"The 'steps' parameter of {name}.forecast must be an int in the range [1, inf). Got {value!r} instead.",
+        f"The 'steps' parameter of {name}.forecast must be an int in the range [1, 1000000]. Got {value!r} instead.",
     )
+for name in ("RecursiveForecaster", "DirectForecaster", "NaiveForecaster"):
+    add(
+        "steps=10**12",
+        "parameters",
+        name,
+        lambda e, name=name: FORECASTERS[name]().fit(None, series()).forecast(10**12),
+        ValueError,
+        f"The 'steps' parameter of {name}.forecast must be an int in the range [1, 1000000]. Got 1000000000000 "
+        "instead. steps is the forecast horizon: the number of steps to forecast, e.g. forecast(12) (at most "
+        "seqforecast.base.MAX_FORECAST_STEPS).",
+    )
+add(
+    "forecast-values-past-the-limit",
+    "parameters",
+    "NaiveForecaster",
+    lambda e: NaiveForecaster().fit(None, pd.DataFrame(np.ones((3, 1000)))).forecast(100_001),
+    ValueError,
+    "NaiveForecaster: 100001 steps of 1000 series and 0 covariate(s) make 100001000 values per forecast array, "
+    "more than 100000000 (seqforecast.base.MAX_FORECAST_VALUES, 800 MB of float64). Forecast fewer steps at a "
+    "time, or fit a model on fewer series.",
+)
 add(
     "coverage=1.5",
     "parameters",
@@ -705,14 +727,19 @@ def fitted_with_covariates(make=lr):
 for cols, match in [
     (
         ("a", "c"),
-        "The covariate columns of X are ['a', 'c'], but RecursiveForecaster was fitted with ['a', 'b']. Pass "
-        "the same columns in the same order.",
+        "The covariate columns of X must be those RecursiveForecaster was fitted with, by name and in the same "
+        "order: ['a', 'b']; X has ['a', 'c'] (unseen at fit time: ['c']; seen at fit time, yet now missing: ['b']). "
+        "Give X these columns, e.g. X[['a', 'b']] after adding or renaming the missing ones.",
     ),
-    (("b", "a"), "The covariate columns of X are ['b', 'a'], but RecursiveForecaster was fitted with ['a', 'b']."),
+    (
+        ("b", "a"),
+        "The covariate columns of X are those RecursiveForecaster was fitted with, but in another order: X has "
+        "['b', 'a'], the fit had ['a', 'b']. Columns are read by position; reorder them: X[['a', 'b']].",
+    ),
     (
         ("a",),
-        "X has 1 covariate column(s), but RecursiveForecaster was fitted with 2. Pass the same covariates at fit "
-        "and predict time.",
+        "The covariate columns of X must be those RecursiveForecaster was fitted with, by name and in the same "
+        "order: ['a', 'b']; X has ['a'] (seen at fit time, yet now missing: ['b']).",
     ),
 ]:
     add(
@@ -785,17 +812,65 @@ add(
     "RecursiveForecaster",
     lambda e: fitted_with_covariates().forecast(2, X=covariates(_FUT).where(lambda X: X > 1)),
     ValueError,
-    "The covariates X contain 3 NaN or infinite value(s) "
-    "(first at row 0); covariates must be known for every row. Fill them explicitly (e.g. X.ffill())",
+    "The covariates X contain 3 missing (NaN, pd.NA) or infinite value(s) "
+    "(first at row 0, column 'a'); covariates must be known for every row. Fill them explicitly (e.g. X.ffill())",
 )
+add(
+    "covariates-pd.NA",
+    "missing values",
+    "RecursiveForecaster",
+    lambda e: lr().fit(with_value(covariates(days()).astype("Float64"), 3, pd.NA), series(index=days())),
+    ValueError,
+    "The covariates X contain 2 missing (NaN, pd.NA) or infinite value(s) (first at row 3, column 'a'); covariates "
+    "must be known for every row. Fill them explicitly (e.g. X.ffill()) or drop the covariate.",
+)
+add(
+    "y-pd.NA",
+    "missing values",
+    "ThetaForecaster",
+    lambda e: ThetaForecaster().fit(None, with_value(series().astype("Float64"), 4, pd.NA)),
+    ValueError,
+    "y has 1 missing value(s) after the start of a series (series 'y', positions [4]). Only leading NaN",
+)
+add(
+    "y-objects-pd.NA",
+    "missing values",
+    "NaiveForecaster",
+    lambda e: NaiveForecaster().fit(None, with_value(series().astype(object), 4, pd.NA)),
+    TypeError,
+    "y must hold numbers; column 'y' has dtype object (first value that is not a number: <NA> at position 4). "
+    "Convert it, e.g. pd.to_numeric(y, errors='raise') or y.astype(float).",
+)
+for id, change, match in [
+    (
+        "forecast-columns-swapped",
+        lambda X: X[["b", "a"]],
+        "The covariate columns of X are those RecursiveForecaster was fitted with, but in another order: X has "
+        "['b', 'a'], the fit had ['a', 'b']. Columns are read by position; reorder them: X[['a', 'b']].",
+    ),
+    (
+        "forecast-columns-extra",
+        lambda X: X.assign(c=0.0),
+        "The covariate columns of X must be those RecursiveForecaster was fitted with, by name and in the same "
+        "order: ['a', 'b']; X has ['a', 'b', 'c'] (unseen at fit time: ['c']).",
+    ),
+]:
+    add(
+        id,
+        "shapes",
+        "RecursiveForecaster",
+        lambda e, change=change: fitted_with_covariates().forecast(2, X=change(covariates(_FUT))),
+        ValueError,
+        match,
+    )
 add(
     "covariates-text",
     "covariates",
     "RecursiveForecaster",
     lambda e: lr().fit(pd.DataFrame({"a": ["x"] * N}), series()),
     TypeError,
-    "The covariates X must be numeric; got dtype object. Encode "
-    "categories first (e.g. with CalendarFeatures or OneHotEncoder).",
+    f"The covariates X must be numeric; column 'a' has dtype {TEXT} and holds 'x' at row 0. Encode categories "
+    "and dates first (e.g. with CalendarFeatures or OneHotEncoder); convert numbers stored as text with pd.to_numeric.",
 )
 add(
     "X_context-without-y_context",
@@ -855,6 +930,15 @@ add(
     ValueError,
     "ETSForecaster: error='mul' needs a strictly positive series; it has 6 value(s) "
     "<= 0 (first at position 0: -5.0). Use additive components ('add'), or shift the series above 0.",
+)
+add(
+    "seasonal-one-season",
+    "lengths",
+    "ETSForecaster",
+    lambda e: ETSForecaster(seasonal="add", sp=7).fit(None, series(10)),
+    ValueError,
+    "ETSForecaster: seasonal='add' needs two full seasons, 2 * sp = 14 values, to start its seasonal indices; the "
+    "series has 10. Use seasonal=None, a smaller sp, or a longer series.",
 )
 add(
     "seasonal-nonpositive",
@@ -955,6 +1039,21 @@ for id, name, run, exc, match in [
         ValueError,
         "the first at X[7, 0, 0] = nan.",
     ),
+    (
+        "y-pd-NA",
+        "RNNRegressor",
+        lambda e: est_fit("RNNRegressor", X3, pd.Series(Y_REG, dtype="Float64").mask(np.arange(8) == 4)),
+        ValueError,
+        "y contains 1 missing value(s) (None, NaN, NaT or pd.NA), the first at y[4] = <NA>. RNNRegressor cannot "
+        "train or predict on missing values: drop or impute them",
+    ),
+    (
+        "X-pd-NA",
+        "RNNClassifier",
+        lambda e: est_fit("RNNClassifier", pd.DataFrame(TOKENS, dtype="Int64").mask(np.arange(32).reshape(8, 4) == 6)),
+        ValueError,
+        "X contains 1 missing value(s) (None, NaN, NaT or pd.NA), the first at X[1, 2] = <NA>.",
+    ),
 ]:
     add(id, "missing values", name, run, exc, match)
 for id, name, X, exc, match in [
@@ -1003,7 +1102,9 @@ add(
     "RNNClassifier",
     lambda e: est_fit("RNNClassifier", X3, Y_REG),
     ValueError,
-    "Unknown label type: continuous.",
+    "RNNClassifier is a classifier and expects discrete class labels in y; got continuous values (non-integer "
+    "floats), e.g. y[0] = 0.3289696294602021. For a continuous target use RNNRegressor; for labels stored as "
+    "floats, cast them (y.astype(int)).",
 )
 for id, name, X, match in [
     (
@@ -1316,6 +1417,48 @@ for id, run, exc, match in [
         lambda e: est_fit("RNNClassifier", X3, np.array(["up"] * 8)),
         ValueError,
         "y holds a single class ('up') in all 8 samples.",
+    ),
+    (
+        "labels-mixing-types",
+        lambda e: est_fit("RNNClassifier", X3, [1, "a"] * 4),
+        TypeError,
+        "RNNClassifier expects class labels of one type in y (all numbers, all strings or all booleans); got number "
+        "and str labels, e.g. y[0] = 1 and y[1] = 'a'. Convert them to one type first",
+    ),
+    (
+        "label-None",
+        lambda e: est_fit("RNNClassifier", X3, ["a", "b", None, "b", "a", "b", "a", "b"]),
+        ValueError,
+        "y contains 1 missing value(s) (None, NaN, NaT or pd.NA), the first at y[2] = None. RNNClassifier cannot "
+        "train on samples without a label: drop them, and their sequences, before calling it",
+    ),
+    (
+        "token-id-1e9",
+        lambda e: est_fit("RNNClassifier", put(TOKENS, (3, 2), 10**9).astype(int), embedding_dim=2),
+        ValueError,
+        "RNNClassifier: the largest token id is 1000000000 (at X[3, 2]), so the embedding table would need "
+        "1,000,000,001 rows x embedding_dim=2 = 2,000,000,002 weights (7.5 GiB in float32, several times that in "
+        "training), more than the limit of 268,435,456 (1 GiB). Token ids index the table's rows: map the",
+    ),
+    (
+        "class-weight-negative",
+        lambda e: est_fit("RNNClassifier", X3, class_weight={0: -1.0, 1: 1.0}),
+        ValueError,
+        "The 'class_weight' parameter of RNNClassifier must map classes to weights >= 0; class_weight[0] = -1.0 is "
+        "negative. Give each class a finite weight >= 0",
+    ),
+    (
+        "class-weight-nan",
+        lambda e: est_fit("RNNClassifier", X3, class_weight={0: 1.0, 1: np.nan}),
+        ValueError,
+        "class_weight[1] = nan is not finite.",
+    ),
+    (
+        "class-weight-unknown-class",
+        lambda e: est_fit("RNNClassifier", X3, class_weight={0: 1.0, 5: 2.0}),
+        ValueError,
+        "The 'class_weight' parameter of RNNClassifier has key(s) [5] that are not classes of y; the classes are "
+        "[0, 1].",
     ),
 ]:
     add(id, "labels", "RNNClassifier", run, exc, match)
@@ -1765,6 +1908,26 @@ for id, target, run, exc, match, cat in [
         "extreme values",
     ),
     (
+        "overflowing-error",
+        "mae",
+        lambda e: metrics.mae([1e308], [-1e308]),
+        OverflowError,
+        "mae: the mean absolute error of series 0 (the only series) is about 2.0e+308, beyond the largest float "
+        "(1.8e+308), so it cannot be returned. Divide y_true, y_pred (and y_train) by a common factor, e.g. 1e6, "
+        "and score again: MAE and RMSE scale with it, sMAPE and MASE do not.",
+        "extreme values",
+    ),
+    (
+        "tiny-scale",
+        "mase",
+        lambda e: metrics.mase([1e10], [-1e10], y_train=np.array([0.0, 1e-300, 0.0])),
+        OverflowError,
+        "mase: the MASE of series 0 (the only series) is about 2.0e+310, beyond the largest float (1.8e+308), so "
+        "it cannot be returned. Its scale (the in-sample error of the seasonal naive forecast at lag sp=1) is tiny "
+        "against the forecast errors; score that series with a scale-free metric (mae, smape).",
+        "extreme values",
+    ),
+    (
         "constant-y_train-1e30",
         "rmsse",
         lambda e: metrics.rmsse(A, B, y_train=np.full(5, 1e30)),
@@ -1918,6 +2081,15 @@ for id, run, exc, match, cat in [
         "parameters",
     ),
     (
+        "n_jobs=0",
+        lambda e: backtest(NaiveForecaster(), Y_BT, horizon=2, n_jobs=0),
+        ValueError,
+        "The 'n_jobs' parameter of backtest must be an int in the range [1, inf), an int in the range (-inf, -1] "
+        "or None. Got 0 instead. n_jobs is the number of fits run at once: None or 1 for one at a time, -1 for "
+        "every CPU, -2 for every CPU but one.",
+        "parameters",
+    ),
+    (
         "window='rolling'",
         lambda e: backtest(NaiveForecaster(), Y_BT, horizon=2, window="rolling"),
         ValueError,
@@ -1965,7 +2137,7 @@ for id, run, exc, match, cat in [
         "text-y",
         lambda e: backtest(NaiveForecaster(), Y_BT.astype(str), horizon=2),
         TypeError,
-        f"y must hold numbers; column 'y' has dtype {TEXT}.",
+        f"y must hold numbers; column 'y' has dtype {TEXT} (first value that is not a number: '10.0' at position 0).",
         "data types",
     ),
     (
@@ -2029,6 +2201,14 @@ for id, run, exc, match, cat in [
         lambda e: compare(NaiveForecaster(), Y_BT, horizon=0, baselines=False),
         ValueError,
         "The 'horizon' parameter of backtest must be an int in the range [1, inf). Got 0 instead.",
+        "parameters",
+    ),
+    (
+        "n_jobs=0",
+        lambda e: compare(NaiveForecaster(), Y_BT, horizon=2, baselines=False, n_jobs=0),
+        ValueError,
+        "The 'n_jobs' parameter of compare must be an int in the range [1, inf), an int in the range (-inf, -1] "
+        "or None. Got 0 instead.",
         "parameters",
     ),
     (
@@ -2129,6 +2309,13 @@ for id, argv, frame, match in [
         "exit 2: seqforecast forecast: error: --horizon must be a positive integer, got 0",
     ),
     ("horizon=-3", _FC + ["--horizon", -3], _MONTHLY, "--horizon must be a positive integer, got -3"),
+    (
+        "horizon=100000000",
+        _FC + ["--horizon", 100000000],
+        _MONTHLY,
+        "exit 2: seqforecast forecast: error: --horizon must be at most 1000000 (the most steps seqforecast "
+        "forecasts ahead), got 100000000",
+    ),
     (
         "horizon=1.5",
         _FC + ["--horizon", 1.5],
@@ -2336,13 +2523,9 @@ def test_a_constant_series_gets_finite_forecasts(name):
         warnings.simplefilter("always")
         forecast = FORECASTERS[name]().fit(None, y).forecast(2)
     assert np.isfinite(forecast.to_numpy()).all()
-    if name in ("NaiveForecaster", "SeasonalNaiveForecaster", "Naive2Forecaster", "ThetaForecaster"):
-        np.testing.assert_array_equal(forecast, [7.0, 7.0])
-    if name == "ETSForecaster":  # the likelihood is flat: statsmodels stops unconverged, and says so
-        assert [w.category for w in caught if issubclass(w.category, SeqforecastWarning)] == [ConvergenceWarning]
-        np.testing.assert_allclose(forecast, [7.0, 7.0], rtol=1e-12)
-    else:
-        assert not [w for w in caught if issubclass(w.category, SeqforecastWarning)]
+    if name in ("NaiveForecaster", "SeasonalNaiveForecaster", "Naive2Forecaster", "ThetaForecaster", "ETSForecaster"):
+        np.testing.assert_array_equal(forecast, [7.0, 7.0])  # ETS: the value, no fit (the likelihood has no maximum)
+    assert not [w for w in caught if issubclass(w.category, SeqforecastWarning)]
 
 
 @pytest.mark.parametrize("scaling", ["series", "window", None])

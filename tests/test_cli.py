@@ -323,6 +323,19 @@ def test_missing_column(csv, tmp_path, capsys):
     )
 
 
+@pytest.mark.parametrize("command", ["forecast", "backtest", "benchmark"])
+def test_a_horizon_past_the_limit_is_refused_before_any_model_is_built(command, csv, tmp_path, capsys):
+    # the model would allocate a forecast of 10**8 steps: refused by the limit every forecaster has
+    out = tmp_path if command == "benchmark" else tmp_path / "o.csv"
+    assert_usage_error(
+        capsys,
+        [command, csv, "--horizon", 100_000_000, "--out", out],
+        f"seqforecast {command}: error: --horizon must be at most 1000000 (the most steps seqforecast forecasts "
+        "ahead), got 100000000",
+    )
+    assert not (tmp_path / "o.csv").exists()
+
+
 def test_unparseable_dates(tmp_path, capsys):
     path = write(tmp_path, "date,v\n2000-01-01,1\nhello,2\n2000-01-03,3\n")
     assert_usage_error(

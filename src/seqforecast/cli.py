@@ -201,13 +201,18 @@ def _set_torch_threads(n):
     return previous
 
 
-def _check_positive(value, flag):
-    """A flag's value must be an int >= 1 (or absent): a usage error naming the flag otherwise."""
+def _check_positive(value, flag, maximum=None):
+    """A flag's value must be an int >= 1 (and <= ``maximum``; or absent): a usage error naming the flag
+    otherwise."""
     from ._utils.validation import InvalidParameterError, check_int
 
     try:
-        check_int(value, flag, "seqforecast", allow_none=True)
+        check_int(value, flag, "seqforecast", maximum=maximum, allow_none=True)
     except InvalidParameterError:
+        if maximum is not None and isinstance(value, int) and value > maximum:
+            raise UsageError(
+                f"{flag} must be at most {maximum} (the most steps seqforecast forecasts ahead), got {value}"
+            ) from None
         raise UsageError(f"{flag} must be a positive integer, got {value}") from None
 
 
@@ -427,8 +432,11 @@ def main(argv=None) -> int:
     try:
         args = parser.parse_args(argv)
         command = f"seqforecast {args.command}"
+        from .base import MAX_FORECAST_STEPS
+
         for flag in ("horizon", "sp", "window_length", "initial_window", "step", "sliding_window", "torch_threads"):
-            _check_positive(getattr(args, flag, None), "--" + flag.replace("_", "-"))
+            maximum = MAX_FORECAST_STEPS if flag == "horizon" else None  # checked before any model is built
+            _check_positive(getattr(args, flag, None), "--" + flag.replace("_", "-"), maximum)
         if args.window_length is not None and args.model != "rnn":
             raise UsageError(
                 f"--window-length applies to --model rnn only (the {args.model} model chooses its own windows)"

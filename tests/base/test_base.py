@@ -148,7 +148,11 @@ def test_covariates_are_required_for_every_step_up_to_the_last_row():
     assert f.predict(both).tolist() == [11.0, 16.0]
     with pytest.raises(
         ValueError,
-        match=re.escape("The covariate columns of X are ['d'], but LastPlusCovariate was fitted with ['c']."),
+        match=re.escape(
+            "The covariate columns of X must be those LastPlusCovariate was fitted with, by name and in the same "
+            "order: ['c']; X has ['d'] (unseen at fit time: ['d']; seen at fit time, yet now missing: ['c']). "
+            "Give X these columns, e.g. X[['c']] after adding or renaming the missing ones."
+        ),
     ):
         f.predict(both.rename(columns={"c": "d"}))
 
@@ -175,8 +179,9 @@ def test_forecast_from_a_new_context_and_intervals():
     with pytest.raises(
         ValueError,
         match=re.escape(
-            "The 'steps' parameter of LastPlusCovariate.forecast must be an int in the range [1, inf). Got 0 "
-            "instead. steps is the forecast horizon: the number of steps to forecast, e.g. forecast(12)."
+            "The 'steps' parameter of LastPlusCovariate.forecast must be an int in the range [1, 1000000]. Got 0 "
+            "instead. steps is the forecast horizon: the number of steps to forecast, e.g. forecast(12) (at most "
+            "seqforecast.base.MAX_FORECAST_STEPS)."
         ),
     ):
         f.forecast(0)

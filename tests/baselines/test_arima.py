@@ -289,7 +289,7 @@ def test_auto_arima_adjust_mode(log_airline):
     assert indices.shape == (12,) and indices.mean() == pytest.approx(1.0)
     assert indices[6] > 1.15 and indices[10] < 0.85  # July high, November low (the series starts in January)
     # the forecast is the adjusted model's forecast times the indices continuing the cycle (144 % 12 == 0)
-    plain = ARIMAFit(fit.order, fit.seasonal_order, fit.trend, fit.method, fit.aicc, True, fit.results)
+    plain = ARIMAFit(fit.order, fit.seasonal_order, fit.trend, fit.method, fit.aicc, True, fit.results, scale=fit.scale)
     np.testing.assert_allclose(fit.forecast(12), plain.forecast(12) * indices)
     with pytest.raises(
         ValueError,
@@ -317,9 +317,12 @@ def test_auto_arima_bad_input(log_airline):
         auto_arima(log_airline, max_p=-1)
     with pytest.raises(
         ValueError,
-        match=re.escape("auto_arima: y has 3 values, 2 after differencing (d=1, D=0, sp=1); too few to fit any model."),
+        match=re.escape(
+            "auto_arima: y has 2 values, 0 after differencing (d=2, D=0, sp=1); too few to fit any model. Give a "
+            "longer series or smaller differencing orders."
+        ),
     ):
-        auto_arima(np.array([1.0, 2.0, 4.0]), d=1)
+        auto_arima(np.array([1.0, 2.0]), d=2)
 
 
 # ---------------------------------------------------------------------------------- ARIMAForecaster

@@ -10,6 +10,7 @@ from numpy.testing import assert_array_equal
 from pandas.testing import assert_frame_equal
 from sklearn.linear_model import LinearRegression
 
+from seqforecast._utils.validation import check_n_jobs
 from seqforecast.base import BaseForecaster
 from seqforecast.evaluation.backtest import BACKTEST_COLUMNS, TIMING_COLUMNS, backtest, backtest_origins
 from seqforecast.evaluation.splitters import SlidingWindowSplitter
@@ -367,11 +368,29 @@ def test_verbose_shows_a_progress_bar_on_stderr(capsys):
             dict(horizon=2, initial_window=4, verbose=-1),
             "The 'verbose' parameter of backtest must be an int in the range [0, inf). Got -1 instead.",
         ),
+        *[
+            (
+                dict(horizon=2, initial_window=4, n_jobs=n_jobs),
+                "The 'n_jobs' parameter of backtest must be an int in the range [1, inf), an int in the range "
+                f"(-inf, -1] or None. Got {n_jobs!r} instead. n_jobs is the number of fits run at once: None or 1 "
+                "for one at a time, -1 for every CPU, -2 for every CPU but one.",
+            )
+            for n_jobs in (0, 1.5, True, "2")
+        ],
     ],
 )
 def test_bad_parameters(kwargs, message):
     with pytest.raises(ValueError, match=re.escape(message)):
         backtest(LastOfHistory(), positions(12), **kwargs)
+
+
+@pytest.mark.parametrize("n_jobs", [None, 1])
+def test_n_jobs_takes_joblibs_values(n_jobs):
+    frame = backtest(LastOfHistory(), positions(12), horizon=2, initial_window=4, n_jobs=n_jobs)
+    serial = backtest(LastOfHistory(), positions(12), horizon=2, initial_window=4)
+    assert_frame_equal(without_timings(frame), without_timings(serial))
+    # negative counts as joblib reads them (-1 every CPU, -2 all but one), checked without starting workers
+    assert [check_n_jobs(n, "backtest") for n in (-1, -2, 4)] == [-1, -2, 4]
 
 
 def test_too_short_series_says_the_minimum():

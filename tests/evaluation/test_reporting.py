@@ -17,6 +17,7 @@ from seqforecast.baselines import ARIMAForecaster, NaiveForecaster, SeasonalNaiv
 from seqforecast.evaluation import metrics
 from seqforecast.evaluation.reporting import ComparisonResult, compare, diebold_mariano
 from seqforecast.evaluation.reporting.compare import BASELINES, _baseline_models
+from seqforecast.evaluation.reporting.html import render_markdown
 from seqforecast.exceptions import SeqforecastWarning
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -357,6 +358,101 @@ def test_summary_answers_honestly():
     )
     worse = line_comparison({5: 2.0, 6: 1.5, 7: -3.0})
     assert worse.summary().startswith("Does offset beat the best baseline? No: its MASE is higher")
+
+
+CONTEXT_FLAT = "1 series, 3 origins (expanding window, step 2), horizon 2, seasonal period 1."
+CONTEXT_LINE = "1 series, 3 origins (expanding window, step 1), horizon 1, seasonal period 1."
+
+
+def flat_comparison(models, **kwargs):
+    y = pd.Series(np.full(12, 4.0), name="flat")  # every training window constant: no MASE anywhere
+    with pytest.warns(SeqforecastWarning, match=re.escape("MASE is undefined for 3 (origin, series) pair(s)")):
+        result = compare(models, y, horizon=2, initial_window=6, **kwargs)
+        result.leaderboard()
+    return result
+
+
+def test_summary_of_a_constant_series_says_the_baselines_ran_and_ranks_nothing():
+    """The issue's case: baselines did run; MASE is undefined, so nothing is ranked by NaN."""
+    result = flat_comparison({"nine": Constant(9.0)}, baselines=["naive", "arima"])
+    board = result.leaderboard()
+    assert board["mase"].isna().all() and result.best_baseline() is None
+    assert_allclose(board.loc[["ARIMAForecaster", "NaiveForecaster", "nine"], "mae"], [0.0, 0.0, 5.0])
+    assert result.summary() == (
+        "MASE is undefined for every forecast (see the warning), so the models are not ranked and no test is made; "
+        "compare their sMAPE, MAE and RMSE in the leaderboard. Compared: 2 baselines (ARIMAForecaster, "
+        f"NaiveForecaster) and 1 other model (nine). {CONTEXT_FLAT}"
+    )
+    # the reports: the summary, n/a for the undefined MASE, no significance section
+    text = render_markdown(result)
+    assert result.summary() in text
+    assert "| nine | n/a ± n/a | 76.92 ± 0 | 5 ± 0 | 5 ± 0 |" in text
+    assert "Diebold-Mariano" not in text
+    assert "| 1 | n/a | n/a | n/a |" in text  # MASE by horizon step
+
+
+@pytest.mark.slow  # renders the figures (matplotlib)
+def test_reports_of_a_constant_series_are_written(tmp_path):
+    result = flat_comparison({"nine": Constant(9.0)}, baselines=["naive"])
+    files = result.save(tmp_path / "flat")
+    assert "significance.csv" not in files  # no baseline with a MASE to test against
+    html = files["report.html"].read_text(encoding="utf-8")
+    assert "MASE is undefined for every forecast" in html and "n/a ± n/a" in html
+    assert "<h2>MASE by horizon step</h2>" in html
+
+
+def test_summary_of_one_model():
+    alone = flat_comparison({"NaiveForecaster": NaiveForecaster()}, baselines=False)
+    assert alone.summary() == (
+        "Only one baseline was compared, NaiveForecaster (MASE undefined: see the warning), so there is nothing "
+        f"to rank it against. {CONTEXT_FLAT}"
+    )
+    one = compare({"naive": LastOfHistory()}, Y_TINY, horizon=2, initial_window=4, baselines=False)
+    assert one.summary().startswith(
+        "Only one model was compared, naive (MASE 1.194), so there is nothing to rank it against."
+    )
+    assert "Diebold-Mariano" not in render_markdown(one)
+
+
+def test_summary_of_a_tie_is_not_a_loss():
+    y = pd.Series(np.arange(8.0), name="line")
+    result = compare(
+        {"same": LastOfHistory(), "NaiveForecaster": NaiveForecaster()},
+        y,
+        horizon=1,
+        step=1,
+        initial_window=5,
+        baselines=False,
+    )
+    assert result.summary() == (
+        "Does same beat the best baseline? No: its MASE equals the best baseline's (a tie). same has MASE 1.000 "
+        f"against 1.000 for NaiveForecaster, the best of 1 baseline(s) (+0.0%). {CONTEXT_LINE}"
+    )
+
+
+def test_summary_against_a_perfect_baseline_and_of_baselines_alone():
+    y = pd.Series(np.arange(8.0), name="line")
+    drift = NaiveForecaster(strategy="drift")  # exact on a line: MASE 0, no relative change to give
+    kwargs = dict(horizon=1, step=1, initial_window=5, baselines=False)
+    worse = compare({"nine": Constant(9.0), "drift": drift}, y, **kwargs).summary()
+    assert "nine has MASE 3.000 against 0.000 for drift, the best of 1 baseline(s). 1 series" in worse
+    only = compare({"drift": drift, "NaiveForecaster": NaiveForecaster()}, y, **kwargs).summary()
+    assert only == (
+        "Only baselines were compared; the lowest MASE is drift's (0.000). Compared: 2 baselines (drift, "
+        f"NaiveForecaster). {CONTEXT_LINE}"
+    )
+
+
+def test_compare_checks_n_jobs_before_any_fit():
+    with pytest.raises(
+        ValueError,
+        match=re.escape(
+            "The 'n_jobs' parameter of compare must be an int in the range [1, inf), an int in the range (-inf, -1] "
+            "or None. Got 0 instead. n_jobs is the number of fits run at once: None or 1 for one at a time, -1 for "
+            "every CPU, -2 for every CPU but one."
+        ),
+    ):
+        compare({"c": Constant(1.0)}, Y_TINY, horizon=2, n_jobs=0)
 
 
 def test_significance_needs_a_reference_and_enough_origins():

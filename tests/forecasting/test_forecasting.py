@@ -148,7 +148,7 @@ def test_grid_search_over_window_length_with_time_series_split():
         (
             DirectForecaster(LinearRegression(), window_length=2, horizon=0),
             pd.Series(np.arange(5.0)),
-            "The 'horizon' parameter of DirectForecaster must be an int in the range [1, inf). Got 0 instead.",
+            "The 'horizon' parameter of DirectForecaster must be an int in the range [1, 1000000]. Got 0 instead.",
         ),
         (
             RecursiveForecaster(LinearRegression(), scaling="minmax"),

@@ -1,5 +1,6 @@
 """Forecasters over recurrent nets: the carried state, reproducibility, scikit-learn's search tools."""
 
+import copy
 import re
 
 import numpy as np
@@ -130,14 +131,15 @@ def test_ensemble_is_the_mean_of_its_seeded_members():
 def _carried_by_hand(module, windows, n_steps, next_cov=None):
     """encode the windows, then one cell step per further step, feeding back the prediction (and the shared
     covariates of the next step): the recursion written out with the net's one-step state API."""
+    module = copy.deepcopy(module).double()  # predictions run in float64 on the float32 weights
     with torch.no_grad():
-        state = module.encode(torch.as_tensor(windows, dtype=torch.float32))
+        state = module.encode(torch.as_tensor(windows, dtype=torch.float32).double())  # X is read as float32
         pred = module.readout(state)[:, 0]
         out = [pred.numpy()]
         for k in range(1, n_steps):
             x = pred[:, None]
             if next_cov is not None:
-                cov = torch.as_tensor(np.array(next_cov[k - 1]), dtype=torch.float32).expand(len(windows), -1)
+                cov = torch.as_tensor(np.array(next_cov[k - 1]), dtype=torch.float64).expand(len(windows), -1)
                 x = torch.cat([x, cov], dim=1)
             pred, state = module.step(x, state)
             pred = pred[:, 0]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["MAX_SHOWN", "check_finite", "format_positions"]
+__all__ = ["MAX_SHOWN", "check_finite", "check_missing", "format_positions"]
 
 MAX_SHOWN = 10  # positions listed in an error message before "... (N in all)"
 
@@ -64,3 +64,32 @@ def check_finite(arr, what, *, fix, owner=None, allow_nan=False, position=_array
         counts = f"{n_nan} NaN and {counts}"
     start = f"{owner}: " if owner else ""
     raise ValueError(f"{start}{what} contains {counts}, the first at {position(first)} = {arr[first]}. {fix}")
+
+
+def check_missing(arr, what, *, fix, owner=None, position=_array_position):
+    """Raise ValueError when an object array holds missing values: None, ``pd.NA``, ``NaT`` or NaN.
+
+    The check of data that came as Python objects or from pandas' nullable columns (``Int64``, ``Float64``,
+    ``boolean``, ``string``), where a missing value is a marker that cannot be converted to a number;
+    numeric arrays go to :func:`check_finite`. The message has :func:`check_finite`'s shape.
+
+    Parameters
+    ----------
+    arr : ndarray
+        Values of any shape; only an ``object`` array is looked at.
+    what, fix, owner, position
+        As in :func:`check_finite`.
+    """
+    if arr.dtype != object or arr.size == 0:
+        return
+    import pandas as pd  # object data: pandas knows every missing-value marker (pd.NA, NaT, None, NaN)
+
+    bad = np.asarray(pd.isna(arr), dtype=bool)
+    if not bad.any():
+        return
+    first = tuple(int(i) for i in np.argwhere(bad)[0])
+    start = f"{owner}: " if owner else ""
+    raise ValueError(
+        f"{start}{what} contains {int(bad.sum())} missing value(s) (None, NaN, NaT or pd.NA), the first at "
+        f"{position(first)} = {arr[first]!r}. {fix}"
+    )

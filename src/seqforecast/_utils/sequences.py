@@ -8,13 +8,15 @@ reordered or imputed. The sequence convention is tslearn's: ``(n_samples, n_time
 from __future__ import annotations
 
 from dataclasses import dataclass
+from numbers import Integral, Real
 
 import numpy as np
 import scipy.sparse as sp
 
 from .finite import check_finite as _check_finite
+from .finite import check_missing as _check_missing
 
-__all__ = ["Sequences", "check_sequences", "check_finite", "check_n_samples", "as_numeric_array"]
+__all__ = ["Sequences", "check_sequences", "check_finite", "check_labels", "check_n_samples", "as_numeric_array"]
 
 
 @dataclass(frozen=True)
@@ -61,26 +63,57 @@ def _position(index, layout, what="X"):
     return f"{what}[{', '.join(index)}]"
 
 
+def _is_pandas(data):
+    return hasattr(data, "to_numpy") and hasattr(data, "dtypes")
+
+
+def _check_no_missing(arr, *, what, name, fix=None):
+    """Refuse missing-value markers (None, pd.NA, NaT, NaN) in an object array, naming ``what[i, ...]``."""
+    _check_missing(
+        arr,
+        what,
+        position=lambda index: f"{what}[{', '.join(str(i) for i in index)}]",
+        fix=fix
+        or f"{name} cannot train or predict on missing values: drop or impute them before calling it (nothing "
+        "is imputed silently).",
+    )
+
+
+def _from_pandas(data, *, what, name, fix=None):
+    """A pandas Series or DataFrame as an ndarray, nullable columns (``Int64``, ``Float64``, ``boolean``)
+    converted exactly to their numpy dtypes; a missing value in them (``pd.NA``) is refused with its position.
+
+    Columns of numpy dtypes are converted as they are (a float NaN is left to :func:`check_finite`).
+    """
+    dtypes = [data.dtype] if data.ndim == 1 else list(data.dtypes)
+    if all(isinstance(dt, np.dtype) and dt.kind != "O" for dt in dtypes):
+        return data.to_numpy()
+    values = data.to_numpy(dtype=object)  # missing markers kept as they are: [n] or [n, c]
+    _check_no_missing(values, what=what, name=name, fix=fix)
+    kinds = [getattr(dt, "numpy_dtype", dt) for dt in dtypes]  # Int64 -> int64, Float64 -> float64, ...
+    if all(isinstance(dt, np.dtype) and dt.kind in "biuf" for dt in kinds):
+        return data.to_numpy(dtype=np.result_type(*kinds))  # no NA left: exact
+    return values
+
+
 def as_numeric_array(data, *, what, name, dtype=np.float64):
-    """Convert array-like ``data`` to a numeric ndarray of ``dtype``, rejecting sparse, complex, text.
+    """Convert array-like ``data`` to a numeric ndarray of ``dtype``, rejecting sparse, complex, text and
+    missing-value markers (None, ``pd.NA``: pandas' nullable columns are read exactly when they hold none).
 
     Raises
     ------
     TypeError
         Sparse input, or values that are not numbers (strings, objects).
     ValueError
-        Complex values.
+        Complex values; None or ``pd.NA`` among the values (named with the position of the first).
     """
     if sp.issparse(data):
         raise TypeError(
             f"{name} does not accept sparse {what} (got {type(data).__name__} of shape {data.shape}): "
             f"sequence models need dense arrays. Convert it with {what}.toarray()."
         )
-    if hasattr(data, "to_numpy") and hasattr(data, "dtypes"):  # pandas: nullable dtypes -> NaN
-        try:
-            data = data.to_numpy(dtype=np.float64, na_value=np.nan)
-        except (TypeError, ValueError):
-            data = data.to_numpy()
+    if _is_pandas(data):
+        data = _from_pandas(data, what=what, name=name)
     arr = np.asarray(data)
     if np.iscomplexobj(arr):
         raise ValueError(
@@ -92,6 +125,8 @@ def as_numeric_array(data, *, what, name, dtype=np.float64):
             f"{name} expects numeric {what}; got an array of strings/bytes (dtype {arr.dtype}). "
             "Convert it to numbers explicitly (e.g. token ids or one-hot features)."
         )
+    if arr.dtype == object:
+        _check_no_missing(arr, what=what, name=name)
     try:
         with np.errstate(all="ignore"):  # float64 -> float32 overflow becomes inf, reported later
             return arr.astype(dtype, copy=False)
@@ -130,7 +165,21 @@ def _reshape_hint(shape):
     )
 
 
+def _token_values(seq, *, name, where):
+    """Token ids as given (a pandas nullable ``Int64`` column read exactly), missing markers refused."""
+    arr = _from_pandas(seq, what=where, name=name) if _is_pandas(seq) else np.asarray(seq)
+    if arr.dtype == object:
+        _check_no_missing(arr, what=where, name=name)
+    return arr
+
+
 def _as_token_array(arr, *, name, where):
+    if arr.dtype.kind == "u" and arr.size and arr.max() > np.iinfo(np.int64).max:
+        raise ValueError(
+            f"{name}: {where} holds token id {arr.max()}, beyond the int64 range torch indexes with; token "
+            "ids index rows of an embedding table: map them to 0..n_distinct - 1 first (e.g. with "
+            "np.unique(X, return_inverse=True))."
+        )
     if arr.dtype.kind not in "iu":
         raise TypeError(
             f"{name} has embedding_dim set, so X must hold integer token ids; {where} has dtype "
@@ -173,7 +222,7 @@ def _check_list(X, *, name, tokens):
     seqs = []
     for i, seq in enumerate(X):
         if tokens:
-            arr = np.asarray(seq)
+            arr = _token_values(seq, name=name, where=f"X[{i}]")
             arr = _as_token_array(arr, name=name, where=f"X[{i}]")
             if arr.ndim != 1:
                 raise ValueError(
@@ -241,7 +290,7 @@ def check_sequences(X, *, name, tokens=False):
         if tokens:
             if sp.issparse(X):
                 as_numeric_array(X, what="X", name=name)  # raises the sparse message
-            arr = np.asarray(X.to_numpy() if hasattr(X, "to_numpy") else X)
+            arr = _token_values(X, name=name, where="X")
             if arr.ndim != 2:
                 raise ValueError(
                     f"{name} has embedding_dim set, so X must hold token ids of shape (n_samples, "
@@ -286,3 +335,95 @@ def check_sequences(X, *, name, tokens=False):
         values = values.copy()
     values = np.ascontiguousarray(values)  # torch.from_numpy refuses negative strides (X[::-1])
     return Sequences(values=values, lengths=lengths, layout=layout, shape=tuple(shape))
+
+
+_UNLABELLED = (
+    "{name} cannot train on samples without a label: drop them, and their sequences, before calling it "
+    "(nothing is imputed silently)."
+)
+
+
+def _label_kind(value):
+    """The kind of one label: "number", "bool", "str", "bytes", or the name of another type."""
+    if isinstance(value, (bool, np.bool_)):
+        return "bool"
+    if isinstance(value, (Integral, Real)):
+        return "number"
+    if isinstance(value, str):
+        return "str"
+    return "bytes" if isinstance(value, bytes) else type(value).__name__
+
+
+def _shown(value):
+    """A label as Python shows it: ``1``, not ``np.int64(1)``."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _mixed_labels(arr, *, name):
+    """Raise TypeError when the labels of object array ``arr`` mix kinds or are of a kind that is no label."""
+    flat = arr.ravel()
+    kinds = [_label_kind(v) for v in flat]
+    first = kinds[0]
+    other = next((i for i, kind in enumerate(kinds) if kind != first), None)
+    where = lambda i: _position(np.unravel_index(i, arr.shape), "3d", "y")  # noqa: E731
+    if other is not None:
+        raise TypeError(
+            f"{name} expects class labels of one type in y (all numbers, all strings or all booleans); got "
+            f"{first} and {kinds[other]} labels, e.g. {where(0)} = {_shown(flat[0])!r} and {where(other)} = "
+            f"{_shown(flat[other])!r}. Convert them to one type first, e.g. [str(label) for label in y]."
+        )
+    if first not in ("number", "bool", "str", "bytes"):
+        raise TypeError(
+            f"{name} expects class labels in y that are numbers, strings or booleans; got labels of type "
+            f"{first}, e.g. {where(0)} = {_shown(flat[0])!r}. Encode them as ints or strings first."
+        )
+
+
+def check_labels(y, *, name):
+    """Validate class labels and return them as an ndarray of one type (numbers, strings or booleans).
+
+    pandas' nullable columns (``Int64``, ``boolean``, ``string``) are read exactly; a list mixing types is
+    refused rather than turned into strings by numpy (``[1, "a"]`` would become ``["1", "a"]``).
+
+    Raises
+    ------
+    ValueError
+        A scalar ``y``; missing labels (None, NaN, ``pd.NA``) or infinite ones; continuous values
+        (non-integer floats), which are a regression target.
+    TypeError
+        Sparse ``y``, labels mixing types, labels of a type that is no label (complex, dates, containers).
+    """
+    if sp.issparse(y):
+        raise TypeError(
+            f"{name} does not accept sparse y (got {type(y).__name__} of shape {y.shape}); pass the labels as a "
+            "dense 1-D array (y.toarray().ravel())."
+        )
+    if _is_pandas(y):
+        arr = _from_pandas(y, what="y", name=name, fix=_UNLABELLED.format(name=name))
+    elif isinstance(y, (list, tuple)):
+        arr = np.asarray(y, dtype=object)  # each label keeps its type ([n], or [n, T] for labels per step)
+    else:
+        arr = np.asarray(y)
+    if arr.ndim == 0:
+        raise ValueError(f"{name} expects y with one label per sequence; got a scalar y ({arr.item()!r}).")
+    if arr.dtype == object and arr.size:
+        if any(_label_kind(v) != "number" for v in arr.flat):  # numbers alone: a float NaN is checked below
+            _check_no_missing(arr, what="y", name=name, fix=_UNLABELLED.format(name=name))
+            _mixed_labels(arr, name=name)
+        arr = np.asarray(arr.tolist())  # one kind: ints, floats, bools or strings
+    if arr.dtype.kind == "f":
+        check_finite(arr, what="y", name=name)
+        fractional = arr != np.round(arr)
+        if fractional.any():
+            first = tuple(int(i) for i in np.argwhere(fractional)[0])
+            raise ValueError(
+                f"{name} is a classifier and expects discrete class labels in y; got continuous values "
+                f"(non-integer floats), e.g. {_position(first, '3d', 'y')} = {arr[first]}. For a continuous "
+                "target use RNNRegressor; for labels stored as floats, cast them (y.astype(int))."
+            )
+    elif arr.dtype.kind not in "biuUSO":
+        raise TypeError(
+            f"{name} expects class labels in y that are numbers, strings or booleans; got y of dtype "
+            f"{arr.dtype}. Encode them as ints or strings first."
+        )
+    return arr

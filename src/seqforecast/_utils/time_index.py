@@ -62,18 +62,35 @@ class TimeIndex:
         if self.kind == "integer":
             start = self.cutoff + self.freq
             return pd.RangeIndex(start, start + steps * self.freq, self.freq, name=self.name)
-        if self.kind == "period":
-            return pd.period_range(start=self.cutoff + 1, periods=steps, freq=self.freq, name=self.name)
-        # [cutoff, cutoff + freq, ...]: anchored offsets (month ends, business days) step correctly
-        grid = pd.date_range(start=self.cutoff, periods=steps + 1, freq=self.freq, name=self.name)
+        try:
+            if self.kind == "period":
+                return pd.period_range(start=self.cutoff + 1, periods=steps, freq=self.freq, name=self.name)
+            # [cutoff, cutoff + freq, ...]: anchored offsets (month ends, business days) step correctly
+            grid = pd.date_range(start=self.cutoff, periods=steps + 1, freq=self.freq, name=self.name)
+        except (OverflowError, pd.errors.OutOfBoundsDatetime):
+            raise ValueError(
+                f"{steps} steps of {self._freq_str()} after {self.cutoff} go past the last date pandas can "
+                f"represent; forecast fewer steps, or fit on a RangeIndex (time steps without dates)."
+            ) from None
         return grid[1:]
 
-    def steps_ahead(self, index: pd.Index, *, what: str = "X") -> np.ndarray:
+    def _step_label(self, steps: int):
+        """The label ``steps`` steps after the cutoff of a DatetimeIndex, or None when it is past the dates
+        pandas can represent (then every representable label is nearer)."""
+        try:
+            return self.cutoff + self.freq * steps
+        except (OverflowError, pd.errors.OutOfBoundsDatetime):
+            return None
+
+    def steps_ahead(self, index: pd.Index, *, what: str = "X", max_steps: int | None = None) -> np.ndarray:
         """For each label of ``index``, how many steps after the cutoff it lies (1 = the next step).
 
         Raises a ``TypeError`` for an index of another kind than the training index and a ``ValueError``
         for labels off the training frequency's grid. Labels at or before the cutoff give values <= 0
-        (for a DatetimeIndex, -1 for every label before the cutoff): the caller decides about them.
+        (for a DatetimeIndex, -1 for every label before the cutoff): the caller decides about them. With
+        ``max_steps``, the labels of a DatetimeIndex more than ``max_steps`` steps after the cutoff give
+        ``max_steps + 1`` without being placed on the frequency's grid (which would allocate it): the caller
+        refuses them.
         """
         kind = _kind(index)
         if kind != self.kind:
@@ -107,10 +124,15 @@ class TimeIndex:
                 off_grid = remainder != 0
             else:
                 after = np.asarray(index > self.cutoff)
-                grid = pd.date_range(start=self.cutoff, end=max(index.max(), self.cutoff), freq=self.freq)
+                end = max(index.max(), self.cutoff)
+                limit = None if max_steps is None else self._step_label(max_steps)
+                far = np.zeros(len(index), bool) if limit is None else np.asarray(index > limit)
+                grid = pd.date_range(start=self.cutoff, end=min(end, limit) if far.any() else end, freq=self.freq)
                 steps = grid.get_indexer(index)  # grid[0] is the cutoff itself
-                off_grid = (steps < 0) & after
+                off_grid = (steps < 0) & after & ~far
                 steps = np.where(after, steps, np.where(np.asarray(index == self.cutoff), 0, -1))
+                if far.any():
+                    steps = np.where(far, max_steps + 1, steps)
         if off_grid.any():
             bad = list(index[off_grid][:3])
             raise ValueError(

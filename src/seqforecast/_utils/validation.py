@@ -36,6 +36,7 @@ __all__ = [
     "PositiveInts",
     "check_bool",
     "check_int",
+    "check_n_jobs",
     "check_option",
     "check_param",
     "check_real",
@@ -52,9 +53,9 @@ def options(values):
     return StrOptions(dict.fromkeys(sorted(values)).keys())
 
 
-def positive_int(minimum=1):
-    """The constraint "an int >= minimum"."""
-    return Interval(Integral, minimum, None, closed="left")
+def positive_int(minimum=1, maximum=None):
+    """The constraint "an int >= minimum" (and <= ``maximum`` when one is given)."""
+    return Interval(Integral, minimum, maximum, closed="left" if maximum is None else "both")
 
 
 class PositiveInts(Options):
@@ -151,9 +152,10 @@ def validate_params(estimator, constraints=None):
             check_param(getattr(estimator, name), name, allowed, owner)
 
 
-def check_int(value, name, owner, *, minimum=1, allow_none=False, hint=""):
-    """An int >= ``minimum`` (or None when ``allow_none``), returned as a Python int (or None)."""
-    constraints = [positive_int(minimum)] + ([None] if allow_none else [])
+def check_int(value, name, owner, *, minimum=1, maximum=None, allow_none=False, hint=""):
+    """An int >= ``minimum`` (and <= ``maximum`` when one is given; or None when ``allow_none``), returned as a
+    Python int (or None)."""
+    constraints = [positive_int(minimum, maximum)] + ([None] if allow_none else [])
     value = check_param(value, name, constraints, owner, hint=hint)
     return None if value is None else int(value)
 
@@ -185,3 +187,16 @@ def check_option(value, name, allowed, owner, *, hint=""):
 def check_sp(value, owner, *, what="the seasonal period"):
     """The seasonal period: an int >= 1 (1 means no seasonality)."""
     return check_int(value, "sp", owner, hint=f"sp is {what}: 1 for none, 12 for monthly data, 24 for hourly...")
+
+
+def check_n_jobs(value, owner):
+    """The number of parallel jobs, as joblib reads it: None, or an int other than 0 (1 one at a time, -1 every
+    CPU, -2 every CPU but one...); returned as given."""
+    return check_param(
+        value,
+        "n_jobs",
+        [Interval(Integral, 1, None, closed="left"), Interval(Integral, None, -1, closed="right"), None],
+        owner,
+        hint="n_jobs is the number of fits run at once: None or 1 for one at a time, -1 for every CPU, -2 for "
+        "every CPU but one.",
+    )

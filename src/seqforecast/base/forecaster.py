@@ -28,8 +28,18 @@ the column position (warnings: :func:`~seqforecast.base.warn_series`); the publi
 the series in the message (``"ThetaForecaster (series 'b'): ..."``). Local models loop over the series with
 :class:`~seqforecast.base.PerSeriesForecaster`, which does this for them.
 
-``fit`` runs ``_fit`` on a fresh clone and moves the fitted state onto ``self`` only when it succeeds, so a
-failed fit leaves a previously fitted forecaster exactly as it was.
+Optionally ``_max_steps(self) -> int or None``: the most steps ahead the fitted model forecasts (a fitted
+``horizon``), checked by the public methods before anything is allocated.
+
+The fitted model is the model that forecasts
+--------------------------------------------
+``fit`` checks every parameter (``_parameter_constraints``) and the data first, runs ``_fit`` on a fresh
+clone, and moves the new fitted state onto ``self`` only when it succeeds: a fit that fails, whatever the
+reason (a bad option, bad or too short data, an error in the middle of training), leaves a previously fitted
+forecaster exactly as it was, forecasting the same values. The parameters the model was fitted with are part
+of its fitted state (``fitted_params_``), and ``_predict`` runs with them, so ``set_params`` without a refit
+changes nothing a fitted model forecasts (as a scikit-learn estimator predicts with its fitted attributes):
+the new parameters take effect at the next ``fit``.
 """
 
 from __future__ import annotations
@@ -40,79 +50,19 @@ from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.utils.validation import check_is_fitted
 
 from .._utils.time_index import check_time_index
-from .._utils.validation import check_int, check_real
+from .._utils.validation import check_int, check_real, validate_params
+from ._inputs import (
+    MAX_FORECAST_STEPS,
+    MAX_FORECAST_VALUES,
+    as_frame,
+    check_covariate_columns,
+    check_values,
+    covariate_values,
+    describe_index,
+)
 from .series_errors import naming_series
 
 __all__ = ["BaseForecaster"]
-
-
-def _as_frame(y, *, what: str) -> tuple[pd.DataFrame, bool]:
-    """A Series or DataFrame target as a float DataFrame, and whether it was a Series."""
-    if isinstance(y, pd.Series):
-        frame, is_series = y.to_frame(name=0 if y.name is None else y.name), True
-    elif isinstance(y, pd.DataFrame):
-        frame, is_series = y, False
-    else:
-        raise TypeError(
-            f"{what} must be a pandas Series (one series) or DataFrame (one column per series), got "
-            f"{type(y).__name__}. Wrap a numpy array as pd.Series(values) (a RangeIndex is fine)."
-        )
-    if frame.shape[1] == 0:
-        raise ValueError(f"{what} has no columns; pass at least one series.")
-    if not frame.columns.is_unique:
-        dup = list(frame.columns[frame.columns.duplicated()][:3])
-        raise ValueError(f"{what} has duplicated column names {dup}; each series needs its own name.")
-    for col in frame.columns:
-        dtype = frame[col].dtype
-        if pd.api.types.is_bool_dtype(dtype) or not pd.api.types.is_numeric_dtype(dtype):
-            raise TypeError(
-                f"{what} must hold numbers; column {col!r} has dtype {dtype}. Convert it, e.g. "
-                f"pd.to_numeric(y, errors='raise') or y.astype(float)."
-            )
-        if pd.api.types.is_complex_dtype(dtype):
-            raise TypeError(
-                f"{what} must hold real numbers; column {col!r} is complex. Pass the real part (y.real), or "
-                f"the real and imaginary parts as two series."
-            )
-    return frame.astype("float64"), is_series
-
-
-def _check_values(values: np.ndarray, columns, *, what: str) -> None:
-    """Finite values, NaN allowed only before each column's first observation."""
-    if np.isinf(values).any():
-        rows, cols = np.nonzero(np.isinf(values))
-        raise ValueError(
-            f"{what} contains {len(rows)} infinite value(s) (first in series {columns[cols[0]]!r} at "
-            f"position {rows[0]}); remove or replace them before fitting."
-        )
-    nan = np.isnan(values)
-    if not nan.any():
-        return
-    started = np.cumsum(~nan, axis=0) > 0  # True from each column's first observation on
-    inside = nan & started
-    empty = ~started[-1] if len(values) else np.ones(values.shape[1], bool)
-    if empty.any():
-        raise ValueError(
-            f"{what} has {int(empty.sum())} series with no observation at all "
-            f"({[columns[i] for i in np.flatnonzero(empty)[:3]]}); drop them, e.g. y.dropna(axis=1, how='all')."
-        )
-    if inside.any():
-        col = int(np.flatnonzero(inside.any(axis=0))[0])
-        where = np.flatnonzero(inside[:, col])
-        raise ValueError(
-            f"{what} has {int(inside.sum())} missing value(s) after the start of a series (series "
-            f"{columns[col]!r}, positions {where[:5].tolist()}). Only leading NaN (a series that starts "
-            f"later) is allowed; fill the gaps explicitly first, e.g. y.interpolate() or y.ffill()."
-        )
-
-
-def _labels(index: pd.Index) -> str:
-    """A short description of an index for messages: its length and first and last labels."""
-    if len(index) == 0:
-        return "empty (0 rows)"
-    if len(index) == 1:
-        return f"[{index[0]}] (1 row)"
-    return f"[{index[0]} ... {index[-1]}] ({len(index)} rows, {type(index).__name__})"
 
 
 class BaseForecaster(RegressorMixin, BaseEstimator):
@@ -123,6 +73,14 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
     columns, a 2-D array with one row per row of ``y``, or None); ``predict(X)`` forecasts the rows of
     ``X``, whose index says which future steps they are. So scikit-learn's ``TimeSeriesSplit``,
     ``cross_validate``, ``GridSearchCV`` and ``Pipeline`` work on forecasters unchanged.
+
+    A fitted forecaster forecasts with the parameters it was fitted with (``fitted_params_``): ``set_params``
+    takes effect at the next ``fit``, and a ``fit`` that raises leaves the previous fitted model as it was.
+    Covariates are matched by name: a DataFrame ``X`` at fit records its columns (``feature_names_in_``, when
+    they are strings), and the covariates of ``predict`` and ``forecast`` must have the same names in the same
+    order (a numpy array is read by position). A forecast goes at most ``MAX_FORECAST_STEPS`` (10**6) steps
+    ahead and holds at most ``MAX_FORECAST_VALUES`` (10**8) values; both are checked before anything is
+    allocated.
     """
 
     # ---------------------------------------------------------------------------------------- fit
@@ -142,80 +100,84 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
         -------
         self
         """
-        frame, is_series = _as_frame(y, what="y")
+        if getattr(type(self), "_parameter_constraints", None) is not None:
+            validate_params(self)  # every parameter before the data, and before any fitted attribute changes
+        frame, is_series = as_frame(y, what="y")
         time_index = check_time_index(frame.index, what="y")
         Y = frame.to_numpy(dtype=np.float64)
-        _check_values(Y, list(frame.columns), what="y")
-        covariates, names = self._check_covariates(X, frame.index, is_fit=True)
+        check_values(Y, list(frame.columns), what="y")
+        covariates, names = covariate_values(X, frame.index, is_fit=True)
 
         fitted = clone(self)
         fitted.time_index_ = time_index  # the index's kind and frequency, for models that read them in _fit
         with naming_series(type(self).__name__, list(frame.columns)):
             fitted._fit(Y, covariates)
-        # commit: the previous fitted state (if any) is replaced only now that the fit has succeeded
+        # the new fitted state, built on the side...
+        state = {key: value for key, value in vars(fitted).items() if key.endswith("_") and not key.startswith("__")}
+        state["time_index_"] = time_index
+        state["y_train_"] = frame.iloc[:, 0].rename(y.name) if is_series else frame
+        state["X_train_"] = None if covariates is None else pd.DataFrame(covariates, index=frame.index, columns=names)
+        state["n_series_"] = frame.shape[1]
+        state["n_features_in_"] = 0 if covariates is None else covariates.shape[1]
+        if names is not None and all(isinstance(n, str) for n in names):
+            state["feature_names_in_"] = np.asarray(names, dtype=object)
+        state["fitted_params_"] = fitted.get_params(deep=False)  # clones: set_params on self leaves them be
+        # ...replaces the previous one (if any) only now that the fit has succeeded
         for key in [k for k in vars(self) if k.endswith("_") and not k.startswith("__")]:
             delattr(self, key)
-        for key, value in vars(fitted).items():
-            if key.endswith("_") and not key.startswith("__"):
-                setattr(self, key, value)
-        self.time_index_ = time_index
-        self.y_train_ = frame.iloc[:, 0].rename(y.name) if is_series else frame
-        self.X_train_ = None if covariates is None else pd.DataFrame(covariates, index=frame.index, columns=names)
-        self.n_series_ = frame.shape[1]
-        self.n_features_in_ = 0 if covariates is None else covariates.shape[1]
-        if names is not None and all(isinstance(n, str) for n in names):
-            self.feature_names_in_ = np.asarray(names, dtype=object)
+        self.__dict__.update(state)
         return self
 
-    def _check_covariates(self, X, index: pd.Index, *, is_fit: bool, what: str = "X"):
-        """Covariates as a float array aligned with ``index`` (or None), and their column names."""
-        if X is None:
-            return None, None
-        if isinstance(X, pd.Series):
-            X = X.to_frame()
-        if isinstance(X, pd.DataFrame):
-            if is_fit and not X.index.equals(index):
-                raise ValueError(
-                    f"The covariates X must have exactly y's index (same labels, same order); their "
-                    f"indexes differ (X: {len(X)} rows from {X.index[:1].tolist()}, y: {len(index)} rows "
-                    f"from {index[:1].tolist()}). Build X on y.index, e.g. X.reindex(y.index) after "
-                    f"checking nothing is missing."
-                )
-            names = list(X.columns)
-            values = X.to_numpy()
-        else:
-            values = np.asarray(X)
-            if values.ndim == 1:
-                values = values.reshape(-1, 1)  # [n] -> [n, 1]
-            if values.ndim != 2:
-                raise ValueError(
-                    f"The covariates X must be 2-D (n_timesteps, n_covariates), got {values.ndim}-D "
-                    f"with shape {values.shape}."
-                )
-            if len(values) != len(index):
-                raise ValueError(
-                    f"X has {len(values)} rows but y has {len(index)}; the covariates need one row per time step of y."
-                )
-            names = None
-        if values.shape[1] == 0:
-            return None, names
-        if values.dtype == bool or not np.issubdtype(values.dtype, np.number):
-            try:
-                values = values.astype(np.float64)
-            except (TypeError, ValueError):
-                raise TypeError(
-                    f"The covariates X must be numeric; got dtype {values.dtype}. Encode categories "
-                    f"first (e.g. with CalendarFeatures or OneHotEncoder)."
-                ) from None
-        values = values.astype(np.float64)
-        if not np.isfinite(values).all():
-            bad = ~np.isfinite(values)
+    def _as_fitted(self):
+        """This forecaster as fitted: its fitted attributes, with the parameters it was fitted with in place of
+        the current ones (a shallow copy: nothing is copied but the attribute table), so that ``set_params``
+        without a refit changes nothing it forecasts. A model saved before ``fitted_params_`` existed forecasts
+        with its parameters, as it did then."""
+        params = self.__dict__.get("fitted_params_")
+        if params is None:
+            return self
+        model = object.__new__(type(self))
+        model.__dict__.update(self.__dict__)
+        model.__dict__.update(params)
+        return model
+
+    def _max_steps(self):
+        """The most steps ahead this fitted model forecasts (a fitted horizon), or None for no limit of its own
+        (``MAX_FORECAST_STEPS`` still applies)."""
+        return None
+
+    def _check_horizon(self, horizon: int, asked: str) -> None:
+        """Refuse, before anything is allocated, a forecast ``horizon`` steps ahead that goes past the limits;
+        ``asked`` says where the horizon came from (``"5 were asked for"``)."""
+        owner = type(self).__name__
+        if horizon > MAX_FORECAST_STEPS:
             raise ValueError(
-                f"The covariates {what} contain {int(bad.sum())} NaN or infinite value(s) (first at row "
-                f"{int(np.nonzero(bad)[0][0])}); covariates must be known for every row. Fill them explicitly "
-                f"(e.g. X.ffill()) or drop the covariate."
+                f"{owner} forecasts at most {MAX_FORECAST_STEPS} steps ahead (seqforecast.base.MAX_FORECAST_STEPS); "
+                f"{asked}. Ask for fewer steps ahead."
             )
-        return values, names
+        limit = self._max_steps()
+        if limit is not None and horizon > limit:
+            raise ValueError(
+                f"{owner} was fitted to forecast {limit} steps ahead; {asked}. Refit with horizon>={horizon}."
+            )
+        width = max(self.n_series_, self.n_features_in_)
+        if horizon * width > MAX_FORECAST_VALUES:
+            raise ValueError(
+                f"{owner}: {horizon} steps of {self.n_series_} series and {self.n_features_in_} covariate(s) make "
+                f"{horizon * width} values per forecast array, more than {MAX_FORECAST_VALUES} "
+                f"(seqforecast.base.MAX_FORECAST_VALUES, 800 MB of float64). Forecast fewer steps at a time, or "
+                f"fit a model on fewer series."
+            )
+
+    def _check_covariate_names(self, values, names, what="X"):
+        check_covariate_columns(
+            values,
+            names,
+            fitted_names=getattr(self, "feature_names_in_", None),
+            n_fitted=self.n_features_in_,
+            owner=type(self).__name__,
+            what=what,
+        )
 
     # ------------------------------------------------------------------------------------ predict
     def predict(self, X):
@@ -235,13 +197,14 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
             On ``X``'s index (or the future index for an array), with ``y``'s name or columns.
         """
         check_is_fitted(self)
-        index, steps, X_future = self._resolve_rows(X)
+        model = self._as_fitted()
+        index, steps, X_future = model._resolve_rows(X)
         horizon = int(steps.max()) if len(steps) else 0
         if horizon == 0:
-            return self._wrap(np.zeros((0, self.n_series_)), index)
-        Y, Xh = self._history()
-        values = self._checked_predict(horizon, Y, Xh, X_future)
-        return self._wrap(values[steps - 1], index)
+            return model._wrap(np.zeros((0, model.n_series_)), index)
+        Y, Xh = model._history()
+        values = model._checked_predict(horizon, Y, Xh, X_future)
+        return model._wrap(values[steps - 1], index)
 
     def forecast(self, steps, X=None, *, y_context=None, X_context=None, coverage=None):
         """Forecast the next ``steps`` time steps after the end of the training data (or of ``y_context``).
@@ -249,9 +212,12 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
         Parameters
         ----------
         steps : int
-            The horizon, >= 1.
+            The horizon: from 1 to ``MAX_FORECAST_STEPS`` (10**6), and at most the fitted horizon of a model
+            that has one (``DirectForecaster``, ``AutoRNNForecaster``).
         X : DataFrame or array-like of shape (steps, n_covariates), optional
-            Covariates of the forecast steps; required when the model was fitted with covariates.
+            Covariates of the forecast steps; required when the model was fitted with covariates. A DataFrame
+            must have the columns of the fit (same names, same order) on the forecast steps' index; an array
+            is read by position.
         y_context : Series or DataFrame, optional
             A new history to forecast from, without refitting (same columns and index kind as ``y``).
         X_context : DataFrame or array-like, optional
@@ -265,31 +231,39 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
         Series or DataFrame on the future index.
         """
         check_is_fitted(self)
+        model = self._as_fitted()
+        owner = type(self).__name__
         steps = check_int(
             steps,
             "steps",
-            f"{type(self).__name__}.forecast",
-            hint="steps is the forecast horizon: the number of steps to forecast, e.g. forecast(12).",
+            f"{owner}.forecast",
+            maximum=MAX_FORECAST_STEPS,
+            hint="steps is the forecast horizon: the number of steps to forecast, e.g. forecast(12) (at most "
+            "seqforecast.base.MAX_FORECAST_STEPS).",
         )
-        Y, Xh, time_index = self._context(y_context, X_context)
+        model._check_horizon(steps, f"{steps} were asked for")
+        Y, Xh, time_index = model._context(y_context, X_context)
         index = time_index.future(steps)
-        X_future, _ = self._check_covariates(X, index, is_fit=False)
+        X_future, names = covariate_values(X, index, is_fit=False)
+        if X is not None:  # no X at all is answered below: which steps need covariates
+            model._check_covariate_names(X_future, names)
         if X_future is not None and len(X_future) != steps:
             raise ValueError(f"X has {len(X_future)} rows but steps={steps}; give one row per forecast step.")
         if isinstance(X, (pd.DataFrame, pd.Series)) and not X.index.equals(index):
             # the rows of a DataFrame are its labels: covariates on other steps must not be used silently
             raise ValueError(
-                f"{type(self).__name__}.forecast({steps}): the index of X must be the forecast steps "
-                f"{_labels(index)}; X's index is {_labels(X.index)}. Build X on those labels, use predict(X) "
-                f"to forecast the rows X's index names, or pass X.to_numpy() to mean the next steps in order."
+                f"{owner}.forecast({steps}): the index of X must be the forecast steps "
+                f"{describe_index(index)}; X's index is {describe_index(X.index)}. Build X on those labels, use "
+                f"predict(X) to forecast the rows X's index names, or pass X.to_numpy() to mean the next steps "
+                f"in order."
             )
-        X_future = self._require_future_covariates(X_future, np.arange(1, steps + 1), index)
-        values = self._checked_predict(steps, Y, Xh, X_future)
-        point = self._wrap(values, index)
+        X_future = model._require_future_covariates(X_future, np.arange(1, steps + 1), index)
+        values = model._checked_predict(steps, Y, Xh, X_future)
+        point = model._wrap(values, index)
         if coverage is None:
             return point
-        lower, upper = self._interval(steps, Y, Xh, X_future, coverage, "forecast")
-        return self._with_interval(point, lower, upper)
+        lower, upper = model._interval(steps, Y, Xh, X_future, coverage, "forecast")
+        return model._with_interval(point, lower, upper)
 
     def predict_interval(self, X, coverage=0.9):
         """Prediction intervals for the rows of ``X`` (see :meth:`predict`).
@@ -300,13 +274,14 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
         ``(series, lower|upper)`` (several series), on ``X``'s index.
         """
         check_is_fitted(self)
-        index, steps, X_future = self._resolve_rows(X)
-        Y, Xh = self._history()
-        lower, upper = self._interval(int(steps.max()), Y, Xh, X_future, coverage, "predict_interval")
+        model = self._as_fitted()
+        index, steps, X_future = model._resolve_rows(X)
+        Y, Xh = model._history()
+        lower, upper = model._interval(int(steps.max()), Y, Xh, X_future, coverage, "predict_interval")
         lower, upper = lower[steps - 1], upper[steps - 1]
-        if isinstance(self.y_train_, pd.Series):
+        if isinstance(model.y_train_, pd.Series):
             return pd.DataFrame({"lower": lower[:, 0], "upper": upper[:, 0]}, index=index)
-        columns = pd.MultiIndex.from_product([self.y_train_.columns, ["lower", "upper"]])
+        columns = pd.MultiIndex.from_product([model.y_train_.columns, ["lower", "upper"]])
         data = np.stack([lower, upper], axis=2).reshape(len(index), -1)  # [n, S, 2] -> [n, S*2]
         return pd.DataFrame(data, index=index, columns=columns)
 
@@ -328,12 +303,13 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
             )
         if isinstance(X, (pd.DataFrame, pd.Series)):
             index = X.index
-            steps = self.time_index_.steps_ahead(index, what="X")
+            steps = self.time_index_.steps_ahead(index, what="X", max_steps=MAX_FORECAST_STEPS)
         else:
-            n_rows = len(np.asarray(X)) if np.ndim(X) else 0
+            X = np.asarray(X)
+            n_rows = len(X) if X.ndim else 0
+            self._check_horizon(n_rows, f"X has {n_rows} rows, one per step after the end of training")
             index = self.time_index_.future(n_rows)
             steps = np.arange(1, n_rows + 1)
-            X = np.asarray(X)
         if len(steps) and steps.min() < 1:
             first = index[int(np.argmin(steps))]
             raise ValueError(
@@ -341,7 +317,12 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
                 f"({self.time_index_.cutoff}); X has {int((steps < 1).sum())} row(s) at or before it "
                 f"(first: {first}). In-sample prediction is not defined: give only future rows."
             )
-        given, names = self._check_covariates(X, index, is_fit=False)
+        if len(steps):
+            last = int(np.argmax(steps))
+            far_date = self.time_index_.kind == "datetime" and steps[last] > MAX_FORECAST_STEPS  # not counted
+            reach = f"beyond step {MAX_FORECAST_STEPS}" if far_date else f"step {steps[last]}"
+            self._check_horizon(int(steps[last]), f"the rows of X reach {reach} (label {index[last]})")
+        given, names = covariate_values(X, index, is_fit=False)
         self._check_covariate_names(given, names)
         if given is None:
             return index, steps, self._require_future_covariates(None, steps, index)
@@ -350,20 +331,6 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
         X_future = np.full((horizon, given.shape[1]), np.nan)
         X_future[steps - 1] = given
         return index, steps, self._require_future_covariates(X_future, steps, index)
-
-    def _check_covariate_names(self, values, names):
-        n_given = 0 if values is None else values.shape[1]
-        if n_given != self.n_features_in_:
-            raise ValueError(
-                f"X has {n_given} covariate column(s), but {type(self).__name__} was fitted with "
-                f"{self.n_features_in_}. Pass the same covariates at fit and predict time."
-            )
-        fitted_names = getattr(self, "feature_names_in_", None)
-        if fitted_names is not None and names is not None and list(names) != list(fitted_names):
-            raise ValueError(
-                f"The covariate columns of X are {list(names)}, but {type(self).__name__} was fitted "
-                f"with {list(fitted_names)}. Pass the same columns in the same order."
-            )
 
     def _require_future_covariates(self, X_future, steps, index):
         """Future covariates must cover every step from the cutoff to the last row asked for."""
@@ -393,7 +360,7 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
             if X_context is not None:
                 raise ValueError("X_context was given without y_context; give both or neither.")
             return (*self._history(), self.time_index_)
-        frame, is_series = _as_frame(y_context, what="y_context")
+        frame, is_series = as_frame(y_context, what="y_context")
         fitted_series = isinstance(self.y_train_, pd.Series)
         expected = [self.y_train_.name] if fitted_series else list(self.y_train_.columns)
         if is_series != fitted_series or (not is_series and list(frame.columns) != expected):
@@ -409,9 +376,9 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
                 f"{type(self.y_train_.index).__name__}; use the same kind of index."
             )
         Y = frame.to_numpy(dtype=np.float64)
-        _check_values(Y, list(frame.columns), what="y_context")
-        Xc, names = self._check_covariates(X_context, frame.index, is_fit=True, what="X_context")
-        self._check_covariate_names(Xc, names)
+        check_values(Y, list(frame.columns), what="y_context")
+        Xc, names = covariate_values(X_context, frame.index, is_fit=True, what="X_context", target="y_context")
+        self._check_covariate_names(Xc, names, what="X_context")
         return Y, Xc, time_index
 
     def _series_names(self) -> list:

@@ -18,6 +18,7 @@ repository; Makridakis, Spiliotis & Assimakopoulos, IJF 36(1), 2020):
 
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 import numpy as np
@@ -73,6 +74,30 @@ def _check_series(y, func: str, *, min_length: int = 1, why: str = "") -> np.nda
             f"{func}: y needs at least {min_length} value(s){why}; got {arr.shape[0]}. Pass a longer series{fix}."
         )
     return arr
+
+
+def _unit(y: np.ndarray) -> float:
+    """The power of two that brings the largest magnitude of ``y`` into [1, 2) (1.0 for zeros).
+
+    Dividing by it is exact, so the kernels below compute on ``y / _unit(y)`` and multiply back: the same
+    bits as on ``y`` itself for ordinary values, and no overflow of squares or sums (nor underflow) for
+    values near the float limits (1e200, 1e-200).
+    """
+    largest = float(np.max(np.abs(y))) if y.size else 0.0
+    return 1.0 if largest == 0.0 else math.ldexp(1.0, math.frexp(largest)[1] - 1)
+
+
+# Models estimated by statsmodels' optimisers (ETS, a fixed ARIMA order) are fitted in the series' own units,
+# so that they equal statsmodels' fits, unless its largest magnitude lies outside [2**-64, 2**64] (about 5e-20
+# to 2e19): squared errors of values beyond ~1e154 overflow, and sums of squares of tiny values underflow.
+_OWN_UNITS = (2.0**-64, 2.0**64)
+
+
+def extreme_unit(y: np.ndarray) -> float:
+    """1.0 for a series whose largest magnitude lies in [2**-64, 2**64] (the usual case); otherwise the power of
+    two that brings it into [1, 2), to fit the model in (an exact rescaling)."""
+    largest = float(np.max(np.abs(y))) if y.size else 0.0
+    return 1.0 if largest == 0.0 or _OWN_UNITS[0] <= largest <= _OWN_UNITS[1] else _unit(y)
 
 
 def _check_horizon(horizon, func: str) -> int:
@@ -151,6 +176,7 @@ def seasonal_naive_forecast(y, horizon: int, sp: int) -> np.ndarray:
 
 def _acf(y: np.ndarray, max_lag: int) -> np.ndarray:
     """Autocorrelations at lags 1..max_lag as R's ``acf``: demeaned, every lag divided by n * variance."""
+    y = y / _unit(y)  # the autocorrelations do not depend on the unit; the squares must not overflow
     centred = y - y.mean()
     denom = centred @ centred
     n = centred.shape[0]
@@ -221,6 +247,7 @@ def seasonal_indices(y, sp: int) -> np.ndarray:
     sp = check_int(sp, "sp", "seasonal_indices", minimum=2, hint="sp is the seasonal period, 2 or more here.")
     y = _check_series(y, "seasonal_indices", min_length=2 * sp, why=f" (two full seasons, sp={sp})")
     _check_positive(y, "seasonal_indices", _SHIFT)
+    y = y / _unit(y)  # ratios to the trend do not depend on the unit; sums of sp values must not overflow
     if sp % 2 == 0:
         weights = np.r_[0.5, np.ones(sp - 1), 0.5] / sp
     else:
@@ -382,11 +409,13 @@ def theta_fit(y, sp: int) -> ThetaFit:
     sp = check_sp(sp, "theta_fit")
     y = _check_series(y, "theta_fit", min_length=2, why=" to fit a trend line")
     adjusted, indices = deseasonalise(y, sp, func="theta_fit")
+    unit = _unit(adjusted)  # the fit is linear in the series: computed in this unit, multiplied back exactly
+    adjusted = adjusted / unit
     n = adjusted.shape[0]
     t = np.arange(1, n + 1, dtype=np.float64)
     slope, intercept = np.polyfit(t, adjusted, 1)
     alpha, level = _ses_fit(2.0 * adjusted - (intercept + slope * t))
-    return ThetaFit(n, float(intercept), float(slope), alpha, level, indices)
+    return ThetaFit(n, float(intercept) * unit, float(slope) * unit, alpha, level * unit, indices)
 
 
 def theta_predict(fit: ThetaFit, horizon: int) -> np.ndarray:

@@ -10,6 +10,7 @@ import pandas as pd
 from .._utils.validation import options, positive_int, validate_params
 from ..base import PerSeriesForecaster
 from ..exceptions import ConvergenceWarning
+from ._kernels import extreme_unit
 
 __all__ = ["ETSForecaster"]
 
@@ -44,10 +45,20 @@ class ETSForecaster(PerSeriesForecaster):
     The parameters are estimated on the training series: forecasting from a new ``y_context`` would need a
     refit, so it raises ``NotImplementedError``. Covariates are refused (an ``X`` with no columns is fine).
 
+    Degenerate series: a seasonal component needs two full seasons (``2 * sp`` values), else a
+    ``ValueError`` says so; a constant series (one value included) is not handed to the
+    optimiser, whose likelihood has no maximum there (the error variance goes to 0): its forecast is its
+    value, with zero-width intervals. A series beyond [2**-64, 2**64] in magnitude (about
+    5e-20 to 2e19) is modelled divided by a power of two that brings it near 1, since squared errors beyond
+    ~1e154 overflow; forecasts and intervals are multiplied back, and a limit beyond the float range raises
+    ``OverflowError``.
+
     Attributes
     ----------
-    results_ : list of statsmodels ETSResults
-        The fitted model of each series.
+    results_ : list of statsmodels ETSResults or None
+        The fitted model of each series (of the series divided by ``scale_``); None for a constant series.
+    scale_ : ndarray of shape (n_series,)
+        The unit each model was fitted in: 1.0, or a power of two for a series of extreme magnitude.
     """
 
     _parameter_constraints = {
@@ -102,7 +113,8 @@ class ETSForecaster(PerSeriesForecaster):
             seasonal_periods=self.sp if self.seasonal is not None else None,
         )
 
-    def _fit_one(self, y, x):
+    def _check_series(self, y):
+        """What one series must be for the model: positive for multiplicative components, long enough."""
         multiplicative = [name for name in ("error", "trend", "seasonal") if getattr(self, name) == "mul"]
         nonpositive = np.flatnonzero(y <= 0)
         if multiplicative and len(nonpositive):
@@ -113,9 +125,20 @@ class ETSForecaster(PerSeriesForecaster):
                 f"at position {first}: {float(y[first])!r}). Use additive components ('add'), or shift the series "
                 "above 0."
             )
+        if self.seasonal is not None and y.shape[0] < 2 * self.sp:
+            raise ValueError(
+                f"seasonal={self.seasonal!r} needs two full seasons, 2 * sp = {2 * self.sp} values, to start its "
+                f"seasonal indices; the series has {y.shape[0]}. Use seasonal=None, a smaller sp, or a longer series."
+            )
+
+    def _fit_one(self, y, x):
+        self._check_series(y)
+        if np.ptp(y) == 0:  # constant: forecast by its value (see the class docstring)
+            return None, 1.0
+        scale = extreme_unit(y)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # statsmodels' optimiser warnings; convergence is reported below
-            results = self._model(y).fit(disp=False, maxiter=self.maxiter)
+            results = self._model(y / scale).fit(disp=False, maxiter=self.maxiter)
         if not results.mle_retvals.get("converged", True):  # the loop names the class and the series
             warnings.warn(
                 f"the likelihood maximisation did not converge in maxiter={self.maxiter} iterations; raise "
@@ -123,23 +146,39 @@ class ETSForecaster(PerSeriesForecaster):
                 ConvergenceWarning,
                 stacklevel=2,
             )
-        return results
+        return results, scale
 
     def _fit(self, Y, X):
         self._check_no_covariates(X)
         self._check_params()
-        self.results_ = self._each_series(self._fit_one, Y)
+        fits = self._each_series(self._fit_one, Y)
+        self.results_ = [results for results, _ in fits]
+        self.scale_ = np.array([scale for _, scale in fits])
         return self
+
+    def _last_values(self, Y):
+        """The last value of each training series: the forecast of a constant one."""
+        return Y[-1]  # every series ends on the last row (only leading NaN are allowed)
 
     def _predict(self, horizon, Y, X, X_future):
         self._require_training_history(Y)
-        return self._stack([np.asarray(r.forecast(horizon), dtype=np.float64) for r in self.results_])
+        columns = []
+        for j, (results, scale, last) in enumerate(zip(self.results_, self.scale_, self._last_values(Y))):
+            if results is None:
+                columns.append(np.full(horizon, last))
+            else:
+                columns.append(self._in_units(results.forecast(horizon), scale, "forecast", j))
+        return self._stack(columns)
 
     def _predict_interval(self, horizon, Y, X, X_future, coverage):
         self._require_training_history(Y)
         rng = np.random.default_rng(self.random_state)
         lower, upper = [], []
-        for results in self.results_:
+        for j, (results, scale, last) in enumerate(zip(self.results_, self.scale_, self._last_values(Y))):
+            if results is None:  # a constant series: zero-width intervals at its value
+                lower.append(np.full(horizon, last))
+                upper.append(np.full(horizon, last))
+                continue
             n = results.nobs
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -148,6 +187,22 @@ class ETSForecaster(PerSeriesForecaster):
                 )
                 # exact intervals: mean +- z * sd; simulated: quantiles of the paths
                 frame = prediction.summary_frame(alpha=1.0 - coverage)
-            lower.append(frame["pi_lower"].to_numpy(dtype=np.float64))
-            upper.append(frame["pi_upper"].to_numpy(dtype=np.float64))
+            lower.append(self._in_units(frame["pi_lower"], scale, "lower limit", j))
+            upper.append(self._in_units(frame["pi_upper"], scale, "upper limit", j))
         return self._stack(lower), self._stack(upper)
+
+    def _in_units(self, values, scale: float, what: str, j: int) -> np.ndarray:
+        """``values * scale`` (from the unit of the model to the series'), or ``OverflowError`` beyond the float
+        range."""
+        with np.errstate(over="ignore"):
+            out = np.asarray(values, dtype=np.float64) * scale
+        if np.isinf(out).any():
+            step = int(np.flatnonzero(np.isinf(out))[0])
+            name = self._series_names()[j]
+            series = f"series {j}" if name is None else f"series {name!r}"
+            raise OverflowError(
+                f"{type(self).__name__}: the {what} of {series} at step {step + 1} is "
+                f"beyond the largest float ({np.finfo(np.float64).max:.3g}); the model's forecasts grow out of the "
+                "float range. Forecast fewer steps, or fit the series in smaller units (e.g. its logarithm)."
+            )
+        return out

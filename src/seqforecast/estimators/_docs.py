@@ -39,10 +39,11 @@ _PARAMS_DOC = """
     device : str, default="cpu"
         Torch device: ``"cpu"``, ``"cuda"``, ``"cuda:1"``... or ``"auto"`` (CUDA when available).
     random_state : int, RandomState instance or None, default=None
-        Seeds weight initialisation, shuffling and dropout inside a forked torch RNG, so two CPU fits with
-        the same int are bit-identical and the global torch RNG is left as it was. None draws from (and
-        advances) the global torch RNG, as any torch code does, without reseeding it: a user's
-        ``torch.manual_seed`` makes unseeded fits repeatable. numpy's global RNG is never used.
+        Seeds weight initialisation, shuffling and dropout, so two CPU fits with the same int are
+        bit-identical, whether they run one after another or at the same time in threads, and the global
+        torch RNG is left as it was. None draws the seed from the global torch RNG (advancing it, as any
+        torch code does, without reseeding it: a user's ``torch.manual_seed`` makes unseeded fits
+        repeatable). numpy's global RNG is never used. See the notes on threads.
     verbose : int, default=0
         0 prints nothing; 1 prints a table with one line per epoch (skorch ``PrintLog``); 2 also shows a
         tqdm progress bar over the batches of each epoch.
@@ -89,8 +90,22 @@ _NOTES_DOC = """
 
     Fit builds everything in local variables and assigns the fitted attributes only at the end, so a
     failed fit (bad input, :class:`~seqforecast.exceptions.TrainingDivergedError`, an interrupt with
-    ``on_interrupt="raise"``) leaves a previously fitted estimator as it was. The fitted net is left in
-    inference (eval) mode, so several threads may call ``predict`` on one fitted estimator.
+    ``on_interrupt="raise"``) leaves a previously fitted estimator as it was.
+
+    Predictions are computed in float64 on a copy of the fitted (float32) net, in inference mode: a row's
+    prediction does not depend on the other rows predicted with it (float32 products sum in another order
+    for another number of rows, moving predictions by about 1e-7), and several threads may call
+    ``predict`` on one fitted estimator.
+
+    Threads. torch's random generators are process-wide, so the estimators take one process-wide lock
+    wherever they use them: drawing an unseeded fit's seed, initialising the weights (in a forked generator
+    seeded with the fit's seed), and the whole training when it draws from them (``dropout > 0``,
+    ``teacher_forcing`` below 1 with ``seq2seq``, ``callbacks``, an ``optimizer`` class, a GPU). Seeded fits
+    in threads (joblib's threading backend, scikit-learn's ``n_jobs``) therefore give the numbers of a
+    sequential fit. Such trainings run one at a time; the others (the default settings) shuffle with a
+    generator of their own and train in parallel. Code outside seqforecast that draws from torch's global
+    generator while a training with dropout runs in another thread changes that training: seed it, or use
+    processes (joblib's default ``loky`` backend).
 
     Fitted estimators pickle (and work with joblib), but unpickle only files you trust: unpickling runs
     code chosen by whoever wrote the file. :func:`seqforecast.save` / :func:`seqforecast.load` write and
@@ -123,10 +138,14 @@ CLASSIFIER_ARCHITECTURES = """\
 
 CLASSIFIER_PARAMS = """
     class_weight : "balanced", dict or None, default=None
-        Weights of the classes in the cross-entropy (dict keys are the original labels).
+        Weights of the classes in the cross-entropy: ``"balanced"`` (``n_samples / (n_classes *
+        count)``, counting every label of ``many_to_many``), or a dict from labels of ``y`` to finite
+        weights >= 0, not all 0 (a class left out gets weight 1).
     embedding_dim : int or None, default=None
         When set, ``X`` holds integer token ids of shape (n_samples, n_timesteps) (or a list of
         1-D id sequences), looked up in an embedding of ``max id + 1`` rows; ids unseen at fit raise at predict.
+        The table may hold at most ``2**28`` weights (``(max id + 1) * embedding_dim``, 1 GiB): map sparse
+        ids to ``0..n_distinct - 1`` first.
     pooling : {"last", "mean", "attention"}, default="last"
         How the recurrent outputs of a sequence are summarised for the head (``many_to_one``):
         ``"last"`` the final states; ``"mean"`` their average over the real steps; ``"attention"``

@@ -2,19 +2,31 @@
 
 Datasets and a minimal batch loader over tensors, the tail validation split (the most recent rows validate),
 the skorch net subclass that feeds the true targets to a seq2seq decoder, the training callbacks (divergence
-check, scheduled teacher forcing), seeding in a forked torch RNG, and device resolution. The estimators
-compose these pieces in ``fit``; :mod:`seqforecast.estimators` re-exports :func:`tail_split` and
-:func:`resolve_device`, the rest is private.
+check, scheduled teacher forcing), seeding (one lock around every use of torch's global generators), and
+device resolution. The estimators compose these pieces in ``fit``; :mod:`seqforecast.estimators` re-exports
+:func:`tail_split` and :func:`resolve_device`, the rest is private.
+
+Seeds and threads. torch's random generators are process-wide, so two fits in two threads that both seed
+and draw from them interleave their draws. Every use of them by the estimators therefore holds
+:data:`_GLOBAL_RNG_LOCK`: the seed of an unseeded fit is drawn under it, weights are initialised under it
+in a forked generator seeded with the fit's seed, and a training that draws from the global generator
+(dropout, teacher-forcing coins, user callbacks, a user optimizer class, a GPU) runs entirely under it. A
+training that draws nothing else from it (the default settings) shuffles with its own ``torch.Generator``,
+which continues the seeded stream where initialisation left it (so the shuffles are those of a sequential
+fit), and runs outside the lock, in parallel with other fits.
 """
 
 from __future__ import annotations
 
 import math
+import threading
 from contextlib import contextmanager
+from numbers import Integral
 
 import numpy as np
 import torch
 from sklearn.base import clone
+from sklearn.utils import check_random_state
 from skorch import NeuralNet
 from skorch.callbacks import Callback, EarlyStopping, GradientNormClipping, ProgressBar
 from skorch.dataset import unpack_data
@@ -23,7 +35,7 @@ from skorch.utils import to_tensor
 from ..exceptions import TrainingDivergedError
 from ..nets import Seq2SeqNet
 
-__all__ = ["build_net", "resolve_device", "tail_split"]
+__all__ = ["build_net", "fit_seed", "resolve_device", "tail_split", "train"]
 
 _OPTIMIZERS = {
     "adam": torch.optim.Adam,
@@ -78,17 +90,17 @@ class _TensorSequences(torch.utils.data.Dataset):
 
 
 class _BatchLoader:
-    """A minimal DataLoader: shuffles with the (seeded) global torch RNG and slices tensors."""
+    """A minimal DataLoader: shuffles with ``generator`` (the fit's own, seeded) and slices tensors."""
 
-    def __init__(self, dataset, batch_size, shuffle=False):
-        self.dataset, self.batch_size, self.shuffle = dataset, batch_size, shuffle
+    def __init__(self, dataset, batch_size, shuffle=False, generator=None):
+        self.dataset, self.batch_size, self.shuffle, self.generator = dataset, batch_size, shuffle, generator
 
     def __len__(self):
         return math.ceil(len(self.dataset) / self.batch_size)
 
     def __iter__(self):
         n = len(self.dataset)
-        order = torch.randperm(n) if self.shuffle else None
+        order = torch.randperm(n, generator=self.generator) if self.shuffle else None
         for start in range(0, n, self.batch_size):
             stop = min(start + self.batch_size, n)
             yield self.dataset[order[start:stop] if self.shuffle else slice(start, stop)]
@@ -192,20 +204,77 @@ class _TeacherForcing(Callback):
         net.history.record("teacher_forcing", value)
 
 
+#: Held by every use of torch's process-wide random generators in the estimators (see the module docstring).
+#: Re-entrant, so a callback or a nested estimator that seeds inside a locked training does not deadlock.
+_GLOBAL_RNG_LOCK = threading.RLock()
+
+
+def fit_seed(random_state):
+    """The int seed of one fit.
+
+    An int is used as it is; a ``RandomState`` gives one draw; None draws one from torch's global generator
+    (advancing it, as any torch code does, and never reseeding it, so a user's ``torch.manual_seed`` makes
+    unseeded fits repeatable).
+    """
+    if random_state is None:
+        with _GLOBAL_RNG_LOCK:
+            return int(torch.randint(0, 2**62, (1,)).item())
+    if isinstance(random_state, Integral):
+        return int(random_state)
+    return int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
+
+
+def global_rng_users(est, device):
+    """What in the training of estimator ``est`` draws from torch's global generator (an empty list when
+    nothing does, and the training can then run outside :data:`_GLOBAL_RNG_LOCK`)."""
+    users = []
+    if est.dropout > 0:
+        users.append(f"dropout={est.dropout}")
+    coins = (
+        est.architecture == "seq2seq"
+        and est.teacher_forcing > 0
+        and est.teacher_forcing_decay * est.teacher_forcing < 1
+    )
+    if coins:  # the ratio of some epoch is in (0, 1): a coin per decoder step
+        users.append("teacher forcing with a ratio below 1")
+    if est.callbacks:
+        users.append("callbacks")
+    if not isinstance(est.optimizer, str):
+        users.append(f"optimizer={est.optimizer.__name__}")
+    if torch.device(device).type != "cpu":
+        users.append(f"device={device!r}")
+    return users
+
+
 @contextmanager
 def _seeded(seed, device):
-    """Seed torch inside a forked RNG so the user's global generators are untouched afterwards."""
-    if seed is None:  # use (and advance) the global generators, never reseed them
-        yield
-        return
+    """Hold :data:`_GLOBAL_RNG_LOCK` and seed torch with ``seed`` inside forked generators, so the global
+    generators are as they were afterwards."""
     dev = torch.device(device)
     cuda = [dev.index if dev.index is not None else torch.cuda.current_device()] if dev.type == "cuda" else []
-    with torch.random.fork_rng(devices=cuda):
+    with _GLOBAL_RNG_LOCK, torch.random.fork_rng(devices=cuda):
         torch.default_generator.manual_seed(seed)
         for index in cuda:
             with torch.cuda.device(index):
                 torch.cuda.manual_seed(seed)
         yield
+
+
+def train(net, dataset, *, seed, device, generator):
+    """Initialise ``net`` from ``seed`` and train it on ``dataset``.
+
+    Initialisation always runs in seeded forked generators under :data:`_GLOBAL_RNG_LOCK`. With
+    ``generator=None`` the training draws from the global generators (it shuffles there too) and runs
+    under the lock as well. Otherwise ``generator`` (the net's shuffling generator) continues the seeded
+    stream where initialisation left it and the training, which draws nothing else, runs outside the lock:
+    the same numbers either way, and seeded fits in other threads cannot change them.
+    """
+    with _seeded(seed, device):
+        net.initialize()
+        if generator is None:
+            return net.partial_fit(dataset, None)  # a KeyboardInterrupt stops it (skorch returns)
+        generator.set_state(torch.default_generator.get_state())
+    return net.partial_fit(dataset, None)
 
 
 def resolve_device(device, name):
@@ -245,7 +314,7 @@ def make_callbacks(est, name):
     return cbs
 
 
-def build_net(est, *, module, module_kwargs, criterion, criterion_kwargs, device, name):
+def build_net(est, *, module, module_kwargs, criterion, criterion_kwargs, device, name, generator=None):
     """The skorch net for estimator ``est``'s parameters around ``module(**module_kwargs)``, not initialised.
 
     Used by ``fit`` (which then trains it) and by ``_set_net_state`` (which initialises it and loads saved
@@ -263,6 +332,9 @@ def build_net(est, *, module, module_kwargs, criterion, criterion_kwargs, device
         A resolved torch device.
     name : str
         The estimator's class name, for messages.
+    generator : torch.Generator or None, default=None
+        The generator that shuffles the training batches: the fit's own (see :func:`train`), or None for
+        torch's global one.
     """
     return _SequenceNet(
         module=module,
@@ -274,6 +346,7 @@ def build_net(est, *, module, module_kwargs, criterion, criterion_kwargs, device
         iterator_train=_BatchLoader,
         iterator_valid=_BatchLoader,
         iterator_train__shuffle=True,
+        iterator_train__generator=generator,
         train_split=None if est.patience is None else _TailSplit(est.validation_fraction),
         callbacks=make_callbacks(est, name),
         verbose=int(est.verbose),

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import math
+from numbers import Real
+
 import numpy as np
 import torch
 from sklearn.base import ClassifierMixin
 from sklearn.metrics import accuracy_score
 from sklearn.preprocessing import LabelEncoder
-from sklearn.utils.class_weight import compute_class_weight
-from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import column_or_1d
 
-from .._utils.sequences import check_finite, check_n_samples
+from .._utils.sequences import check_labels, check_n_samples
 from .._utils.validation import options, positive_int
 from ..nets import POOLINGS
 from ..nets.layers import PositiveInts
@@ -19,7 +20,11 @@ from ._base import _BaseRNN
 from ._docs import CLASSIFIER_ARCHITECTURES, CLASSIFIER_ATTRS, CLASSIFIER_PARAMS, estimator_doc
 from .losses import SequenceCrossEntropy
 
-__all__ = ["RNNClassifier"]
+__all__ = ["MAX_EMBEDDING_WEIGHTS", "RNNClassifier"]
+
+#: The most weights an embedding table sized from the data (largest token id + 1 rows) may hold: 2**28,
+#: 1 GiB in float32. Checked in ``fit`` before any tensor is made.
+MAX_EMBEDDING_WEIGHTS = 2**28
 
 
 class RNNClassifier(ClassifierMixin, _BaseRNN):
@@ -115,27 +120,22 @@ class RNNClassifier(ClassifierMixin, _BaseRNN):
         return module, kwargs
 
     def _check_targets(self, y, seqs, name):
+        y = check_labels(y, name=name)
         if self.architecture == "many_to_one":
-            y_arr = np.asarray(y)
-            if y_arr.ndim == 2 and y_arr.shape[1] != 1:
+            if y.ndim == 2 and y.shape[1] != 1:
                 raise ValueError(
                     f"{name} with architecture='many_to_one' predicts one label per sequence; got y of shape "
-                    f"{y_arr.shape}. For a label per time step use architecture='many_to_many'; several "
+                    f"{y.shape}. For a label per time step use architecture='many_to_many'; several "
                     "labels per sequence (multi-output classification) are not supported."
                 )
             y = column_or_1d(y, warn=True)
-        else:
-            y = np.asarray(y)
-            if y.ndim != 2 or y.shape[1] != seqs.n_timesteps:
-                raise ValueError(
-                    f"{name} with architecture='many_to_many' expects one label per step, y of shape "
-                    f"(n_samples, n_timesteps) = ({seqs.n_samples}, {seqs.n_timesteps}); got y of shape "
-                    f"{y.shape}."
-                )
+        elif y.ndim != 2 or y.shape[1] != seqs.n_timesteps:
+            raise ValueError(
+                f"{name} with architecture='many_to_many' expects one label per step, y of shape "
+                f"(n_samples, n_timesteps) = ({seqs.n_samples}, {seqs.n_timesteps}); got y of shape "
+                f"{y.shape}."
+            )
         check_n_samples(seqs.n_samples, y.shape[0], name=name)
-        if y.dtype.kind in "fc":
-            check_finite(y, what="y", name=name)
-        check_classification_targets(y)
         encoder = LabelEncoder().fit(y.ravel())
         classes = encoder.classes_
         if len(classes) < 2:
@@ -146,11 +146,11 @@ class RNNClassifier(ClassifierMixin, _BaseRNN):
         y_net = encoder.transform(y.ravel()).reshape(y.shape).astype(np.int64)
         kwargs = {}
         if self.class_weight is not None:
-            weights = compute_class_weight(self.class_weight, classes=classes, y=y.ravel())
+            weights = self._class_weights(classes, y_net, name)
             kwargs["weight"] = torch.as_tensor(weights, dtype=torch.float32)
         num_embeddings = None
         if self.embedding_dim is not None:
-            num_embeddings = int(seqs.values.max()) + 1
+            num_embeddings = self._num_embeddings(seqs, name)
         target = {
             "classes_": classes,
             "n_classes_": len(classes),
@@ -160,6 +160,57 @@ class RNNClassifier(ClassifierMixin, _BaseRNN):
             "criterion_kwargs": kwargs,
         }
         return y_net, target
+
+    def _class_weights(self, classes, y_net, name):
+        """The weight of each class (in ``classes`` order) that ``class_weight`` gives; each checked."""
+        if self.class_weight == "balanced":
+            counts = np.bincount(y_net.ravel(), minlength=len(classes))  # every class occurs at least once
+            return y_net.size / (len(classes) * counts)
+        start = f"The 'class_weight' parameter of {name}"
+        known = set(classes.tolist())
+        unknown = [key for key in self.class_weight if key not in known]
+        if unknown:
+            raise ValueError(
+                f"{start} has key(s) {unknown} that are not classes of y; the classes are {classes.tolist()}. "
+                "Give weights to classes of y only (a class left out gets weight 1)."
+            )
+        fix = "Give each class a finite weight >= 0, e.g. {0: 1.0, 1: 5.0}, or use class_weight='balanced'."
+        for key, value in self.class_weight.items():
+            if isinstance(value, (bool, np.bool_)) or not isinstance(value, Real):
+                raise TypeError(f"{start} must map classes to numbers; class_weight[{key!r}] = {value!r}. {fix}")
+            if not math.isfinite(value) or value < 0:
+                what = "negative" if value < 0 else "not finite"
+                raise ValueError(
+                    f"{start} must map classes to weights >= 0; class_weight[{key!r}] = {value!r} is {what}. {fix}"
+                )
+        weights = np.array([float(self.class_weight.get(c, 1.0)) for c in classes.tolist()])
+        if not weights.any():
+            raise ValueError(
+                f"{start} gives weight 0 to every class of y ({self.class_weight!r}), so the loss would be 0/0. "
+                "Give at least one class a positive weight."
+            )
+        return weights
+
+    def _num_embeddings(self, seqs, name):
+        """Rows of the embedding table: the largest token id + 1, refused beyond :data:`MAX_EMBEDDING_WEIGHTS`
+        weights (checked before any tensor is made)."""
+        values = seqs.values
+        first = np.unravel_index(int(np.argmax(values)), values.shape)
+        num_embeddings = int(values[first]) + 1
+        n_weights = num_embeddings * self.embedding_dim
+        if n_weights > MAX_EMBEDDING_WEIGHTS:
+            where = f"X[{first[0]}][{first[1]}]" if seqs.layout == "list" else f"X[{first[0]}, {first[1]}]"
+            real = values if seqs.lengths is None else values[np.arange(values.shape[1]) < seqs.lengths[:, None]]
+            n_distinct = len(np.unique(real))  # padding is no token
+            raise ValueError(
+                f"{name}: the largest token id is {num_embeddings - 1} (at {where}), so the embedding table "
+                f"would need {num_embeddings:,} rows x embedding_dim={self.embedding_dim} = {n_weights:,} weights "
+                f"({n_weights * 4 / 2**30:.1f} GiB in float32, several times that in training), more than "
+                f"the limit of {MAX_EMBEDDING_WEIGHTS:,} (1 GiB). Token ids index the table's rows: map the "
+                f"{n_distinct} distinct ids of X to 0..{n_distinct - 1} first (e.g. with "
+                "np.unique(X, return_inverse=True)), or lower embedding_dim."
+            )
+        return num_embeddings
 
     def predict_proba(self, X):
         """Class probabilities (softmax of the logits).
@@ -190,7 +241,8 @@ class RNNClassifier(ClassifierMixin, _BaseRNN):
 
     def score(self, X, y, sample_weight=None):
         """Accuracy (over all steps for ``many_to_many``)."""
-        y_pred, y = self.predict(X), np.asarray(y)
+        y_pred = self.predict(X)
+        y = check_labels(y, name=type(self).__name__)  # labels unseen at fit count as misclassified
         if y.ndim == 2 and y_pred.ndim == 2:
             if sample_weight is not None:
                 sample_weight = np.repeat(np.asarray(sample_weight), y.shape[1])  # one weight per step

@@ -149,8 +149,9 @@ class RNNRegressor(RegressorMixin, _BaseRNN):
 
     def score(self, X, y, sample_weight=None):
         """R^2 of the predictions (per-step targets of ``many_to_many`` are flattened into columns)."""
-        y_pred = self.predict(X)
-        y = np.asarray(y, dtype=np.float64)
+        y_pred, name = self.predict(X), type(self).__name__
+        y = as_numeric_array(y, what="y", name=name, dtype=np.float64)  # pd.NA and None refused with a position
+        check_finite(y, what="y", name=name)
         if y.ndim > 2:
             y, y_pred = y.reshape(len(y), -1), y_pred.reshape(len(y_pred), -1)  # [n, T, K] -> [n, T*K]
         return r2_score(y, y_pred, sample_weight=sample_weight)
@@ -197,8 +198,8 @@ class RNNRegressor(RegressorMixin, _BaseRNN):
 
         Notes
         -----
-        The net stays in inference mode (as ``fit`` leaves it) and is never switched to training mode, so
-        several threads may call this method on one fitted estimator.
+        The recursion runs on a float64 copy of the fitted net in inference mode (as :meth:`predict`), so
+        several threads may call this method on one fitted estimator and step 1 equals ``predict(X)``.
         """
         name = type(self).__name__
         n_steps = check_int(n_steps, "n_steps", f"{name}.predict_recursive")
@@ -217,13 +218,10 @@ class RNNRegressor(RegressorMixin, _BaseRNN):
                 f"fitted with {what}. Call predict on each new window instead."
             )
         cov = self._step_features(step_features, seqs, n_steps, f"{name}.predict_recursive")
-        module = self.net_.module_
-        device, dtype = self.device_, next(module.parameters()).dtype
+        module = self._inference_module()  # float64, as predict: step 1 is predict(X) exactly
+        device, dtype = self.device_, torch.float64
         lengths = None if seqs.lengths is None else torch.from_numpy(seqs.lengths)
         out = np.empty((seqs.n_samples, n_steps))
-        # fit leaves the net in eval mode; set it again (idempotent) but never switch it back to training, so
-        # concurrent calls from several threads cannot see another thread's mode (dropout) mid-recursion
-        module.eval()
         with torch.no_grad():
             state = module.encode(torch.as_tensor(seqs.values, dtype=dtype, device=device), lengths)  # [S, T, F]
             pred = module.readout(state)[:, 0]  # [S, 1] -> [S]

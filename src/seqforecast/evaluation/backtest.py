@@ -16,7 +16,7 @@ import pandas as pd
 from sklearn.base import clone
 
 from .._utils.time_index import check_time_index
-from .._utils.validation import check_int, check_option, check_param, check_real, positive_int
+from .._utils.validation import check_int, check_n_jobs, check_option, check_param, check_real, positive_int
 from .splitters import ExpandingWindowSplitter
 
 __all__ = ["backtest", "backtest_origins"]
@@ -155,8 +155,8 @@ def _backtest_block(forecaster, origins, horizon, coverage, name):
     return results, history
 
 
-def _check_inputs(forecaster, y, coverage, verbose):
-    """What :func:`backtest` checks besides the origins: a forecaster, pandas ``y``, coverage, verbose."""
+def _check_inputs(forecaster, y, coverage, verbose, n_jobs):
+    """What :func:`backtest` checks besides the origins: a forecaster, pandas ``y``, coverage, verbose, n_jobs."""
     if not (hasattr(forecaster, "fit") and hasattr(forecaster, "forecast")):
         raise TypeError(
             f"backtest needs a seqforecast forecaster (with fit(X, y) and forecast(steps, ...)); got "
@@ -178,6 +178,7 @@ def _check_inputs(forecaster, y, coverage, verbose):
         hint="It is the probability the intervals should hold, e.g. 0.9.",
     )
     check_int(verbose, "verbose", "backtest", minimum=0)
+    check_n_jobs(n_jobs, "backtest")
 
 
 def _with_frequency(y):
@@ -252,7 +253,7 @@ def _run_backtest(
     name=None,
 ):
     """:func:`backtest`, also returning the training curves ``{cutoff: history}`` of the fits of nets."""
-    _check_inputs(forecaster, y, coverage, verbose)
+    _check_inputs(forecaster, y, coverage, verbose, n_jobs)
     name = type(forecaster).__name__ if name is None else name
     bounds = backtest_origins(
         len(y), horizon=horizon, step=step, initial_window=initial_window, window=window, window_length=window_length
@@ -375,8 +376,9 @@ def backtest(
         (the model keeps the parameters of its last fit; the history it forecasts from is new). False: fit
         once at the first origin, then forecast from every later one that way. Models that cannot forecast
         from a new context (ETS, Theta) need ``refit=True``.
-    n_jobs : int or None, default=None
-        Fits run in parallel through joblib, one task per fit (with ``refit=k``, one per ``k`` origins).
+    n_jobs : int other than 0, or None, default=None
+        Fits run in parallel through joblib, one task per fit (with ``refit=k``, one per ``k`` origins):
+        ``n_jobs`` at once, every CPU for -1, every CPU but one for -2 (joblib's convention; 0 is refused).
         None means 1 unless inside a ``joblib.parallel_config`` / ``parallel_backend`` context: under
         ``parallel_backend("dask")`` (or Ray's) the fits spread over a cluster. The result does not depend
         on ``n_jobs`` or the backend, provided every fit is deterministic (give nets a ``random_state``).

@@ -11,6 +11,10 @@ Conventions shared by every metric
   ``multioutput="raw_values"`` returns the per-series values instead.
 * Errors are losses (lower is better); the scorers negate them for scikit-learn's "greater is better".
 * NaN or infinite values, empty input and mismatched shapes raise ``ValueError``; nothing is imputed.
+* Values near the float limits do not overflow on the way: each series is scored in units of a power of two
+  near its largest magnitude (an exact rescaling, so ordinary values give the same bits as the plain
+  formula), and only a result that is itself beyond the float range raises ``OverflowError``: ``mae([1e308],
+  [-1e308])`` is 2e308, which no float holds; ``smape`` and ``mase`` of the same values are 200 and a ratio.
 
 Scaled errors (MASE, RMSSE) divide by an in-sample error of the seasonal naive forecast on ``y_train``:
 one 1-D series, a list of 1-D series (lengths may differ), or a 2-D array / DataFrame of shape
@@ -27,6 +31,17 @@ from sklearn.metrics import make_scorer
 
 from .._utils.finite import check_finite
 from .._utils.validation import check_option, check_sp
+from ._float_range import (
+    FLOAT_MAX,
+    RESCALE,
+    check_representable,
+    errors_in_units,
+    exponents_of,
+    mean_of_terms,
+    rms,
+    scaled_down,
+    times_power_of_two,
+)
 
 __all__ = [
     "mae",
@@ -82,17 +97,6 @@ def _to_float_array(values, name: str, func: str) -> np.ndarray:
         ) from None
 
 
-def _rms(values: np.ndarray) -> np.ndarray:
-    """Root mean square over axis 0, without overflow: ``m * sqrt(mean((x / m)**2))`` with ``m = max|x|``.
-
-    Squaring values beyond ~1e154 would overflow to inf (and inf / inf to NaN in RMSSE); the result is
-    representable whenever the values are, so it is computed on the values divided by their largest magnitude.
-    """
-    largest = np.max(np.abs(values), axis=0)
-    safe = np.where(largest > 0, largest, 1.0)
-    return safe * np.sqrt(np.mean((values / safe) ** 2, axis=0))
-
-
 def _check_finite(arr: np.ndarray, name: str, func: str) -> None:
     check_finite(arr, name, owner=func, fix="Metrics do not skip or impute values: drop or fill them before scoring.")
 
@@ -144,10 +148,15 @@ def _check_multioutput(multioutput, func: str) -> None:
 
 
 def _aggregate(per_series: np.ndarray, multioutput: str):
-    """Per-series values -> their mean (a float) or the array itself."""
+    """Per-series values -> their mean (a float) or the array itself.
+
+    The mean is taken in units of a power of two near the largest value, so that the sum of values near the
+    float limit does not overflow (the mean of representable values is representable).
+    """
     if multioutput == "raw_values":
         return per_series
-    return float(per_series.mean())
+    exponent = exponents_of(per_series.reshape(-1, 1))
+    return float(np.ldexp(scaled_down(per_series, exponent).mean(), exponent[0]))
 
 
 def _series_labels(n_series: int, *frames) -> list[str]:
@@ -198,13 +207,15 @@ def _training_series(y_train, n_series: int, func: str) -> list[np.ndarray]:
 def _naive_scale(series: np.ndarray, sp: int, *, squared: bool) -> float:
     """In-sample mean absolute (or root mean squared) error of the lag-``sp`` naive forecast of ``series``."""
     diffs = series[sp:] - series[:-sp]
-    return float(_rms(diffs)) if squared else float(np.mean(np.abs(diffs)))
+    return float(rms(diffs)) if squared else float(np.mean(np.abs(diffs)))
 
 
 def _scales(
     y_train, n_series: int, sp, func: str, *, squared: bool, labels: list[str], undefined: str = "raise"
-) -> np.ndarray:
-    """The scale of each series: :func:`_naive_scale` of its training series.
+) -> tuple[np.ndarray, np.ndarray]:
+    """The scale of each series, :func:`_naive_scale` of its training series, as ``(scales, exponents)``:
+    the scale of series ``j`` is ``scales[j] * 2**exponents[j]``, computed on the series divided by the power of
+    two near its largest magnitude (so that its differences cannot overflow).
 
     ``undefined="raise"`` refuses a training series of at most ``sp`` values and a zero scale, naming the
     series; ``undefined="keep"`` returns NaN for the first and 0.0 for the second (the caller decides).
@@ -212,6 +223,7 @@ def _scales(
     sp = check_sp(sp, func, what="the seasonal period of the scale")
     series = _training_series(y_train, n_series, func)
     scales = np.empty(n_series)
+    exponents = np.zeros(n_series, dtype=int)
     for j, s in enumerate(series):
         if s.shape[0] <= sp:
             if undefined == "keep":
@@ -221,20 +233,34 @@ def _scales(
                 f"{func}: the training series {labels[j]} has {s.shape[0]} value(s); the scale at lag sp={sp} "
                 f"needs at least sp + 1 = {sp + 1}. Pass a longer training series, or a smaller sp."
             )
-        scales[j] = _naive_scale(s, sp, squared=squared)
+        exponents[j] = exponents_of(s.reshape(-1, 1))[0]
+        scales[j] = _naive_scale(scaled_down(s, exponents[j]), sp, squared=squared)
         if scales[j] == 0 and undefined == "raise":
             raise ValueError(
                 f"{func}: the scale of series {labels[j]} is zero: its training values repeat exactly at lag "
                 f"sp={sp} (e.g. a constant series), so a scaled error would divide by zero. Score that series "
                 "with a scale-free metric (mae, smape) or leave it out of the scaled score."
             )
-    return scales
+    return scales, exponents
 
 
-def _scaled_mae(true: np.ndarray, pred: np.ndarray, scales: np.ndarray) -> np.ndarray:
-    """Per series ``mean(|y - y_hat|) / scale`` (MASE); NaN where the scale is 0 or NaN."""
-    # [H, S] -> [S]
-    return np.divide(np.mean(np.abs(true - pred), axis=0), scales, out=np.full(true.shape[1], np.nan), where=scales > 0)
+def _scaled_ratio(errors, exponents, scales, scale_exponents, func, labels, sp):
+    """Per series ``error / scale`` from both in units of powers of two (MASE, RMSSE): NaN where the scale is 0
+    or NaN, ``OverflowError`` where the ratio is beyond the float range."""
+    ratio = np.divide(errors, scales, out=np.full(scales.shape, np.nan), where=scales > 0)
+    shift = exponents - scale_exponents
+    values = times_power_of_two(ratio, shift)
+    check_representable(
+        values,
+        ratio,
+        shift,
+        func,
+        func.upper() if func != "scores_per_series" else "MASE",
+        labels,
+        f"Its scale (the in-sample error of the seasonal naive forecast at lag sp={sp}) is tiny against the "
+        "forecast errors; score that series with a scale-free metric (mae, smape).",
+    )
+    return values
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -248,26 +274,42 @@ def mae(y_true, y_pred, *, multioutput: str = "uniform_average"):
     y_true, y_pred : array-like of shape (horizon,) or (horizon, n_series)
     multioutput : {"uniform_average", "raw_values"}, default="uniform_average"
         Return the mean over series (a float) or the per-series values, ndarray of shape (n_series,).
+
+    Raises
+    ------
+    OverflowError
+        When the MAE of a series is beyond the float range (``mae([1e308], [-1e308])`` is 2e308).
     """
     _check_multioutput(multioutput, "mae")
     true, pred = _prepare(y_true, y_pred, "mae")
-    return _aggregate(np.mean(np.abs(true - pred), axis=0), multioutput)
+    errors, exponents = errors_in_units(true, pred)
+    in_units = np.mean(np.abs(errors), axis=0)
+    values = times_power_of_two(in_units, exponents)
+    labels = _series_labels(true.shape[1], y_true, y_pred)
+    check_representable(values, in_units, exponents, "mae", "mean absolute error", labels, RESCALE)
+    return _aggregate(values, multioutput)
 
 
 def rmse(y_true, y_pred, *, multioutput: str = "uniform_average"):
     """Root mean squared error, per series (root of the mean over the horizon) then averaged over series.
 
-    Parameters are those of :func:`mae`.
+    Parameters are those of :func:`mae`; ``OverflowError`` as there.
     """
     _check_multioutput(multioutput, "rmse")
     true, pred = _prepare(y_true, y_pred, "rmse")
-    return _aggregate(_rms(true - pred), multioutput)
+    errors, exponents = errors_in_units(true, pred)
+    in_units = rms(errors)
+    values = times_power_of_two(in_units, exponents)
+    labels = _series_labels(true.shape[1], y_true, y_pred)
+    check_representable(values, in_units, exponents, "rmse", "root mean squared error", labels, RESCALE)
+    return _aggregate(values, multioutput)
 
 
 def mape(y_true, y_pred, *, multioutput: str = "uniform_average"):
     """Mean absolute percentage error in percent: mean of ``100 * |y - y_hat| / |y|``.
 
-    Undefined where ``y_true`` is 0: raises ``ValueError`` then (use :func:`smape` or :func:`mase`).
+    Undefined where ``y_true`` is 0: raises ``ValueError`` then (use :func:`smape` or :func:`mase`); a term
+    beyond the float range (an actual value tiny against its error) raises ``OverflowError``.
     Other parameters are those of :func:`mae`.
     """
     _check_multioutput(multioutput, "mape")
@@ -279,7 +321,17 @@ def mape(y_true, y_pred, *, multioutput: str = "uniform_average"):
             f"mape: y_true has {int(zeros.sum())} zero value(s) (first at (step, series) {first}); MAPE divides "
             "by the actual value and is undefined there. Use smape or mase for series that reach zero."
         )
-    return _aggregate(np.mean(100.0 * np.abs(true - pred) / np.abs(true), axis=0), multioutput)
+    errors, exponents = errors_in_units(true, pred)
+    with np.errstate(over="ignore"):
+        terms = 100.0 * (np.abs(errors) / np.abs(scaled_down(true, exponents)))
+    if np.isinf(terms).any():
+        first = tuple(int(i) for i in np.argwhere(np.isinf(terms))[0])
+        raise OverflowError(
+            f"mape: the percentage error at (step, series) {first} is beyond the largest float ({FLOAT_MAX:.3g}): "
+            f"y_true there is {float(true[first])!r} against y_pred {float(pred[first])!r}. MAPE divides by the actual value, "
+            "too close to zero for this error; use smape or mase."
+        )
+    return _aggregate(mean_of_terms(terms), multioutput)
 
 
 def smape(y_true, y_pred, *, multioutput: str = "uniform_average"):
@@ -291,8 +343,9 @@ def smape(y_true, y_pred, *, multioutput: str = "uniform_average"):
     """
     _check_multioutput(multioutput, "smape")
     true, pred = _prepare(y_true, y_pred, "smape")
-    num = 200.0 * np.abs(true - pred)
-    den = np.abs(true) + np.abs(pred)
+    errors, exponents = errors_in_units(true, pred)  # the ratio is unit-free: computed in units, nothing overflows
+    num = 200.0 * np.abs(errors)
+    den = np.abs(scaled_down(true, exponents)) + np.abs(scaled_down(pred, exponents))
     # den == 0 only where both are 0, and then num == 0 too: an exact forecast, term 0 (not NaN)
     terms = np.divide(num, den, out=np.zeros_like(num), where=den > 0)
     return _aggregate(terms.mean(axis=0), multioutput)
@@ -318,12 +371,18 @@ def mase(y_true, y_pred, *, y_train, sp: int = 1, multioutput: str = "uniform_av
     ------
     ValueError
         If a training series has a zero scale (it repeats exactly at lag ``sp``), naming the series.
+    OverflowError
+        If the MASE of a series is beyond the float range (a scale tiny against the errors). Errors and scales
+        beyond it are fine: both are computed in units of a power of two, so ``mase([1e308], [-1e308],
+        y_train=[1e308, -1e308])`` is 1.0.
     """
     _check_multioutput(multioutput, "mase")
     true, pred = _prepare(y_true, y_pred, "mase")
     labels = _series_labels(true.shape[1], y_true, y_pred, y_train)
-    scales = _scales(y_train, true.shape[1], sp, "mase", squared=False, labels=labels)
-    return _aggregate(_scaled_mae(true, pred, scales), multioutput)
+    scales, scale_exponents = _scales(y_train, true.shape[1], sp, "mase", squared=False, labels=labels)
+    errors, exponents = errors_in_units(true, pred)
+    in_units = np.mean(np.abs(errors), axis=0)
+    return _aggregate(_scaled_ratio(in_units, exponents, scales, scale_exponents, "mase", labels, sp), multioutput)
 
 
 def rmsse(y_true, y_pred, *, y_train, sp: int = 1, multioutput: str = "uniform_average"):
@@ -335,8 +394,10 @@ def rmsse(y_true, y_pred, *, y_train, sp: int = 1, multioutput: str = "uniform_a
     _check_multioutput(multioutput, "rmsse")
     true, pred = _prepare(y_true, y_pred, "rmsse")
     labels = _series_labels(true.shape[1], y_true, y_pred, y_train)
-    scales = _scales(y_train, true.shape[1], sp, "rmsse", squared=True, labels=labels)
-    return _aggregate(_rms(true - pred) / scales, multioutput)
+    scales, scale_exponents = _scales(y_train, true.shape[1], sp, "rmsse", squared=True, labels=labels)
+    errors, exponents = errors_in_units(true, pred)
+    values = _scaled_ratio(rms(errors), exponents, scales, scale_exponents, "rmsse", labels, sp)
+    return _aggregate(values, multioutput)
 
 
 def scores_per_series(y_true, y_pred, *, y_train, sp: int = 1) -> dict:
@@ -359,16 +420,32 @@ def scores_per_series(y_true, y_pred, *, y_train, sp: int = 1) -> dict:
         ``mase, smape, mae, rmse``, and ``scale``: the MASE scale, NaN for a training series of at most
         ``sp`` values and 0.0 for one that repeats exactly at lag ``sp`` (a constant series); the MASE is NaN
         for both.
+
+    Raises
+    ------
+    OverflowError
+        When one of these values is beyond the float range (the scale included, which a report divides by).
     """
-    true, pred = _prepare(y_true, y_pred, "scores_per_series")
+    func = "scores_per_series"
+    true, pred = _prepare(y_true, y_pred, func)
     labels = _series_labels(true.shape[1], y_true, y_pred, y_train)
-    scales = _scales(y_train, true.shape[1], sp, "scores_per_series", squared=False, labels=labels, undefined="keep")
+    scales, scale_exponents = _scales(y_train, true.shape[1], sp, func, squared=False, labels=labels, undefined="keep")
+    errors, exponents = errors_in_units(true, pred)
+    out = {}
+    for name, what, in_units, shift in (
+        ("scale", "MASE scale", scales, scale_exponents),
+        ("mae", "mean absolute error", np.mean(np.abs(errors), axis=0), exponents),
+        ("rmse", "root mean squared error", rms(errors), exponents),
+    ):
+        out[name] = times_power_of_two(in_units, shift)
+        check_representable(out[name], in_units, shift, func, what, labels, RESCALE)
+    mae_in_units = np.mean(np.abs(errors), axis=0)
     return {
-        "mase": _scaled_mae(true, pred, scales),
+        "mase": _scaled_ratio(mae_in_units, exponents, scales, scale_exponents, func, labels, sp),
         "smape": smape(true, pred, multioutput="raw_values"),
-        "mae": mae(true, pred, multioutput="raw_values"),
-        "rmse": rmse(true, pred, multioutput="raw_values"),
-        "scale": scales,
+        "mae": out["mae"],
+        "rmse": out["rmse"],
+        "scale": out["scale"],
     }
 
 

@@ -95,6 +95,10 @@ class EnsembleForecaster(BaseForecaster):
         self.aggregate_ = self.aggregate  # forecasts combine as fitted, whatever set_params does later
         return self
 
+    def _max_steps(self):
+        limits = [limit for limit in (m._max_steps() for m in self.forecasters_) if limit is not None]
+        return min(limits) if limits else None  # every member must reach the steps asked for
+
     def _predict(self, horizon, Y, X, X_future):
         forecasts = np.stack([m._predict(horizon, Y, X, X_future) for m in self.forecasters_])  # [M, H, S]
         return np.mean(forecasts, axis=0) if self.aggregate_ == "mean" else np.median(forecasts, axis=0)

@@ -34,7 +34,7 @@ from sklearn.utils import get_tags
 from sklearn.utils.validation import check_is_fitted
 
 from .._utils.validation import options, positive_int, validate_params
-from ..base import BaseForecaster, SeriesError
+from ..base import MAX_FORECAST_STEPS, BaseForecaster, SeriesError
 from ._auto_plan import net_settings
 from ._scaling import level_stats, scale_stats
 
@@ -362,7 +362,8 @@ class DirectForecaster(_WindowForecaster):
     window_length : int, default=24
     horizon : int, default=12
         The number of steps the model emits; ``forecast(steps)`` accepts ``steps <= horizon``.
-        It is a constructor parameter because the model's output layer is sized by it.
+        It is a constructor parameter because the model's output layer is sized by it. At most
+        ``MAX_FORECAST_STEPS`` (10**6).
     scaling : {"series", "window", None}, default="series"
         As in :class:`RecursiveForecaster`.
     per_step : bool, default=False
@@ -429,7 +430,7 @@ class DirectForecaster(_WindowForecaster):
 
     _parameter_constraints = {
         **_WindowForecaster._parameter_constraints,
-        "horizon": [positive_int()],
+        "horizon": [positive_int(1, MAX_FORECAST_STEPS)],
         "per_step": ["boolean"],
         "patch_length": [positive_int()],
     }
@@ -452,6 +453,9 @@ class DirectForecaster(_WindowForecaster):
             estimator = MultiOutputRegressor(estimator)
         self.estimator_ = estimator.fit(self._regressor_input(estimator, Xw), yw)
         return self
+
+    def _max_steps(self):
+        return self.horizon_  # the net emits horizon_ values
 
     def _predict(self, horizon, Y, X, X_future):
         if horizon > self.horizon_:

@@ -10,11 +10,53 @@ import numpy as np
 from ..._utils.validation import check_option
 from .._kernels import deseasonalise
 
-__all__ = ["METHODS", "MIN_ROOT", "adjust", "as_exog", "as_series", "check_method", "corrected_aic", "difference"]
+__all__ = [
+    "METHODS",
+    "MIN_ROOT",
+    "adjust",
+    "as_exog",
+    "as_series",
+    "check_method",
+    "corrected_aic",
+    "difference",
+    "is_constant",
+    "rounding",
+    "unit_scale",
+]
 
 METHODS = ("ml", "css-ml", "css")
 # R's auto.arima discards a model whose AR or MA polynomial has a root of modulus below 1 + 1e-2.
 MIN_ROOT = 1.01
+
+
+# The rounding of a series divided by its unit and differenced up to three times stays below 64 float epsilons
+# of its largest magnitude: a difference whose range is below that is constant.
+_ROUNDING = 2.0**-46
+
+
+def rounding(reference: np.ndarray) -> float:
+    """The rounding error of ``reference`` (a series in its unit) and of its differences: ``2**-46`` (64 float
+    epsilons) of its largest magnitude."""
+    return _ROUNDING * float(np.max(np.abs(reference)))
+
+
+def is_constant(x: np.ndarray, reference: np.ndarray) -> bool:
+    """Whether ``x`` (``reference`` or a difference of it) is constant up to :func:`rounding`."""
+    return x.size == 0 or float(np.ptp(x)) <= rounding(reference)
+
+
+def unit_scale(y: np.ndarray) -> float:
+    """The unit of the automatic order search: the standard deviation of ``y`` (computed on ``y`` divided by
+    its largest magnitude, so that it cannot overflow); for a constant series its magnitude, for zeros 1.
+
+    ``y / unit_scale(y)`` is the same series (up to rounding) whatever the units of ``y``, so the search and
+    its estimates do not depend on them.
+    """
+    largest = float(np.max(np.abs(y)))
+    if largest == 0.0:
+        return 1.0
+    std = largest * float(np.std(y / largest))
+    return std if std > 0.0 else largest
 
 
 def check_method(method, func: str) -> str:

@@ -105,6 +105,8 @@ def css(w, Xw, p, q, P, Q, sp, constant, n0) -> Candidate:
         return jac
 
     converged = True
+    if z0.shape[0] > w.shape[0] - n0:  # more parameters than residuals: no estimate, no AICc
+        return Candidate(p, q, P, Q, constant, z0, math.inf, False)
     if z0.shape[0] and p + q + P + Q:
         solution = least_squares(residuals, z0, jac=jacobian, method="lm")
         z, converged = solution.x, solution.status > 0

@@ -10,7 +10,7 @@ import numpy as np
 from statsmodels.tsa.seasonal import STL
 from statsmodels.tsa.stattools import kpss
 
-from ._common import as_series
+from ._common import as_series, is_constant
 
 __all__ = ["ndiffs", "nsdiffs", "seasonal_strength"]
 
@@ -25,11 +25,12 @@ def ndiffs(y, max_d: int = 2) -> int:
 
     The level-stationarity KPSS statistic with ``trunc(3 * sqrt(n) / 13)`` lags is compared with its 5 %
     critical value 0.463; while it rejects (and ``d < max_d``) the series is differenced once more.
-    A constant series needs no difference.
+    A constant series needs no difference (constant up to rounding: a range within 64 float epsilons of
+    the largest magnitude of ``y``).
     """
     x = as_series(y, "ndiffs")
     d = 0
-    while d < max_d and x.shape[0] > 3 and np.ptp(x) > 0:
+    while d < max_d and x.shape[0] > 3 and not is_constant(x, y):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # statsmodels' p-value interpolation warnings
             stat = kpss(x, regression="c", nlags=int(3 * math.sqrt(x.shape[0]) / 13))[0]
@@ -64,7 +65,7 @@ def nsdiffs(y, sp: int, max_D: int = 1) -> int:
     """
     x = as_series(y, "nsdiffs")
     D = 0
-    while max_D > D and sp >= 2 and x.shape[0] > 2 * sp and np.ptp(x) > 0:
+    while max_D > D and sp >= 2 and x.shape[0] > 2 * sp and not is_constant(x, y):
         if seasonal_strength(x, sp) <= _SEAS_STRENGTH:
             break
         x = x[sp:] - x[:-sp]

@@ -10,6 +10,8 @@ differenced equation, so with ``d + D = 1`` it is a drift and with ``d + D = 0``
 
 from __future__ import annotations
 
+import copy
+import math
 import warnings
 from dataclasses import dataclass
 
@@ -20,10 +22,11 @@ from statsmodels.tsa.statespace.sarimax import SARIMAX
 
 from ..._utils.validation import check_int, check_option, check_real
 from ...exceptions import ConvergenceWarning
+from .._kernels import extreme_unit
 from ._common import adjust, as_exog, as_series, check_method, corrected_aic, difference
 from ._css import css
 
-__all__ = ["ARIMAFit", "LEAN", "check_orders", "estimate", "fit_arima", "results_aicc"]
+__all__ = ["ARIMAFit", "LEAN", "SELECTIONS", "check_orders", "estimate", "fit_arima", "lean_model", "results_aicc"]
 
 # Keep only what forecasting needs: the per-step filter output of an hourly model (74 states for
 # (2,0,1)(2,1,0)_24, 960 steps) pickles to 305 MB with statsmodels' defaults, 4 MB with these flags;
@@ -43,10 +46,40 @@ def _lean(model: SARIMAX) -> SARIMAX:
     return model
 
 
-def results_aicc(results) -> float:
-    """AICc of statsmodels results over ``n - d - D * s`` observations, sigma2 counted as a parameter."""
+def lean_model(y, X, order, seasonal_order, trend) -> SARIMAX:
+    """The full SARIMAX model of ``y`` (the scale concentrated out), keeping only what forecasting needs."""
+    return _lean(SARIMAX(y, X, order, seasonal_order, trend=trend, concentrate_scale=True))
+
+
+def _get_forecast(results, horizon: int, exog):
+    """``results.get_forecast(horizon, exog=exog)``, with finite variances when the concentrated scale is
+    exactly 1.
+
+    statsmodels forecasts out of sample under ``fixed_scale(scale)``, which does nothing for a scale of 1: the
+    filter then concentrates the scale over the missing future values, 0 / 0, and every forecast variance is
+    NaN (statsmodels 0.14-0.15). A model estimated in units of the series' standard deviation (the mean of a
+    white noise, exactly) has that scale; it is forecast from a copy whose scale is the next float above 1.
+    """
+    filtered = results.filter_results
+    if not (filtered.filter_concentrated and filtered.scale == 1.0):
+        return results.get_forecast(horizon, exog=exog)
+    inner = copy.copy(results._results)
+    inner.filter_results = copy.copy(filtered)
+    inner.filter_results.scale = np.nextafter(1.0, 2.0)
+    return inner.get_forecast(horizon, exog=exog)
+
+
+def results_aicc(results, scale: float = 1.0) -> float:
+    """AICc of statsmodels results over ``n - d - D * s`` observations, sigma2 counted as a parameter; with
+    ``scale``, the results are those of the series divided by it and the AICc is that of the series itself
+    (its density is ``1 / scale`` times that of the scaled series at each of the ``n_eff`` observations)."""
     k = len(results.params) + int(results.model.concentrate_scale)
-    return corrected_aic(float(results.llf), int(results.nobs_effective), k)
+    n_eff = int(results.nobs_effective)
+    return corrected_aic(float(results.llf), n_eff, k) + 2.0 * n_eff * math.log(scale)
+
+
+#: How the order of an :class:`ARIMAFit` was chosen (its ``selection``).
+SELECTIONS = ("fixed", "search", "exact", "too short", "no candidate")
 
 
 @dataclass(frozen=True, eq=False)
@@ -73,6 +106,14 @@ class ARIMAFit:
         ``seasonal_indices[t % sp]`` is the index of step ``t`` of the fitted series.
     n_models : int
         Number of candidate models the order search fitted (0 for :func:`fit_arima`).
+    scale : float
+        The unit the model was estimated in: ``results`` are those of the (adjusted) series divided by
+        ``scale``; ``params``, ``aicc`` and the forecasts are in the units of the series.
+        :func:`auto_arima` divides by the series' standard deviation (so its choice does not depend on the
+        units); :func:`fit_arima` by 1, or by a power of two for a series beyond [2**-64, 2**64] in magnitude.
+    selection : {"fixed", "search", "exact", "too short", "no candidate"}
+        How the order was chosen: given (:func:`fit_arima`), by the stepwise search, or by one of
+        :func:`auto_arima`'s rules for degenerate series (see there).
     """
 
     order: tuple
@@ -84,11 +125,19 @@ class ARIMAFit:
     results: object
     seasonal_indices: np.ndarray | None = None
     n_models: int = 0
+    scale: float = 1.0
+    selection: str = "fixed"
 
     @property
     def params(self) -> np.ndarray:
-        """Parameters in statsmodels' SARIMAX order: [c], exog betas, ar, ma, seasonal ar, seasonal ma, [sigma2]."""
-        return np.asarray(self.results.params, dtype=np.float64)
+        """Parameters in statsmodels' SARIMAX order, in the units of the series: [c], exog betas, ar, ma,
+        seasonal ar, seasonal ma, [sigma2]."""
+        params = np.array(self.results.params, dtype=np.float64)
+        model = self.results.model
+        params[: model.k_trend + model.k_exog] *= self.scale  # the constant and betas carry the units
+        if not model.concentrate_scale and params.size:
+            params[-1] *= self.scale**2  # sigma2
+        return params
 
     @property
     def k_exog(self) -> int:
@@ -117,6 +166,11 @@ class ARIMAFit:
             Returned alone when ``coverage`` is None.
         lower, upper : ndarray of shape (horizon,)
             With ``coverage``, the tuple ``(mean, lower, upper)``.
+
+        Raises
+        ------
+        OverflowError
+            When a value, back in the units of the series (``* scale``), is beyond the float range.
         """
         horizon = check_int(horizon, "horizon", "ARIMAFit.forecast", hint="horizon is the number of steps to forecast.")
         if self.k_exog:
@@ -128,15 +182,32 @@ class ARIMAFit:
             exog_future = as_exog(exog_future, horizon, "ARIMAFit.forecast", "exog_future")
         elif exog_future is not None:
             raise ValueError("ARIMAFit.forecast: the model has no regressors; exog_future must be None.")
-        prediction = self.results.get_forecast(horizon, exog=exog_future)
-        season = self._season(horizon)
-        mean = np.asarray(prediction.predicted_mean, dtype=np.float64) * season
+        prediction = _get_forecast(self.results, horizon, exog_future)
+        unit = self._season(horizon) * self.scale  # from the units of the model to those of the series
+        mean = np.asarray(prediction.predicted_mean, dtype=np.float64)
         if coverage is None:
-            return mean
+            return self._in_units(mean, unit, "forecast")
         coverage = check_real(coverage, "coverage", "ARIMAFit.forecast", low=0, high=1, closed="neither")
         z = norm.ppf(0.5 + coverage / 2.0)
-        se = np.sqrt(np.asarray(prediction.var_pred_mean, dtype=np.float64)) * season
-        return mean, mean - z * se, mean + z * se
+        se = np.sqrt(np.asarray(prediction.var_pred_mean, dtype=np.float64))
+        return tuple(
+            self._in_units(values, unit, what)
+            for values, what in ((mean, "forecast"), (mean - z * se, "lower limit"), (mean + z * se, "upper limit"))
+        )
+
+    @staticmethod
+    def _in_units(values, unit: np.ndarray, what: str) -> np.ndarray:
+        """``values * unit``, or ``OverflowError`` where the product is beyond the float range."""
+        with np.errstate(over="ignore"):
+            out = np.asarray(values, dtype=np.float64) * unit
+        if np.isinf(out).any():
+            step = int(np.flatnonzero(np.isinf(out))[0])
+            raise OverflowError(
+                f"ARIMAFit.forecast: the {what} at step {step + 1} is beyond the largest float "
+                f"({np.finfo(np.float64).max:.3g}); the model's forecasts grow out of the float range. Forecast "
+                "fewer steps, or model the series in smaller units (e.g. its logarithm, boxcox_lambda=0)."
+            )
+        return out
 
     def apply(self, new_y, exog=None) -> ARIMAFit:
         """The same parameters on a new history (statsmodels ``results.apply``): forecast without refitting.
@@ -154,20 +225,24 @@ class ARIMAFit:
         indices = None
         if self.seasonal_indices is not None:
             y, indices = adjust(y, self.seasonal_indices.shape[0], "ARIMAFit.apply")
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
-            # as statsmodels' results.apply(y, exog=X, refit=False), keeping the memory savings
-            results = _lean(self.results.model.clone(y, exog=X)).filter(self.results.params, cov_type="none")
+            # as statsmodels' results.apply(y, exog=X, refit=False), keeping the memory savings; in the units
+            # the parameters were estimated in
+            model = _lean(self.results.model.clone(y / self.scale, exog=X))
+            results = model.filter(self.results.params, cov_type="none")
         return ARIMAFit(
             self.order,
             self.seasonal_order,
             self.trend,
             self.method,
-            results_aicc(results),
+            results_aicc(results, self.scale),
             self.converged,
             results,
             indices,
             0,
+            self.scale,
+            self.selection,
         )
 
 
@@ -196,7 +271,7 @@ def estimate(y, X, order, seasonal_order, trend, method, maxiter, start_params=N
             fast = SARIMAX(y, X, order, seasonal_order, trend=trend, simple_differencing=True, concentrate_scale=True)
             mle = fast.fit(start_params=start_params, disp=False, maxiter=maxiter, cov_type="none")
             params, converged = mle.params, bool(mle.mle_retvals.get("converged", True))
-        full = _lean(SARIMAX(y, X, order, seasonal_order, trend=trend, concentrate_scale=True))
+        full = lean_model(y, X, order, seasonal_order, trend)
         # cov_type="none": statsmodels' default covariance of the parameters costs k + 1 complex-step filters
         return full.filter(params, cov_type="none"), converged
 
@@ -255,7 +330,8 @@ def fit_arima(
     maxiter = check_int(maxiter, "maxiter", "fit_arima")
     y = as_series(y, "fit_arima")
     X = as_exog(exog, y.shape[0], "fit_arima")
-    results, converged = estimate(y, X, order, seasonal_order, trend, method, maxiter)
+    scale = extreme_unit(y)
+    results, converged = estimate(y / scale, X, order, seasonal_order, trend, method, maxiter)
     if not converged:
         warnings.warn(
             f"fit_arima: the {method!r} estimation of ARIMA{order}{seasonal_order} did not converge in "
@@ -263,4 +339,4 @@ def fit_arima(
             ConvergenceWarning,
             stacklevel=2,
         )
-    return ARIMAFit(order, seasonal_order, trend, method, results_aicc(results), converged, results)
+    return ARIMAFit(order, seasonal_order, trend, method, results_aicc(results, scale), converged, results, scale=scale)

@@ -29,7 +29,13 @@ class ARIMAForecaster(PerSeriesForecaster):
       ``forecast::auto.arima``: ``D`` from the STL seasonal strength, ``d`` from KPSS tests, then a
       stepwise AICc search over ``p, q, P, Q`` and the constant, each candidate estimated by conditional
       sum of squares, the winner by maximum likelihood from there (``method=None`` -> ``"css-ml"``).
-      See :func:`seqforecast.baselines.arima.auto_arima` for the details.
+      See :func:`seqforecast.baselines.arima.auto_arima` for the details. The search runs on each series
+      divided by its standard deviation, so the model chosen does not depend on the units (``y * 1e6`` gets
+      the same orders and forecasts ``1e6`` times larger). Degenerate series get a defined model, named in
+      ``selection_``: a constant series (one value included) is forecast by its value with zero-width
+      intervals, a series that differencing makes constant (a line, an exactly repeated season) is continued
+      exactly, and a series with fewer than 8 values after differencing gets no search but
+      ARIMA(0,d,0)(0,D,0), with its mean when ``d + D = 0``.
 
     On the log airline passengers (``load_airline()``, ``sp=12``, ``boxcox_lambda=0``) the search chooses
     the airline model ARIMA(0,1,1)(0,1,1)[12] without constant, AICc -483.20 on the log scale, as R's
@@ -80,7 +86,12 @@ class ARIMAForecaster(PerSeriesForecaster):
     seasonal_order_ : list of tuple (P, D, Q, s)
     trend_ : list of {"n", "c"}
     aicc_ : ndarray of shape (n_series,)
-        AICc of each model (exact likelihood, on the Box-Cox scale when ``boxcox_lambda`` is set).
+        AICc of each model (exact likelihood, on the Box-Cox scale when ``boxcox_lambda`` is set); -inf for an
+        exact model (``selection_`` ``"exact"``).
+    selection_ : list of str
+        How each order was chosen: ``"fixed"`` (``order`` given), ``"search"``, or one of the automatic
+        order's rules for degenerate series, ``"exact"``, ``"too short"``, ``"no candidate"`` (see
+        :func:`~seqforecast.baselines.arima.auto_arima`).
 
     Examples
     --------
@@ -219,6 +230,7 @@ class ARIMAForecaster(PerSeriesForecaster):
         self.seasonal_order_ = [f.seasonal_order for f in fits]
         self.trend_ = [f.trend for f in fits]
         self.aicc_ = np.array([f.aicc for f in fits])
+        self.selection_ = [f.selection for f in fits]
         return self
 
     def _fits_for(self, Y, X):

@@ -17,7 +17,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from ..._utils.validation import check_option, check_param, check_sp
+from ..._utils.validation import check_n_jobs, check_option, check_param, check_sp
 from ...baselines import ARIMAForecaster, NaiveForecaster, SeasonalNaiveForecaster, is_baseline
 from ..backtest import _run_backtest, backtest_origins
 from ..significance import DieboldMarianoResult, diebold_mariano
@@ -141,6 +141,7 @@ def compare(
     started = time.perf_counter()
     models = _named_models(forecasters)
     sp = check_sp(sp, "compare")
+    check_n_jobs(n_jobs, "compare")
     for name, forecaster in _baseline_models(baselines, sp).items():
         models.setdefault(name, forecaster)
     if not models:

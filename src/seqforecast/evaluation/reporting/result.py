@@ -302,7 +302,12 @@ class ComparisonResult:
         return nets[0] if nets else others.index[0]
 
     def summary(self, alpha=0.05):
-        """A few sentences answering "does the best net (or model) beat the best baseline?"."""
+        """A few sentences answering "does the best net (or model) beat the best baseline?".
+
+        The degenerate cases are said as they are: one model alone has nothing to be ranked against; a MASE
+        undefined for every forecast (every training window constant, or too short) ranks nothing and tests
+        nothing; equal MASE is a tie, not a loss.
+        """
         board = self.leaderboard()
         candidate, reference = self._candidate(board), self.best_baseline()
         n_origins, n_series = len(self.origins), self.results["series"].nunique()
@@ -310,26 +315,47 @@ class ComparisonResult:
             f"{n_series} series, {n_origins} origins ({self.settings['window']} window, step "
             f"{self.settings['step']}), horizon {self.settings['horizon']}, seasonal period {self.sp}."
         )
-        if candidate is None:
-            return f"Only baselines were compared; best: {board.index[0]}. {context}"
-        if reference is None and board["baseline"].any():
+        baselines = [m for m in board.index if m in self.baselines]
+        others = [m for m in board.index if m not in self.baselines]
+        compared = (
+            f"Compared: {_listing(baselines, 'baseline')} and {_listing(others, 'other model')}."
+            if baselines and others
+            else f"Compared: {_listing(baselines or others, 'baseline' if baselines else 'model')}."
+        )
+        defined = board["mase"].notna()
+        if len(board) == 1:
+            name = board.index[0]
+            kind = "baseline" if baselines else "model"
+            score = f"MASE {board.loc[name, 'mase']:.3f}" if defined.iloc[0] else "MASE undefined: see the warning"
+            return f"Only one {kind} was compared, {name} ({score}), so there is nothing to rank it against. {context}"
+        if not defined.any():
             return (
-                f"MASE is undefined for every forecast (see the warning), so the models are not ranked and "
-                f"no test is made; compare their sMAPE, MAE and RMSE in the leaderboard. {context}"
+                "MASE is undefined for every forecast (see the warning), so the models are not ranked and no test "
+                f"is made; compare their sMAPE, MAE and RMSE in the leaderboard. {compared} {context}"
+            )
+        best = board.index[0]  # the leaderboard puts the models without a defined MASE last
+        if candidate is None:
+            return (
+                f"Only baselines were compared; the lowest MASE is {best}'s ({board.loc[best, 'mase']:.3f}). "
+                f"{compared} {context}"
             )
         if reference is None:
-            return f"No baseline was compared, so nothing to beat; best model: {board.index[0]}. {context}"
+            return (
+                f"No baseline was compared, so there is nothing to beat; the lowest MASE is {best}'s "
+                f"({board.loc[best, 'mase']:.3f}). {compared} {context}"
+            )
         m_cand, m_ref = board.loc[candidate, "mase"], board.loc[reference, "mase"]
         test = self.significance(reference, alpha=alpha).loc[candidate]
-        change = 100.0 * (m_cand - m_ref) / m_ref
-        lower = m_cand < m_ref
+        change = f" ({100.0 * (m_cand - m_ref) / m_ref:+.1f}%)" if m_ref > 0 else ""
         figures = (
             f"{candidate} has MASE {m_cand:.3f} against {m_ref:.3f} for {reference}, the best "
-            f"of {len([b for b in board.index if b in self.baselines])} baseline(s) ({change:+.1f}%)."
+            f"of {len(baselines)} baseline(s){change}."
         )
-        if test["verdict"] == "too few origins":
+        if m_cand == m_ref:
+            answer = "No: its MASE equals the best baseline's (a tie)."
+        elif test["verdict"] == "too few origins":
             answer = (
-                "Lower MASE, but untested" if lower else "No"
+                "Lower MASE, but untested" if m_cand < m_ref else "No"
             ) + f": with {n_origins} origins there are too few forecasts for a significance test."
         elif test["verdict"] == "better":
             answer = (
@@ -341,7 +367,7 @@ class ComparisonResult:
                 f"No: the Diebold-Mariano test finds it significantly less accurate "
                 f"(p = {test['p_value']:.3g} < {alpha})."
             )
-        elif lower:
+        elif m_cand < m_ref:
             answer = (
                 f"Not clearly: its MASE is lower, but the difference is not significant at the "
                 f"{alpha:g} level (Diebold-Mariano p = {test['p_value']:.3g}, {n_origins} origins)."
@@ -468,6 +494,11 @@ class ComparisonResult:
             f"ComparisonResult({len(self.model_names)} models, {len(self.origins)} origins, "
             f"horizon={self.settings.get('horizon')})"
         )
+
+
+def _listing(names, noun):
+    """``["a", "b"]`` -> ``"2 baselines (a, b)"``."""
+    return f"{len(names)} {noun}{'' if len(names) == 1 else 's'} ({', '.join(names)})"
 
 
 def _jsonable(value):
