@@ -221,7 +221,7 @@ def test_the_file_records_format_and_versions(windows, tmp_path):
     save(NaiveForecaster(), tmp_path / "m.zip")
     with zipfile.ZipFile(tmp_path / "m.zip") as archive:
         doc = json.loads(archive.read("model.json"))
-    assert doc["format"] == "seqforecast-model" and doc["format_version"] == FORMAT_VERSION == 2
+    assert doc["format"] == "seqforecast-model" and doc["format_version"] == FORMAT_VERSION == 3
     assert doc["versions"]["seqforecast"] == __version__ and doc["versions"]["torch"] == torch.__version__
     assert set(doc["versions"]) == {"seqforecast", "python", "torch", "skorch", "sklearn", "numpy", "pandas"}
     assert doc["model"] == {
@@ -548,12 +548,16 @@ def test_an_array_of_another_shape_is_refused(saved):
 
 
 def test_replaced_weights_of_another_shape_are_refused(saved):
+    from safetensors.torch import save as save_tensors
+
     doc = json.loads(zipfile.ZipFile(saved).read("model.json"))
     member = doc["model"]["state"]["estimator_"]["state"]["net_"]["module_state"]
-    buffer = io.BytesIO()
-    torch.save({"head.weight": torch.zeros(3, 3)}, buffer)
-    _rewrite(saved, members={member: buffer.getvalue()})
-    msg = "the saved net does not fit RNNRegressor (RuntimeError: Error(s) in loading state_dict for RecurrentNet"
+    _rewrite(saved, members={member: save_tensors({"head.weight": torch.zeros(3, 3)})})
+    msg = (
+        "the saved weights do not match the RecurrentNet built from the saved settings: it has 6 tensor(s), the "
+        "file 1; missing ['head.bias', 'rnn.bias_hh_l0', 'rnn.bias_ih_l0', 'rnn.weight_hh_l0', 'rnn.weight_ih_l0'], "
+        "unexpected [] (at model.estimator_.net_)"
+    )
     with pytest.raises(ModelFileError, match=re.escape(msg)):
         load(saved)
 
@@ -561,10 +565,16 @@ def test_replaced_weights_of_another_shape_are_refused(saved):
 def test_a_pickled_object_in_place_of_weights_is_not_unpickled(saved):
     doc = json.loads(zipfile.ZipFile(saved).read("model.json"))
     member = doc["model"]["state"]["estimator_"]["state"]["net_"]["module_state"]
+    old = member.replace(".safetensors", ".pt")  # a file of format 2, whose tensors are torch.save pickles
     buffer = io.BytesIO()
     torch.save({"head.weight": _Custom()}, buffer)  # a pickle of a class torch's weights_only refuses
-    _rewrite(saved, members={member: buffer.getvalue()})
-    with pytest.raises(ModelFileError, match=re.escape(f"cannot read the tensors in '{member}' (UnpicklingError")):
+
+    def as_format_2(doc):
+        doc["format_version"] = 2
+        doc["model"]["state"]["estimator_"]["state"]["net_"]["module_state"] = old
+
+    _rewrite(saved, as_format_2, members={old: buffer.getvalue()}, drop=[member])
+    with pytest.raises(ModelFileError, match=re.escape(f"cannot read the tensors in '{old}' (UnpicklingError")):
         load(saved)
 
 
@@ -602,8 +612,9 @@ def test_a_newer_format_is_refused_with_an_upgrade_hint(saved):
 
     _rewrite(saved, future)
     msg = (
-        f"{saved} was written by seqforecast 9.0 with model-file format 3; this is seqforecast {__version__}, "
-        "which reads formats <= 2. Upgrade seqforecast (pip install --upgrade seqforecast) to load it."
+        f"{saved} was written by seqforecast 9.0 with model-file format {FORMAT_VERSION + 1}; this is seqforecast "
+        f"{__version__}, which reads formats <= {FORMAT_VERSION}. Upgrade seqforecast (pip install --upgrade "
+        "seqforecast) to load it."
     )
     with pytest.raises(ModelFileError, match=re.escape(msg)):
         load(saved)

@@ -4,28 +4,47 @@ A model file is a zip archive holding
 
 * ``model.json``: the format and its version, the versions of the libraries that wrote it (seqforecast,
   python, torch, skorch, scikit-learn, numpy, pandas), and the model as a tree: each estimator as its class's
-  name (``"seqforecast.<ClassName>"`` for seqforecast's classes, see :mod:`._registry`; the dotted import
-  path for scikit-learn's), its constructor parameters and its fitted attributes;
-* ``arrays/<n>.npy``: numpy arrays (``np.save``; read with ``allow_pickle=False``);
-* ``tensors/<n>.pt``: torch state dicts and tensors (``torch.save``; read with ``weights_only=True``).
+  stable name (``"seqforecast.<ClassName>"``, ``"sklearn.linear_model.Ridge"``: see :mod:`._registry`), its
+  constructor parameters and its fitted attributes;
+* ``arrays/<n>.npy``: numpy arrays (``np.save``, without pickles);
+* ``tensors/<n>.safetensors``: torch state dicts and tensors (safetensors: raw bytes and a JSON header).
+  Files of formats 1 and 2 (seqforecast 0.1 and 0.2.0) hold ``tensors/<n>.pt`` (``torch.save``) instead;
+  load reads them with torch's ``weights_only`` loader, with torch 2.6 or later only, and checks what they
+  hold as it checks safetensors.
 
-Loading imports nothing a file names but scikit-learn's modules: seqforecast's classes are looked up in the
-registry of the classes a model file may hold (which also knows the names that files written before the
-split into subpackages use), scikit-learn estimators are imported from ``sklearn.*`` modules only, torch
-optimizers looked up in ``torch.optim`` and losses in ``torch.nn``. Any other class, a modified array, a
-truncated archive or a newer format raises :class:`~seqforecast.exceptions.ModelFileError` (a ``ValueError``).
+Files from others may be made to attack the reader. :func:`load` takes a file as data, never as code:
+
+* it imports nothing and resolves no name a file gives: classes come from the registry of the classes a
+  model file may hold (seqforecast's, a list of scikit-learn estimators whose state is plain arrays, torch's
+  optimizers and the losses of the nets), and any other name is refused, dotted names into seqforecast
+  itself included;
+* it sets on an estimator only the parameters its class takes and fitted attributes (names ending in ``_``,
+  and a few private names the registry lists), never a name the class defines (a file cannot replace
+  ``predict``), and it rebuilds a net only from weights that have the keys, shapes and dtypes of the net its
+  saved settings build (checked on torch's meta device, before any memory is allocated) and finite values;
+* it refuses, from the zip directory and the members' headers and before it reads them, archives over the
+  limits of :mod:`._limits` (sizes, compression ratio, number of members, JSON nesting, tensors per net),
+  encrypted members, compression methods other than stored and deflated, duplicate or unexpected member
+  names, and overlapping members; it reads a member in chunks up to its declared size only, and each once.
+
+Anything else, a modified array, a truncated archive or a newer format raises
+:class:`~seqforecast.exceptions.ModelFileError` (a ``ValueError``) that says what came and what was expected.
+Predicting with a loaded model runs seqforecast's, scikit-learn's and torch's code on the values the file
+gave, within the types and shapes above; a file can still make a model predict badly, or slowly (a fitted
+horizon of a billion steps), so a model from a stranger deserves the checks any new model gets.
 
 What can be stored: numbers, strings, None, lists, tuples and dicts of them, numpy arrays and scalars (object
 arrays element by element), pandas Series and DataFrames with numpy dtypes on a RangeIndex, PeriodIndex,
 DatetimeIndex (freq and time zone kept) or plain Index, Timestamps, Periods, offsets, seqforecast's
 ``TimeIndex`` and fitted-state records (``ThetaFit``), numpy ``RandomState``/``Generator`` objects, torch
-tensors, scikit-learn estimators (nested, as in ``Pipeline`` or ``MultiOutputRegressor``), and the net of
-:class:`~seqforecast.RNNRegressor` / :class:`~seqforecast.RNNClassifier` (stored as the state the estimator
-gives, and rebuilt by the estimator from its parameters, without training, with the saved weights; see
-:mod:`._format`). Not stored, with an error saying so at ``save``: statsmodels results
+tensors, the scikit-learn estimators of the registry (nested, as in ``Pipeline`` or ``MultiOutputRegressor``),
+and the net of :class:`~seqforecast.RNNRegressor` / :class:`~seqforecast.RNNClassifier` (stored as the state
+the estimator gives, and rebuilt by the estimator from its parameters, without training, with the saved
+weights; see :mod:`._format`). Not stored, with an error saying so at ``save``: statsmodels results
 (:class:`~seqforecast.ETSForecaster`, statsmodels-based ARIMA), custom skorch callbacks (the ``callbacks``
-parameter), and any class outside seqforecast and scikit-learn. Use pickle or joblib for those, and load
-such files only from sources you trust: unpickling runs code chosen by whoever wrote the file.
+parameter), ``Pipeline(memory=...)``, scikit-learn estimators outside the registry (trees, neighbours, SVMs:
+their state goes to compiled code that trusts it), and any other class. Use pickle or joblib for those, and
+load such files only from sources you trust: unpickling runs code chosen by whoever wrote the file.
 
 Pickle and joblib keep working for every seqforecast model, but only unpickle files you trust; :func:`save`
 and :func:`load` are the safe format for files that travel.
@@ -36,12 +55,12 @@ from __future__ import annotations
 import json
 import os
 import zipfile
-import zlib
 
 from .. import __version__
 from .._utils.metadata import versions
 from ..estimators import resolve_device
 from ..exceptions import ModelFileError
+from ._archive import MODIFIED, Archive, Problem, parse_json
 from ._format import FORMAT, FORMAT_VERSION, JSON
 from ._reader import Reader
 from ._writer import Writer
@@ -74,8 +93,10 @@ def save(model, path):
     ------
     TypeError
         The model holds something the safe format does not store (statsmodels results, skorch callbacks,
-        a class outside seqforecast and scikit-learn); the message names where and what. Use pickle or
-        joblib for such models, and unpickle only files you trust.
+        a class outside the registry, an attribute a model file may not set); the message names where and
+        what. Use pickle or joblib for such models, and unpickle only files you trust.
+    ValueError
+        A net's weights are not finite (load would refuse the file).
 
     Examples
     --------
@@ -120,35 +141,29 @@ def load(path, *, device=None):
     Raises
     ------
     ModelFileError
-        The file is truncated or modified, names a class outside seqforecast and scikit-learn, or was
-        written in a newer format than this version reads (upgrade seqforecast then).
+        The file is truncated or modified, names a class outside the registry, sets what its classes do not
+        hold, holds weights that do not fit their net or are not finite, is over a limit of
+        ``seqforecast.persistence._limits``, or was written in a newer format than this version reads
+        (upgrade seqforecast then).
     """
     path = os.fspath(path)
     if device is not None:
         device = resolve_device(device, "load")
-    try:
-        archive = zipfile.ZipFile(path)
-    except zipfile.BadZipFile as exc:
-        raise ModelFileError(
-            f"{path} is not a seqforecast model file, or it is truncated ({exc}); model files are zip "
-            "archives written by seqforecast.save."
-        ) from None
-    with archive:
-        reader = Reader(archive, path, device)
+    with Archive(path) as archive:
+        if JSON not in archive.names:
+            raise ModelFileError(f"{path} has no {JSON}: it is not a seqforecast model file.")
         try:
-            text = archive.read(JSON).decode("utf-8")
-            doc = json.loads(text)
-        except KeyError:
-            raise ModelFileError(f"{path} has no {JSON}: it is not a seqforecast model file.") from None
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, RecursionError) as exc:
-            raise ModelFileError(f"{path}: cannot read {JSON} ({exc}); the file is corrupt.") from None
+            archive.check()
+            doc = parse_json(archive.read(JSON))
+        except Problem as problem:
+            raise ModelFileError(f"{path}: {problem.what} (at {JSON}). {problem.fix}") from None
         doc = doc if isinstance(doc, dict) and "model" in doc else {}
         fmt, version, versions = doc.get("format"), doc.get("format_version"), doc.get("versions")
-        reader.need(
-            fmt == FORMAT and type(version) is int and version >= 1,
-            JSON,
-            f"format {fmt!r} version {version!r}, expected {FORMAT!r} and a version >= 1",
-        )
+        if not (fmt == FORMAT and type(version) is int and version >= 1):
+            raise ModelFileError(
+                f"{path}: format {fmt!r} version {version!r}, expected {FORMAT!r} and a version >= 1 (at {JSON}). "
+                f"{MODIFIED}"
+            )
         if version > FORMAT_VERSION:
             writer = versions.get("seqforecast", "?") if isinstance(versions, dict) else "?"
             raise ModelFileError(
@@ -156,4 +171,8 @@ def load(path, *, device=None):
                 f"seqforecast {__version__}, which reads formats <= {FORMAT_VERSION}. Upgrade seqforecast "
                 "(pip install --upgrade seqforecast) to load it."
             )
-        return reader.decode(doc["model"], "model")
+        try:
+            archive.check_names()
+        except Problem as problem:
+            raise ModelFileError(f"{path}: {problem.what}. {problem.fix}") from None
+        return Reader(archive, path, device, version).decode(doc["model"], "model")

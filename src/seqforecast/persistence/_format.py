@@ -2,16 +2,35 @@
 
 from __future__ import annotations
 
-__all__ = ["BIT_GENERATORS", "FORMAT", "FORMAT_VERSION", "INDEX_DTYPES", "JSON", "NET_ATTRIBUTE", "NET_STATE_KIND"]
+import re
+
+__all__ = [
+    "BIT_GENERATORS",
+    "FORMAT",
+    "FORMAT_VERSION",
+    "INDEX_DTYPES",
+    "JSON",
+    "MEMBER_NAME",
+    "NET_ATTRIBUTE",
+    "NET_STATE_KIND",
+    "PICKLED_TENSORS_UP_TO",
+]
 
 #: Version of the model-file layout written by :func:`~seqforecast.save`; :func:`~seqforecast.load` reads this
 #: one and older ones. 1: classes named by their module paths; 2: seqforecast's classes named by stable names
-#: (``seqforecast.<ClassName>``, see ``_registry.py``), which a reader of format 1 cannot resolve.
-FORMAT_VERSION = 2
+#: (``seqforecast.<ClassName>``, see ``_registry.py``), which a reader of format 1 cannot resolve; 3: tensors
+#: stored as safetensors (no pickle anywhere in the file) and scikit-learn's classes named by their public
+#: paths (``sklearn.linear_model.Ridge``), resolved through the registry like seqforecast's.
+FORMAT_VERSION = 3
+#: The last format whose tensors are ``torch.save`` pickles (``tensors/<n>.pt``, read with ``weights_only``).
+PICKLED_TENSORS_UP_TO = 2
 #: The ``format`` entry of ``model.json``.
 FORMAT = "seqforecast-model"
 #: The archive member holding the model description.
 JSON = "model.json"
+#: Every member name a model file may hold: the description, numpy arrays, safetensors files, and the
+#: ``torch.save`` files of formats 1 and 2. Nothing else (no folders, no ``..``, no absolute paths).
+MEMBER_NAME = re.compile(r"model\.json|arrays/[0-9]{1,9}\.npy|tensors/[0-9]{1,9}\.(?:safetensors|pt)")
 #: Dtypes of the pandas indexes stored item by item (numeric indexes are stored as arrays).
 INDEX_DTYPES = {"object", "str", "string", "bool"}
 #: The numpy bit generators whose state a ``Generator`` is stored with.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import math
 
 import numpy as np
@@ -11,8 +10,11 @@ import torch
 from sklearn.base import BaseEstimator
 
 from .._utils.time_index import TimeIndex
+from ._archive import Problem
 from ._format import BIT_GENERATORS, INDEX_DTYPES, NET_ATTRIBUTE, NET_STATE_KIND
-from ._registry import name_of
+from ._members import npy_bytes, safetensors_bytes
+from ._nets import check_finite
+from ._registry import NONE_ONLY_PARAMS, name_of, state_name_problem
 
 __all__ = ["Writer"]
 
@@ -27,10 +29,8 @@ def _dotted(cls):
 
 
 def class_name(cls):
-    """The name under which a model file stores an estimator class: its stable name for seqforecast's, the
-    dotted import path for scikit-learn's; None for any other class."""
-    if cls.__module__.split(".")[0] == "sklearn":
-        return _dotted(cls) if issubclass(cls, BaseEstimator) else None
+    """The name under which a model file stores an estimator class (see :mod:`._registry`): its stable name
+    for seqforecast's, the public path for scikit-learn's; None for a class a model file may not hold."""
     return name_of(cls) if issubclass(cls, BaseEstimator) else None
 
 
@@ -98,10 +98,10 @@ class Writer:
                 self._refuse(v, where, f"a numpy Generator over {name}")
             return {"__kind__": "generator", "bit_generator": name, "state": self.encode(v.bit_generator.state, where)}
         if isinstance(v, torch.Tensor):
-            return {"__kind__": "tensor", "file": self._tensors(v.detach().cpu())}
+            return {"__kind__": "tensor", "file": self._tensors({"tensor": v}, where)}
         if isinstance(v, type):
-            if issubclass(v, torch.optim.Optimizer) and getattr(torch.optim, v.__name__, None) is v:
-                return {"__kind__": "class", "name": f"torch.optim.{v.__name__}"}
+            if issubclass(v, torch.optim.Optimizer) and name_of(v) is not None:
+                return {"__kind__": "class", "name": name_of(v)}
             self._refuse(v, where, f"the class {_dotted(v)} (only torch.optim optimizers can be stored)")
         if isinstance(v, BaseEstimator):
             return self._estimator(v, where)
@@ -116,15 +116,19 @@ class Writer:
         if v.dtype.kind == "O":  # element by element: strings, numbers, None
             items = [self.encode(x, f"{where}[{i}]") for i, x in enumerate(v.ravel(order="C"))]
             return {"__kind__": "object_array", "shape": list(v.shape), "items": items}
-        buffer = io.BytesIO()
-        np.save(buffer, v, allow_pickle=False)
-        name = self._member("arrays", ".npy", buffer.getvalue())
+        name = self._member("arrays", ".npy", npy_bytes(v))
         return {"__kind__": "ndarray", "file": name, "dtype": v.dtype.str, "shape": list(v.shape)}
 
-    def _tensors(self, obj):
-        buffer = io.BytesIO()
-        torch.save(obj, buffer)
-        return self._member("tensors", ".pt", buffer.getvalue())
+    def _tensors(self, tensors, where):
+        """A dict of tensors as a safetensors member (no pickle); a ValueError when one is not finite, as load
+        would refuse it."""
+        try:
+            check_finite(tensors)
+        except Problem as problem:
+            raise ValueError(
+                f"Cannot save {where}: {problem.what}. Load would refuse the file; refit the model on finite data."
+            ) from None
+        return self._member("tensors", ".safetensors", safetensors_bytes(tensors))
 
     def _pandas(self, v, where):
         if isinstance(v, pd.Index):
@@ -203,6 +207,14 @@ class Writer:
     def _estimator(self, est, where):
         cls = type(est)
         name = class_name(cls)
+        if name is None and cls.__module__.split(".")[0] == "sklearn":
+            self._refuse(
+                est,
+                where,
+                f"an estimator of class {_dotted(cls)}, which is not among the scikit-learn estimators a model "
+                "file may hold (SKLEARN_CLASSES in seqforecast/persistence/_registry.py: estimators whose fitted "
+                "state is plain arrays that numpy code reads)",
+            )
         if name is None:
             self._refuse(
                 est,
@@ -211,6 +223,14 @@ class Writer:
                 "scikit-learn estimators (sklearn.*) can be stored",
             )
         params = est.get_params(deep=False)
+        for key in NONE_ONLY_PARAMS.get(cls, ()):
+            if params.get(key) is not None:
+                self._refuse(
+                    est,
+                    f"{where}.{key}",
+                    f"{key}={params[key]!r} (set_params({key}=None) before saving: a model file leaves it None, "
+                    "since a refit would read and write files where it points)",
+                )
         has_net = callable(getattr(est, "_get_net_state", None))  # the net-state protocol (see _format)
         if has_net and params.get("callbacks"):
             self._refuse(
@@ -218,10 +238,13 @@ class Writer:
                 f"{where}.callbacks",
                 "skorch callback objects (set_params(callbacks=None) before saving to store the model without them)",
             )
-        state = {}
+        state, constructed = {}, set(vars(cls(**params)))
         for key, value in vars(est).items():
             if key in params:
                 continue
+            problem = state_name_problem(cls, key, params, constructed)
+            if problem is not None:
+                self._refuse(est, f"{where}.{key}", f"an attribute that a model file may not set ({problem})")
             if has_net and key == NET_ATTRIBUTE:
                 state[key] = self._net_state(est._get_net_state(), f"{where}.{key}")
             else:
@@ -243,10 +266,7 @@ class Writer:
                 f"{where}.module_",
                 f"a torch module of class {_dotted(module)}, which the safe format does not store",
             )
-        if getattr(torch.nn, criterion.__name__, None) is criterion:
-            criterion_name = f"torch.nn.{criterion.__name__}"
-        else:
-            criterion_name = name_of(criterion)
+        criterion_name = name_of(criterion)
         if criterion_name is None:
             self._refuse(
                 criterion,
@@ -257,8 +277,8 @@ class Writer:
             "__kind__": NET_STATE_KIND,
             "module": module_name,
             "module_kwargs": self.encode(state["module_kwargs"], f"{where}.module_kwargs"),
-            "module_state": self._tensors(state["module_state"]),
+            "module_state": self._tensors(state["module_state"], f"{where}.module_"),
             "criterion": criterion_name,
-            "criterion_state": self._tensors(state["criterion_state"]),
+            "criterion_state": self._tensors(state["criterion_state"], f"{where}.criterion_"),
             "history": self.encode(list(state["history"]), f"{where}.history"),
         }
