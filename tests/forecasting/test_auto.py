@@ -6,6 +6,7 @@ import pytest
 
 from seqforecast import AutoRNNForecaster
 from seqforecast.forecasting._auto_plan import plan_nets, seasonal_period
+from seqforecast.forecasting.auto import SWITCH_FROM_ARIMA_T, _paired_t
 
 pytestmark = pytest.mark.slow  # each fit trains small nets at several holdout origins (a few seconds)
 
@@ -56,11 +57,16 @@ def test_fit_forecast_and_every_choice_recorded():
     assert len(config["holdout_members"]) == 6 and len(config["holdout"]["origins"]) == 3
     assert len(config["members"]) == (2 if f.weights_["rnn"] > 0 else 0) == len(f.members_)
     assert set(f.weights_) == set(config["components"]) and sum(f.weights_.values()) == pytest.approx(1.0)
-    # the holdout scores every candidate; the chosen combination is the best-scored one
-    best = f.holdout_scores_.iloc[0]["candidate"]
+    # the holdout scores every candidate; the chosen one is the best-scored, or ARIMA when the best does not
+    # beat it clearly (paired t statistic below -1.645)
+    scores = f.holdout_scores_
+    assert scores["mase"].is_monotonic_increasing and scores["chosen"].sum() == 1
+    picked = scores.loc[scores["chosen"], "candidate"].item()
     chosen = {name: w for name, w in f.weights_.items() if w > 0}
     label = " + ".join(f"{w:g} {n}" for n, w in chosen.items()) if len(chosen) > 1 else next(iter(chosen))
-    assert best == label and f.holdout_scores_["mase"].is_monotonic_increasing
+    assert picked == label
+    best_t = scores.loc[0, "t_vs_arima"]
+    assert picked == (scores.loc[0, "candidate"] if best_t < -SWITCH_FROM_ARIMA_T else "arima")
 
 
 def test_same_seed_same_forecasts():
@@ -145,3 +151,39 @@ def test_lengths_where_early_origins_leave_few_windows(n):
     y = monthly(n)
     forecast = AutoRNNForecaster(12, n_members=1, random_state=0).fit(None, y).forecast(12)
     assert np.isfinite(forecast).all() and len(forecast) == 12
+
+
+def test_paired_t_by_hand():
+    # d = [-1, 0, -2]: mean -1, sd 1, t = -1 / (1 / sqrt(3))
+    assert _paired_t([1.0, 2.0, 3.0], [2.0, 2.0, 5.0]) == pytest.approx(-np.sqrt(3.0), rel=1e-12)
+    assert _paired_t([1.0, 1.0], [2.0, 2.0]) == -np.inf  # lower everywhere by the same amount
+    assert _paired_t([2.0, 2.0], [2.0, 2.0]) == 0.0
+    assert np.isnan(_paired_t([1.0], [2.0]))  # one pair shows nothing
+
+
+def _holdout(theta_errors, arima_errors):
+    """One series, one origin per error pair, horizon 1, truth 0, scale 1: each forecaster's MASE at an origin
+    is its forecast's absolute value."""
+    return [
+        ({"theta": np.array([[t]]), "arima": np.array([[a]])}, np.zeros((1, 1)), np.ones(1), [np.ones(5)])
+        for t, a in zip(theta_errors, arima_errors)
+    ]
+
+
+def test_the_best_replaces_arima_only_when_clearly_better():
+    f = AutoRNNForecaster(1)
+    # Theta lower on average but not at every origin: d = [-1, -1, 1], mean -1/3, sd 2/sqrt(3), t = -0.5
+    # (not below -1.645): ARIMA stays
+    table, weights = f._choose(["theta", "arima"], _holdout([1.0, 1.0, 4.0], [2.0, 2.0, 3.0]), False)
+    assert table.loc[0, "candidate"] == "theta" and table.loc[0, "t_vs_arima"] == pytest.approx(-0.5)
+    assert weights == {"theta": 0.0, "arima": 1.0}
+    assert table.loc[table["chosen"], "candidate"].tolist() == ["arima"]
+    # Theta lower at every origin: chosen
+    table, weights = f._choose(["theta", "arima"], _holdout([1.0, 1.1, 0.9], [2.0, 2.0, 2.1]), False)
+    assert weights == {"theta": 1.0, "arima": 0.0} and table.loc[0, "chosen"]
+    # without ARIMA among the components, the best is chosen whatever its margin
+    one = [
+        ({"theta": np.array([[1.0]]), "seasonal_naive": np.array([[1.5]])}, np.zeros((1, 1)), np.ones(1), [np.ones(5)])
+    ]
+    table, weights = f._choose(["theta", "seasonal_naive"], one, False)
+    assert weights == {"theta": 1.0, "seasonal_naive": 0.0} and np.isnan(table["t_vs_arima"]).all()
