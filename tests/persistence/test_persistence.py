@@ -30,6 +30,8 @@ from seqforecast.exceptions import ModelFileError
 from seqforecast.forecasting import DirectForecaster, RecursiveForecaster, Seq2SeqForecaster
 from seqforecast.persistence import FORMAT_VERSION, load, save
 
+from ._files import find
+
 TINY = dict(hidden_size=4, max_epochs=2, batch_size=16, random_state=0)
 
 
@@ -72,20 +74,6 @@ def _rewrite(path, edit_json=None, members=None, drop=()):
         for name, data in contents.items():
             if name not in drop:
                 archive.writestr(name, data)
-
-
-def _find(node, key, value):
-    """The first dict in the JSON tree holding ``key: value`` (depth first)."""
-    if isinstance(node, dict):
-        if node.get(key) == value:
-            return node
-        node = list(node.values())
-    if isinstance(node, list):
-        for item in node:
-            found = _find(item, key, value)
-            if found is not None:
-                return found
-    return None
 
 
 # ---------------------------------------------------------------------------- round trips
@@ -537,7 +525,7 @@ def test_an_array_of_another_shape_is_refused(saved):
         doc["model"]["state"]["scale_"]["shape"] = [2]
 
     _rewrite(saved, grow)
-    name = _find(json.loads(zipfile.ZipFile(saved).read("model.json")), "shape", [2])["file"]
+    name = find(json.loads(zipfile.ZipFile(saved).read("model.json")), "shape", [2])["file"]
     msg = (
         f"{saved}: the array '{name}' has dtype <f8 and shape [1], but the model description records dtype "
         "<f8 and shape [2] (at model.scale_). The file is not a valid seqforecast model file: it was modified "
