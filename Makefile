@@ -10,7 +10,7 @@ VENV2 ?= .venv-pandas2
 PY2 := $(VENV2)/bin/python
 STAMP2 := $(VENV2)/.installed-stamp
 
-.PHONY: demo test test-quick test-pandas2 lint format install clean
+.PHONY: demo readme-image test test-quick test-pandas2 lint format install clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,10 @@ install: $(STAMP)
 
 demo: $(STAMP)
 	$(PY) -m seqforecast benchmark --out reports
+
+# The README's picture of the report: the demo's forecasts figure, copied to docs/images/ (under 200 KB).
+readme-image: demo
+	$(PY) tools/report_image.py reports docs/images/report_forecasts.png
 
 # The whole check, as CI runs it: lint (ruff), formatting (ruff format), the import layers (import-linter,
 # contracts in pyproject.toml), then every test.

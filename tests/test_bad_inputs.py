@@ -2112,11 +2112,10 @@ for id, run, exc, match, cat in [
     ),
     (
         "too-short",
-        lambda e: backtest(NaiveForecaster(), Y_BT.iloc[:3], horizon=2),
+        lambda e: backtest(NaiveForecaster(), Y_BT.iloc[:3], horizon=3),
         ValueError,
-        "backtest needs at "
-        "least 11 time steps for the default 5 origins (1 training step + (5 - 1) * step=2 + horizon=2; "
-        "initial_window=None); y has 3. Use a smaller horizon",
+        "backtest needs at least 4 time steps for one origin (1 training step + horizon=3); y has 3. Use a "
+        "smaller horizon",
         "lengths",
     ),
     (
@@ -2372,51 +2371,56 @@ for id, argv, frame, match in [
         "text-column",
         _FC + ["--horizon", 2],
         pd.DataFrame({"date": _dates(5), "a": ["1", "2", "x", "4", "5"]}),
-        "exit 2: seqforecast forecast: error: column 'a' is not numeric: value 'x' at data row 3",
+        "exit 1: seqforecast forecast: error: column 'a' is not numeric: 'x' at 2000-01-03 (line 4); write a number "
+        "there, or, if 'x' means a missing value, use --na-values 'x'",
     ),
     (
         "bad-dates",
         _FC + ["--horizon", 2],
         pd.DataFrame({"date": ["2000-01-01", "soon", "2000-01-03"], "a": [1.0] * 3}),
-        "exit 2: seqforecast forecast: error: cannot parse the date column 'date' as dates (e.g. value 'soon')",
+        "exit 1: seqforecast forecast: error: cannot parse the date column 'date' as dates: 'soon' at line 3; give "
+        "their format with --date-format (e.g. '%d.%m.%Y')",
     ),
     (
         "irregular-dates",
         _FC + ["--horizon", 2],
         pd.DataFrame({"date": ["2000-01-01", "2000-01-02", "2000-01-05", "2000-01-09"], "a": [1.0] * 4}),
-        "exit 2: seqforecast forecast: error: the dates in column 'date' are not regularly spaced (no frequency can be "
-        "inferred); resample the series to a regular frequency first",
+        "exit 1: seqforecast forecast: error: the dates in column 'date' have no regular step (steps of 1 day, 3 days, "
+        "4 days); write one row per time step",
     ),
     (
         "unsorted-dates",
         _FC + ["--horizon", 2],
         pd.DataFrame({"date": _dates(3)[::-1], "a": [1.0] * 3}),
-        "exit 2: seqforecast forecast: error: The index of the date column 'date' is not sorted in increasing order",
+        "exit 1: seqforecast forecast: error: the dates in column 'date' are not in increasing order: 2000-01-02 "
+        "(line 3) comes after 2000-01-03 (line 2); sort the file by date",
     ),
     (
         "duplicated-dates",
         _FC + ["--horizon", 2],
         pd.DataFrame({"date": ["2000-01-01"] * 2 + ["2000-01-02"], "a": [1.0] * 3}),
-        "exit 2: seqforecast forecast: error: The index of the date column 'date' has 1 duplicated label(s)",
+        "exit 1: seqforecast forecast: error: the date 2000-01-01 appears 2 times in column 'date' (lines 2, 3); keep "
+        "one row per date",
     ),
     (
         "no-rows",
         _FC + ["--horizon", 2],
         pd.DataFrame({"date": [], "a": []}),
-        "exit 2: seqforecast forecast: error: the date column 'date' is empty (0 time steps)",
+        "has a header but no data rows (0 time steps)",
     ),
     (
         "only-a-date-column",
         _FC + ["--horizon", 2],
         pd.DataFrame({"date": _dates(3)}),
-        "has no value column besides the date column 'date'",
+        "has one column, 'date'; seqforecast needs a date column (dates, or time steps 1, 2, 3, ...; the first, or "
+        "--date-column) and one column per series",
     ),
     (
         "one-row",
         _FC + ["--horizon", 2],
         pd.DataFrame({"date": _dates(1), "a": [1.0]}),
-        "exit 2: seqforecast forecast: "
-        "error: The DatetimeIndex of the date column 'date' has no frequency and none can be inferred",
+        "exit 1: seqforecast forecast: error: column 'date' has 1 date(s), and at least 3 are needed to tell their "
+        "frequency; write more rows, or time steps 1, 2, 3, ... instead of dates",
     ),
     (
         "backtest-step=0",
@@ -2449,14 +2453,16 @@ for id, argv, frame, match in [
         "nan-in-column",
         _FC + ["--horizon", 2],
         pd.DataFrame({"date": _dates(5), "a": [1, 2, np.nan, 4, 5]}),
-        "exit 1: seqforecast forecast: error: y has 1 missing value(s) after the start of a series (series 'a', positions "
-        "[2]).",
+        "exit 1: seqforecast forecast: error: column 'a' has 1 missing value(s) after its first value: 2000-01-03 "
+        "(line 4); fill them in the file (seqforecast does not impute; missing cells may only precede a series' first "
+        "value)",
     ),
     (
         "backtest-horizon-too-long",
         ["backtest", "{csv}", "--out", "{out}", "--model", "naive", "--horizon", 40],
         _MONTHLY,
-        "exit 1: seqforecast backtest: error: backtest needs at least 201 time steps for the default 5 origins",
+        "exit 1: seqforecast backtest: error: backtest needs at least 41 time steps for one origin (1 training "
+        "step + horizon=40); y has 30.",
     ),
     (
         "season-longer-than-series",
@@ -2473,7 +2479,8 @@ add(
     "cli",
     lambda e: cli(e, _FC + ["--horizon", 2], pd.DataFrame({"date": _dates(5), "a": [True, False, True, True, False]})),
     CLIExit,
-    "exit 2: seqforecast forecast: error: column 'a' holds booleans (True/False); write them as numbers (0/1)",
+    "exit 1: seqforecast forecast: error: column 'a' is not numeric: 'True' at 2000-01-01 (line 2); write booleans "
+    "as numbers (0/1)",
 )
 add(
     "mixed-time-zones",
@@ -2487,7 +2494,7 @@ add(
         ),
     ),
     CLIExit,
-    "exit 2: seqforecast forecast: error: the date column 'date' mixes time zones; write every date in one zone, or in UTC",
+    "exit 1: seqforecast forecast: error: the date column 'date' mixes time zones; write every date in one zone, or in UTC",
 )
 
 

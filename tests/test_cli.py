@@ -40,7 +40,13 @@ def run(capsys, *argv):
 def test_forecast_naive_writes_dates_and_one_column_per_series(csv, tmp_path, capsys):
     out = tmp_path / "fc.csv"
     code, stdout, stderr = run(capsys, "forecast", csv, "--horizon", 3, "--out", out, "--model", "naive")
-    assert (code, stdout, stderr) == (0, "", "")
+    assert (code, stdout, stderr) == (
+        0,
+        f"seqforecast forecast: wrote a forecast of 3 steps (2003-01-01 to 2003-03-01) for 2 series (model naive) "
+        f"to {str(out)!r}\n",
+        "",
+    )
+    assert run(capsys, "forecast", csv, "--horizon", 3, "--out", out, "--model", "naive", "--quiet")[1:] == ("", "")
     result = pd.read_csv(out)
     assert list(result.columns) == ["date", "a", "b"]
     assert result["date"].tolist() == ["2003-01-01", "2003-02-01", "2003-03-01"]
@@ -82,7 +88,7 @@ def test_forecast_rnn(csv, tmp_path, capsys):
     code, stdout, stderr = run(
         capsys, "forecast", csv, "--horizon", 2, "--out", out, "--columns", "b", "--model", "rnn", "--window-length", 4
     )
-    assert (code, stdout, stderr) == (0, "", "")
+    assert (code, stdout.startswith("seqforecast forecast: wrote a forecast of 2 steps"), stderr) == (0, True, "")
     result = pd.read_csv(out)
     assert result.shape == (2, 2) and np.isfinite(result["b"]).all()
     assert torch.get_num_threads() == threads  # --torch-threads applied during the run only
@@ -101,7 +107,12 @@ def test_backtest_writes_the_tidy_frame(csv, tmp_path, capsys):
     code, stdout, stderr = run(
         capsys, "backtest", csv, "--horizon", 3, "--out", out, "--model", "naive", "--initial-window", 24, "--step", 3
     )
-    assert (code, stdout, stderr) == (0, "", "")
+    assert (code, stdout, stderr) == (
+        0,
+        f"seqforecast backtest: wrote the backtest of model naive: 24 rows (4 origins x 2 series x 3 steps) to "
+        f"{str(out)!r}\n",
+        "",
+    )
     result = pd.read_csv(out)
     assert list(result.columns) == [
         "model",
@@ -276,6 +287,7 @@ def test_python_dash_m(csv, tmp_path):
             str(out),
             "--model",
             "naive",
+            "--quiet",
         ],
         capture_output=True,
         text=True,
@@ -314,12 +326,14 @@ def test_missing_column(csv, tmp_path, capsys):
     assert_usage_error(
         capsys,
         ["backtest", csv, "--horizon", 2, "--out", tmp_path / "o.csv", "--columns", "c"],
-        f"seqforecast backtest: error: column 'c' not found in {str(csv)!r}; its columns are ['date', 'a', 'b']",
+        f"seqforecast backtest: error: column 'c' not found in {str(csv)!r}; its columns are ['date', 'a', 'b'] "
+        "(see --columns)",
     )
     assert_usage_error(
         capsys,
         ["forecast", csv, "--horizon", 2, "--out", tmp_path / "o.csv", "--date-column", "when"],
-        f"seqforecast forecast: error: column 'when' not found in {str(csv)!r}; its columns are ['date', 'a', 'b']",
+        f"seqforecast forecast: error: column 'when' not found in {str(csv)!r}; its columns are ['date', 'a', 'b'] "
+        "(see --date-column)",
     )
 
 
@@ -336,31 +350,38 @@ def test_a_horizon_past_the_limit_is_refused_before_any_model_is_built(command, 
     assert not (tmp_path / "o.csv").exists()
 
 
+def assert_data_error(capsys, argv, message):
+    code, stdout, stderr = run(capsys, *argv)
+    assert (code, stdout, stderr) == (1, "", message + "\n")
+
+
 def test_unparseable_dates(tmp_path, capsys):
     path = write(tmp_path, "date,v\n2000-01-01,1\nhello,2\n2000-01-03,3\n")
-    assert_usage_error(
+    assert_data_error(
         capsys,
         ["forecast", path, "--horizon", 1, "--out", tmp_path / "o.csv"],
-        "seqforecast forecast: error: cannot parse the date column 'date' as dates (e.g. value 'hello')",
+        "seqforecast forecast: error: cannot parse the date column 'date' as dates: 'hello' at line 3; give their "
+        "format with --date-format (e.g. '%d.%m.%Y')",
     )
 
 
 def test_irregular_dates(tmp_path, capsys):
     path = write(tmp_path, "date,v\n2000-01-01,1\n2000-01-02,2\n2000-01-05,3\n2000-01-06,4\n")
-    assert_usage_error(
+    assert_data_error(
         capsys,
         ["forecast", path, "--horizon", 1, "--out", tmp_path / "o.csv"],
-        "seqforecast forecast: error: the dates in column 'date' are not regularly spaced (no "
-        "frequency can be inferred); resample the series to a regular frequency first",
+        "seqforecast forecast: error: the dates in column 'date' have no regular step (steps of 1 day, 3 days); "
+        "write one row per time step",
     )
 
 
 def test_non_numeric_column(tmp_path, capsys):
     path = write(tmp_path, "date,a,b\n2000-01-01,1,1\n2000-01-02,2,x\n2000-01-03,3,abc\n")
-    assert_usage_error(
+    assert_data_error(
         capsys,
         ["forecast", path, "--horizon", 1, "--out", tmp_path / "o.csv"],
-        "seqforecast forecast: error: column 'b' is not numeric: value 'x' at data row 2",
+        "seqforecast forecast: error: column 'b' is not numeric: 'x' at 2000-01-02 (line 3); write a number there, "
+        "or, if 'x' means a missing value, use --na-values 'x'",
     )
 
 

@@ -108,8 +108,9 @@ def test_origins_hand_written():
         [3, 7, 7, 10],
         [5, 9, 9, 12],
     ]
-    # default: the last 5 origins, spaced by the horizon
+    # default: half the series first (default_origins), then as many origins as fit, spaced by the horizon
     assert backtest_origins(20, horizon=2)[:, 1].tolist() == [10, 12, 14, 16, 18]
+    assert backtest_origins(21, horizon=2, step=3)[:, 1].tolist() == [10, 13, 16, 19]
 
 
 def test_sliding_origins_are_those_of_the_sliding_splitter():
@@ -405,11 +406,11 @@ def test_too_short_series_says_the_minimum():
     with pytest.raises(
         ValueError,
         match=re.escape(
-            "backtest needs at least 15 time steps for the default 5 origins (1 training step + (5 - 1) * step=3 "
-            "+ horizon=2; initial_window=None); y has 12."
+            "backtest needs at least 13 time steps for one origin (1 training step + horizon=12); y has 12. Use a "
+            "smaller horizon or a longer series."
         ),
     ):
-        backtest(LastOfHistory(), positions(12), horizon=2, step=3)
+        backtest(LastOfHistory(), positions(12), horizon=12, step=3)
     with pytest.raises(
         ValueError,
         match=re.escape(

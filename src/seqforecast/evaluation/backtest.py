@@ -17,7 +17,7 @@ from sklearn.base import clone
 
 from .._utils.time_index import check_time_index
 from .._utils.validation import check_int, check_n_jobs, check_option, check_param, check_real, positive_int
-from .splitters import ExpandingWindowSplitter
+from .splitters import ExpandingWindowSplitter, default_origins
 
 __all__ = ["backtest", "backtest_origins"]
 
@@ -26,7 +26,6 @@ __all__ = ["backtest", "backtest_origins"]
 BACKTEST_COLUMNS = ["model", "series", "cutoff", "timestamp", "horizon_step", "y_true", "y_pred"]
 #: wall-clock columns (the only ones that differ between two runs of the same backtest)
 TIMING_COLUMNS = ["fit_seconds", "predict_seconds"]
-_DEFAULT_N_ORIGINS = 5  # with initial_window=None and an expanding window, as ExpandingWindowSplitter
 
 
 def _check_refit(refit, n_origins):
@@ -70,8 +69,22 @@ def _check_windows(horizon, step, initial_window, window, window_length):
     return horizon, step, initial_window, window, window_length
 
 
-def backtest_origins(n_timesteps, *, horizon, step=None, initial_window=None, window="expanding", window_length=None):
+def backtest_origins(
+    n_timesteps,
+    *,
+    horizon,
+    step=None,
+    initial_window=None,
+    window="expanding",
+    window_length=None,
+    sp=1,
+    first_observed=None,
+):
     """Row bounds of every origin of a backtest, oldest first (see :func:`backtest` for the parameters).
+
+    ``initial_window=None`` with an expanding window takes the origins of the default rule,
+    :func:`~seqforecast.evaluation.splitters.default_origins` (with ``sp`` and ``first_observed``, the row
+    of the first value of each series); ``step=None`` means ``horizon``.
 
     Returns
     -------
@@ -84,28 +97,86 @@ def backtest_origins(n_timesteps, *, horizon, step=None, initial_window=None, wi
     horizon, step, initial_window, window, window_length = _check_windows(
         horizon, step, initial_window, window, window_length
     )
-    first = window_length if initial_window is None else initial_window
-    if first is None:  # expanding, no initial window: the last 5 origins
-        need = 1 + (_DEFAULT_N_ORIGINS - 1) * step + horizon
-        detail = (
-            f"the default {_DEFAULT_N_ORIGINS} origins (1 training step + ({_DEFAULT_N_ORIGINS} - 1) * "
-            f"step={step} + horizon={horizon}; initial_window=None)"
-        )
-        splitter = ExpandingWindowSplitter(test_size=horizon, n_splits=_DEFAULT_N_ORIGINS, step=step)
-    else:
-        label = "initial_window" if initial_window is not None else "window_length"
-        need = first + horizon
-        detail = f"one origin ({label}={first} + horizon={horizon})"
-        splitter = ExpandingWindowSplitter(test_size=horizon, step=step, initial_window=first)
     n_timesteps = check_int(n_timesteps, "n_timesteps", "backtest", minimum=0)
+    first = window_length if initial_window is None else initial_window
+    if first is None:  # expanding, no initial window: the default rule
+        if n_timesteps <= horizon:
+            raise ValueError(
+                f"backtest needs at least {horizon + 1} time steps for one origin (1 training step + "
+                f"horizon={horizon}); y has {n_timesteps}. Use a smaller horizon or a longer series."
+            )
+        first = default_origins(
+            n_timesteps, horizon=horizon, sp=sp, step=step, first_observed=first_observed
+        ).initial_window
+    label = "initial_window" if initial_window is not None or window_length is None else "window_length"
+    need = first + horizon
     if n_timesteps < need:
         raise ValueError(
-            f"backtest needs at least {need} time steps for {detail}; y has {n_timesteps}. Use a smaller "
-            "horizon or initial_window, or a longer series."
+            f"backtest needs at least {need} time steps for one origin ({label}={first} + horizon={horizon}); "
+            f"y has {n_timesteps}. Use a smaller horizon or initial_window, or a longer series."
         )
-    bounds = splitter.fold_bounds(n_timesteps)
+    bounds = ExpandingWindowSplitter(test_size=horizon, step=step, initial_window=first).fold_bounds(n_timesteps)
     if window == "sliding":
         bounds[:, 0] = bounds[:, 1] - window_length
+    return bounds
+
+
+def _series_names(y):
+    return ["y" if y.name is None else y.name] if isinstance(y, pd.Series) else list(y.columns)
+
+
+def _first_observed(y):
+    """Per series, the row of its first value (leading NaN for a later start); ``len(y)`` when it has none."""
+    observed = ~y.isna().to_numpy()
+    observed = observed[:, None] if observed.ndim == 1 else observed  # [n] or [n, S] -> [n, S]
+    if not len(y):
+        return np.zeros(observed.shape[1], dtype=np.intp)
+    return np.where(observed.any(axis=0), observed.argmax(axis=0), len(y))
+
+
+def _origin_bounds(y, *, horizon, step, initial_window, window, window_length, sp=1):
+    """:func:`backtest_origins` for ``y``: the default origins leave every series half its values before the
+    first cutoff; origins that leave a series (one starting later) without a value up to the first cutoff are
+    refused, with the ``initial_window`` that would work."""
+    horizon, step, initial_window, window, window_length = _check_windows(
+        horizon, step, initial_window, window, window_length
+    )
+    first = _first_observed(y)
+    names, n = _series_names(y), len(y)
+    too_short = [(name, n - f) for name, f in zip(names, first) if n - f <= horizon]
+    if too_short and n > horizon and (initial_window is None or initial_window + horizon <= n):
+        listed = ", ".join(f"{name!r} ({m} values)" for name, m in too_short)
+        raise ValueError(
+            f"backtest: with horizon={horizon} every series needs more than {horizon} values (at least one "
+            f"before the last origin); {len(too_short)} series have fewer: {listed}. Use a smaller horizon, or "
+            "leave these series out of y."
+        )
+    bounds = backtest_origins(
+        n,
+        horizon=horizon,
+        step=step,
+        initial_window=initial_window,
+        window=window,
+        window_length=window_length,
+        sp=sp,
+        first_observed=first,
+    )
+    cutoff_row = int(bounds[0, 1]) - 1
+    late = [(name, int(f)) for name, f in zip(names, first) if f > cutoff_row]
+    if late:
+        listed = ", ".join(f"{name!r} starts at row {f} ({y.index[f]!r}) with {n - f} values" for name, f in late)
+        works = max(f for _, f in late) + 1
+        fix = f"Use initial_window >= {works} (command line: --initial-window {works}) for at least one value of each"
+        if window == "expanding":
+            default = default_origins(n, horizon=horizon, sp=sp, step=step, first_observed=first).initial_window
+            fix += (
+                ", or leave initial_window None: the default origins give every series half its values before the "
+                f"first cutoff (here initial_window={default})"
+            )
+        raise ValueError(
+            f"backtest: {len(late)} series have no value up to the first origin's cutoff {y.index[cutoff_row]!r} "
+            f"(row {cutoff_row}, initial_window={cutoff_row + 1}): {listed}. {fix}."
+        )
     return bounds
 
 
@@ -251,12 +322,20 @@ def _run_backtest(
     verbose=0,
     coverage=None,
     name=None,
+    sp=1,
 ):
-    """:func:`backtest`, also returning the training curves ``{cutoff: history}`` of the fits of nets."""
+    """:func:`backtest`, also returning the training curves ``{cutoff: history}`` of the fits of nets (``sp``
+    enters the default origins)."""
     _check_inputs(forecaster, y, coverage, verbose, n_jobs)
     name = type(forecaster).__name__ if name is None else name
-    bounds = backtest_origins(
-        len(y), horizon=horizon, step=step, initial_window=initial_window, window=window, window_length=window_length
+    bounds = _origin_bounds(
+        y,
+        horizon=horizon,
+        step=step,
+        initial_window=initial_window,
+        window=window,
+        window_length=window_length,
+        sp=sp,
     )
     per_fit = _check_refit(refit, len(bounds))
     horizon = int(horizon)
@@ -276,7 +355,7 @@ def _run_backtest(
 def _tidy_frame(y, bounds, cutoffs, per_origin, *, name, horizon, coverage):
     """Stack the per-origin forecasts into the long frame (origin, then series, then step)."""
     Y = y.to_numpy(dtype=np.float64).reshape(len(y), -1)  # [n] -> [n, S]
-    series = ["y" if y.name is None else y.name] if isinstance(y, pd.Series) else list(y.columns)
+    series = _series_names(y)
     n_series, n_origins = len(series), len(bounds)
     point, lower, upper, true, positions, fit_s, predict_s = [], [], [], [], [], [], []
     for (index, values, fit_seconds, predict_seconds), (_, _, c, d) in zip(per_origin, bounds):
@@ -359,9 +438,13 @@ def backtest(
     horizon : int >= 1
         Steps forecast from every origin.
     initial_window : int >= 1 or None, default=None
-        Fewest time steps in the first training window; then as many origins as fit. None: the last 5
-        origins with an expanding window (as ``ExpandingWindowSplitter``), ``window_length`` with a sliding
-        one.
+        Fewest time steps in the first training window; then as many origins as fit. None: with a sliding
+        window ``window_length``; with an expanding one the default rule
+        (:func:`~seqforecast.evaluation.splitters.default_origins`, the same for :func:`compare` and the
+        command line): every series has at least half its values (and ``sp + 1``; ``sp=1`` here) before
+        the first cutoff, counted from its first value when it starts later, and at most the 20 most
+        recent origins. Origins that leave a series without any value up to the first cutoff are refused,
+        with the ``initial_window`` that would work.
     step : int >= 1 or None, default=None
         Time steps between consecutive origins; None means ``horizon`` (forecast windows tile the end of
         the series without overlap). ``step=1`` is the classic rolling origin.

@@ -11,13 +11,95 @@ training window and the start of its test fold are in neither, e.g. to mimic a r
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 from sklearn.model_selection import BaseCrossValidator
 from sklearn.utils import indexable
 
 from .._utils.validation import check_int, positive_int, validate_params
 
-__all__ = ["ExpandingWindowSplitter", "SlidingWindowSplitter"]
+__all__ = ["ExpandingWindowSplitter", "SlidingWindowSplitter", "DefaultOrigins", "default_origins"]
+
+#: the most origins the default rule places (the most recent ones)
+MAX_DEFAULT_ORIGINS = 20
+
+
+class DefaultOrigins(NamedTuple):
+    """The origins of the default rule: the first training window, the step and the number of origins."""
+
+    initial_window: int
+    step: int
+    n_origins: int
+
+
+def default_origins(n_timesteps, *, horizon, sp=1, step=None, first_observed=None):
+    """The default origins of a backtest: the one rule behind ``backtest``, ``compare`` and the command line.
+
+    The rule, for ``n`` time steps (every series ending on the last one):
+
+    * ``step = horizon``: the forecast windows tile the end of the data, so every value is forecast once;
+    * ``initial_window``: the fewest time steps at which every series has at least ``max(m // 2, sp + 1)``
+      of its ``m`` values (half of them, and enough for the MASE scale); for one complete series
+      ``max(n // 2, sp + 1)``. A series that starts later (leading NaN) counts from its first value, so
+      its first origin comes after it starts. At most ``n - horizon`` (one origin);
+    * as many origins as fit from there, the last forecast window ending on the last time step, but at
+      most :data:`MAX_DEFAULT_ORIGINS` (20): the most recent ones, so the first window is then longer.
+
+    For example the airline series (144 months, horizon 12, sp 12): ``initial_window=72, step=12``, 6
+    origins (cutoffs at months 72, 84, ..., 132).
+
+    Parameters
+    ----------
+    n_timesteps : int >= 1
+        Time steps of the data.
+    horizon : int >= 1
+        Steps forecast from each origin.
+    sp : int >= 1, default=1
+        Seasonal period (of the MASE scale).
+    step : int >= 1 or None, default=None
+        A step given by the user (the origins then count with it); None means ``horizon``.
+    first_observed : array-like of int or None, default=None
+        Per series, the row of its first value (0 for a series without leading NaN); None: one series from
+        row 0.
+
+    Returns
+    -------
+    DefaultOrigins
+        ``(initial_window, step, n_origins)``.
+
+    Raises
+    ------
+    ValueError
+        When a series has at most ``horizon`` values (no origin leaves it a value to fit on).
+
+    Examples
+    --------
+    >>> default_origins(144, horizon=12, sp=12)
+    DefaultOrigins(initial_window=72, step=12, n_origins=6)
+    >>> default_origins(144, horizon=12, sp=12, first_observed=[0, 0, 96])  # a series of 48 values from row 96
+    DefaultOrigins(initial_window=120, step=12, n_origins=2)
+    """
+    where = "default_origins"
+    n = check_int(n_timesteps, "n_timesteps", where)
+    horizon = check_int(horizon, "horizon", where)
+    sp = check_int(sp, "sp", where)
+    step = horizon if step is None else check_int(step, "step", where)
+    first = np.zeros(1, dtype=np.intp) if first_observed is None else np.asarray(first_observed, dtype=np.intp)
+    n_values = n - first  # [S] values of each series
+    if n_values.size == 0 or n_values.min() <= horizon:
+        least = 0 if n_values.size == 0 else int(n_values.min())
+        raise ValueError(
+            f"{where}: a backtest with horizon={horizon} needs more than {horizon} values of every series (one "
+            f"before the last origin); the shortest has {least}. Use a smaller horizon or a longer series."
+        )
+    need = first + np.maximum(n_values // 2, sp + 1)  # [S] time steps that give each series its share
+    initial_window = min(int(need.max()), n - horizon)
+    n_origins = (n - horizon - initial_window) // step + 1
+    if n_origins > MAX_DEFAULT_ORIGINS:
+        n_origins = MAX_DEFAULT_ORIGINS
+        initial_window = n - horizon - (n_origins - 1) * step
+    return DefaultOrigins(initial_window, step, n_origins)
 
 
 class _WindowSplitter(BaseCrossValidator):

@@ -39,6 +39,7 @@ from ..baselines._kernels import ThetaFit
 from ..estimators import RNNClassifier, RNNRegressor
 from ..estimators.losses import SequenceCrossEntropy
 from ..evaluation.significance import DieboldMarianoResult
+from ..evaluation.splitters import DefaultOrigins
 from ..forecasting import DirectForecaster, EnsembleForecaster, RecursiveForecaster, Seq2SeqForecaster
 from ..forecasting.auto import AutoRNNForecaster
 from ..nets import RecurrentNet, Seq2SeqNet
@@ -85,6 +86,7 @@ CLASSES = {
         # records
         ThetaFit,
         DieboldMarianoResult,
+        DefaultOrigins,
         # the nets' modules and the classifier's loss
         RecurrentNet,
         Seq2SeqNet,

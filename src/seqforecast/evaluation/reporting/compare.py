@@ -19,7 +19,7 @@ import pandas as pd
 
 from ..._utils.validation import check_n_jobs, check_option, check_param, check_sp
 from ...baselines import ARIMAForecaster, NaiveForecaster, SeasonalNaiveForecaster, is_baseline
-from ..backtest import _run_backtest, backtest_origins
+from ..backtest import _origin_bounds, _run_backtest
 from ..significance import DieboldMarianoResult, diebold_mariano
 from .result import ComparisonResult
 
@@ -121,6 +121,11 @@ def compare(
         given. Models count as baselines (in the leaderboard's ``baseline`` column and as the reference of
         the significance tests) by ``seqforecast.baselines.is_baseline``, whoever added them.
     initial_window, step, window, window_length, refit, n_jobs, verbose : see :func:`~seqforecast.backtest`
+        The default origins are those of ``backtest`` and of ``seqforecast benchmark``
+        (:func:`~seqforecast.evaluation.splitters.default_origins` with this ``sp``): ``step = horizon``, a
+        first training window of half the series (every series half its values, and at least ``sp + 1``),
+        as many origins as fit, at most the 20 most recent. Airline (144 months, horizon 12, sp 12):
+        ``initial_window=72``, 6 origins.
     coverage : float in (0, 1) or None, default=None
         Record prediction intervals for the models that give them (``y_lower``/``y_upper`` stay NaN for
         the others).
@@ -151,8 +156,8 @@ def compare(
             f"compare: y must be a pandas Series (one series) or DataFrame (one column per series); got "
             f"{type(y).__name__}."
         )
-    origins = backtest_origins(
-        len(y), horizon=horizon, step=step, initial_window=initial_window, window=window, window_length=window_length
+    origins = _origin_bounds(
+        y, horizon=horizon, step=step, initial_window=initial_window, window=window, window_length=window_length, sp=sp
     )  # bad settings fail before any fit
     frames, histories = [], {}
     for name, forecaster in models.items():
@@ -171,6 +176,7 @@ def compare(
             verbose=verbose,
             coverage=coverage if wants_interval else None,
             name=name,
+            sp=sp,
         )
         if coverage is not None and not wants_interval:
             frame.insert(7, "y_lower", np.nan)
@@ -181,7 +187,8 @@ def compare(
     settings = {
         "horizon": int(horizon),
         "sp": sp,
-        "initial_window": initial_window,
+        "initial_window": int(origins[0, 1]),
+        "origins": "default rule" if initial_window is None and window == "expanding" else "given",
         "step": int(horizon if step is None else step),
         "window": window,
         "window_length": window_length,

@@ -24,7 +24,8 @@ h1 { font-size: 1.6em; } h2 { font-size: 1.25em; margin-top: 1.8em; border-botto
 table { border-collapse: collapse; margin: 0.6em 0; font-size: 0.92em; }
 th, td { padding: 0.3em 0.7em; border-bottom: 1px solid #e3e3e3; }
 th { background: #fafafa; text-align: left; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
-img { max-width: 100%; height: auto; border: 1px solid #eee; margin: 0.5em 0; }
+img { max-width: 100%; height: auto; border: 1px solid #eee; }
+figure { margin: 0.8em 0; } figcaption { color: #555; font-size: 0.9em; }
 pre { background: #f7f7f7; padding: 0.8em; overflow-x: auto; font-size: 0.85em; }
 .note { color: #555; font-size: 0.9em; }
 """
@@ -84,6 +85,53 @@ def _horizon_table(result):
     return table
 
 
+def _dm_note(result, table):
+    """The note under the Diebold-Mariano table, with what its ``h`` is for this backtest."""
+    horizon, step = result.settings["horizon"], result.settings["step"]
+    h = math.ceil(horizon / step)
+    overlap = (
+        "the forecast windows of consecutive origins do not overlap, so no autocovariance enters the variance"
+        if h == 1
+        else f"the forecast windows of {h} consecutive origins overlap, so the variance of the mean loss "
+        f"difference includes the autocovariances of the differences up to lag h - 1 = {h - 1}"
+    )
+    capped = " (capped below the number of origins, as the test needs)" if (table["h"] < h).any() else ""
+    return (
+        "HLN-corrected DM test on the per-origin mean absolute scaled error (MASE); a negative mean loss "
+        "difference means the model is more accurate than the reference. h is the forecast horizon the test "
+        f"assumes, counted in origins: h = ceil(horizon / step) = ceil({horizon} / {step}) = {h}{capped}; "
+        f"{overlap}."
+    )
+
+
+#: the report's figures: (title, file name of the PNG save() writes, method of ComparisonResult, alt, caption)
+FIGURES = (
+    (
+        "MASE by horizon step",
+        "errors_by_horizon.png",
+        "plot_errors_by_horizon",
+        "Line chart of the mean absolute scaled error at each step after the cutoff, one line per model",
+        "MASE at each step after the cutoff, per model (mean over origins and series); lower is better.",
+    ),
+    (
+        "Forecasts",
+        "forecasts.png",
+        "plot_forecasts",
+        "Actual values in black and each model's forecasts from every origin, one panel per series",
+        "Forecasts from every origin against the actual values (black); grey vertical lines mark the cutoffs. "
+        "The first four series at most.",
+    ),
+    (
+        "Training curves",
+        "training_curves.png",
+        "plot_training_curves",
+        "Loss per training epoch of every fit of each net, one colour per fit",
+        "Training loss per epoch of each net's fits (solid), with the validation loss (dashed) where the fit "
+        "held data out for early stopping; one colour per fit.",
+    ),
+)
+
+
 def _sections(result):
     """(title, table, note) of every table of the report, in order."""
     sig = _significance_table(result)
@@ -97,14 +145,7 @@ def _sections(result):
         )
     ]
     if sig is not None:
-        sections.append(
-            (
-                "Significance: Diebold-Mariano tests against the best baseline",
-                sig,
-                "HLN-corrected DM test on the per-origin mean absolute scaled error (MASE); a negative "
-                "mean loss difference means the model is more accurate than the reference.",
-            )
-        )
+        sections.append(("Significance: Diebold-Mariano tests against the best baseline", sig, _dm_note(result, sig)))
     sections.append(("MASE by horizon step", _horizon_table(result), "Mean over origins and series."))
     return sections
 
@@ -129,12 +170,24 @@ def _markdown_table(frame):
 
 
 def render_markdown(result, images=None):
-    """The report as Markdown; ``images`` maps a title to a PNG path to link (relative to the file)."""
+    """The report as Markdown; ``images`` maps a figure's title to a PNG path to link (relative to the file).
+
+    A figure with the title of a table's section sits in that section; every heading is unique.
+    """
+    images = dict(images or {})
+    captions = {title: caption for title, _, _, _, caption in FIGURES}
     out = ["# seqforecast comparison report", "", result.summary(), ""]
+
+    def figure(title):
+        path = images.pop(title)
+        return [f"![{title}]({path})", "", f"_{captions.get(title, title)}_", ""]
+
     for title, table, note in _sections(result):
         out += [f"## {title}", "", _markdown_table(table), "", f"_{note}_", ""]
-    for title, path in (images or {}).items():
-        out += [f"## {title}", "", f"![{title}]({path})", ""]
+        if title in images:
+            out += figure(title)
+    for title in list(images):
+        out += [f"## {title}", ""] + figure(title)
     out += ["## Settings", "", "```json", json.dumps(result.metadata()["settings"], indent=2), "```", ""]
     return "\n".join(out)
 
@@ -153,25 +206,32 @@ def _html_table(frame):
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
-def _img(figure, alt):
+def _figure(figure, alt, caption):
+    """``<figure>`` with the PNG embedded as a data URI, its alt text and its caption."""
     from .plots import figure_png
 
     data = base64.b64encode(figure_png(figure)).decode("ascii")
-    return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{data}">'
+    return (
+        f'<figure><img alt="{html.escape(alt)}" src="data:image/png;base64,{data}">'
+        f"<figcaption>{html.escape(caption)}</figcaption></figure>"
+    )
 
 
 def render_html(result):
-    """The report as one self-contained HTML page."""
+    """The report as one self-contained HTML page: unique headings, every figure with alt text and a caption."""
     e = html.escape
+    figures = {}
+    for title, _, method, alt, caption in FIGURES:
+        drawn = getattr(result, method)()
+        if drawn is not None:
+            figures[title] = _figure(drawn, alt, caption)
     body = ["<h1>seqforecast comparison report</h1>", f'<p class="summary">{e(result.summary())}</p>']
     for title, table, note in _sections(result):
         body += [f"<h2>{e(title)}</h2>", _html_table(table), f'<p class="note">{e(note)}</p>']
-        if title.startswith("MASE by horizon"):
-            body.append(_img(result.plot_errors_by_horizon(), "MASE by horizon step"))
-    body += ["<h2>Forecasts</h2>", _img(result.plot_forecasts(), "Forecasts from every origin against actuals")]
-    curves = result.plot_training_curves()
-    if curves is not None:
-        body += ["<h2>Training curves</h2>", _img(curves, "Training and validation loss per epoch")]
+        if title in figures:
+            body.append(figures.pop(title))
+    for title, drawn in figures.items():
+        body += [f"<h2>{e(title)}</h2>", drawn]
     meta = result.metadata()
     body += [
         "<h2>Settings, versions and machine</h2>",

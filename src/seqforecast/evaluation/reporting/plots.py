@@ -12,9 +12,68 @@ import io
 import numpy as np
 import pandas as pd
 
-__all__ = ["plot_forecasts", "plot_errors_by_horizon", "plot_training_curves", "figure_png"]
+__all__ = ["plot_forecasts", "plot_errors_by_horizon", "plot_training_curves", "figure_png", "model_colours"]
 
 _LABELS = {"mase": "MASE", "smape": "sMAPE (%)", "mae": "MAE", "rmse": "RMSE"}
+
+#: fixed colours of the baselines, by the names compare gives them (their class names)
+BASELINE_COLOURS = {
+    "NaiveForecaster": "#7f7f7f",
+    "SeasonalNaiveForecaster": "#bcbd22",
+    "Naive2Forecaster": "#c49c94",
+    "ARIMAForecaster": "#1f77b4",
+    "ETSForecaster": "#17becf",
+    "ThetaForecaster": "#8c564b",
+}
+#: colours of the other models, picked by a hash of the name (none of them is a baseline's)
+MODEL_PALETTE = (
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#e377c2",
+    "#393b79",
+    "#637939",
+    "#843c39",
+    "#7b4173",
+    "#e7969c",
+    "#31a354",
+    "#fd8d3c",
+)
+
+
+def model_colours(names):
+    """A colour per model name that does not depend on which other models a report shows.
+
+    Baselines have fixed colours (:data:`BASELINE_COLOURS`); any other name gets the colour of
+    :data:`MODEL_PALETTE` at ``crc32(name) % 12`` (a hash that is the same in every process and version).
+    Only when two models of one report hash to the same colour does the later one (in sorted order of the
+    names) take the next free colour of the palette; beyond 12 models colours repeat.
+
+    Parameters
+    ----------
+    names : iterable of str
+
+    Returns
+    -------
+    dict of str -> str
+        Hex colour per name.
+    """
+    import zlib
+
+    colours = {name: BASELINE_COLOURS[name] for name in names if name in BASELINE_COLOURS}
+    taken = set()
+    for name in sorted(set(names) - set(colours)):
+        start = zlib.crc32(name.encode("utf-8")) % len(MODEL_PALETTE)
+        for k in range(len(MODEL_PALETTE)):
+            colour = MODEL_PALETTE[(start + k) % len(MODEL_PALETTE)]
+            if colour not in taken:
+                break
+        else:  # more models than colours
+            colour = MODEL_PALETTE[start]
+        taken.add(colour)
+        colours[name] = colour
+    return colours
 
 
 def _figure(width, height):
@@ -51,7 +110,7 @@ def plot_forecasts(result, *, max_series=4):
     results = result.results
     names = list(dict.fromkeys(results["series"]))[:max_series]
     models = list(result.leaderboard().index)
-    colours = {m: f"C{i % 10}" for i, m in enumerate(models)}
+    colours = model_colours(models)
     figure = _figure(10, 3.2 * len(names))
     axes = figure.subplots(len(names), 1, squeeze=False)[:, 0]
     y = result.y.to_frame(name="y" if result.y.name is None else result.y.name) if result.y.ndim == 1 else result.y
@@ -93,9 +152,15 @@ def plot_errors_by_horizon(table, metric="mase"):
     """One line per model: the mean error at each step after the cutoff (``table`` from errors_by_horizon)."""
     figure = _figure(7, 4)
     ax = figure.subplots()
-    for i, model in enumerate(table.columns):
+    colours = model_colours([str(model) for model in table.columns])
+    for model in table.columns:
         ax.plot(
-            table.index.to_numpy(), table[model].to_numpy(), marker="o", markersize=3, color=f"C{i % 10}", label=model
+            table.index.to_numpy(),
+            table[model].to_numpy(),
+            marker="o",
+            markersize=3,
+            color=colours[str(model)],
+            label=model,
         )
     ax.set_xlabel("steps after the cutoff")
     ax.set_ylabel(_LABELS.get(metric, metric))
@@ -106,7 +171,8 @@ def plot_errors_by_horizon(table, metric="mase"):
 
 
 def plot_training_curves(histories, *, max_models=4):
-    """Per net, training (solid) and validation (dashed) loss per epoch of every fit; None without nets.
+    """Per net, training (solid) and validation (dashed, when the fits held data out) loss per epoch of every
+    fit; None without nets. A panel's title says which curves it draws.
 
     ``histories``: ``{model: {cutoff: [{"epoch", "train_loss", "valid_loss"?}, ...]}}``.
     """
@@ -116,26 +182,26 @@ def plot_training_curves(histories, *, max_models=4):
     figure = _figure(7, 3 * len(models))
     axes = figure.subplots(len(models), 1, squeeze=False)[:, 0]
     for ax, model in zip(axes, models):
-        fits = histories[model]
+        fits, with_valid = histories[model], False
         for k, (cutoff, history) in enumerate(fits.items()):
             epochs = np.array([row.get("epoch", i + 1) for i, row in enumerate(history)])
             colour = f"C{k % 10}"
             train = [row.get("train_loss", np.nan) for row in history]
             ax.plot(epochs, train, color=colour, linewidth=1, label=f"fit at {cutoff}" if len(fits) <= 6 else None)
-            if any("valid_loss" in row for row in history):
-                ax.plot(
-                    epochs,
-                    [row.get("valid_loss", np.nan) for row in history],
-                    color=colour,
-                    linewidth=1,
-                    linestyle="--",
-                )
+            valid = [row.get("valid_loss") for row in history]
+            valid = np.array([np.nan if v is None else v for v in valid], dtype=np.float64)
+            if np.isfinite(valid).any():
+                ax.plot(epochs, valid, color=colour, linewidth=1, linestyle="--")
+                with_valid = True
         losses = [v for history in fits.values() for row in history for k, v in row.items() if k.endswith("loss")]
         if losses and min(losses) > 0:
             ax.set_yscale("log")
         ax.set_xlabel("epoch")
         ax.set_ylabel("loss (scaled units)")
-        ax.set_title(f"{model}: training loss (solid), validation loss (dashed), one line per fit", fontsize=10)
+        curves = (
+            "training loss (solid), validation loss (dashed)" if with_valid else "training loss (no validation data)"
+        )
+        ax.set_title(f"{model}: {curves}, one colour per fit", fontsize=10)
         ax.grid(alpha=0.3)
         if len(fits) <= 6:
             ax.legend(fontsize=7)

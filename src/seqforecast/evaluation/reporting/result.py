@@ -473,12 +473,11 @@ class ComparisonResult:
             written["significance.csv"] = directory / "significance.csv"
         self.errors_by_horizon().to_csv(directory / "errors_by_horizon.csv")
         written["errors_by_horizon.csv"] = directory / "errors_by_horizon.csv"
+        from .html import FIGURES
+
         images = {}
-        for title, filename, figure in (
-            ("Forecasts", "forecasts.png", self.plot_forecasts()),
-            ("MASE by horizon step", "errors_by_horizon.png", self.plot_errors_by_horizon()),
-            ("Training curves", "training_curves.png", self.plot_training_curves()),
-        ):
+        for title, filename, method, _, _ in FIGURES:
+            figure = getattr(self, method)()
             if figure is not None:
                 (directory / filename).write_bytes(figure_png(figure))
                 images[title] = filename

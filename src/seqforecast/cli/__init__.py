@@ -11,25 +11,28 @@ nothing set. Long runs show a progress line on stderr when it is a terminal (``-
 ``--progress`` shows it in a log file too).
 
 A CSV has one date column (the first, or ``--date-column``) and one column per series (all the others, or
-``--columns``). Dates are parsed with pandas and must be regularly spaced; an integer column is used as is
-(evenly spaced time steps). The module is thin: it parses, calls :func:`~seqforecast.backtest` /
-:func:`~seqforecast.reporting.compare`, and writes files. Bad input exits with status 2 and one line on
-stderr; an error while modelling exits with status 1, also on one line.
+``--columns``); ``--sep``, ``--decimal``, ``--dayfirst``, ``--date-format`` and ``--na-values`` say how to
+read it (:mod:`seqforecast.cli._read` checks the whole file before any model is built). The module is thin:
+it parses, calls :func:`~seqforecast.backtest` / :func:`~seqforecast.reporting.compare`, and writes files;
+``forecast`` and ``backtest`` say on stdout what they wrote where. A usage error (a flag, a path, ``--out``)
+exits with status 2 and one line on stderr; an error in the data or while modelling exits with status 1,
+also on one line.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import warnings
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from .exceptions import FrequencyWarning
+from ._read import CsvFormat, DataError, UsageError, read_series
+from ._read import label as _time_label
 
-__all__ = ["main", "RNN_SETTINGS", "RNN_SETTINGS_QUICK"]
+__all__ = ["main", "RNN_SETTINGS", "RNN_SETTINGS_QUICK", "DataError", "UsageError"]
 
 #: The GRU of ``--model rnn`` and of the benchmark: small enough for a couple of minutes on 2 CPU cores
 #: (one fit on ~100 windows of the airline series takes about a second), seeded for reproducible fits.
@@ -43,111 +46,15 @@ _MODELS = ("auto", "rnn", "arima", "naive", "seasonal-naive")
 _BASELINES = ("naive", "seasonal-naive", "arima")
 
 
-class UsageError(Exception):
-    """Bad input from the command line: exit status 2, one line on stderr."""
-
-    def __init__(self, message, prog=None):
-        super().__init__(message)
-        self.prog = prog
-
-
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # one line instead of the usage block, exit status 2 as argparse
         raise UsageError(f"{message} (see {self.prog} --help)", prog=self.prog)
 
 
-# ------------------------------------------------------------------------------------------- loading
-def _read_series(path, date_column=None, columns=None):
-    """The CSV at ``path`` as a Series (one value column) or DataFrame, on a regular time index."""
-    path = Path(path)
-    if not path.is_file():
-        raise UsageError(f"file not found: {str(path)!r}")
-    try:
-        frame = pd.read_csv(path)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read {str(path)!r} as CSV: {str(exc).strip().splitlines()[0]}") from None
-    available = [str(c) for c in frame.columns]
-    frame.columns = available
-    date_column = available[0] if date_column is None else date_column
-    values = [c for c in available if c != date_column] if columns is None else list(columns)
-    for column in [date_column, *values]:
-        if column not in available:
-            raise UsageError(f"column {column!r} not found in {str(path)!r}; its columns are {available}")
-    if not values:
-        raise UsageError(f"{str(path)!r} has no value column besides the date column {date_column!r}")
-    index = _time_index(frame[date_column], date_column)
-    data = {}
-    for column in values:
-        col = frame[column]
-        if pd.api.types.is_bool_dtype(col):
-            raise UsageError(f"column {column!r} holds booleans (True/False); write them as numbers (0/1)")
-        if not pd.api.types.is_numeric_dtype(col):
-            numeric = pd.to_numeric(col, errors="coerce")
-            bad = np.flatnonzero(numeric.isna() & col.notna())
-            raise UsageError(f"column {column!r} is not numeric: value {col.iloc[bad[0]]!r} at data row {bad[0] + 1}")
-        data[column] = col.to_numpy(dtype=np.float64)
-    out = pd.DataFrame(data, index=index)
-    return out.iloc[:, 0].rename(values[0]) if len(values) == 1 else out
-
-
-def _time_index(col, name):
-    """A regular index from the date column: integers as they are, anything else parsed as dates, with the
-    frequency that :func:`~seqforecast._utils.time_index.check_time_index` resolves."""
-    from ._utils.time_index import check_time_index
-
-    index = _parse_dates(col, name)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", FrequencyWarning)  # a CSV's dates never carry a frequency
-            time_index = check_time_index(index, what=f"the date column {name!r}")
-    except (TypeError, ValueError) as exc:
-        if _sorted_unique_dates(index):  # then the only way to fail is dates without a regular step
-            raise UsageError(
-                f"the dates in column {name!r} are not regularly spaced (no frequency can be inferred); "
-                "resample the series to a regular frequency first"
-            ) from None
-        raise UsageError(str(exc).splitlines()[0]) from None
-    if time_index.kind == "datetime":
-        index = pd.DatetimeIndex(index, freq=time_index.freq)
-    return index
-
-
-def _sorted_unique_dates(index):
-    """Whether ``index`` holds at least 3 dates, sorted and without duplicates."""
-    return isinstance(index, pd.DatetimeIndex) and len(index) >= 3 and index.is_monotonic_increasing and index.is_unique
-
-
-def _parse_dates(col, name):
-    """The date column as an index: integers as they are, anything else parsed as dates (time zone dropped)."""
-    if col.isna().any():
-        raise UsageError(f"the date column {name!r} has {int(col.isna().sum())} empty value(s)")
-    if pd.api.types.is_integer_dtype(col):
-        return pd.Index(col.to_numpy(), name=name)
-    try:
-        index = pd.DatetimeIndex(pd.to_datetime(col, format="mixed"), name=name)
-    except (ValueError, TypeError, OverflowError) as exc:
-        text = str(exc).lower()
-        if "timezone" in text or "time zone" in text or "tz-aware" in text:  # pandas 3 / pandas 2 wording
-            raise UsageError(
-                f"the date column {name!r} mixes time zones; write every date in one zone, or in UTC"
-            ) from None
-        bad = next((v for v in col if not _parses(v)), col.iloc[0])
-        raise UsageError(f"cannot parse the date column {name!r} as dates (e.g. value {bad!r})") from None
-    return index.tz_localize(None) if index.tz is not None else index
-
-
-def _parses(value):
-    try:
-        pd.to_datetime(value)
-        return True
-    except (ValueError, TypeError, OverflowError):
-        return False
-
-
 # -------------------------------------------------------------------------------------------- models
 def _rnn(sp, window_length, seed, quick):
-    from .estimators import RNNRegressor
-    from .forecasting import RecursiveForecaster
+    from ..estimators import RNNRegressor
+    from ..forecasting import RecursiveForecaster
 
     settings = RNN_SETTINGS_QUICK if quick else RNN_SETTINGS
     net = RNNRegressor(**settings, random_state=seed)
@@ -159,7 +66,7 @@ def _default_window(sp):
 
 
 def _auto(horizon, sp, seed, quick, verbose=0):
-    from .forecasting import AutoRNNForecaster
+    from ..forecasting import AutoRNNForecaster
 
     # one net, judged at the holdout, for --quick; sp None lets the forecaster read it from the dates
     model = AutoRNNForecaster(horizon, sp=sp, random_state=seed, verbose=verbose)
@@ -174,7 +81,7 @@ def _make_model(name, sp, window_length, seed, horizon, quick=False, verbose=0):
     sp = 1 if sp is None else sp
     if name == "rnn":
         return _rnn(sp, window_length, seed, quick)
-    from .evaluation.reporting.compare import make_baseline
+    from ..evaluation.reporting.compare import make_baseline
 
     return make_baseline(name, sp)
 
@@ -204,7 +111,7 @@ def _set_torch_threads(n):
 def _check_positive(value, flag, maximum=None):
     """A flag's value must be an int >= 1 (and <= ``maximum``; or absent): a usage error naming the flag
     otherwise."""
-    from ._utils.validation import InvalidParameterError, check_int
+    from .._utils.validation import InvalidParameterError, check_int
 
     try:
         check_int(value, flag, "seqforecast", maximum=maximum, allow_none=True)
@@ -227,27 +134,64 @@ def _baseline_names(text):
     return names
 
 
-def _write_csv(frame, out, index=True):
+def _check_out(out, folder=False):
+    """``--out`` must be writable as a file (or, for ``benchmark``, a folder): checked before any fit."""
     out = Path(out)
-    if out.parent and not out.parent.exists():
-        raise UsageError(f"the folder of --out does not exist: {str(out.parent)!r}")
-    frame.to_csv(out, index=index)
+    if folder and out.exists() and not out.is_dir():
+        raise UsageError(f"--out {str(out)!r} is a file; benchmark writes a folder of files: give a folder's name")
+    if not folder and out.is_dir():
+        raise UsageError(f"--out {str(out)!r} is a folder; give a file's name, e.g. {str(out / 'forecast.csv')!r}")
+    parent = out.parent
+    if not folder and not parent.is_dir():
+        raise UsageError(f"the folder of --out does not exist: {str(parent)!r}")
+    while folder and not parent.exists() and parent != parent.parent:  # save() makes the missing folders
+        parent = parent.parent
+    if not parent.is_dir():
+        raise UsageError(f"--out {str(out)!r} cannot be made: {str(parent)!r} is a file, not a folder")
+    target = out if out.exists() else parent
+    if not os.access(target, os.W_OK):
+        raise UsageError(f"--out {str(out)!r} cannot be written: permission denied on {str(target)!r}")
+
+
+def _write_csv(frame, out, index=True):
+    try:
+        frame.to_csv(out, index=index)
+    except OSError as exc:
+        raise UsageError(f"cannot write --out {str(out)!r}: {exc.strerror or exc}") from None
+
+
+def _read(args):
+    """The input series, the whole file checked (``--sep`` ... ``--na-values``) before any model is built."""
+    fmt = CsvFormat(args.sep, args.decimal, args.dayfirst, args.date_format, tuple(args.na_values))
+    return read_series(args.csv, args.date_column, args.columns, fmt)
+
+
+def _done(args, what):
+    """The one line on stdout that says what was written where (``--quiet`` leaves it out)."""
+    if not args.quiet:
+        print(f"seqforecast {args.command}: wrote {what} to {str(args.out)!r}")
 
 
 def _cmd_forecast(args):
-    y = _read_series(args.csv, args.date_column, args.columns)
+    _check_out(args.out)
+    y = _read(args)
     model = _make_model(args.model, args.sp, args.window_length, args.seed, args.horizon, verbose=_progress(args))
     forecast = model.fit(None, y).forecast(args.horizon)
     frame = forecast.to_frame() if isinstance(forecast, pd.Series) else forecast
     frame.index.name = y.index.name
     _write_csv(frame, args.out)
+    first, last = _time_label(frame.index[0]), _time_label(frame.index[-1])
+    _done(
+        args, f"a forecast of {len(frame)} steps ({first} to {last}) for {frame.shape[1]} series (model {args.model})"
+    )
     return 0
 
 
 def _cmd_backtest(args):
-    from .evaluation import backtest
+    from ..evaluation import backtest
 
-    y = _read_series(args.csv, args.date_column, args.columns)
+    _check_out(args.out)
+    y = _read(args)
     model = _make_model(args.model, args.sp, args.window_length, args.seed, args.horizon)
     window = "expanding" if args.sliding_window is None else "sliding"
     results = backtest(
@@ -262,23 +206,26 @@ def _cmd_backtest(args):
         verbose=_progress(args),
     )
     _write_csv(results, args.out, index=False)
+    origins, series = results["cutoff"].nunique(), results["series"].nunique()
+    shape = f"{origins} origins x {series} series x {args.horizon} steps"
+    _done(args, f"the backtest of model {args.model}: {len(results)} rows ({shape})")
     return 0
 
 
 def _cmd_benchmark(args):
-    from .evaluation import compare
+    from ..evaluation import compare
 
+    _check_out(args.out, folder=True)
     if args.csv is None:
-        from .datasets import load_airline
+        from ..datasets import load_airline
 
         y, what = load_airline(), "the airline passengers series (monthly, 1949-1960)"
         sp = 12 if args.sp is None else args.sp
     else:
-        y, what = _read_series(args.csv, args.date_column, args.columns), repr(str(args.csv))
+        y, what = _read(args), repr(str(args.csv))
         sp = 1 if args.sp is None else args.sp
     horizon = args.horizon
-    initial_window = args.initial_window or len(y) // 2
-    step = args.step or (horizon if args.quick else max(horizon // 2, 1))
+    initial_window, step = args.initial_window, args.step  # None: the default origins (default_origins)
     if args.model == "auto":
         model, label = _auto(horizon, args.sp, args.seed, args.quick), "AutoRNN"  # no --sp: from the dates
     else:
@@ -300,7 +247,10 @@ def _cmd_benchmark(args):
     result.settings["model"] = " ".join(repr(model).split())
     if args.model == "rnn":
         result.settings["rnn_settings"] = RNN_SETTINGS_QUICK if args.quick else RNN_SETTINGS
-    files = result.save(out)
+    try:
+        files = result.save(out)
+    except OSError as exc:
+        raise UsageError(f"cannot write --out {str(out)!r}: {exc.strerror or exc}") from None
     board = result.leaderboard()
     print(f"seqforecast benchmark on {what}: horizon {horizon}, sp {sp}, {len(result.origins)} origins")
     print(board[["mase", "smape", "mae", "fit_seconds"]].head(5).to_string(float_format=lambda v: f"{v:.3f}"))
@@ -309,11 +259,62 @@ def _cmd_benchmark(args):
     return 0
 
 
+def _separator(text):
+    """``--sep``: one character; ``tab`` or ``\\t`` for a tab."""
+    sep = "\t" if text in ("tab", "\\t") else text
+    if len(sep) != 1 or sep in '\r\n"':
+        raise argparse.ArgumentTypeError(f"must be one character (or tab), got {text!r}")
+    return sep
+
+
+def _na_values(text):
+    """``--na-values n/a,-``: the strings that mean a missing value, besides an empty cell."""
+    return [value.strip() for value in text.split(",") if value.strip()]
+
+
+def _csv_options(p):
+    """How to read a real-world CSV: separator, decimal mark, dates, missing values."""
+    p.add_argument(
+        "--sep",
+        type=_separator,
+        default=",",
+        metavar="CHAR",
+        help="the separator of the CSV's columns: one character, or tab (default: ',')",
+    )
+    p.add_argument(
+        "--decimal",
+        choices=(".", ","),
+        default=".",
+        metavar="MARK",
+        help="the decimal mark of the numbers (default: '.'; ',' needs another --sep, e.g. --sep ';')",
+    )
+    dates = p.add_mutually_exclusive_group()
+    dates.add_argument(
+        "--dayfirst",
+        action="store_true",
+        help="read dates such as 01.02.2023 or 01/02/2023 day first (1 February; default: month first)",
+    )
+    dates.add_argument(
+        "--date-format",
+        default=None,
+        metavar="FORMAT",
+        help="the dates' format in strptime's notation, e.g. '%%d.%%m.%%Y' or '%%Y%%m%%d' (default: guessed)",
+    )
+    p.add_argument(
+        "--na-values",
+        type=_na_values,
+        default=[],
+        metavar="STRINGS",
+        help="comma-separated strings that mean a missing value, e.g. 'n/a,NA' (--na-values=-,n/a when the first "
+        "starts with '-'; default: only an empty cell; any other text is an error)",
+    )
+
+
 def _parser():
     parser = _Parser(prog="seqforecast", description="Forecast with recurrent nets and compare them with ARIMA.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    def data_options(p, csv_required=True):
+    def data_options(p, csv_required=True, origins=True):
         if csv_required:
             p.add_argument("csv", help="CSV file: a date column and one column per series")
         else:
@@ -322,6 +323,7 @@ def _parser():
             )
         p.add_argument("--date-column", default=None, help="name of the date column (default: the first)")
         p.add_argument("--columns", nargs="+", default=None, help="value columns (default: all the others)")
+        _csv_options(p)
         p.add_argument(
             "--window-length",
             type=int,
@@ -333,11 +335,15 @@ def _parser():
             "--torch-threads",
             type=int,
             default=1,
-            help="torch intra-op threads (default: 1, fastest for small nets; parallelise over "
-            "origins with --n-jobs instead)",
+            help="torch intra-op threads (default: 1, fastest for small nets"
+            + ("; parallelise over origins with --n-jobs instead)" if origins else ")"),
         )
         shown = p.add_mutually_exclusive_group()
-        shown.add_argument("--quiet", action="store_true", help="no progress on stderr")
+        shown.add_argument(
+            "--quiet",
+            action="store_true",
+            help="no progress on stderr (forecast, backtest: nor the line on stdout saying what was written where)",
+        )
         shown.add_argument(
             "--progress",
             action="store_true",
@@ -359,7 +365,7 @@ def _parser():
         )
 
     p = sub.add_parser("forecast", help="fit a model on the whole CSV and forecast the next steps")
-    data_options(p)
+    data_options(p, origins=False)
     p.add_argument("--horizon", type=int, required=True, help="steps to forecast")
     p.add_argument("--out", required=True, help="output CSV: the date column and one column per series")
     model_options(p)
@@ -369,7 +375,13 @@ def _parser():
     p.add_argument("--horizon", type=int, required=True, help="steps forecast from each origin")
     p.add_argument("--out", required=True, help="output CSV: one row per origin, series and step")
     model_options(p)
-    p.add_argument("--initial-window", type=int, default=None, help="fewest steps in the first training window")
+    p.add_argument(
+        "--initial-window",
+        type=int,
+        default=None,
+        help="fewest steps in the first training window (default: half the series, "
+        "each series half its values; at most 20 origins)",
+    )
     p.add_argument("--step", type=int, default=None, help="steps between origins (default: the horizon)")
     p.add_argument(
         "--sliding-window",
@@ -394,10 +406,13 @@ def _parser():
     p.add_argument("--out", required=True, help="folder for report.html, report.md, CSVs and metadata.json")
     p.add_argument("--horizon", type=int, default=12, help="steps forecast from each origin (default: 12)")
     p.add_argument("--sp", type=int, default=None, help="seasonal period (default: 12 for airline, else 1)")
-    p.add_argument("--initial-window", type=int, default=None, help="first training window (default: half)")
     p.add_argument(
-        "--step", type=int, default=None, help="steps between origins (default: horizon // 2; the horizon with --quick)"
+        "--initial-window",
+        type=int,
+        default=None,
+        help="first training window (default: half the series, each series half its values; at most 20 origins)",
     )
+    p.add_argument("--step", type=int, default=None, help="steps between origins (default: the horizon)")
     p.add_argument("--n-jobs", type=int, default=None, help="parallel fits (joblib; default: 1)")
     p.add_argument(
         "--baselines",
@@ -407,15 +422,13 @@ def _parser():
         help="comma-separated baselines to compare with, among naive, seasonal-naive, arima "
         "(default: all three; the seasonal naive only when sp > 1)",
     )
-    p.add_argument(
-        "--quick", action="store_true", help="one net (auto) or a tiny net (rnn) and fewer origins: a smoke test"
-    )
+    p.add_argument("--quick", action="store_true", help="one net (auto) or a tiny net (rnn): a smoke test")
     return parser
 
 
 def _report_warnings(command, caught):
     """seqforecast's own warnings, once each, one line each; other libraries' warnings are not shown."""
-    from .exceptions import SeqforecastWarning
+    from ..exceptions import SeqforecastWarning
 
     seen = set()
     for w in caught:
@@ -432,11 +445,13 @@ def main(argv=None) -> int:
     try:
         args = parser.parse_args(argv)
         command = f"seqforecast {args.command}"
-        from .base import MAX_FORECAST_STEPS
+        from ..base import MAX_FORECAST_STEPS
 
         for flag in ("horizon", "sp", "window_length", "initial_window", "step", "sliding_window", "torch_threads"):
             maximum = MAX_FORECAST_STEPS if flag == "horizon" else None  # checked before any model is built
             _check_positive(getattr(args, flag, None), "--" + flag.replace("_", "-"), maximum)
+        if getattr(args, "sep", None) is not None and args.sep == args.decimal:
+            raise UsageError(f"--sep and --decimal are both {args.sep!r}; with --decimal ',' use e.g. --sep ';'")
         if args.window_length is not None and args.model != "rnn":
             raise UsageError(
                 f"--window-length applies to --model rnn only (the {args.model} model chooses its own windows)"
@@ -459,6 +474,9 @@ def main(argv=None) -> int:
     except UsageError as exc:
         print(f"{exc.prog or command}: error: {exc}", file=sys.stderr)
         return 2
+    except DataError as exc:
+        print(f"{command}: error: {exc}", file=sys.stderr)
+        return 1
     except (ValueError, TypeError, NotImplementedError, RuntimeError, FloatingPointError) as exc:
         message = " ".join(str(exc).split())  # one line
         print(f"{command}: error: {message}", file=sys.stderr)
