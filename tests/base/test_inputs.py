@@ -168,7 +168,9 @@ def test_pd_na_in_forecast_covariates_and_in_a_context_is_named():
             "known for every row",
         ),
         (
-            lambda index: covariates(index, when=pd.date_range("2020-01-01", periods=4)),
+            lambda index: covariates(
+                index, when=pd.date_range("2020-01-01", periods=4, unit="us")
+            ),  # us on pandas 2 and 3
             "The covariates X must be numeric; column 'when' has dtype datetime64[us] and holds "
             "np.datetime64('2020-01-01T00:00:00.000000') at row 0. Encode categories and dates first (e.g. with "
             "CalendarFeatures or OneHotEncoder); convert numbers stored as text with pd.to_numeric.",

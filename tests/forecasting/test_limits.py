@@ -121,7 +121,8 @@ def test_dates_far_ahead_are_refused_without_building_the_grid_to_them():
 
     y = pd.Series(np.arange(48.0), index=pd.date_range("2020-01-01", periods=48, freq="h"))
     model = NaiveForecaster().fit(None, y)
-    far = pd.DataFrame(index=pd.DatetimeIndex(["2020-01-03", "9000-01-01"]))
+    # microseconds: the year 9000 is past pandas 2's default nanosecond range
+    far = pd.DataFrame(index=pd.DatetimeIndex(np.array(["2020-01-03", "9000-01-01"], dtype="datetime64[us]")))
     msg = (
         "NaiveForecaster forecasts at most 1000000 steps ahead (seqforecast.base.MAX_FORECAST_STEPS); the rows of "
         "X reach beyond step 1000000 (label 9000-01-01 00:00:00). Ask for fewer steps ahead."

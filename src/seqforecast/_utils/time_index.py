@@ -67,7 +67,7 @@ class TimeIndex:
                 return pd.period_range(start=self.cutoff + 1, periods=steps, freq=self.freq, name=self.name)
             # [cutoff, cutoff + freq, ...]: anchored offsets (month ends, business days) step correctly
             grid = pd.date_range(start=self.cutoff, periods=steps + 1, freq=self.freq, name=self.name)
-        except (OverflowError, pd.errors.OutOfBoundsDatetime):
+        except (OverflowError, pd.errors.OutOfBoundsDatetime, pd.errors.OutOfBoundsTimedelta):
             raise ValueError(
                 f"{steps} steps of {self._freq_str()} after {self.cutoff} go past the last date pandas can "
                 f"represent; forecast fewer steps, or fit on a RangeIndex (time steps without dates)."
@@ -79,7 +79,7 @@ class TimeIndex:
         pandas can represent (then every representable label is nearer)."""
         try:
             return self.cutoff + self.freq * steps
-        except (OverflowError, pd.errors.OutOfBoundsDatetime):
+        except (OverflowError, pd.errors.OutOfBoundsDatetime, pd.errors.OutOfBoundsTimedelta):
             return None
 
     def steps_ahead(self, index: pd.Index, *, what: str = "X", max_steps: int | None = None) -> np.ndarray:
@@ -128,7 +128,9 @@ class TimeIndex:
                 limit = None if max_steps is None else self._step_label(max_steps)
                 far = np.zeros(len(index), bool) if limit is None else np.asarray(index > limit)
                 grid = pd.date_range(start=self.cutoff, end=min(end, limit) if far.any() else end, freq=self.freq)
-                steps = grid.get_indexer(index)  # grid[0] is the cutoff itself
+                steps = np.full(len(index), -1, dtype=np.int64)
+                # grid[0] is the cutoff itself; far labels are left out (they may not fit the grid's unit)
+                steps[~far] = grid.get_indexer(index[~far])
                 off_grid = (steps < 0) & after & ~far
                 steps = np.where(after, steps, np.where(np.asarray(index == self.cutoff), 0, -1))
                 if far.any():
