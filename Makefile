@@ -23,8 +23,11 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(PY) -m seqforecast benchmark --out reports
 
-# The README's picture of the report: the demo's forecasts figure, copied to docs/images/ (under 200 KB).
+# The README's pictures of the report: page one of report.html rendered without a browser (WeasyPrint and
+# pypdfium2, installed here only), and the demo's forecasts figure; both in docs/images/ (under 200 KB).
 readme-image: demo
+	$(PY) -m pip install --quiet "weasyprint>=60,<71" "pypdfium2>=4,<6"
+	$(PY) tools/report_image.py --page reports docs/images/report_page.png
 	$(PY) tools/report_image.py reports docs/images/report_forecasts.png
 
 # The whole check, as CI runs it: lint (ruff), formatting (ruff format), the import layers (import-linter,
