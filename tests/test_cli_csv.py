@@ -125,6 +125,10 @@ def test_dates_that_read_both_ways_ask_which(tmp_path, capsys):
     )
     assert forecast(capsys, path, tmp_path, "--date-format", "%m/%d/%Y")[0] == 0
     assert pd.read_csv(tmp_path / "fc.csv")["date"].tolist() == ["2023-01-11", "2023-01-12"]
+    # the format suggested is written with the file's own separator
+    path = write(tmp_path, dated("%m.%d.%Y", days=DAYS[:10]))
+    code, _, err = forecast(capsys, path, tmp_path)
+    assert code == 1 and err.strip().endswith("or --date-format (e.g. '%m.%d.%Y') for the first")
 
 
 def test_date_format(tmp_path, capsys):

@@ -296,3 +296,14 @@ def test_series_error_outside_a_public_method():
     assert isinstance(error, ValueError) and (str(error), error.series, error.kind) == ("too short", 2, RuntimeError)
     with pytest.warns(ConvergenceWarning, match=re.escape("series at position 3: did not converge")):
         warn_series("did not converge", 3)
+
+
+def test_no_row_asked_for_gives_empty_forecasts_and_intervals():
+    f = LastPlusCovariate().fit(None, monthly())
+    empty = pd.DataFrame(index=pd.PeriodIndex([], freq="M"))
+    assert f.predict(empty).empty
+    interval = f.predict_interval(empty)
+    assert list(interval.columns) == ["lower", "upper"] and interval.empty
+    frame = pd.DataFrame({"a": monthly(), "b": monthly() * 2})
+    interval = LastPlusCovariate().fit(None, frame).predict_interval(empty)
+    assert interval.shape == (0, 4) and list(interval.columns) == [(s, b) for s in "ab" for b in ("lower", "upper")]

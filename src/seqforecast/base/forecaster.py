@@ -277,12 +277,15 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
         model = self._as_fitted()
         index, steps, X_future = model._resolve_rows(X)
         Y, Xh = model._history()
-        lower, upper = model._interval(int(steps.max()), Y, Xh, X_future, coverage, "predict_interval")
-        lower, upper = lower[steps - 1], upper[steps - 1]
+        if len(steps):
+            lower, upper = model._interval(int(steps.max()), Y, Xh, X_future, coverage, "predict_interval")
+            lower, upper = lower[steps - 1], upper[steps - 1]
+        else:  # no row asked for: empty intervals, as predict gives an empty forecast
+            lower = upper = np.zeros((0, model.n_series_))
         if isinstance(model.y_train_, pd.Series):
             return pd.DataFrame({"lower": lower[:, 0], "upper": upper[:, 0]}, index=index)
         columns = pd.MultiIndex.from_product([model.y_train_.columns, ["lower", "upper"]])
-        data = np.stack([lower, upper], axis=2).reshape(len(index), -1)  # [n, S, 2] -> [n, S*2]
+        data = np.stack([lower, upper], axis=2).reshape(len(index), len(columns))  # [n, S, 2] -> [n, S*2]
         return pd.DataFrame(data, index=index, columns=columns)
 
     def training_history(self):

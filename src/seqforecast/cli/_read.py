@@ -235,7 +235,8 @@ def _time_index(cells, lines, name, fmt):
     if other_ok and not other.equals(index):
         raise DataError(
             f"the dates in column {name!r} read two ways: month first (the default), {_span(index)}; day first, "
-            f"{_span(other)}. Use --dayfirst for the second, or --date-format (e.g. '%m/%d/%Y') for the first"
+            f"{_span(other)}. Use --dayfirst for the second, or --date-format (e.g. {_month_first(cells[0])!r}) "
+            "for the first"
         )
     return pd.DatetimeIndex(index, freq=_freq(index), name=name)
 
@@ -364,6 +365,13 @@ def _freq(index):
         found = [pd.infer_freq(index[s : s + 3]) for s in range(0, n - 2, max(1, (n - 2) // 25))]
     found = [f for f in found if f is not None]
     return pd.tseries.frequencies.to_offset(Counter(found).most_common(1)[0][0]) if found else None
+
+
+def _month_first(cell: str) -> str:
+    """The month-first format of a date such as ``01.02.2023`` (its own separator), for a message."""
+    found = re.match(r"\s*\d{1,2}(\D)\d{1,2}\1\d{2,4}", cell)
+    sep = found.group(1) if found else "/"
+    return f"%m{sep}%d{sep}%Y"
 
 
 def _span(index):
