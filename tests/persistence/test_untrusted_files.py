@@ -537,3 +537,34 @@ def test_every_scikit_learn_class_of_the_registry_round_trips(name, tmp_path):
     assert description(tmp_path / "m.zip")["model"]["class"] == name
     again = load(tmp_path / "m.zip")
     np.testing.assert_array_equal(getattr(again, method)(data), getattr(model, method)(data))
+
+
+def _estimator_node(doc):
+    return doc["model"]["state"]["estimator_"]
+
+
+def _set_fitted(key, value):
+    return lambda doc: _estimator_node(doc)["state"].__setitem__(key, value)
+
+
+def _set_param(key, value):
+    return lambda doc: _estimator_node(doc)["params"].__setitem__(key, value)
+
+
+@pytest.mark.parametrize(
+    "edit, message",
+    [
+        (_set_fitted("n_features_per_step_", 3), "input_size=1 (expected 3)"),
+        (_set_fitted("n_outputs_", 7), "output_size=1 (expected 7)"),
+        (_set_param("hidden_size", 8), "hidden_size=4 (expected 8)"),
+        (_set_param("cell", "gru"), "cell='lstm' (expected 'gru')"),
+        (_set_param("num_layers", 2), "num_layers=1 (expected 2)"),
+    ],
+)
+def test_a_net_whose_sizes_disagree_with_its_estimator_is_refused(saved, edit, message):
+    """Weights that fit the saved net settings, but settings that are not the estimator's: refused at load, not
+    left to fail (or to predict nonsense) at predict."""
+    rewrite(saved, edit)
+    _refused(
+        saved, "the saved net does not fit RNNRegressor", "the net's settings disagree with RNNRegressor's", message
+    )

@@ -316,6 +316,27 @@ class _BaseRNN(BaseEstimator):
             "history": list(net.history),
         }
 
+    def _check_net_settings(self, kwargs):
+        """Refuse a saved net whose sizes are not those of this estimator's parameters and fitted attributes
+        (``n_features_per_step_``, ``n_outputs_``, ``num_embeddings_``): it would fail, or predict nonsense, at
+        ``predict`` rather than at ``load``."""
+        expected = {
+            "cell": self.cell,
+            "hidden_size": self.hidden_size,
+            "num_layers": self.num_layers,
+            "nonlinearity": self.nonlinearity,
+            "input_size": getattr(self, "n_features_per_step_", None),
+            "num_embeddings": getattr(self, "num_embeddings_", None),
+        }
+        expected["horizon" if "horizon" in kwargs else "output_size"] = getattr(self, "n_outputs_", None)
+        wrong = [
+            f"{key}={kwargs[key]!r} (expected {value!r})"
+            for key, value in expected.items()
+            if value is not None and key in kwargs and kwargs[key] != value
+        ]
+        if wrong:
+            raise ValueError(f"the net's settings disagree with {type(self).__name__}'s: {', '.join(wrong)}")
+
     def _set_net_state(self, state, device=None):
         """Rebuild ``net_`` from a state made by :meth:`_get_net_state`, without training.
 
@@ -344,6 +365,7 @@ class _BaseRNN(BaseEstimator):
             raise ValueError(f"{type(self).__name__} builds RecurrentNet or Seq2SeqNet modules, not {module!r}.")
         if not (isinstance(criterion, type) and issubclass(criterion, torch.nn.modules.loss._Loss)):
             raise ValueError(f"{type(self).__name__} trains with a torch loss, not {criterion!r}.")
+        self._check_net_settings(state["module_kwargs"])
         recorded = str(getattr(self, "device_", "cpu"))
         if device is None:
             device = "cpu" if recorded.startswith("cuda") and not torch.cuda.is_available() else recorded
