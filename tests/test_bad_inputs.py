@@ -920,7 +920,8 @@ add(
         RNNRegressor(architecture="seq2seq", **TINY), window_length=3, horizon=2, scaling=None
     ).fit(None, series(scale=1e39)),
     ValueError,
-    "(values beyond float32's range count as infinite)",
+    "RNNRegressor: training windows hold values beyond float32's range (about 3.4e38) once scaled; the net trains "
+    "in float32. Scale the series to values of order 1 (e.g. scaling='series').",
 )
 add(
     "mul-error-nonpositive",

@@ -20,12 +20,14 @@ from sklearn.utils.validation import _check_feature_names, _get_feature_names, c
 from skorch.history import History
 
 from .._utils.sequences import check_sequences
+from .._utils.series_windows import SeriesWindows
 from .._utils.validation import options, positive_int, validate_params
 from ..nets import CELLS, NONLINEARITIES, RecurrentNet, Seq2SeqNet
 from ._training import (
     _OPTIMIZERS,
     _seeded,
     _TensorSequences,
+    _WindowBatches,
     build_net,
     fit_seed,
     global_rng_users,
@@ -56,6 +58,17 @@ def _cpu(state_dict):
     return {key: tensor.detach().cpu() for key, tensor in state_dict.items()}
 
 
+class _WindowsShape:
+    """What ``fit`` reads of its input's shape (as of :class:`~seqforecast._utils.sequences.Sequences`), for
+    series windows: fixed length, no token ids."""
+
+    layout, lengths = "windows", None
+
+    def __init__(self, shape):
+        self.shape = shape
+        self.n_samples, self.n_timesteps, self.n_features = shape
+
+
 class _BaseRNN(BaseEstimator):
     """Shared machinery: parameters, validation, the skorch net, prediction. Not public."""
 
@@ -69,6 +82,7 @@ class _BaseRNN(BaseEstimator):
         "architecture": [options({"many_to_one", "many_to_many"})],
         "max_epochs": [positive_int()],
         "batch_size": [positive_int()],
+        "samples_per_epoch": [positive_int(), None],
         "lr": [Interval(Real, 0, None, closed="neither")],
         "optimizer": [options(_OPTIMIZERS), _OptimizerClass()],
         "weight_decay": [Interval(Real, 0, None, closed="left")],
@@ -109,6 +123,26 @@ class _BaseRNN(BaseEstimator):
                 "set bidirectional=False, or use architecture='many_to_one' with a 2-D y (a whole horizon)."
             )
 
+    #: Whether ``fit`` takes :class:`~seqforecast._utils.series_windows.SeriesWindows` (windows cut per batch
+    #: from series, with their targets) as ``X``; the window forecasters pass them to estimators that do.
+    _fits_series_windows = False
+
+    def _check_windows(self, windows, y, name):
+        """The shape of ``windows`` (as :class:`_WindowsShape`) and the subclass's fitted target attributes."""
+        if not self._fits_series_windows:
+            raise TypeError(f"{name} does not train on series windows; pass sequences X and targets y.")
+        if y is not None:
+            raise ValueError(f"{name}: series windows carry their own targets; pass y=None with them.")
+        self._check_combinations(name)
+        if self.architecture == "many_to_many":
+            raise ValueError(
+                f"{name}: architecture='many_to_many' needs a target per input step; series windows have a "
+                "target horizon after the window. Use architecture='many_to_one' or 'seq2seq'."
+            )
+        if len(windows) == 0:
+            raise ValueError(f"{name}: the series windows are empty; fit needs at least one window.")
+        return _WindowsShape(windows.shape), self._window_targets(windows)
+
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y):
         """Train the recurrent net on sequences.
@@ -117,7 +151,9 @@ class _BaseRNN(BaseEstimator):
         ----------
         X : array-like of shape (n_samples, n_timesteps, n_features) or (n_samples, n_timesteps), or list
             Sequences: a 3-D array, a 2-D array or DataFrame (one feature per step), or a list of arrays of
-            shape (n_timesteps_i, n_features) with different lengths (padded, then packed).
+            shape (n_timesteps_i, n_features) with different lengths (padded, then packed). The window
+            forecasters pass :class:`~seqforecast._utils.series_windows.SeriesWindows` to a regressor instead:
+            windows cut batch by batch from one copy of the series, never materialised (``y`` is then None).
         y : array-like
             Targets; see the class docstring for the shapes each ``architecture`` accepts.
 
@@ -127,18 +163,23 @@ class _BaseRNN(BaseEstimator):
             The fitted estimator.
         """
         name = type(self).__name__
-        if y is None:
-            raise ValueError(f"{name} requires y to be passed, but the target y is None: it is a supervised estimator.")
-        self._check_combinations(name)
-        tokens = getattr(self, "embedding_dim", None) is not None
-        seqs = check_sequences(X, name=name, tokens=tokens)
-        if seqs.lengths is not None and self.architecture != "many_to_one":
-            raise ValueError(
-                f"{name}: architecture={self.architecture!r} needs sequences of one common length (a 2-D or "
-                "3-D array); variable-length lists are supported with architecture='many_to_one'."
-            )
+        if isinstance(X, SeriesWindows):
+            seqs, target = self._check_windows(X, y, name)
+        else:
+            if y is None:
+                raise ValueError(
+                    f"{name} requires y to be passed, but the target y is None: it is a supervised estimator."
+                )
+            self._check_combinations(name)
+            tokens = getattr(self, "embedding_dim", None) is not None
+            seqs = check_sequences(X, name=name, tokens=tokens)
+            if seqs.lengths is not None and self.architecture != "many_to_one":
+                raise ValueError(
+                    f"{name}: architecture={self.architecture!r} needs sequences of one common length (a 2-D or "
+                    "3-D array); variable-length lists are supported with architecture='many_to_one'."
+                )
+            y_net, target = self._check_targets(y, seqs, name)  # target: fitted attributes of the subclass
         names = _get_feature_names(X) if seqs.layout == "2d" else None  # DataFrame columns (time steps)
-        y_net, target = self._check_targets(y, seqs, name)  # target: fitted attributes of the subclass
         if self.patience is not None:
             tail_split(seqs.n_samples, self.validation_fraction, name=name)  # raises when too few rows
         device = resolve_device(self.device, name)
@@ -157,8 +198,11 @@ class _BaseRNN(BaseEstimator):
             name=name,
             generator=generator,
         )
-        lengths = None if seqs.lengths is None else torch.from_numpy(seqs.lengths)
-        dataset = _TensorSequences(torch.from_numpy(seqs.values), lengths, torch.from_numpy(y_net))
+        if seqs.layout == "windows":
+            dataset = _WindowBatches(X, name=name)
+        else:
+            lengths = None if seqs.lengths is None else torch.from_numpy(seqs.lengths)
+            dataset = _TensorSequences(torch.from_numpy(seqs.values), lengths, torch.from_numpy(y_net))
         train(net, dataset, seed=seed, device=device, generator=generator)  # see net.interrupt_ below
         n_epochs = len(net.history)
         if net.interrupt_ is not None:

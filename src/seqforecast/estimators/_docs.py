@@ -23,6 +23,11 @@ _PARAMS_DOC = """
         Number of passes over the training data (fewer with early stopping).
     batch_size : int, default=32
         Mini-batch size for training and prediction.
+    samples_per_epoch : int or None, default=None
+        None: an epoch is one pass over every training sample, in a random order. An int: an epoch is that
+        many samples drawn at random (with replacement, from the fit's seeded generator), so its cost does not
+        grow with the data, and the validation tail (with ``patience``) is thinned to at most
+        ``ceil(samples_per_epoch * validation_fraction)`` evenly spaced samples, the same at every epoch.
     lr : float, default=1e-3
         Learning rate.
     optimizer : {{"adam", "adamw", "sgd", "rmsprop"}} or torch.optim.Optimizer subclass, default="adam"

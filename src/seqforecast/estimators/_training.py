@@ -89,17 +89,64 @@ class _TensorSequences(torch.utils.data.Dataset):
         return _TensorSequences(self.X[idx], pick(self.lengths), pick(self.y))
 
 
-class _BatchLoader:
-    """A minimal DataLoader: shuffles with ``generator`` (the fit's own, seeded) and slices tensors."""
+class _WindowBatches(torch.utils.data.Dataset):
+    """Training windows of series (:class:`~seqforecast._utils.series_windows.SeriesWindows`), cut batch by
+    batch: a batch is ``windows.take`` of its rows, as float32 tensors. ``rows`` is the part of the windows
+    this dataset is (None: all of them; a ``range``: a contiguous part; an array: the rows it lists), so a
+    split into training head and validation tail copies nothing."""
 
-    def __init__(self, dataset, batch_size, shuffle=False, generator=None):
-        self.dataset, self.batch_size, self.shuffle, self.generator = dataset, batch_size, shuffle, generator
+    def __init__(self, windows, rows=None, *, name="estimator"):
+        self.windows, self.name = windows, name
+        self.rows = range(len(windows)) if rows is None else rows
 
     def __len__(self):
-        return math.ceil(len(self.dataset) / self.batch_size)
+        return len(self.rows)
+
+    def _numbers(self, idx):
+        if isinstance(idx, slice):
+            idx = np.arange(*idx.indices(len(self.rows)))
+        idx = np.asarray(idx, dtype=np.int64)
+        if isinstance(self.rows, range):
+            return self.rows.start + idx * self.rows.step
+        return self.rows[idx]
+
+    def __getitem__(self, idx):
+        X, y = self.windows.take(self._numbers(idx))
+        with np.errstate(over="ignore"):  # too large for float32 -> inf, reported just below
+            X, y = X.astype(np.float32), y.astype(np.float32)
+        if not (np.isfinite(X).all() and np.isfinite(y).all()):
+            raise ValueError(
+                f"{self.name}: training windows hold values beyond float32's range (about 3.4e38) once scaled; "
+                "the net trains in float32. Scale the series to values of order 1 (e.g. scaling='series')."
+            )
+        return torch.from_numpy(X), torch.from_numpy(y)
+
+    def subset(self, idx):
+        if isinstance(idx, slice) and isinstance(self.rows, range):
+            return _WindowBatches(self.windows, self.rows[idx], name=self.name)
+        return _WindowBatches(self.windows, self._numbers(idx), name=self.name)
+
+
+class _BatchLoader:
+    """A minimal DataLoader: shuffles with ``generator`` (the fit's own, seeded) and slices tensors.
+
+    With ``samples_per_epoch`` (training only), an epoch is that many rows drawn with replacement."""
+
+    def __init__(self, dataset, batch_size, shuffle=False, generator=None, samples_per_epoch=None):
+        self.dataset, self.batch_size, self.shuffle, self.generator = dataset, batch_size, shuffle, generator
+        self.samples_per_epoch = samples_per_epoch if shuffle else None
+
+    def __len__(self):
+        n = len(self.dataset) if self.samples_per_epoch is None else self.samples_per_epoch
+        return math.ceil(n / self.batch_size)
 
     def __iter__(self):
         n = len(self.dataset)
+        if self.samples_per_epoch is not None:
+            order = torch.randint(n, (self.samples_per_epoch,), generator=self.generator)
+            for start in range(0, len(order), self.batch_size):
+                yield self.dataset[order[start : start + self.batch_size]]
+            return
         order = torch.randperm(n, generator=self.generator) if self.shuffle else None
         for start in range(0, n, self.batch_size):
             stop = min(start + self.batch_size, n)
@@ -107,14 +154,23 @@ class _BatchLoader:
 
 
 class _TailSplit:
-    """skorch ``train_split``: the last ``validation_fraction`` of the rows validate (see :func:`tail_split`)."""
+    """skorch ``train_split``: the last ``validation_fraction`` of the rows validate (see :func:`tail_split`);
+    with ``samples_per_epoch``, at most ``ceil(samples_per_epoch * validation_fraction)`` of them, evenly
+    spaced over the tail (the same rows at every epoch)."""
 
-    def __init__(self, validation_fraction):
-        self.validation_fraction = validation_fraction
+    def __init__(self, validation_fraction, samples_per_epoch=None):
+        self.validation_fraction, self.samples_per_epoch = validation_fraction, samples_per_epoch
 
     def __call__(self, dataset, y=None, **fit_params):
-        train, _ = tail_split(len(dataset), self.validation_fraction)
-        return dataset.subset(slice(0, len(train))), dataset.subset(slice(len(train), None))
+        train, valid = tail_split(len(dataset), self.validation_fraction)
+        n_train, n_valid = len(train), len(valid)
+        keep = (
+            n_valid if self.samples_per_epoch is None else math.ceil(self.samples_per_epoch * self.validation_fraction)
+        )
+        if keep >= n_valid:
+            return dataset.subset(slice(0, n_train)), dataset.subset(slice(n_train, None))
+        rows = n_train + (np.arange(keep) * n_valid) // keep  # evenly spaced, distinct
+        return dataset.subset(slice(0, n_train)), dataset.subset(torch.from_numpy(rows))
 
 
 class _SequenceNet(NeuralNet):
@@ -347,7 +403,10 @@ def build_net(est, *, module, module_kwargs, criterion, criterion_kwargs, device
         iterator_valid=_BatchLoader,
         iterator_train__shuffle=True,
         iterator_train__generator=generator,
-        train_split=None if est.patience is None else _TailSplit(est.validation_fraction),
+        iterator_train__samples_per_epoch=getattr(est, "samples_per_epoch", None),
+        train_split=None
+        if est.patience is None
+        else _TailSplit(est.validation_fraction, getattr(est, "samples_per_epoch", None)),
         callbacks=make_callbacks(est, name),
         verbose=int(est.verbose),
         device=device,

@@ -60,6 +60,7 @@ class RNNClassifier(ClassifierMixin, _BaseRNN):
         architecture="many_to_one",
         max_epochs=100,
         batch_size=32,
+        samples_per_epoch=None,
         lr=1e-3,
         optimizer="adam",
         weight_decay=0.0,
@@ -85,6 +86,7 @@ class RNNClassifier(ClassifierMixin, _BaseRNN):
         self.architecture = architecture
         self.max_epochs = max_epochs
         self.batch_size = batch_size
+        self.samples_per_epoch = samples_per_epoch
         self.lr = lr
         self.optimizer = optimizer
         self.weight_decay = weight_decay

@@ -56,6 +56,7 @@ class RNNRegressor(RegressorMixin, _BaseRNN):
         loss="squared_error",
         max_epochs=100,
         batch_size=32,
+        samples_per_epoch=None,
         lr=1e-3,
         optimizer="adam",
         weight_decay=0.0,
@@ -80,6 +81,7 @@ class RNNRegressor(RegressorMixin, _BaseRNN):
         self.loss = loss
         self.max_epochs = max_epochs
         self.batch_size = batch_size
+        self.samples_per_epoch = samples_per_epoch
         self.lr = lr
         self.optimizer = optimizer
         self.weight_decay = weight_decay
@@ -131,6 +133,17 @@ class RNNRegressor(RegressorMixin, _BaseRNN):
             "criterion_kwargs": {},
         }
         return y_net, target
+
+    _fits_series_windows = True
+
+    def _window_targets(self, windows):
+        """The fitted target attributes for series windows: the horizon as outputs, a 2-D prediction."""
+        return {
+            "n_outputs_": windows.horizon,
+            "_y_shape_tail": (windows.horizon,),
+            "criterion": REGRESSION_LOSSES[self.loss],
+            "criterion_kwargs": {},
+        }
 
     def predict(self, X):
         """Predict targets for sequences.

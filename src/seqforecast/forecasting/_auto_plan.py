@@ -153,6 +153,8 @@ def net_settings(n_windows: int, *, early_stopping="auto") -> dict:
 
     Capacity and batches grow with the data (GRU/LSTM of 32, 64 or 128 units; batches of 16 to 256, about
     40 per epoch for small data); epochs give about :data:`TARGET_STEPS` optimiser steps, between 5 and 100.
+    Above :data:`MAX_WINDOWS_PER_EPOCH` windows an epoch draws that many at random (``samples_per_epoch``),
+    so the training time stops growing with the size of the collection.
     ``early_stopping``: True always holds out the most recent 10 % of windows and stops after 10 epochs
     without improvement (keeping the best weights); ``"auto"`` does so only with 30 epochs or more (small
     data, where nets overfit; with few epochs over many windows the step budget is the regulariser and
@@ -161,13 +163,15 @@ def net_settings(n_windows: int, *, early_stopping="auto") -> dict:
     n = int(n_windows)
     hidden = 128 if n >= 20_000 else 64 if n >= 2_000 else 32
     batch = 256 if n >= 20_000 else int(min(256, max(16, 2 ** round(math.log2(max(n, 1) / 40)))))
-    steps_per_epoch = max(1, math.ceil(n / batch))
+    per_epoch = min(n, MAX_WINDOWS_PER_EPOCH)  # more windows: each epoch draws this many (samples_per_epoch)
+    steps_per_epoch = max(1, math.ceil(per_epoch / batch))
     epochs = int(min(100, max(5, math.ceil(TARGET_STEPS / steps_per_epoch))))
     stop = n >= 20 and (early_stopping is True or (early_stopping == "auto" and epochs >= 30))
     return {
         "hidden_size": hidden,
         "dropout": 0.2 if hidden >= 64 else 0.1,
         "batch_size": batch,
+        "samples_per_epoch": None if n <= MAX_WINDOWS_PER_EPOCH else MAX_WINDOWS_PER_EPOCH,
         "lr": 3e-3,
         "max_epochs": epochs,
         "patience": 10 if stop else None,
@@ -239,7 +243,9 @@ def plan_nets(lengths, horizon: int, sp: int, cycle: int, *, positive: bool, sho
     plan.window_step = max(1, math.ceil(n_windows / MAX_WINDOWS_PER_EPOCH))
     plan.n_windows = int(math.ceil(n_windows / plan.window_step))
     plan.reasons["window_step"] = f"{n_windows} windows in all, at most {MAX_WINDOWS_PER_EPOCH} per epoch"
-    for key, value in net_settings(plan.n_windows, early_stopping="auto").items():
+    settings = net_settings(plan.n_windows, early_stopping="auto")
+    settings.pop("samples_per_epoch")  # None: window_step already keeps an epoch within MAX_WINDOWS_PER_EPOCH
+    for key, value in settings.items():
         setattr(plan, key, value)
     n = plan.n_windows
     plan.reasons["training"] = (

@@ -18,25 +18,28 @@ step ``s + shift`` (``shift`` = 1 for recursive, the horizon for direct), so the
 being forecast are visible to the model.
 
 A DataFrame ``y`` (one column per series) trains one global model. Its training windows are ordered by the
-time step on which their target ends, oldest first (series order within a time step), so the last rows,
-which :class:`~seqforecast.RNNRegressor` holds out for early stopping (``patience``), are the most recent
-windows of every series rather than all windows of the last series. ``window_step`` keeps every k-th
-window of each series (anchored at its end).
+time step on which their target ends, oldest first (within a time step, the series with the most windows
+first, then column order), so the last rows, which :class:`~seqforecast.RNNRegressor` holds out for early
+stopping (``patience``), are the most recent windows of every series rather than all windows of the last
+series. ``window_step`` keeps every k-th window of each series (anchored at its end). The windows are never
+materialised for a recurrent net: it cuts each batch from the one copy of the data
+(:class:`~seqforecast._utils.series_windows.SeriesWindows`), so memory does not grow with the window length;
+other regressors get them as arrays.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 from sklearn.base import clone
 from sklearn.multioutput import MultiOutputRegressor
 from sklearn.utils import get_tags
 from sklearn.utils.validation import check_is_fitted
 
+from .._utils.scaling import level_stats, scale_stats
+from .._utils.series_windows import SeriesWindows
 from .._utils.validation import options, positive_int, validate_params
 from ..base import MAX_FORECAST_STEPS, BaseForecaster, SeriesError
 from ._auto_plan import net_settings
-from ._scaling import level_stats, scale_stats
 
 __all__ = ["RecursiveForecaster", "DirectForecaster", "Seq2SeqForecaster"]
 
@@ -112,15 +115,22 @@ class _WindowForecaster(BaseForecaster):
         return None if history is None else [dict(row) for row in history]
 
     # ---------------------------------------------------------------------------------- features
+    @staticmethod
+    def _shifted_covariates(X, X_future, n, shift):
+        """Row ``s`` holds the covariates of step ``s + shift`` (zero past the data: never inside an input
+        window), shape (n, C)."""
+        covariates = X if X_future is None else np.vstack([X, X_future])
+        shifted = np.zeros((n, X.shape[1]))
+        available = covariates[shift : shift + n]  # [n - shift (or n), C]
+        shifted[: len(available)] = available
+        return shifted
+
     def _features(self, Ys: np.ndarray, X, X_future, shift: int) -> list[np.ndarray]:
         """Per series, the feature rows [y_scaled[s], covariates[s + shift]] of shape (n, 1 + C)."""
         n, n_series = Ys.shape
         if X is None:
             return [Ys[:, [j]] for j in range(n_series)]
-        covariates = X if X_future is None else np.vstack([X, X_future])
-        shifted = np.zeros((n, X.shape[1]))
-        available = covariates[shift : shift + n]  # [n - shift (or n), C]
-        shifted[: len(available)] = available  # rows past the data are never inside an input window
+        shifted = self._shifted_covariates(X, X_future, n, shift)
         return [np.hstack([Ys[:, [j]], shifted]) for j in range(n_series)]
 
     def _series_bounds(self, Y: np.ndarray, *, need: int, what: str) -> np.ndarray:
@@ -142,66 +152,65 @@ class _WindowForecaster(BaseForecaster):
             )
         return first
 
-    def _padded(self, feats: np.ndarray, horizon: int) -> np.ndarray:
+    def _padded(self, feats: np.ndarray) -> np.ndarray:
         """A series' feature rows from its first observation, padded in front (NaN target, zero covariates)
-        only when the series is too short for a whole window: to train (``horizon`` > 0), a series shorter
-        than ``window_length + horizon`` gets ``window_length - min_observations`` rows, so its windows start
-        before it does with at least ``min_observations`` observed values; to forecast (``horizon`` 0), a
-        series shorter than ``window_length`` gets the rows it lacks. Longer series are left as they are."""
+        to a whole window when it is shorter than ``window_length`` (to forecast from; training windows of short
+        series are padded the same way by :class:`SeriesWindows`)."""
         L, n = self.window_length_, len(feats)
-        if n >= L + horizon:
+        if n >= L:
             return feats
-        n_pad = L - self.min_observations_ if horizon else L - n
-        pad = np.zeros((n_pad, feats.shape[1]))
+        pad = np.zeros((L - n, feats.shape[1]))
         pad[:, 0] = np.nan
         return np.vstack([pad, feats])  # [P + n, F]
 
-    def _training_windows(self, Y, X, horizon):
+    def _training_windows(self, Y, X, horizon) -> SeriesWindows:
+        """The training windows of every series, numbered oldest first (see :class:`SeriesWindows`): cut batch
+        by batch from one copy of the (scaled) data, never materialised all at once."""
         L, pad = self.window_length_, self.min_observations_ is not None
         need = (self.min_observations_ if pad else L) + horizon
+        observed = ~np.isnan(Y)
+        first = observed.argmax(axis=0)
         if pad:
-            observed = ~np.isnan(Y)
-            lengths = np.where(observed.any(axis=0), len(Y) - observed.argmax(axis=0), 0)
+            lengths = np.where(observed.any(axis=0), len(Y) - first, 0)
             if not (lengths >= need).any():
                 raise ValueError(
                     f"{type(self).__name__}: no series has the {need} observations a training window needs "
                     f"(min_observations={self.min_observations_} + horizon={horizon}); the longest has "
                     f"{int(lengths.max())}. Give longer series, a smaller min_observations or a shorter horizon."
                 )
-            first = (~np.isnan(Y)).argmax(axis=0)
+            # a series shorter than a whole window starts its windows up to L - min_observations rows early
+            usable = np.where(lengths >= L + horizon, lengths, lengths + L - self.min_observations_)
+            n_windows = np.where(lengths >= need, (usable - L - horizon) // self.window_step + 1, 0)
         else:
-            first = self._series_bounds(Y, need=need, what=f"window_length={L} + horizon={horizon}")
+            self._series_bounds(Y, need=need, what=f"window_length={L} + horizon={horizon}")
+            n_windows = (len(Y) - first - L - horizon) // self.window_step + 1
+        del observed
         Ys = Y
         if self.scaling_ == "series":
             self.scale_loc_, self.scale_ = scale_stats(Y, axis=0)  # training data only
             Ys = (Y - self.scale_loc_) / self.scale_
-        features = self._features(Ys, X, None, self._shift)
-        step = self.window_step
-        windows, targets, ends = [], [], []
-        for j, feats in enumerate(features):
-            feats = feats[first[j] :]
-            if pad:
-                if lengths[j] < need:
-                    continue  # too short to train on; still forecast from its padded last window
-                feats = self._padded(feats, horizon)
-            n = len(feats)
-            start = (n - L - horizon) % step  # windows anchored at the series' end
-            # [n - H, F] -> [n - H - L + 1, F, L] -> every step-th -> [N, L, F]
-            Xw = sliding_window_view(feats[: n - horizon], L, axis=0)[start::step].transpose(0, 2, 1)
-            # [n - L] -> [n - L - H + 1, H] -> every step-th -> [N, H]
-            yw = sliding_window_view(feats[L:, 0], horizon)[start::step]
-            windows.append(Xw)
-            targets.append(yw)
-            ends.append(len(Y) - 1 - step * np.arange(len(yw))[::-1])  # windows end on the last step
-        # oldest first across all series (stable: series order within a time step), so that the last rows,
-        # which an estimator's early stopping holds out, are the most recent windows of every series
-        order = np.argsort(np.concatenate(ends), kind="stable")
-        Xw, yw = np.concatenate(windows)[order], np.concatenate(targets)[order]  # copies: own their memory
-        if self.scaling_ == "window":
-            loc, scale = self._window_stats(Xw[:, :, 0])  # per window, from its own target column
-            Xw[:, :, 0] = (Xw[:, :, 0] - loc[:, None]) / scale[:, None]
-            yw = (yw - loc[:, None]) / scale[:, None]
-        return self._with_mask(Xw), yw
+        return SeriesWindows(
+            Ys,
+            first=first,
+            n_windows=n_windows,
+            window_length=L,
+            horizon=horizon,
+            window_step=self.window_step,
+            covariates=None if X is None else self._shifted_covariates(X, None, len(Y), self._shift),
+            window_scale=self.window_scale_ if self.scaling_ == "window" else None,
+            mask=pad,
+            patch_length=getattr(self, "patch_length_", 1),
+        )
+
+    def _fit_estimator(self, estimator, windows, *, one_output=False):
+        """Fit ``estimator`` on ``windows``: a recurrent net cuts its batches from them (its ``fit`` takes
+        :class:`SeriesWindows`); any other regressor gets them as arrays (3-D, or flattened to 2-D)."""
+        if getattr(estimator, "_fits_series_windows", False):
+            return estimator.fit(windows, None)
+        Xw, yw = windows.materialise()
+        if not get_tags(estimator).input_tags.three_d_array:
+            Xw = Xw.reshape(len(Xw), -1)  # [N, L / p, p * F] -> [N, L * F]: the same order for every patch
+        return estimator.fit(Xw, yw[:, 0] if one_output else yw)
 
     def _with_mask(self, windows):
         """With padding: padded values set to 0 (in scaled units) and an indicator feature appended, 1 where
@@ -223,7 +232,7 @@ class _WindowForecaster(BaseForecaster):
         Ys = (Y - loc) / scale
         features = self._features(Ys, X, X_future, self._shift)
         if pad:
-            features = [self._padded(feats[first[j] :], 0) for j, feats in enumerate(features)]
+            features = [self._padded(feats[first[j] :]) for j, feats in enumerate(features)]
         windows = np.stack([feats[-L:] for feats in features])  # S x [L, F] -> [S, L, F]
         if self.scaling_ == "window":
             wloc, wscale = self._window_stats(windows[:, :, 0])
@@ -316,9 +325,9 @@ class RecursiveForecaster(_WindowForecaster):
         validate_params(self)
         self._commit_settings()
         self.carry_state_ = self.carry_state
-        Xw, yw = self._training_windows(Y, X, horizon=1)
-        estimator = clone(self.estimator) if self.estimator is not None else self._default_estimator(len(Xw))
-        self.estimator_ = estimator.fit(self._regressor_input(estimator, Xw), yw[:, 0])
+        windows = self._training_windows(Y, X, horizon=1)
+        estimator = clone(self.estimator) if self.estimator is not None else self._default_estimator(len(windows))
+        self.estimator_ = self._fit_estimator(estimator, windows, one_output=True)
         return self
 
     def _predict(self, horizon, Y, X, X_future):
@@ -447,11 +456,11 @@ class DirectForecaster(_WindowForecaster):
             )
         self._commit_settings()
         self.horizon_, self.patch_length_ = horizon, patch
-        Xw, yw = self._training_windows(Y, X, horizon=horizon)
-        estimator = clone(self.estimator) if self.estimator is not None else self._default_estimator(len(Xw))
+        windows = self._training_windows(Y, X, horizon=horizon)
+        estimator = clone(self.estimator) if self.estimator is not None else self._default_estimator(len(windows))
         if self.per_step:
             estimator = MultiOutputRegressor(estimator)
-        self.estimator_ = estimator.fit(self._regressor_input(estimator, Xw), yw)
+        self.estimator_ = self._fit_estimator(estimator, windows)
         return self
 
     def _max_steps(self):
