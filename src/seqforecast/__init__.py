@@ -17,6 +17,7 @@ _EXPORTS = {
     "DirectForecaster": "forecasting",
     "Seq2SeqForecaster": "forecasting",
     "EnsembleForecaster": "forecasting",
+    "ConformalForecaster": "forecasting",
     "NaiveForecaster": "baselines",
     "SeasonalNaiveForecaster": "baselines",
     "Naive2Forecaster": "baselines",

@@ -3,7 +3,8 @@
 Contract for subclasses
 -----------------------
 The public methods (:meth:`BaseForecaster.fit`, :meth:`~BaseForecaster.predict`,
-:meth:`~BaseForecaster.forecast`, :meth:`~BaseForecaster.predict_interval`) do all the pandas work:
+:meth:`~BaseForecaster.forecast`, :meth:`~BaseForecaster.predict_interval`,
+:meth:`~BaseForecaster.forecast_quantiles`) do all the pandas work:
 validating ``y`` and the covariates ``X``, resolving the frequency, aligning rows, making the future index
 and putting the names back. A subclass implements two private methods on plain numpy arrays:
 
@@ -21,7 +22,10 @@ and putting the names back. A subclass implements two private methods on plain n
     from a new history without refitting uses it; one that cannot raises ``NotImplementedError``.
 
 Optionally ``_predict_interval(self, horizon, Y, X, X_future, coverage) -> (lower, upper)``, each of
-shape (horizon, n_series), for models that give prediction intervals.
+shape (horizon, n_series), for models that give prediction intervals; :meth:`~BaseForecaster.forecast_quantiles`
+reads quantiles from these intervals, unless the model has a quantile head of its own,
+``_predict_quantiles(self, horizon, Y, X, X_future, quantiles) -> ndarray of shape (horizon, n_series,
+n_quantiles)`` (``quantiles`` strictly increasing in (0, 1)).
 
 A problem with one series is raised from these methods as a :class:`~seqforecast.base.SeriesError` with
 the column position (warnings: :func:`~seqforecast.base.warn_series`); the public methods name the class and
@@ -60,6 +64,7 @@ from ._inputs import (
     covariate_values,
     describe_index,
 )
+from ._quantiles import check_not_crossing, check_quantiles, interval_coverage, quantile_frame
 from .series_errors import naming_series
 
 __all__ = ["BaseForecaster"]
@@ -232,32 +237,7 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
         """
         check_is_fitted(self)
         model = self._as_fitted()
-        owner = type(self).__name__
-        steps = check_int(
-            steps,
-            "steps",
-            f"{owner}.forecast",
-            maximum=MAX_FORECAST_STEPS,
-            hint="steps is the forecast horizon: the number of steps to forecast, e.g. forecast(12) (at most "
-            "seqforecast.base.MAX_FORECAST_STEPS).",
-        )
-        model._check_horizon(steps, f"{steps} were asked for")
-        Y, Xh, time_index = model._context(y_context, X_context)
-        index = time_index.future(steps)
-        X_future, names = covariate_values(X, index, is_fit=False)
-        if X is not None:  # no X at all is answered below: which steps need covariates
-            model._check_covariate_names(X_future, names)
-        if X_future is not None and len(X_future) != steps:
-            raise ValueError(f"X has {len(X_future)} rows but steps={steps}; give one row per forecast step.")
-        if isinstance(X, (pd.DataFrame, pd.Series)) and not X.index.equals(index):
-            # the rows of a DataFrame are its labels: covariates on other steps must not be used silently
-            raise ValueError(
-                f"{owner}.forecast({steps}): the index of X must be the forecast steps "
-                f"{describe_index(index)}; X's index is {describe_index(X.index)}. Build X on those labels, use "
-                f"predict(X) to forecast the rows X's index names, or pass X.to_numpy() to mean the next steps "
-                f"in order."
-            )
-        X_future = model._require_future_covariates(X_future, np.arange(1, steps + 1), index)
+        steps, Y, Xh, X_future, index = model._forecast_inputs(steps, X, y_context, X_context, "forecast")
         values = model._checked_predict(steps, Y, Xh, X_future)
         point = model._wrap(values, index)
         if coverage is None:
@@ -287,6 +267,80 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
         columns = pd.MultiIndex.from_product([model.y_train_.columns, ["lower", "upper"]])
         data = np.stack([lower, upper], axis=2).reshape(len(index), len(columns))  # [n, S, 2] -> [n, S*2]
         return pd.DataFrame(data, index=index, columns=columns)
+
+    def forecast_quantiles(self, steps, quantiles=(0.1, 0.5, 0.9), X=None, *, y_context=None, X_context=None):
+        """Quantile forecasts of the next ``steps`` time steps (the arguments but ``quantiles`` are
+        :meth:`forecast`'s).
+
+        A model with a quantile head of its own (a ``_predict_quantiles`` method) gives them; any other reads
+        them from its central prediction intervals: for ``q < 0.5`` the lower bound of the interval of
+        coverage ``1 - 2q``, for ``q > 0.5`` the upper bound of coverage ``2q - 1``, and the point forecast
+        for ``q = 0.5``. This assumes a predictive distribution symmetric about the point forecast, as are the
+        Gaussian intervals of ``ARIMAForecaster`` and of the additive ``ETSForecaster`` models (the simulated
+        ones of a multiplicative model only roughly) and the symmetric intervals of ``ConformalForecaster``;
+        so ``forecast_quantiles(h, (0.05, 0.95))`` gives the bounds of ``forecast(h, coverage=0.9)``. A model
+        without intervals raises ``NotImplementedError``: wrap it in ``ConformalForecaster`` for calibrated
+        ones.
+
+        Parameters
+        ----------
+        steps : int
+            The horizon (see :meth:`forecast`).
+        quantiles : sequence of float, default=(0.1, 0.5, 0.9)
+            Probabilities strictly between 0 and 1, strictly increasing.
+        X, y_context, X_context
+            As in :meth:`forecast`.
+
+        Returns
+        -------
+        DataFrame of shape (steps, n_quantiles) or (steps, n_series * n_quantiles)
+            On the future index. One series: a column per quantile, named by the quantile as a float
+            (``0.1``, ``0.5``, ``0.9``; the column index is named ``"quantile"``). Several series: a column
+            MultiIndex ``(series, quantile)``, as :meth:`predict_interval`'s ``(series, lower|upper)``.
+
+        Raises
+        ------
+        RuntimeError
+            When the quantiles cross (a lower quantile above a higher one) or are not finite: they are never
+            sorted silently.
+        """
+        check_is_fitted(self)
+        model = self._as_fitted()
+        owner = type(self).__name__
+        levels = check_quantiles(quantiles, f"{owner}.forecast_quantiles")
+        steps, Y, Xh, X_future, index = model._forecast_inputs(steps, X, y_context, X_context, "forecast_quantiles")
+        head = getattr(model, "_predict_quantiles", None)
+        if head is not None:
+            with naming_series(owner, model._series_names()):
+                values = np.asarray(head(steps, Y, Xh, X_future, np.asarray(levels)), dtype=np.float64)
+            expected = (steps, Y.shape[1], len(levels))
+            if values.shape != expected:  # a bug in a subclass, not a user error
+                raise RuntimeError(f"{owner}._predict_quantiles returned shape {values.shape}, expected {expected}.")
+            source = f"They come from {owner}._predict_quantiles."
+        elif getattr(model, "_predict_interval", None) is None:
+            raise NotImplementedError(
+                f"{owner} does not give prediction intervals, which forecast_quantiles reads its quantiles from. "
+                f"Wrap it in ConformalForecaster({owner}(...), horizon={steps}) for intervals calibrated on its "
+                f"own forecast errors, or use a model that gives them (ETSForecaster, ARIMAForecaster)."
+            )
+        else:
+            columns, intervals = [], {}
+            for q in levels:
+                if q == 0.5:
+                    columns.append(model._checked_predict(steps, Y, Xh, X_future))
+                    continue
+                coverage, bound = interval_coverage(q)
+                if coverage not in intervals:  # q and 1 - q read the same interval
+                    intervals[coverage] = model._interval(steps, Y, Xh, X_future, coverage, "forecast_quantiles")
+                columns.append(intervals[coverage][bound])
+            values = np.stack(columns, axis=2)  # Q x [H, S] -> [H, S, Q]
+            source = (
+                f"They are read from {owner}'s central intervals, which assumes intervals nested and centred on "
+                f"the point forecast; ask for quantiles on one side of 0.5 only, or wrap the model in "
+                f"ConformalForecaster, whose symmetric intervals never cross."
+            )
+        check_not_crossing(values, levels, owner, model._series_names(), source)
+        return quantile_frame(values, levels, index, model.y_train_)
 
     def training_history(self):
         """The training curve of the fitted model's net (a list of dicts per epoch), or None for models that
@@ -334,6 +388,37 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
         X_future = np.full((horizon, given.shape[1]), np.nan)
         X_future[steps - 1] = given
         return index, steps, self._require_future_covariates(X_future, steps, index)
+
+    def _forecast_inputs(self, steps, X, y_context, X_context, caller):
+        """What :meth:`forecast` and :meth:`forecast_quantiles` check: ``(steps, Y, Xh, X_future, index)``,
+        the horizon, the history and its covariates, the covariates of the forecast steps and their index."""
+        owner = type(self).__name__
+        steps = check_int(
+            steps,
+            "steps",
+            f"{owner}.{caller}",
+            maximum=MAX_FORECAST_STEPS,
+            hint="steps is the forecast horizon: the number of steps to forecast, e.g. forecast(12) (at most "
+            "seqforecast.base.MAX_FORECAST_STEPS).",
+        )
+        self._check_horizon(steps, f"{steps} were asked for")
+        Y, Xh, time_index = self._context(y_context, X_context)
+        index = time_index.future(steps)
+        X_future, names = covariate_values(X, index, is_fit=False)
+        if X is not None:  # no X at all is answered below: which steps need covariates
+            self._check_covariate_names(X_future, names)
+        if X_future is not None and len(X_future) != steps:
+            raise ValueError(f"X has {len(X_future)} rows but steps={steps}; give one row per forecast step.")
+        if isinstance(X, (pd.DataFrame, pd.Series)) and not X.index.equals(index):
+            # the rows of a DataFrame are its labels: covariates on other steps must not be used silently
+            raise ValueError(
+                f"{owner}.{caller}({steps}): the index of X must be the forecast steps "
+                f"{describe_index(index)}; X's index is {describe_index(X.index)}. Build X on those labels, use "
+                f"predict(X) to forecast the rows X's index names, or pass X.to_numpy() to mean the next steps "
+                f"in order."
+            )
+        X_future = self._require_future_covariates(X_future, np.arange(1, steps + 1), index)
+        return steps, Y, Xh, X_future, index
 
     def _require_future_covariates(self, X_future, steps, index):
         """Future covariates must cover every step from the cutoff to the last row asked for."""

@@ -40,7 +40,13 @@ from ..estimators import RNNClassifier, RNNRegressor
 from ..estimators.losses import SequenceCrossEntropy
 from ..evaluation.significance import DieboldMarianoResult
 from ..evaluation.splitters import DefaultOrigins
-from ..forecasting import DirectForecaster, EnsembleForecaster, RecursiveForecaster, Seq2SeqForecaster
+from ..forecasting import (
+    ConformalForecaster,
+    DirectForecaster,
+    EnsembleForecaster,
+    RecursiveForecaster,
+    Seq2SeqForecaster,
+)
 from ..forecasting.auto import AutoRNNForecaster
 from ..nets import RecurrentNet, Seq2SeqNet
 from ..preprocessing import CalendarFeatures, SlidingWindowTransformer
@@ -73,6 +79,7 @@ CLASSES = {
         Seq2SeqForecaster,
         EnsembleForecaster,
         AutoRNNForecaster,
+        ConformalForecaster,
         # baselines
         NaiveForecaster,
         SeasonalNaiveForecaster,
