@@ -421,3 +421,96 @@ def test_modelling_errors_exit_1_on_one_line(csv, tmp_path, capsys):
         "a longer series, or min_observations=... to pad short series (or AutoRNNForecaster, which "
         "does).\n"
     )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# --coverage: prediction intervals
+# ---------------------------------------------------------------------------------------------------------
+@pytest.mark.slow  # the automatic order search of ARIMA on two series
+def test_forecast_with_coverage_writes_the_interval_columns(csv, tmp_path, capsys):
+    out = tmp_path / "fc.csv"
+    code, stdout, stderr = run(
+        capsys, "forecast", csv, "--horizon", 3, "--out", out, "--model", "arima", "--coverage", 0.9
+    )
+    assert (code, stdout, stderr) == (
+        0,
+        f"seqforecast forecast: wrote a forecast of 3 steps (2003-01-01 to 2003-03-01) for 2 series (model arima), "
+        f"with 0.9 prediction intervals to {str(out)!r}\n",
+        "",
+    )
+    result = pd.read_csv(out)
+    assert list(result.columns) == ["date", "a", "b", "a_lower", "a_upper", "b_lower", "b_upper"]
+    assert not result.isna().any().any()
+    for name in ("a", "b"):
+        assert (result[f"{name}_lower"] <= result[name]).all() and (result[name] <= result[f"{name}_upper"]).all()
+
+
+def test_backtest_with_coverage_writes_the_interval_columns(csv, tmp_path, capsys):
+    out = tmp_path / "bt.csv"
+    argv = ["backtest", csv, "--horizon", 3, "--out", out, "--model", "arima", "--columns", "b"]
+    assert run(capsys, *argv, "--initial-window", 30, "--coverage", 0.8)[0] == 0
+    result = pd.read_csv(out)
+    assert list(result.columns) == [
+        "model",
+        "series",
+        "cutoff",
+        "timestamp",
+        "horizon_step",
+        "y_true",
+        "y_pred",
+        "y_lower",
+        "y_upper",
+        "fit_seconds",
+        "predict_seconds",
+    ]
+    assert len(result) == 2 * 3 and not result.isna().any().any()
+    assert (result["y_lower"] <= result["y_pred"]).all() and (result["y_pred"] <= result["y_upper"]).all()
+
+
+@pytest.mark.parametrize("value", ["0", "1", "1.5", "-0.1", "nan", "inf"])
+@pytest.mark.parametrize("command", ["forecast", "backtest", "benchmark"])
+def test_coverage_outside_zero_one_is_refused(csv, tmp_path, capsys, command, value):
+    argv = [command, csv, "--horizon", 2, "--out", tmp_path / "o", "--coverage", value]
+    argv += ["--model", "arima"] if command != "benchmark" else []
+    shown = float(value)
+    assert_usage_error(
+        capsys,
+        argv,
+        f"seqforecast {command}: error: --coverage must be a probability strictly between 0 and 1, e.g. 0.9 for "
+        f"90% intervals, got {shown}",
+    )
+
+
+def test_coverage_must_be_a_number(csv, tmp_path, capsys):
+    argv = ["forecast", csv, "--horizon", 2, "--out", tmp_path / "o.csv", "--coverage", "90%"]
+    assert_usage_error(
+        capsys,
+        argv,
+        "seqforecast forecast: error: argument --coverage: invalid float value: '90%' (see seqforecast forecast "
+        "--help)",
+    )
+
+
+@pytest.mark.parametrize("model", ["auto", "rnn", "naive", "seasonal-naive"])
+def test_coverage_needs_a_model_with_intervals(csv, tmp_path, capsys, model):
+    argv = ["backtest", csv, "--horizon", 2, "--out", tmp_path / "o.csv", "--coverage", 0.9, "--model", model]
+    assert_usage_error(
+        capsys,
+        argv,
+        f"seqforecast backtest: error: --coverage needs a model that gives prediction intervals: --model arima; "
+        f"{model} gives none (in Python, ConformalForecaster gives any model intervals)",
+    )
+
+
+@pytest.mark.slow  # fits the quick GRU and ARIMA on every origin
+def test_benchmark_with_coverage_reports_the_intervals(csv, tmp_path, capsys):
+    out = tmp_path / "report"
+    argv = ["benchmark", csv, "--out", out, "--horizon", 3, "--columns", "b", "--quick", "--model", "rnn"]
+    code, stdout, stderr = run(capsys, *argv, "--baselines", "naive,arima", "--coverage", 0.8)
+    assert (code, stderr) == (0, "")
+    table = pd.read_csv(out / "coverage.csv", index_col="model")
+    assert table["intervals"].to_dict() == {"ARIMAForecaster": True, "NaiveForecaster": False, "GRU (quick)": False}
+    assert 0 <= table.loc["ARIMAForecaster", "coverage"] <= 1
+    assert "Prediction intervals of coverage 0.8:" in stdout
+    assert "<h2>Prediction intervals</h2>" in (out / "report.html").read_text(encoding="utf-8")
+    assert pd.read_csv(out / "results.csv").columns.tolist()[7:9] == ["y_lower", "y_upper"]

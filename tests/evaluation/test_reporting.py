@@ -652,6 +652,7 @@ def test_save_writes_every_file(tmp_path):
         [
             "results.csv",
             "leaderboard.csv",
+            "coverage.csv",  # net_comparison records intervals
             "significance.csv",
             "errors_by_horizon.csv",
             "forecasts.png",

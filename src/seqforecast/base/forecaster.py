@@ -510,9 +510,11 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
         )
         method = getattr(self, "_predict_interval", None)
         if method is None:
+            owner = type(self).__name__
             raise NotImplementedError(
-                f"{type(self).__name__} does not give prediction intervals; call it without coverage, or use "
-                f"a model that gives them (ETSForecaster, ARIMAForecaster)."
+                f"{owner} does not give prediction intervals; call it without coverage, or use a model that gives "
+                f"them (ETSForecaster, ARIMAForecaster), or wrap it in ConformalForecaster({owner}(...), "
+                f"horizon={horizon}) for intervals calibrated on its own forecast errors."
             )
         # called by forecast and predict_interval: the user's call is 2 frames up
         with naming_series(type(self).__name__, self._series_names(), caller_depth=2):
@@ -526,13 +528,15 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
 
     @staticmethod
     def _with_interval(point, lower, upper):
-        frame = point.to_frame() if isinstance(point, pd.Series) else point.copy()
+        """The point forecasts, then ``<name>_lower, <name>_upper`` per series, built in one frame (adding
+        columns one at a time fragments a frame of many series)."""
+        frame = point.to_frame() if isinstance(point, pd.Series) else point
         names = list(frame.columns)
-        for j, name in enumerate(names):
-            label = "y" if name is None else name
-            frame[f"{label}_lower"] = lower[:, j]
-            frame[f"{label}_upper"] = upper[:, j]
-        return frame
+        labels = [f"{'y' if name is None else name}_{side}" for name in names for side in ("lower", "upper")]
+        bounds = np.stack([lower, upper], axis=2).reshape(len(frame), 2 * len(names))  # [H, S, 2] -> [H, 2*S]
+        values = np.concatenate([frame.to_numpy(dtype=np.float64), bounds], axis=1)  # [H, S] & [H, 2*S] -> [H, 3*S]
+        columns = pd.Index([*names, *labels], name=frame.columns.name)
+        return pd.DataFrame(values, index=frame.index, columns=columns)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -6,6 +6,9 @@
     seqforecast backtest  sales.csv --horizon 12 --out backtest.csv [--initial-window N --step N ...]
     seqforecast benchmark [sales.csv] --out report/ [--horizon 12 --sp 12 --baselines naive,arima --quick]
 
+``--coverage 0.9`` adds prediction intervals: interval columns in ``forecast``'s and ``backtest``'s CSV
+(``--model arima``, the model that gives them), a coverage table and shaded bands in ``benchmark``'s report.
+
 The default model is ``auto``, :class:`~seqforecast.AutoRNNForecaster`: the best the package does with
 nothing set. Long runs show a progress line on stderr when it is a terminal (``--quiet`` silences it,
 ``--progress`` shows it in a log file too).
@@ -42,6 +45,8 @@ RNN_SETTINGS_QUICK = dict(
     cell="gru", hidden_size=8, num_layers=1, max_epochs=5, batch_size=16, lr=1e-2, gradient_clip=1.0
 )
 _MODELS = ("auto", "rnn", "arima", "naive", "seasonal-naive")
+#: the models of ``--model`` that give prediction intervals (``--coverage``)
+_WITH_INTERVALS = ("arima",)
 #: ``--baselines`` of the benchmark: the names of seqforecast.evaluation.reporting.compare.BASELINES
 _BASELINES = ("naive", "seasonal-naive", "arima")
 
@@ -123,6 +128,25 @@ def _check_positive(value, flag, maximum=None):
         raise UsageError(f"{flag} must be a positive integer, got {value}") from None
 
 
+def _check_coverage(args):
+    """``--coverage`` must be a probability strictly between 0 and 1, and (forecast, backtest) the model must
+    give intervals: a usage error before any model is built otherwise."""
+    from .._utils.validation import InvalidParameterError, check_real
+
+    value = getattr(args, "coverage", None)
+    try:
+        check_real(value, "--coverage", "seqforecast", low=0, high=1, closed="neither", allow_none=True)
+    except InvalidParameterError:
+        raise UsageError(
+            f"--coverage must be a probability strictly between 0 and 1, e.g. 0.9 for 90% intervals, got {value}"
+        ) from None
+    if value is not None and args.command != "benchmark" and args.model not in _WITH_INTERVALS:
+        raise UsageError(
+            f"--coverage needs a model that gives prediction intervals: --model {' or '.join(_WITH_INTERVALS)}; "
+            f"{args.model} gives none (in Python, ConformalForecaster gives any model intervals)"
+        )
+
+
 def _baseline_names(text):
     """``--baselines naive,seasonal-naive``: the list of names, each one of the baselines'."""
     names = [name.strip() for name in text.split(",") if name.strip()]
@@ -176,13 +200,16 @@ def _cmd_forecast(args):
     _check_out(args.out)
     y = _read(args)
     model = _make_model(args.model, args.sp, args.window_length, args.seed, args.horizon, verbose=_progress(args))
-    forecast = model.fit(None, y).forecast(args.horizon)
+    forecast = model.fit(None, y).forecast(args.horizon, coverage=args.coverage)
     frame = forecast.to_frame() if isinstance(forecast, pd.Series) else forecast
     frame.index.name = y.index.name
     _write_csv(frame, args.out)
     first, last = _time_label(frame.index[0]), _time_label(frame.index[-1])
+    n_series = y.shape[1] if y.ndim == 2 else 1
+    intervals = "" if args.coverage is None else f", with {args.coverage:g} prediction intervals"
     _done(
-        args, f"a forecast of {len(frame)} steps ({first} to {last}) for {frame.shape[1]} series (model {args.model})"
+        args,
+        f"a forecast of {len(frame)} steps ({first} to {last}) for {n_series} series (model {args.model}){intervals}",
     )
     return 0
 
@@ -204,6 +231,7 @@ def _cmd_backtest(args):
         window_length=args.sliding_window,
         n_jobs=args.n_jobs,
         verbose=_progress(args),
+        coverage=args.coverage,
     )
     _write_csv(results, args.out, index=False)
     origins, series = results["cutoff"].nunique(), results["series"].nunique()
@@ -242,6 +270,7 @@ def _cmd_benchmark(args):
         step=step,
         n_jobs=args.n_jobs,
         verbose=_progress(args),
+        coverage=args.coverage,
     )
     result.settings["seed"] = args.seed
     result.settings["model"] = " ".join(repr(model).split())
@@ -254,6 +283,12 @@ def _cmd_benchmark(args):
     board = result.leaderboard()
     print(f"seqforecast benchmark on {what}: horizon {horizon}, sp {sp}, {len(result.origins)} origins")
     print(board[["mase", "smape", "mae", "fit_seconds"]].head(5).to_string(float_format=lambda v: f"{v:.3f}"))
+    if args.coverage is not None:
+        table = result.coverage_table()
+        shown = table[["coverage", "acd", "width", "msis"]].map(lambda v: f"{v:.3f}")
+        shown.loc[~table["intervals"].to_numpy(bool)] = ["no intervals", "", "", ""]
+        print(f"Prediction intervals of coverage {args.coverage:g}:")
+        print(shown.to_string())
     print(result.summary())
     print(f"Report: {files['report.html']}")
     return 0
@@ -350,6 +385,15 @@ def _parser():
             help="progress on stderr even when it is not a terminal (e.g. a log file)",
         )
 
+    def coverage_option(p, what):
+        p.add_argument(
+            "--coverage",
+            type=float,
+            default=None,
+            metavar="P",
+            help=f"prediction intervals of coverage P, strictly between 0 and 1 (e.g. 0.9): {what}",
+        )
+
     def model_options(p):
         p.add_argument(
             "--model",
@@ -369,6 +413,7 @@ def _parser():
     p.add_argument("--horizon", type=int, required=True, help="steps to forecast")
     p.add_argument("--out", required=True, help="output CSV: the date column and one column per series")
     model_options(p)
+    coverage_option(p, "columns <series>_lower and <series>_upper after the forecasts (--model arima)")
 
     p = sub.add_parser("backtest", help="rolling-origin backtest of one model, as a tidy CSV")
     data_options(p)
@@ -391,6 +436,7 @@ def _parser():
         help="train on the last L steps only (default: all the history, an expanding window)",
     )
     p.add_argument("--n-jobs", type=int, default=None, help="parallel fits (joblib; default: 1)")
+    coverage_option(p, "columns y_lower and y_upper after y_pred (--model arima)")
 
     p = sub.add_parser(
         "benchmark",
@@ -423,6 +469,11 @@ def _parser():
         "(default: all three; the seasonal naive only when sp > 1)",
     )
     p.add_argument("--quick", action="store_true", help="one net (auto) or a tiny net (rnn): a smoke test")
+    coverage_option(
+        p,
+        "a coverage table beside the leaderboard and shaded bands in the report (models without intervals: "
+        "'no intervals'; of the baselines, arima gives them)",
+    )
     return parser
 
 
@@ -450,6 +501,7 @@ def main(argv=None) -> int:
         for flag in ("horizon", "sp", "window_length", "initial_window", "step", "sliding_window", "torch_threads"):
             maximum = MAX_FORECAST_STEPS if flag == "horizon" else None  # checked before any model is built
             _check_positive(getattr(args, flag, None), "--" + flag.replace("_", "-"), maximum)
+        _check_coverage(args)
         if getattr(args, "sep", None) is not None and args.sep == args.decimal:
             raise UsageError(f"--sep and --decimal are both {args.sep!r}; with --decimal ',' use e.g. --sep ';'")
         if args.window_length is not None and args.model != "rnn":

@@ -197,6 +197,7 @@ def _backtest_block(forecaster, origins, horizon, coverage, name):
     fitted = clone(forecaster)
     results, history = [], None
     for i, (y_train, X_train, X_future) in enumerate(origins):
+        forecasting = False  # the fit, then the forecast, at this origin
         try:
             fit_seconds = 0.0  # no fit at this origin (refit skipped it)
             if i == 0:
@@ -204,11 +205,14 @@ def _backtest_block(forecaster, origins, horizon, coverage, name):
                 fitted.fit(X_train, y_train)
                 fit_seconds = time.perf_counter() - start
                 history = _training_history(fitted)
+            forecasting = True
             start = time.perf_counter()
             context = {} if i == 0 else {"y_context": y_train, "X_context": X_train}
             out = fitted.forecast(horizon, X=X_future, coverage=coverage, **context)
             predict_seconds = time.perf_counter() - start
         except NotImplementedError as exc:
+            if i == 0 and forecasting and coverage is not None and "ConformalForecaster" not in str(exc):
+                raise NotImplementedError(_interval_hint(exc, name, horizon, coverage)) from exc
             if i == 0:
                 raise
             raise NotImplementedError(
@@ -216,14 +220,24 @@ def _backtest_block(forecaster, origins, horizon, coverage, name):
                 f"{name} ({type(forecaster).__name__}) cannot do ({exc}). Use refit=True."
             ) from None
         except Exception as exc:
-            exc.add_note(
-                f"(raised by backtest at the origin with cutoff {y_train.index[-1]!r}, the "
-                f"{'fit' if i == 0 else 'forecast'} of {name})"
-            )
+            if hasattr(exc, "add_note"):  # Python 3.11+
+                exc.add_note(
+                    f"(raised by backtest at the origin with cutoff {y_train.index[-1]!r}, the "
+                    f"{'fit' if i == 0 else 'forecast'} of {name})"
+                )
             raise
         values = out.to_numpy(dtype=np.float64).reshape(horizon, -1)  # [H] or [H, C] -> [H, C]
         results.append((out.index, values, fit_seconds, predict_seconds))
     return results, history
+
+
+def _interval_hint(exc, name, horizon, coverage):
+    """The message of a forecaster that gives no prediction intervals, with the way out in a backtest."""
+    return (
+        f"{exc} backtest(..., coverage={coverage}) needs prediction intervals from {name}: wrap it in "
+        f"ConformalForecaster(forecaster, horizon={horizon}) for intervals calibrated on its own forecast errors, "
+        "or leave coverage None."
+    )
 
 
 def _check_inputs(forecaster, y, coverage, verbose, n_jobs):
@@ -468,8 +482,10 @@ def backtest(
     verbose : int, default=0
         > 0 shows a tqdm progress bar over the fits on stderr.
     coverage : float in (0, 1) or None, default=None
-        Also record prediction intervals of this coverage (columns ``y_lower``, ``y_upper``), for
-        forecasters that give them.
+        Also record prediction intervals of this coverage (columns ``y_lower``, ``y_upper``, after
+        ``y_pred``). The forecaster must give them (ARIMA, ETS, ``ConformalForecaster``): one that gives none
+        raises its ``NotImplementedError``, which says to wrap it in ``ConformalForecaster(forecaster,
+        horizon=horizon)``. None: no interval columns, and no interval is computed.
     name : str or None, default=None
         The ``model`` column; None means the forecaster's class name.
 

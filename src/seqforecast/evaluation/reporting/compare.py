@@ -17,7 +17,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from ..._utils.validation import check_n_jobs, check_option, check_param, check_sp
+from ..._utils.validation import check_n_jobs, check_option, check_param, check_real, check_sp
 from ...baselines import ARIMAForecaster, NaiveForecaster, SeasonalNaiveForecaster, is_baseline
 from ..backtest import _origin_bounds, _run_backtest
 from ..significance import DieboldMarianoResult, diebold_mariano
@@ -127,8 +127,15 @@ def compare(
         as many origins as fit, at most the 20 most recent. Airline (144 months, horizon 12, sp 12):
         ``initial_window=72``, 6 origins.
     coverage : float in (0, 1) or None, default=None
-        Record prediction intervals for the models that give them (``y_lower``/``y_upper`` stay NaN for
-        the others).
+        Record prediction intervals of this coverage for the models that give them (``y_lower``/``y_upper``
+        stay NaN for the others) and score them: :meth:`ComparisonResult.coverage_table` (empirical coverage,
+        ACD, mean width, MSIS), a table beside the leaderboard in the reports, and shaded bands in the
+        forecasts figure. A model without intervals is listed there as "no intervals", not left out; so are
+        the baselines that give none: they are added as they are, never wrapped, so that their point
+        forecasts (the reference of the leaderboard and the tests) are the plain ones. Of the baselines,
+        automatic ARIMA gives intervals; the naive and seasonal naive ones do not. For intervals of a model
+        that gives none, pass it wrapped, e.g. ``{"naive (conformal)": ConformalForecaster(NaiveForecaster(),
+        horizon=horizon)}`` (it is then not counted as a baseline).
 
     Returns
     -------
@@ -146,6 +153,16 @@ def compare(
     started = time.perf_counter()
     models = _named_models(forecasters)
     sp = check_sp(sp, "compare")
+    check_real(
+        coverage,
+        "coverage",
+        "compare",
+        low=0,
+        high=1,
+        closed="neither",
+        allow_none=True,
+        hint="It is the probability the intervals should hold, e.g. 0.9.",
+    )
     check_n_jobs(n_jobs, "compare")
     for name, forecaster in _baseline_models(baselines, sp).items():
         models.setdefault(name, forecaster)

@@ -65,6 +65,35 @@ def _leaderboard_table(board):
     return shown
 
 
+def _coverage_display(result):
+    """Display form of the coverage table: a model without intervals says so in its coverage cell."""
+    from .intervals import NO_INTERVALS
+
+    table = result.coverage_table()
+    shown = pd.DataFrame(index=table.index)
+    labels = {"coverage": "coverage", "acd": "ACD", "width": "mean width", "msis": "MSIS"}
+    for column, label in labels.items():
+        shown[label] = [
+            float(value) if has else (NO_INTERVALS if column == "coverage" else "—")
+            for value, has in zip(table[column], table["intervals"])
+        ]
+    shown["forecasts"] = table["n_forecasts"].astype(int)
+    return shown
+
+
+def _coverage_note(result):
+    coverage = float(result.settings["coverage"])
+    return (
+        f"Prediction intervals of nominal coverage {coverage:g}, over all forecasts (origins × series × steps). "
+        f"coverage: share of actual values inside their interval; ACD: |coverage − {coverage:g}| (M4); mean "
+        f"width: mean of upper − lower; MSIS: M4's mean scaled interval score (alpha = {1 - coverage:.4g}), "
+        f"scaled as MASE by the in-sample MAE of the seasonal naive forecast (lag {result.sp}) on each origin's "
+        "training data, lower is better. A model listed with “no intervals” gives none (as the naive and "
+        "seasonal naive baselines): wrap it in ConformalForecaster(model, horizon=...) to calibrate intervals on "
+        "its own forecast errors."
+    )
+
+
 def _significance_table(result):
     if result.best_baseline() is None or len(result.model_names) < 2:
         return None
@@ -118,8 +147,9 @@ FIGURES = (
         "forecasts.png",
         "plot_forecasts",
         "Actual values in black and each model's forecasts from every origin, one panel per series",
-        "Forecasts from every origin against the actual values (black); grey vertical lines mark the cutoffs. "
-        "The first four series at most.",
+        "Forecasts from every origin against the actual values (black); grey vertical lines mark the cutoffs; "
+        "shaded bands are the prediction intervals, where the comparison recorded them. The first four series "
+        "at most.",
     ),
     (
         "Training curves",
@@ -144,6 +174,8 @@ def _sections(result):
             "data. Seconds are means per origin.",
         )
     ]
+    if result.settings.get("coverage") is not None:
+        sections.append(("Prediction intervals", _coverage_display(result), _coverage_note(result)))
     if sig is not None:
         sections.append(("Significance: Diebold-Mariano tests against the best baseline", sig, _dm_note(result, sig)))
     sections.append(("MASE by horizon step", _horizon_table(result), "Mean over origins and series."))

@@ -137,7 +137,7 @@ def plot_forecasts(result, *, max_series=4):
                         path["y_lower"].to_numpy(),
                         path["y_upper"].to_numpy(),
                         color=colours[model],
-                        alpha=0.15,
+                        alpha=0.2,
                         linewidth=0,
                     )
                 shown = True

@@ -180,6 +180,30 @@ class ComparisonResult:
         table["_name"] = table.index
         return table.sort_values(["mase", "_name"], na_position="last").drop(columns="_name")
 
+    def coverage_table(self):
+        """Per model, how well its prediction intervals hold: coverage, ACD, mean width, MSIS.
+
+        Only for a comparison made with ``coverage`` (else ``ValueError``); a model without intervals is
+        listed with ``intervals`` False and NaN scores. How each score is computed:
+        :mod:`seqforecast.evaluation.reporting.intervals`.
+
+        Returns
+        -------
+        DataFrame indexed by model (leaderboard order), with columns ``intervals, coverage, acd, width, msis,
+        n_forecasts``.
+        """
+        from .intervals import coverage_table
+
+        return coverage_table(
+            self.results,
+            self.y,
+            origins=self.origins,
+            sp=self.sp,
+            coverage=self.settings.get("coverage"),
+            scales=self._forecast_scores(),
+            models=list(self.leaderboard().index),
+        )
+
     def errors_by_horizon(self, metric="mase"):
         """The error at each step after the cutoff, per model, over all its forecasts.
 
@@ -405,7 +429,8 @@ class ComparisonResult:
         return Path(path)
 
     def to_markdown(self, path, *, images=None):
-        """Write a Markdown report: summary, leaderboard, significance and per-horizon tables.
+        """Write a Markdown report: summary, leaderboard, coverage (with ``coverage``), significance and
+        per-horizon tables.
 
         ``images``: optional ``{title: relative path}`` of PNG files to link (as :meth:`save` does).
         """
@@ -453,8 +478,9 @@ class ComparisonResult:
         """Write the whole report into ``directory`` (created if needed).
 
         Files: ``report.html`` (self-contained), ``report.md`` (with the plots as PNG files beside it),
-        ``results.csv`` (tidy forecasts), ``leaderboard.csv``, ``significance.csv``,
-        ``errors_by_horizon.csv`` and ``metadata.json`` (versions, machine, seeds, settings).
+        ``results.csv`` (tidy forecasts), ``leaderboard.csv``, ``coverage.csv`` (with ``coverage``:
+        :meth:`coverage_table`), ``significance.csv``, ``errors_by_horizon.csv`` and ``metadata.json``
+        (versions, machine, seeds, settings).
 
         Returns
         -------
@@ -468,6 +494,9 @@ class ComparisonResult:
         written = {"results.csv": self.to_csv(directory / "results.csv")}
         self.leaderboard().to_csv(directory / "leaderboard.csv")
         written["leaderboard.csv"] = directory / "leaderboard.csv"
+        if self.settings.get("coverage") is not None:
+            self.coverage_table().to_csv(directory / "coverage.csv")
+            written["coverage.csv"] = directory / "coverage.csv"
         if self.best_baseline() is not None and len(self.model_names) > 1:
             self.significance().to_csv(directory / "significance.csv")
             written["significance.csv"] = directory / "significance.csv"
