@@ -1237,7 +1237,7 @@ for name, params, match in [
         "RNNRegressor",
         dict(loss="mae"),
         "The 'loss' parameter of RNNRegressor must be a str among {'absolute_error', "
-        "'huber', 'squared_error'}. Got 'mae' instead.",
+        "'huber', 'quantile', 'squared_error'}. Got 'mae' instead.",
     ),
     (
         "RNNRegressor",

@@ -186,5 +186,5 @@ def test_set_params_without_refit_changes_nothing():
 
 
 def test_helpers():
-    assert check_quantiles(np.array([0.25, 0.75]), "f") == [0.25, 0.75]
+    assert check_quantiles(np.array([0.25, 0.75]), "f") == (0.25, 0.75)
     assert interval_coverage(0.2) == (0.6, 0) and interval_coverage(0.8) == (0.6, 1)  # 1 - 1.6 rounds to 0.6

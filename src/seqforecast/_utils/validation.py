@@ -200,3 +200,36 @@ def check_n_jobs(value, owner):
         hint="n_jobs is the number of fits run at once: None or 1 for one at a time, -1 for every CPU, -2 for "
         "every CPU but one.",
     )
+
+
+_QUANTILES_HINT = (
+    "Give probabilities strictly between 0 and 1, in increasing order, without duplicates, e.g. (0.1, 0.5, 0.9)."
+)
+
+
+def check_quantiles(quantiles, owner: str) -> tuple[float, ...]:
+    """``quantiles`` as a tuple of floats, strictly increasing in (0, 1); ``InvalidParameterError`` otherwise.
+    The one check of quantile levels (``forecast_quantiles``, the quantile heads of the nets).
+
+    Examples
+    --------
+    >>> check_quantiles((0.1, 0.5, 0.9), "f")
+    (0.1, 0.5, 0.9)
+    """
+    if isinstance(quantiles, (str, bytes, dict)) or not np.iterable(quantiles) or np.ndim(quantiles) != 1:
+        raise InvalidParameterError(
+            f"The 'quantiles' parameter of {owner} must be a sequence of floats. Got {quantiles!r} instead. "
+            f"{_QUANTILES_HINT}"
+        )
+    levels = tuple(
+        check_real(q, "quantiles", owner, low=0, high=1, closed="neither", hint=_QUANTILES_HINT)
+        for q in list(quantiles)
+    )
+    if not levels:
+        raise InvalidParameterError(f"The 'quantiles' parameter of {owner} is empty. {_QUANTILES_HINT}")
+    if any(b <= a for a, b in zip(levels, levels[1:])):
+        raise InvalidParameterError(
+            f"The 'quantiles' parameter of {owner} must be strictly increasing, without duplicates. Got "
+            f"{list(levels)} instead. {_QUANTILES_HINT}"
+        )
+    return levels

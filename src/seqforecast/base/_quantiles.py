@@ -17,34 +17,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .._utils.validation import InvalidParameterError, check_real
+from .._utils.validation import check_quantiles
 
-__all__ = ["check_quantiles", "interval_coverage", "check_not_crossing", "quantile_frame"]
-
-_HINT = "Give probabilities strictly between 0 and 1, in increasing order, without duplicates, e.g. (0.1, 0.5, 0.9)."
-
-
-def check_quantiles(quantiles, owner: str) -> list[float]:
-    """``quantiles`` as a list of floats, strictly increasing in (0, 1); ``InvalidParameterError`` otherwise.
-
-    Examples
-    --------
-    >>> check_quantiles((0.1, 0.5, 0.9), "f")
-    [0.1, 0.5, 0.9]
-    """
-    if isinstance(quantiles, (str, bytes, dict)) or not np.iterable(quantiles) or np.ndim(quantiles) != 1:
-        raise InvalidParameterError(
-            f"The 'quantiles' parameter of {owner} must be a sequence of floats. Got {quantiles!r} instead. {_HINT}"
-        )
-    levels = [check_real(q, "quantiles", owner, low=0, high=1, closed="neither", hint=_HINT) for q in list(quantiles)]
-    if not levels:
-        raise InvalidParameterError(f"The 'quantiles' parameter of {owner} is empty. {_HINT}")
-    if any(b <= a for a, b in zip(levels, levels[1:])):
-        raise InvalidParameterError(
-            f"The 'quantiles' parameter of {owner} must be strictly increasing, without duplicates. Got "
-            f"{levels} instead. {_HINT}"
-        )
-    return levels
+__all__ = ["check_quantiles", "interval_coverage", "check_not_crossing", "quantile_frame"]  # the first from _utils
 
 
 def interval_coverage(q: float) -> tuple[float, int]:

@@ -58,7 +58,16 @@ _PARAMS_DOC = """
         What a ``KeyboardInterrupt`` (Ctrl+C) during training does. ``"raise"``: re-raise it; the estimator
         keeps its previous fitted state (nothing half-fitted). ``"keep_best"``: stop and return normally
         with the weights of the epoch with the lowest validation loss (with ``patience``), else of the last
-        completed epoch, and ``interrupted_=True``; an interrupt before the first epoch ends is re-raised.{extra}
+        completed epoch, and ``interrupted_=True``; an interrupt before the first epoch ends is re-raised.
+    accelerator : accelerate.Accelerator or None, default=None
+        Train data-parallel through Hugging Face Accelerate (skorch's ``AccelerateMixin``): run the same script
+        in several processes (``torchrun --nproc_per_node 2 script.py``, or ``accelerate launch``), each calling
+        ``fit`` on the same data; each process computes the gradients of its share of every batch and all end
+        with the same weights. With several processes, create it as ``Accelerator(dataloader_config=
+        DataLoaderConfiguration(split_batches=True))`` (``batch_size`` is then the batch of the whole run, a
+        multiple of the number of processes); it places the tensors (``device`` is not used). One process
+        gives the weights of a fit without it. The fitted net keeps no reference to it, and a model file
+        cannot hold one (``set_params(accelerator=None)`` before saving). Needs ``pip install accelerate``.{extra}
 """
 
 _ATTRS_DOC = """
@@ -130,12 +139,38 @@ REGRESSOR_PARAMS = """
     teacher_forcing_decay : float in [0, 1], default=1.0
         seq2seq only: the ratio at (0-based) epoch e is ``teacher_forcing * teacher_forcing_decay ** e``
         (scheduled sampling).
-    loss : {"squared_error", "absolute_error", "huber"}, default="squared_error"
+    loss : {"squared_error", "absolute_error", "huber", "quantile"}, default="squared_error"
         The training loss, averaged over every predicted value: squared error (the mean is the
-        best constant), absolute error (the median; less pulled by a few large targets), or
-        Huber's (squared within 1.0 of the target, absolute beyond; ``torch.nn.HuberLoss``). Set
-        it by the error you will be scored on: on M4 Hourly absolute error gave a lower sMAPE and
-        MASE (``benchmarks/results/m4_Hourly.md``)."""
+        best constant), absolute error (the median; less pulled by a few large targets),
+        Huber's (squared within 1.0 of the target, absolute beyond; ``torch.nn.HuberLoss``), or the
+        quantile (pinball) loss of ``quantiles``, averaged over the outputs and the levels
+        (:class:`~seqforecast.estimators.losses.PinballLoss`), which trains a quantile head (see the
+        notes). Set it by the error you will be scored on: on M4 Hourly absolute error gave a lower
+        sMAPE and MASE (``benchmarks/results/m4_Hourly.md``).
+    quantiles : sequence of float or None, default=None
+        ``loss="quantile"`` only (the other losses ignore it): the levels the net learns, strictly
+        increasing in (0, 1); None means (0.1, 0.5, 0.9). It sits in the constructor because the head
+        is sized by it: one output per level. Include 0.5, the point prediction; to get central
+        intervals of coverage ``c``, include ``(1 - c) / 2`` and ``(1 + c) / 2``."""
+
+REGRESSOR_ATTRS = """
+    quantiles_ : ndarray of shape (n_quantiles,) or None
+        The levels of the quantile head (``loss="quantile"``), None for the other losses."""
+
+REGRESSOR_NOTES = """
+    Predictions are float64 and have the shape of the fitted ``y`` (1-D when ``y`` was 1-D).
+
+    Quantile head (``loss="quantile"``, ``many_to_one`` or ``seq2seq``). For each output (a target, or
+    a step of the horizon) the head emits one value per level; the value of the median level ``m`` (the
+    level closest to 0.5, the lower of two equally close) is the point prediction, and each other level
+    lies one positive gap (a softplus of its output) beyond its neighbour towards the median::
+
+        q[m] = head[m];   q[k] = q[k - 1] + softplus(head[k]) above m;   q[k] = q[k + 1] - softplus(head[k]) below
+
+    so the quantiles never cross, for any weights and input, without sorting. :meth:`predict` returns
+    the median, :meth:`predict_quantiles` every level; a seq2seq decoder is fed back the median.
+    ``many_to_many`` and :meth:`predict_recursive` refuse a quantile head.
+"""
 
 CLASSIFIER_ARCHITECTURES = """\
 ``"many_to_one"``: one label per sequence, ``y`` of shape (n_samples,).

@@ -1,5 +1,6 @@
 """Recurrent-net regression on sequences: :class:`RNNRegressor`, with the carried-state recursion that the
-recursive forecaster uses (:meth:`RNNRegressor.predict_recursive`)."""
+recursive forecaster uses (:meth:`RNNRegressor.predict_recursive`) and a quantile head
+(``loss="quantile"``, :meth:`RNNRegressor.predict_quantiles`)."""
 
 from __future__ import annotations
 
@@ -13,12 +14,16 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
 from .._utils.sequences import as_numeric_array, check_finite, check_n_samples
-from .._utils.validation import check_int, options
+from .._utils.validation import check_int, check_quantiles, options
+from ..nets import median_index
 from ._base import _BaseRNN
-from ._docs import REGRESSOR_ARCHITECTURES, REGRESSOR_PARAMS, estimator_doc
+from ._docs import REGRESSOR_ARCHITECTURES, REGRESSOR_ATTRS, REGRESSOR_NOTES, REGRESSOR_PARAMS, estimator_doc
 from .losses import REGRESSION_LOSSES
 
 __all__ = ["RNNRegressor"]
+
+#: The quantile levels of ``loss="quantile"`` when ``quantiles`` is None.
+DEFAULT_QUANTILES = (0.1, 0.5, 0.9)
 
 
 class RNNRegressor(RegressorMixin, _BaseRNN):
@@ -30,7 +35,8 @@ class RNNRegressor(RegressorMixin, _BaseRNN):
         modules="RecurrentNet or Seq2SeqNet",
         n_outputs="targets per sequence (many_to_one), per step (many_to_many), or the horizon (seq2seq)",
         history_extra=", and ``teacher_forcing`` for seq2seq",
-        notes="\n    Predictions are float64 and have the shape of the fitted ``y`` (1-D when ``y`` was 1-D).\n",
+        attrs=REGRESSOR_ATTRS,
+        notes=REGRESSOR_NOTES,
     )
 
     _parameter_constraints = {
@@ -39,6 +45,7 @@ class RNNRegressor(RegressorMixin, _BaseRNN):
         "teacher_forcing": [Interval(Real, 0, 1, closed="both")],
         "teacher_forcing_decay": [Interval(Real, 0, 1, closed="both")],
         "loss": [options(REGRESSION_LOSSES)],
+        "quantiles": ["array-like", None],
     }
 
     def __init__(
@@ -54,6 +61,7 @@ class RNNRegressor(RegressorMixin, _BaseRNN):
         teacher_forcing=0.5,
         teacher_forcing_decay=1.0,
         loss="squared_error",
+        quantiles=None,
         max_epochs=100,
         batch_size=32,
         samples_per_epoch=None,
@@ -68,6 +76,7 @@ class RNNRegressor(RegressorMixin, _BaseRNN):
         verbose=0,
         callbacks=None,
         on_interrupt="raise",
+        accelerator=None,
     ):
         self.cell = cell
         self.hidden_size = hidden_size
@@ -79,6 +88,7 @@ class RNNRegressor(RegressorMixin, _BaseRNN):
         self.teacher_forcing = teacher_forcing
         self.teacher_forcing_decay = teacher_forcing_decay
         self.loss = loss
+        self.quantiles = quantiles
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.samples_per_epoch = samples_per_epoch
@@ -93,11 +103,61 @@ class RNNRegressor(RegressorMixin, _BaseRNN):
         self.verbose = verbose
         self.callbacks = callbacks
         self.on_interrupt = on_interrupt
+        self.accelerator = accelerator
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
         return tags
+
+    # ------------------------------------------------------------------ parameters
+    def _validate_params(self):
+        super()._validate_params()
+        self._quantile_levels()
+
+    def _quantile_levels(self):
+        """The quantile levels of ``loss="quantile"`` (``quantiles``, or :data:`DEFAULT_QUANTILES` when None),
+        checked; None for the other losses, which ignore ``quantiles``."""
+        if self.loss != "quantile":
+            return None
+        quantiles = DEFAULT_QUANTILES if self.quantiles is None else self.quantiles
+        return check_quantiles(quantiles, type(self).__name__)
+
+    def _check_combinations(self, name):
+        super()._check_combinations(name)
+        if self.loss == "quantile" and self.architecture == "many_to_many":
+            raise ValueError(
+                f"{name}: loss='quantile' gives quantiles of a prediction per sequence (many_to_one) or per "
+                "forecast step (seq2seq); architecture='many_to_many' has no quantile head. Use "
+                "architecture='many_to_one' with a 2-D y, or 'seq2seq', or another loss."
+            )
+
+    def _target_attributes(self, n_outputs, y_shape_tail):
+        """The fitted target attributes, with the loss that trains for them."""
+        levels = self._quantile_levels()
+        return {
+            "n_outputs_": n_outputs,
+            "_y_shape_tail": y_shape_tail,
+            "quantiles_": None if levels is None else np.array(levels),
+            "criterion": REGRESSION_LOSSES[self.loss],
+            "criterion_kwargs": {} if levels is None else {"quantiles": levels},
+        }
+
+    def _module_spec(self, seqs, target):
+        module, kwargs = super()._module_spec(seqs, target)
+        if target["quantiles_"] is not None:
+            kwargs["quantiles"] = [float(q) for q in target["quantiles_"]]  # a quantile head
+        return module, kwargs
+
+    def _check_net_settings(self, kwargs):
+        super()._check_net_settings(kwargs)
+        levels = getattr(self, "quantiles_", None)
+        saved = kwargs.get("quantiles")
+        expected = None if levels is None else [float(q) for q in levels]
+        if (None if saved is None else [float(q) for q in saved]) != expected:
+            raise ValueError(
+                f"the net's settings disagree with {type(self).__name__}'s: quantiles={saved!r} (expected {expected!r})"
+            )
 
     def _check_targets(self, y, seqs, name):
         y = as_numeric_array(y, what="y", name=name, dtype=np.float64)
@@ -126,24 +186,13 @@ class RNNRegressor(RegressorMixin, _BaseRNN):
         with np.errstate(over="ignore"):  # too large for float32 -> inf, reported just below
             y_net = y_net.astype(np.float32)  # [n] -> [n, 1]; [n, T] -> [n, T, 1] (many_to_many)
         check_finite(y_net, what="y", name=name, hint=" (values beyond float32's range count as infinite)")
-        target = {
-            "n_outputs_": y_net.shape[-1],
-            "_y_shape_tail": y.shape[1:],
-            "criterion": REGRESSION_LOSSES[self.loss],
-            "criterion_kwargs": {},
-        }
-        return y_net, target
+        return y_net, self._target_attributes(y_net.shape[-1], y.shape[1:])
 
     _fits_series_windows = True
 
     def _window_targets(self, windows):
         """The fitted target attributes for series windows: the horizon as outputs, a 2-D prediction."""
-        return {
-            "n_outputs_": windows.horizon,
-            "_y_shape_tail": (windows.horizon,),
-            "criterion": REGRESSION_LOSSES[self.loss],
-            "criterion_kwargs": {},
-        }
+        return self._target_attributes(windows.horizon, (windows.horizon,))
 
     def predict(self, X):
         """Predict targets for sequences.
@@ -156,9 +205,44 @@ class RNNRegressor(RegressorMixin, _BaseRNN):
         Returns
         -------
         y_pred : ndarray of float64, of shape (n_samples,) + the fitted ``y.shape[1:]``
+            With ``loss="quantile"``, the median (the fitted level closest to 0.5; see
+            :meth:`predict_quantiles`).
         """
         out = self._forward(X)
+        levels = getattr(self, "quantiles_", None)
+        if levels is not None:
+            out = out[..., median_index(levels)]  # [n, K, Q] -> [n, K]
         return out.reshape((len(out),) + tuple(self._y_shape_tail))  # [n, K] / [n, T, K] -> fitted y shape
+
+    def predict_quantiles(self, X):
+        """Predict the quantiles the net was fitted for (``loss="quantile"``).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or (n_samples, n_timesteps), or list
+            Sequences, in the layout used at fit.
+
+        Returns
+        -------
+        y_quantiles : ndarray of float64 of shape (n_samples, n_outputs_, n_quantiles)
+            The quantiles of each output (a target of ``many_to_one``, a step of the horizon of ``seq2seq``;
+            a 1-D ``y`` has one output) at the levels ``quantiles_``, in that order. They never cross:
+            ``y_quantiles[..., k] <= y_quantiles[..., k + 1]``. :meth:`predict` returns the median column.
+
+        Raises
+        ------
+        ValueError
+            The estimator was fitted with another loss.
+        """
+        check_is_fitted(self)
+        if getattr(self, "quantiles_", None) is None:
+            name = type(self).__name__
+            raise ValueError(
+                f"{name}.predict_quantiles needs a net fitted with loss='quantile'; this one was fitted with "
+                f"another loss and predicts one value per output. Refit with {name}(loss='quantile', "
+                "quantiles=(0.1, 0.5, 0.9)), or call predict."
+            )
+        return self._forward(X)  # [n, K, Q]
 
     def score(self, X, y, sample_weight=None):
         """R^2 of the predictions (per-step targets of ``many_to_many`` are flattened into columns)."""
@@ -174,11 +258,17 @@ class RNNRegressor(RegressorMixin, _BaseRNN):
         """Whether :meth:`predict_recursive` runs on this fitted estimator.
 
         It needs a net that reads time forward and predicts one value from the last step, so that the value
-        can be fed back: ``architecture="many_to_one"``, ``bidirectional=False`` and a 1-D ``y`` (one
-        output), as fitted (a later ``set_params`` does not change the answer).
+        can be fed back: ``architecture="many_to_one"``, ``bidirectional=False``, a 1-D ``y`` (one
+        output) and a loss other than ``"quantile"``, as fitted (a later ``set_params`` does not change the
+        answer).
         """
         check_is_fitted(self)
-        return self._architecture == "many_to_one" and not self.net_.module_.bidirectional and self.n_outputs_ == 1
+        return (
+            self._architecture == "many_to_one"
+            and not self.net_.module_.bidirectional
+            and self.n_outputs_ == 1
+            and getattr(self, "quantiles_", None) is None
+        )
 
     def predict_recursive(self, X, n_steps, step_features=None):
         """Predict ``n_steps`` steps ahead of each sequence, feeding every prediction back as the next input.
@@ -206,8 +296,8 @@ class RNNRegressor(RegressorMixin, _BaseRNN):
         Raises
         ------
         ValueError
-            The fitted net cannot carry its state (see :meth:`can_carry_state`), or ``step_features`` has
-            another shape.
+            The fitted net cannot carry its state (see :meth:`can_carry_state`; a net fitted with
+            ``loss="quantile"`` is refused with its own message), or ``step_features`` has another shape.
 
         Notes
         -----
@@ -217,6 +307,13 @@ class RNNRegressor(RegressorMixin, _BaseRNN):
         name = type(self).__name__
         n_steps = check_int(n_steps, "n_steps", f"{name}.predict_recursive")
         seqs = self._check_predict_input(X, name)
+        if getattr(self, "quantiles_", None) is not None:
+            raise ValueError(
+                f"{name}.predict_recursive feeds one predicted value back per step; this net was fitted with "
+                f"loss='quantile' (quantiles {self.quantiles_.tolist()}), and feeding back one of its quantiles "
+                "would not give the quantiles of later steps. Forecast the whole horizon at once instead "
+                "(DirectForecaster or Seq2SeqForecaster with this estimator), or refit with another loss."
+            )
         if not self.can_carry_state():
             what = (
                 f"architecture={self._architecture!r}"

@@ -40,6 +40,7 @@ from .._utils.series_windows import SeriesWindows
 from .._utils.validation import options, positive_int, validate_params
 from ..base import MAX_FORECAST_STEPS, BaseForecaster, SeriesError
 from ._auto_plan import net_settings
+from ._quantile_head import QuantileHead
 
 __all__ = ["RecursiveForecaster", "DirectForecaster", "Seq2SeqForecaster"]
 
@@ -325,6 +326,12 @@ class RecursiveForecaster(_WindowForecaster):
         validate_params(self)
         self._commit_settings()
         self.carry_state_ = self.carry_state
+        if self.estimator is not None and getattr(self.estimator, "loss", None) == "quantile":
+            raise ValueError(
+                f"{type(self).__name__} feeds one value back per step; a net with loss='quantile' gives several "
+                "quantiles. Use it in a DirectForecaster or Seq2SeqForecaster (forecast_quantiles, intervals), or "
+                "give this forecaster a net with a point loss."
+            )
         windows = self._training_windows(Y, X, horizon=1)
         estimator = clone(self.estimator) if self.estimator is not None else self._default_estimator(len(windows))
         self.estimator_ = self._fit_estimator(estimator, windows, one_output=True)
@@ -359,7 +366,7 @@ class RecursiveForecaster(_WindowForecaster):
         return out
 
 
-class DirectForecaster(_WindowForecaster):
+class DirectForecaster(QuantileHead, _WindowForecaster):
     """Forecast the whole horizon at once from the last window.
 
     Parameters
@@ -367,7 +374,10 @@ class DirectForecaster(_WindowForecaster):
     estimator : regressor, default=None
         Learns the ``horizon`` next values from a window: an :class:`~seqforecast.RNNRegressor` (with
         ``horizon`` outputs, or ``architecture="seq2seq"``), or any multi-output scikit-learn regressor.
-        None means a GRU sized to the data, as in :class:`RecursiveForecaster`.
+        None means a GRU sized to the data, as in :class:`RecursiveForecaster`. A net with a quantile head
+        (``RNNRegressor(loss="quantile", quantiles=...)``) also gives ``forecast_quantiles`` and intervals
+        (``forecast(steps, coverage=...)``) at its levels, linearly interpolated between them; its point
+        forecast is its median.
     window_length : int, default=24
     horizon : int, default=12
         The number of steps the model emits; ``forecast(steps)`` accepts ``steps <= horizon``.

@@ -8,6 +8,8 @@ from .layers import (
     AttentionPooling,
     FCNBranch,
     init_recurrent_weights,
+    median_index,
+    monotone_quantiles,
     step_mask,
 )
 from .recurrent import POOLINGS, RecurrentNet
@@ -23,5 +25,7 @@ __all__ = [
     "RecurrentNet",
     "Seq2SeqNet",
     "init_recurrent_weights",
+    "median_index",
+    "monotone_quantiles",
     "step_mask",
 ]

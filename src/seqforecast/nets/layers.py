@@ -1,8 +1,9 @@
 """Building blocks of the recurrent nets: the recurrent layer and its initialisation, the padding mask, the
-convolutional (FCN) branch and attention pooling.
+convolutional (FCN) branch, attention pooling, and the non-crossing quantile transform of a quantile head.
 
 Shape vocabulary in comments: ``B`` batch, ``T`` time steps, ``F`` input features, ``H`` hidden size,
-``D`` directions (1 or 2), ``C`` convolution channels, ``N`` real (non-padding) steps of a whole batch.
+``D`` directions (1 or 2), ``C`` convolution channels, ``N`` real (non-padding) steps of a whole batch, ``Q``
+quantile levels.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ __all__ = [
     "FCNBranch",
     "init_recurrent_weights",
     "make_rnn",
+    "median_index",
+    "monotone_quantiles",
     "step_mask",
 ]
 
@@ -228,3 +231,48 @@ class AttentionPooling(nn.Module):
         """Weighted sum of ``out`` [B, T, D*H] over time: ``[B, D*H]``."""
         weights = self.weights(out, mask)  # [B, T]
         return (weights.unsqueeze(-1) * out).sum(dim=1)  # [B, T, 1] * [B, T, D*H] -> [B, D*H]
+
+
+# ---------------------------------------------------------------------------- quantile heads
+def median_index(quantiles):
+    """The position of the level closest to 0.5 (the lower of two equally close): the quantile a quantile
+    head gives as its point prediction and feeds back.
+
+    Examples
+    --------
+    >>> median_index((0.1, 0.5, 0.9)), median_index((0.05, 0.25, 0.75, 0.95)), median_index((0.8, 0.9))
+    (1, 1, 0)
+    """
+    distances = [abs(float(q) - 0.5) for q in quantiles]
+    return distances.index(min(distances))
+
+
+def monotone_quantiles(raw, median):
+    """Non-crossing quantiles from unconstrained head outputs, built around the median.
+
+    With ``m = median`` and ``s = softplus(raw)`` (> 0)::
+
+        q[m]     = raw[m]                                    the point prediction, unconstrained
+        q[k > m] = q[m] + s[m + 1] + ... + s[k]              each level above adds a positive gap
+        q[k < m] = q[m] - s[k] - ... - s[m - 1]              each level below takes one away
+
+    so ``q`` never decreases along the last axis, whatever the weights and inputs: the gaps are cumulative
+    sums of non-negative numbers, and floating-point addition and subtraction are monotone in each operand
+    (a gap that underflows to 0 gives two equal quantiles, never crossed ones). ``raw[m]`` is the median's
+    own value; every other output is the width of one gap.
+
+    Parameters
+    ----------
+    raw : torch.Tensor of shape (..., Q)
+    median : int
+        Position of the median level, 0 <= median < Q (see :func:`median_index`).
+
+    Returns
+    -------
+    torch.Tensor of shape (..., Q), non-decreasing along the last axis
+    """
+    centre = raw[..., median : median + 1]  # [..., 1]
+    gaps = nn.functional.softplus(raw)  # [..., Q], > 0 (or 0 by underflow)
+    above = centre + torch.cumsum(gaps[..., median + 1 :], dim=-1)  # [..., Q - m - 1]
+    below = centre - torch.cumsum(gaps[..., :median].flip(-1), dim=-1).flip(-1)  # [..., m]
+    return torch.cat([below, centre, above], dim=-1)  # [..., m] + [..., 1] + [..., Q - m - 1] -> [..., Q]

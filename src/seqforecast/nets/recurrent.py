@@ -6,7 +6,8 @@ through skorch, and :meth:`~seqforecast.RNNRegressor.predict_recursive` calls :m
 re-reading a window.
 
 Shape vocabulary in comments: ``B`` batch, ``T`` time steps, ``F`` input features, ``H`` hidden size,
-``D`` directions (1 or 2), ``L`` layers, ``K`` outputs, ``E`` embedding size, ``C`` convolution channels.
+``D`` directions (1 or 2), ``L`` layers, ``K`` outputs, ``E`` embedding size, ``C`` convolution channels, ``Q``
+quantile levels.
 """
 
 from __future__ import annotations
@@ -15,8 +16,15 @@ import torch
 from torch import nn
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from .._utils.validation import check_option
-from .layers import AttentionPooling, FCNBranch, make_rnn, step_mask
+from .._utils.validation import check_option, check_quantiles
+from .layers import (
+    AttentionPooling,
+    FCNBranch,
+    make_rnn,
+    median_index,
+    monotone_quantiles,
+    step_mask,
+)
 
 __all__ = ["POOLINGS", "RecurrentNet"]
 
@@ -72,6 +80,11 @@ class RecurrentNet(nn.Module):
         ``output="last"`` only.
     conv_kernel_sizes : sequence of int or None, default=None
         Kernel size of each convolutional block; None takes 8, 5, 3 (then 3 for further blocks).
+    quantiles : sequence of float or None, default=None
+        When set (levels strictly increasing in (0, 1)), a quantile head: the head emits ``Q`` values per
+        output, made non-crossing around the median by :func:`~seqforecast.nets.layers.monotone_quantiles`,
+        and the net returns ``[B, K, Q]``, quantiles on the last axis in the order of ``quantiles``.
+        ``output="last"`` only.
 
     Notes
     -----
@@ -97,11 +110,19 @@ class RecurrentNet(nn.Module):
         pooling="last",
         conv_channels=None,
         conv_kernel_sizes=None,
+        quantiles=None,
     ):
         super().__init__()
         owner = type(self).__name__
         check_option(output, "output", ("last", "sequence"), owner)
         check_option(pooling, "pooling", POOLINGS, owner)
+        if quantiles is not None:
+            quantiles = check_quantiles(quantiles, owner)
+            if output != "last":
+                raise ValueError(
+                    f"{owner}: a quantile head (quantiles={list(quantiles)}) needs output='last'; got "
+                    f"output={output!r}."
+                )
         if output == "sequence" and (pooling != "last" or conv_channels is not None):
             what = f"pooling={pooling!r}" if pooling != "last" else f"conv_channels={conv_channels!r}"
             raise ValueError(
@@ -142,7 +163,17 @@ class RecurrentNet(nn.Module):
             self.conv = FCNBranch(rnn_input, conv_channels, conv_kernel_sizes)
             summary += self.conv.out_features
         self.dropout = nn.Dropout(dropout)
-        self.head = nn.Linear(summary, output_size)
+        self.quantiles = quantiles
+        self._median = None if quantiles is None else median_index(quantiles)
+        self.head = nn.Linear(summary, output_size * (1 if quantiles is None else len(quantiles)))
+
+    def _head(self, summary):
+        """The head on ``summary`` [B, S]: ``[B, K]``, or non-crossing quantiles ``[B, K, Q]``."""
+        y = self.head(self.dropout(summary))  # [B, S] -> [B, K] or [B, K*Q]
+        if self.quantiles is None:
+            return y
+        y = y.unflatten(-1, (self.output_size, len(self.quantiles)))  # [B, K*Q] -> [B, K, Q]
+        return monotone_quantiles(y, self._median)
 
     # ------------------------------------------------------------------ full-sequence pass
     def _run(self, X, lengths=None, state=None):
@@ -174,7 +205,8 @@ class RecurrentNet(nn.Module):
 
         Returns
         -------
-        torch.Tensor of shape (B, K) for ``output="last"``, (B, T, K) for ``output="sequence"``
+        torch.Tensor of shape (B, K) for ``output="last"`` ((B, K, Q) with a quantile head), (B, T, K) for
+        ``output="sequence"``
         """
         features = X if self.embedding is None else self.embedding(X)  # [B, T] long -> [B, T, E]
         out, state = self._run_features(features, lengths)
@@ -187,7 +219,7 @@ class RecurrentNet(nn.Module):
         summary = self._pool(out, state, mask)  # [B, D*H]
         if self.conv is not None:
             summary = torch.cat([summary, self.conv(features, mask)], dim=1)  # [B, D*H] + [B, C] -> [B, D*H+C]
-        return self.head(self.dropout(summary))  # [B, D*H(+C)] -> [B, K]
+        return self._head(summary)  # [B, D*H(+C)] -> [B, K] (or [B, K, Q])
 
     def _pool(self, out, state, mask):
         """Summarise recurrent outputs ``out`` [B, T, D*H] as :attr:`pooling` says: ``[B, D*H]``."""
@@ -275,16 +307,16 @@ class RecurrentNet(nn.Module):
 
         Returns
         -------
-        out : torch.Tensor of shape (B, K)
+        out : torch.Tensor of shape (B, K), or (B, K, Q) with a quantile head
             The head's prediction from the new state (same as ``readout(new_state)``).
         state : the new state
         """
         self._check_state_api("step")
         out, state = self.rnn(x.unsqueeze(1), state)  # [B, F] -> [B, 1, F] -> [B, 1, H]
-        return self.head(self.dropout(out[:, 0])), state  # [B, 1, H] -> [B, H] -> [B, K]
+        return self._head(out[:, 0]), state  # [B, 1, H] -> [B, H] -> [B, K] (or [B, K, Q])
 
     def readout(self, state):
-        """Apply the head to the top layer's hidden state: ``[B, K]``."""
+        """Apply the head to the top layer's hidden state: ``[B, K]`` (or ``[B, K, Q]``)."""
         self._check_state_api("readout")
         h_n = state[0] if self.cell == "lstm" else state  # [L, B, H]
-        return self.head(self.dropout(h_n[-1]))  # [B, H] -> [B, K]
+        return self._head(h_n[-1])  # [B, H] -> [B, K] (or [B, K, Q])

@@ -1,7 +1,7 @@
 """An encoder-decoder net that emits a whole horizon, trained with teacher forcing / scheduled sampling.
 
 Shape vocabulary in comments: ``B`` batch, ``T`` time steps, ``F`` input features, ``H`` hidden size,
-``L`` layers.
+``L`` layers, ``Q`` quantile levels.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import torch
 from sklearn.utils._param_validation import Interval
 from torch import nn
 
-from .._utils.validation import check_param
-from .layers import make_rnn
+from .._utils.validation import check_param, check_quantiles
+from .layers import make_rnn, median_index, monotone_quantiles
 
 __all__ = ["Seq2SeqNet"]
 
@@ -41,6 +41,11 @@ class Seq2SeqNet(nn.Module):
         Between stacked layers and on the decoder output fed to the head.
     target_index : int, default=0
         Which feature of ``X`` holds the past values of the target.
+    quantiles : sequence of float or None, default=None
+        When set (levels strictly increasing in (0, 1)), a quantile head: each decoder step emits ``Q``
+        non-crossing quantiles (:func:`~seqforecast.nets.layers.monotone_quantiles`), the net returns
+        ``[B, horizon, Q]``, and the decoder is fed back the median (the level closest to 0.5), the value
+        it is fed in place of when teacher forcing gives the true one.
 
     Attributes
     ----------
@@ -59,6 +64,7 @@ class Seq2SeqNet(nn.Module):
         nonlinearity="tanh",
         dropout=0.0,
         target_index=0,
+        quantiles=None,
     ):
         super().__init__()
         owner = type(self).__name__
@@ -78,7 +84,9 @@ class Seq2SeqNet(nn.Module):
         self.encoder = make_rnn(cell, input_size, *args)
         self.decoder = make_rnn(cell, 1, *args)
         self.dropout = nn.Dropout(dropout)
-        self.head = nn.Linear(hidden_size, 1)
+        self.quantiles = None if quantiles is None else check_quantiles(quantiles, owner)
+        self._median = None if quantiles is None else median_index(self.quantiles)
+        self.head = nn.Linear(hidden_size, 1 if quantiles is None else len(self.quantiles))
 
     def forward(self, X, y_teacher=None):
         """Forecast ``horizon`` steps.
@@ -92,7 +100,7 @@ class Seq2SeqNet(nn.Module):
 
         Returns
         -------
-        torch.Tensor of shape (B, horizon)
+        torch.Tensor of shape (B, horizon), or (B, horizon, Q) with a quantile head
         """
         _, state = self.encoder(X)  # [B, T, F] -> state [L, B, H]
         prev = X[:, -1, self.target_index : self.target_index + 1]  # [B, T, F] -> [B, 1]
@@ -101,8 +109,13 @@ class Seq2SeqNet(nn.Module):
         outputs = []
         for t in range(self.horizon):
             out, state = self.decoder(prev.unsqueeze(1), state)  # [B, 1] -> [B, 1, 1] -> [B, 1, H]
-            y_t = self.head(self.dropout(out[:, 0]))  # [B, 1, H] -> [B, H] -> [B, 1]
-            outputs.append(y_t)
+            y_t = self.head(self.dropout(out[:, 0]))  # [B, 1, H] -> [B, H] -> [B, 1] (or [B, Q])
+            if self.quantiles is not None:
+                quantiles_t = monotone_quantiles(y_t, self._median)  # [B, Q]
+                outputs.append(quantiles_t.unsqueeze(1))  # [B, Q] -> [B, 1, Q]
+                y_t = quantiles_t[:, self._median : self._median + 1]  # the median is fed back: [B, 1]
+            else:
+                outputs.append(y_t)
             if teach:
                 true_t = y_teacher[:, t : t + 1].to(y_t.dtype)  # [B, horizon] -> [B, 1]
                 if ratio >= 1.0:
@@ -112,4 +125,4 @@ class Seq2SeqNet(nn.Module):
                     prev = torch.where(coin, true_t, y_t)
             else:
                 prev = y_t
-        return torch.cat(outputs, dim=1)  # horizon x [B, 1] -> [B, horizon]
+        return torch.cat(outputs, dim=1)  # horizon x [B, 1] -> [B, horizon] (or x [B, 1, Q] -> [B, horizon, Q])

@@ -37,7 +37,7 @@ from ..baselines import (
 )
 from ..baselines._kernels import ThetaFit
 from ..estimators import RNNClassifier, RNNRegressor
-from ..estimators.losses import SequenceCrossEntropy
+from ..estimators.losses import PinballLoss, SequenceCrossEntropy
 from ..evaluation.significance import DieboldMarianoResult
 from ..evaluation.splitters import DefaultOrigins
 from ..forecasting import (
@@ -94,10 +94,11 @@ CLASSES = {
         ThetaFit,
         DieboldMarianoResult,
         DefaultOrigins,
-        # the nets' modules and the classifier's loss
+        # the nets' modules, the classifier's loss and the regressor's quantile loss
         RecurrentNet,
         Seq2SeqNet,
         SequenceCrossEntropy,
+        PinballLoss,
     )
 }
 
