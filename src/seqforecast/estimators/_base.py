@@ -15,7 +15,7 @@ from numbers import Real
 import numpy as np
 import torch
 from sklearn.base import BaseEstimator, _fit_context
-from sklearn.utils._param_validation import Interval, Options
+from sklearn.utils._param_validation import HasMethods, Interval, Options
 from sklearn.utils.validation import _check_feature_names, _get_feature_names, check_is_fitted
 from skorch.history import History
 
@@ -94,6 +94,7 @@ class _BaseRNN(BaseEstimator):
         "verbose": ["verbose"],
         "callbacks": [list, None],
         "on_interrupt": [options({"raise", "keep_best"})],
+        "accelerator": [None, HasMethods(["prepare", "backward", "reduce"])],
     }
 
     def __sklearn_tags__(self):
@@ -182,21 +183,25 @@ class _BaseRNN(BaseEstimator):
         names = _get_feature_names(X) if seqs.layout == "2d" else None  # DataFrame columns (time steps)
         if self.patience is not None:
             tail_split(seqs.n_samples, self.validation_fraction, name=name)  # raises when too few rows
-        device = resolve_device(self.device, name)
-        seed = fit_seed(self.random_state)
+        if self.accelerator is None:
+            device, seed = resolve_device(self.device, name), fit_seed(self.random_state)
+        else:
+            device, seed = self._accelerated_setup(name)
         # a training that draws from torch's global generator shuffles there too, under the lock; the others
         # shuffle with a generator of their own, outside it (see _training.train)
         generator = None if global_rng_users(self, device) else torch.Generator()
         module, module_kwargs = self._module_spec(seqs, target)
+        criterion, criterion_kwargs = target.pop("criterion"), target.pop("criterion_kwargs")
         net = build_net(
             self,
             module=module,
             module_kwargs=module_kwargs,
-            criterion=target.pop("criterion"),
-            criterion_kwargs=target.pop("criterion_kwargs"),
+            criterion=criterion,
+            criterion_kwargs=criterion_kwargs,
             device=device,
             name=name,
             generator=generator,
+            accelerator=self.accelerator,
         )
         if seqs.layout == "windows":
             dataset = _WindowBatches(X, name=name)
@@ -210,6 +215,8 @@ class _BaseRNN(BaseEstimator):
             if kept is None or kept.state_ is None:  # on_interrupt="raise", or no epoch completed
                 raise net.interrupt_
             n_epochs = kept.completed_
+        if self.accelerator is not None:
+            net = self._without_accelerator(net, (module, module_kwargs), (criterion, criterion_kwargs), device, name)
         net.module_.eval()  # a fitted net stays in inference mode: predictions never toggle it (thread-safe)
 
         # Every check passed and training finished: only now touch self.
@@ -234,6 +241,56 @@ class _BaseRNN(BaseEstimator):
         for attr, value in target.items():
             setattr(self, attr, value)
         return self
+
+    def _accelerated_setup(self, name):
+        """Device and seed of a fit through ``self.accelerator`` (data-parallel: see :mod:`._distributed`)."""
+        acc = self.accelerator
+        n = acc.num_processes
+        if n > 1:
+            if not getattr(acc, "split_batches", False):
+                raise ValueError(
+                    f"{name}: the accelerator runs {n} processes without split_batches, so every process would "
+                    f"train on batches of batch_size={self.batch_size} and the run on {n} times more. Create it "
+                    "as Accelerator(dataloader_config=DataLoaderConfiguration(split_batches=True)): batch_size is "
+                    "then the batch of the whole run, each process taking its share."
+                )
+            if self.batch_size % n:
+                raise ValueError(
+                    f"{name}: batch_size={self.batch_size} is shared by the accelerator's {n} processes and must be "
+                    f"a multiple of {n}; use batch_size={max(n, self.batch_size - self.batch_size % n)}."
+                )
+            if self.on_interrupt == "keep_best":
+                raise ValueError(
+                    f"{name}: on_interrupt='keep_best' is not supported in a run of {n} processes (an interrupt "
+                    "reaches them at different batches); use on_interrupt='raise'."
+                )
+        seed = fit_seed(self.random_state)
+        if n > 1:  # random_state=None draws a seed in each process: all take the main process's
+            from accelerate.utils import broadcast_object_list
+
+            seed = broadcast_object_list([seed])[0]
+        return str(acc.device), seed
+
+    def _without_accelerator(self, net, module_spec, criterion_spec, device, name):
+        """The trained net as a plain net (what ``fit`` without an accelerator gives, and what ``load`` builds):
+        the same weights and history, no reference to the accelerator or to other processes."""
+        (module, module_kwargs), (criterion, criterion_kwargs) = module_spec, criterion_spec
+        plain = build_net(
+            self,
+            module=module,
+            module_kwargs=module_kwargs,
+            criterion=criterion,
+            criterion_kwargs=criterion_kwargs,
+            device=device,
+            name=name,
+        )
+        with _seeded(0, device):  # initial weights replaced below: the global generators are untouched
+            plain.initialize()
+        plain.module_.load_state_dict(net.module_.state_dict())
+        plain.criterion_.load_state_dict(net.criterion_.state_dict())
+        plain.history = net.history
+        plain.interrupt_ = net.interrupt_
+        return plain
 
     def _module_spec(self, seqs, target):
         common = dict(

@@ -34,6 +34,7 @@ from skorch.utils import to_tensor
 
 from ..exceptions import TrainingDivergedError
 from ..nets import Seq2SeqNet
+from ._distributed import plain_module
 
 __all__ = ["build_net", "fit_seed", "resolve_device", "tail_split", "train"]
 
@@ -195,7 +196,7 @@ class _SequenceNet(NeuralNet):
             raise  # skorch catches it, then notifies on_train_end
 
     def train_step_single(self, batch, **fit_params):
-        if isinstance(self.module_, Seq2SeqNet):
+        if isinstance(plain_module(self.module_), Seq2SeqNet):
             _, yi = unpack_data(batch)
             fit_params = {**fit_params, "y_teacher": to_tensor(yi, device=self.device)}
         return super().train_step_single(batch, **fit_params)
@@ -256,7 +257,7 @@ class _TeacherForcing(Callback):
 
     def on_epoch_begin(self, net, **kwargs):
         value = self.ratio * self.decay ** (len(net.history) - 1)
-        net.module_.teacher_forcing_ratio = value
+        plain_module(net.module_).teacher_forcing_ratio = value  # through a DDP wrapper (data-parallel training)
         net.history.record("teacher_forcing", value)
 
 
@@ -370,7 +371,9 @@ def make_callbacks(est, name):
     return cbs
 
 
-def build_net(est, *, module, module_kwargs, criterion, criterion_kwargs, device, name, generator=None):
+def build_net(
+    est, *, module, module_kwargs, criterion, criterion_kwargs, device, name, generator=None, accelerator=None
+):
     """The skorch net for estimator ``est``'s parameters around ``module(**module_kwargs)``, not initialised.
 
     Used by ``fit`` (which then trains it) and by ``_set_net_state`` (which initialises it and loads saved
@@ -391,26 +394,35 @@ def build_net(est, *, module, module_kwargs, criterion, criterion_kwargs, device
     generator : torch.Generator or None, default=None
         The generator that shuffles the training batches: the fit's own (see :func:`train`), or None for
         torch's global one.
+    accelerator : accelerate.Accelerator or None, default=None
+        Train data-parallel through it (:mod:`._distributed`; it places the tensors, so ``device`` is unused).
     """
-    return _SequenceNet(
+    samples = getattr(est, "samples_per_epoch", None)
+    common = dict(
         module=module,
         criterion=criterion,
         optimizer=_OPTIMIZERS.get(est.optimizer, est.optimizer),
         lr=est.lr,
         max_epochs=est.max_epochs,
         batch_size=est.batch_size,
-        iterator_train=_BatchLoader,
-        iterator_valid=_BatchLoader,
         iterator_train__shuffle=True,
         iterator_train__generator=generator,
-        iterator_train__samples_per_epoch=getattr(est, "samples_per_epoch", None),
-        train_split=None
-        if est.patience is None
-        else _TailSplit(est.validation_fraction, getattr(est, "samples_per_epoch", None)),
+        iterator_train__samples_per_epoch=samples,
+        train_split=None if est.patience is None else _TailSplit(est.validation_fraction, samples),
         callbacks=make_callbacks(est, name),
         verbose=int(est.verbose),
-        device=device,
         optimizer__weight_decay=est.weight_decay,
         **{f"module__{key}": value for key, value in module_kwargs.items()},
         **{f"criterion__{key}": value for key, value in criterion_kwargs.items()},
+    )
+    if accelerator is None:
+        return _SequenceNet(iterator_train=_BatchLoader, iterator_valid=_BatchLoader, device=device, **common)
+    from ._distributed import accelerated_net_class, make_batch_loader
+
+    return accelerated_net_class()(
+        accelerator=accelerator,
+        iterator_train=make_batch_loader,
+        iterator_train__drop_last=accelerator.num_processes > 1,
+        iterator_valid=_BatchLoader,  # not a DataLoader: accelerate leaves it whole, every process validates on all
+        **common,
     )

@@ -72,6 +72,7 @@ class RNNClassifier(ClassifierMixin, _BaseRNN):
         verbose=0,
         callbacks=None,
         on_interrupt="raise",
+        accelerator=None,
         class_weight=None,
         embedding_dim=None,
         pooling="last",
@@ -98,6 +99,7 @@ class RNNClassifier(ClassifierMixin, _BaseRNN):
         self.verbose = verbose
         self.callbacks = callbacks
         self.on_interrupt = on_interrupt
+        self.accelerator = accelerator
         self.class_weight = class_weight
         self.embedding_dim = embedding_dim
         self.pooling = pooling

@@ -232,6 +232,13 @@ class Writer:
                     "since a refit would read and write files where it points)",
                 )
         has_net = callable(getattr(est, "_get_net_state", None))  # the net-state protocol (see _format)
+        if has_net and params.get("accelerator") is not None:
+            self._refuse(
+                est,
+                f"{where}.accelerator",
+                "an accelerate.Accelerator, a resource of the running processes (set_params(accelerator=None) "
+                "before saving; the fitted net keeps no reference to it)",
+            )
         if has_net and params.get("callbacks"):
             self._refuse(
                 est,
