@@ -1236,8 +1236,8 @@ for name, params, match in [
     (
         "RNNRegressor",
         dict(loss="mae"),
-        "The 'loss' parameter of RNNRegressor must be a str among {'absolute_error', "
-        "'huber', 'quantile', 'squared_error'}. Got 'mae' instead.",
+        "The 'loss' parameter of RNNRegressor must be a str among {'absolute_error', 'gaussian', "
+        "'huber', 'negative_binomial', 'quantile', 'squared_error', 'student_t'}. Got 'mae' instead.",
     ),
     (
         "RNNRegressor",

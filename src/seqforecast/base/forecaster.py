@@ -25,7 +25,9 @@ Optionally ``_predict_interval(self, horizon, Y, X, X_future, coverage) -> (lowe
 shape (horizon, n_series), for models that give prediction intervals; :meth:`~BaseForecaster.forecast_quantiles`
 reads quantiles from these intervals, unless the model has a quantile head of its own,
 ``_predict_quantiles(self, horizon, Y, X, X_future, quantiles) -> ndarray of shape (horizon, n_series,
-n_quantiles)`` (``quantiles`` strictly increasing in (0, 1)).
+n_quantiles)`` (``quantiles`` strictly increasing in (0, 1)). Models that draw sample paths have
+``_predict_samples(self, horizon, Y, X, X_future, n_samples, rng) -> ndarray of shape (horizon, n_series,
+n_samples)`` (``rng`` a ``numpy.random.Generator``), which :meth:`~BaseForecaster.forecast_samples` calls.
 
 A problem with one series is raised from these methods as a :class:`~seqforecast.base.SeriesError` with
 the column position (warnings: :func:`~seqforecast.base.warn_series`); the public methods name the class and
@@ -341,6 +343,54 @@ class BaseForecaster(RegressorMixin, BaseEstimator):
             )
         check_not_crossing(values, levels, owner, model._series_names(), source)
         return quantile_frame(values, levels, index, model.y_train_)
+
+    def forecast_samples(self, steps, n_samples=100, X=None, *, y_context=None, X_context=None, random_state=None):
+        """Sample paths of the next ``steps`` time steps: joint draws from the model's predictive distribution
+        (the other arguments are :meth:`forecast`'s), for models that draw them (a ``_predict_samples`` method,
+        e.g. ``RecursiveForecaster`` over ``RNNRegressor(loss="gaussian")``).
+
+        Parameters
+        ----------
+        steps : int
+            The horizon (see :meth:`forecast`).
+        n_samples : int, default=100
+            The number of paths per series, >= 1 (``steps * n_series * n_samples`` at most
+            ``MAX_FORECAST_VALUES``).
+        random_state : None, int or numpy.random.Generator, default=None
+            Seeds the draws (``numpy.random.default_rng(random_state)``); the same seed gives the same paths.
+
+        Returns
+        -------
+        DataFrame of shape (steps, n_samples) or (steps, n_series * n_samples)
+            On the future index, laid out as :meth:`forecast_quantiles`: one series, a column per path
+            (``0 .. n_samples - 1``, the column index named ``"sample"``); several series, a column MultiIndex
+            ``(series, sample)``. Row ``k`` of a column is the value of that path at step ``k + 1``.
+        """
+        check_is_fitted(self)
+        model, owner = self._as_fitted(), type(self).__name__
+        if getattr(model, "_predict_samples", None) is None:
+            raise NotImplementedError(
+                f"{owner} does not draw sample paths. Use a model that does: RecursiveForecaster with "
+                "RNNRegressor(loss='gaussian'), 'student_t' or 'negative_binomial'; or forecast_quantiles."
+            )
+        n_samples = check_int(n_samples, "n_samples", f"{owner}.forecast_samples", hint="The number of paths.")
+        steps, Y, Xh, X_future, index = model._forecast_inputs(steps, X, y_context, X_context, "forecast_samples")
+        if steps * Y.shape[1] * n_samples > MAX_FORECAST_VALUES:
+            raise ValueError(
+                f"{owner}.forecast_samples: {steps} steps of {Y.shape[1]} series and {n_samples} paths make "
+                f"{steps * Y.shape[1] * n_samples} values, more than {MAX_FORECAST_VALUES} "
+                "(seqforecast.base.MAX_FORECAST_VALUES). Ask for fewer paths or steps."
+            )
+        with naming_series(owner, model._series_names()):
+            values = model._predict_samples(steps, Y, Xh, X_future, n_samples, np.random.default_rng(random_state))
+        values, expected = np.asarray(values, dtype=np.float64), (steps, Y.shape[1], n_samples)
+        if values.shape != expected or not np.isfinite(values).all():  # a bug in a subclass, or a blow-up
+            raise RuntimeError(f"{owner}._predict_samples returned shape {values.shape} (expected {expected}) or NaN.")
+        paths, names = pd.RangeIndex(n_samples, name="sample"), model._series_names()
+        if isinstance(model.y_train_, pd.Series):
+            return pd.DataFrame(values[:, 0, :], index=index, columns=paths)
+        columns = pd.MultiIndex.from_product([names, paths], names=[model.y_train_.columns.name, "sample"])
+        return pd.DataFrame(values.reshape(steps, -1), index=index, columns=columns)  # [H, S, N] -> [H, S*N]
 
     def training_history(self):
         """The training curve of the fitted model's net (a list of dicts per epoch), or None for models that

@@ -139,14 +139,17 @@ REGRESSOR_PARAMS = """
     teacher_forcing_decay : float in [0, 1], default=1.0
         seq2seq only: the ratio at (0-based) epoch e is ``teacher_forcing * teacher_forcing_decay ** e``
         (scheduled sampling).
-    loss : {"squared_error", "absolute_error", "huber", "quantile"}, default="squared_error"
+    loss : {"squared_error", "absolute_error", "huber", "quantile", "gaussian", "student_t", \
+"negative_binomial"}, default="squared_error"
         The training loss, averaged over every predicted value: squared error (the mean is the
         best constant), absolute error (the median; less pulled by a few large targets),
-        Huber's (squared within 1.0 of the target, absolute beyond; ``torch.nn.HuberLoss``), or the
+        Huber's (squared within 1.0 of the target, absolute beyond; ``torch.nn.HuberLoss``), the
         quantile (pinball) loss of ``quantiles``, averaged over the outputs and the levels
-        (:class:`~seqforecast.estimators.losses.PinballLoss`), which trains a quantile head (see the
-        notes). Set it by the error you will be scored on: on M4 Hourly absolute error gave a lower
-        sMAPE and MASE (``benchmarks/results/m4_Hourly.md``).
+        (:class:`~seqforecast.estimators.losses.PinballLoss`), which trains a quantile head, or the
+        negative log-likelihood of a distribution, which trains a distribution head (``many_to_one``
+        only; ``"negative_binomial"`` for counts, y >= 0; see the notes). Set it by the error you will be
+        scored on: on M4 Hourly absolute error gave a lower sMAPE and MASE
+        (``benchmarks/results/m4_Hourly.md``).
     quantiles : sequence of float or None, default=None
         ``loss="quantile"`` only (the other losses ignore it): the levels the net learns, strictly
         increasing in (0, 1); None means (0.1, 0.5, 0.9). It sits in the constructor because the head
@@ -155,7 +158,9 @@ REGRESSOR_PARAMS = """
 
 REGRESSOR_ATTRS = """
     quantiles_ : ndarray of shape (n_quantiles,) or None
-        The levels of the quantile head (``loss="quantile"``), None for the other losses."""
+        The levels of the quantile head (``loss="quantile"``), None for the other losses.
+    distribution_ : {"gaussian", "student_t", "negative_binomial"} or None
+        The distribution of the distribution head (a likelihood loss), None for the other losses."""
 
 REGRESSOR_NOTES = """
     Predictions are float64 and have the shape of the fitted ``y`` (1-D when ``y`` was 1-D).
@@ -170,6 +175,16 @@ REGRESSOR_NOTES = """
     so the quantiles never cross, for any weights and input, without sorting. :meth:`predict` returns
     the median, :meth:`predict_quantiles` every level; a seq2seq decoder is fed back the median.
     ``many_to_many`` and :meth:`predict_recursive` refuse a quantile head.
+
+    Distribution head (``loss="gaussian"``, ``"student_t"`` or ``"negative_binomial"``, ``many_to_one``). For
+    each output the head emits the distribution's parameters, constrained by
+    :func:`~seqforecast.nets.layers.distribution_parameters` (scales by a softplus plus 1e-4, the Student-t's
+    degrees of freedom ``2 + softplus``, the negative binomial's mean and dispersion by a softplus plus
+    1e-4), and trains on the mean negative log-likelihood of the targets
+    (:mod:`seqforecast.estimators.losses`, through ``torch.distributions``). :meth:`predict` returns the
+    mean (the Student-t's location), :meth:`predict_distribution` every parameter;
+    :meth:`predict_recursive` feeds back the mean and :meth:`sample_recursive` draws sample paths, each
+    carrying its own recurrent state.
 """
 
 CLASSIFIER_ARCHITECTURES = """\

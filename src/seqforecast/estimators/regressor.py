@@ -1,6 +1,8 @@
 """Recurrent-net regression on sequences: :class:`RNNRegressor`, with the carried-state recursion that the
-recursive forecaster uses (:meth:`RNNRegressor.predict_recursive`) and a quantile head
-(``loss="quantile"``, :meth:`RNNRegressor.predict_quantiles`)."""
+recursive forecaster uses (:meth:`RNNRegressor.predict_recursive`), a quantile head (``loss="quantile"``,
+:meth:`RNNRegressor.predict_quantiles`) and distribution heads trained by likelihood (``loss="gaussian"``,
+``"student_t"``, ``"negative_binomial"``: :meth:`RNNRegressor.predict_distribution`, and sample paths that carry
+the recurrent state, :meth:`RNNRegressor.sample_recursive`)."""
 
 from __future__ import annotations
 
@@ -15,10 +17,10 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._utils.sequences import as_numeric_array, check_finite, check_n_samples
 from .._utils.validation import check_int, check_quantiles, options
-from ..nets import median_index
+from ..nets import DISTRIBUTIONS, median_index
 from ._base import _BaseRNN
 from ._docs import REGRESSOR_ARCHITECTURES, REGRESSOR_ATTRS, REGRESSOR_NOTES, REGRESSOR_PARAMS, estimator_doc
-from .losses import REGRESSION_LOSSES
+from .losses import DISTRIBUTION_LOSSES, REGRESSION_LOSSES
 
 __all__ = ["RNNRegressor"]
 
@@ -125,6 +127,12 @@ class RNNRegressor(RegressorMixin, _BaseRNN):
 
     def _check_combinations(self, name):
         super()._check_combinations(name)
+        if self.loss in DISTRIBUTION_LOSSES and self.architecture != "many_to_one":
+            raise ValueError(
+                f"{name}: loss={self.loss!r} trains a distribution head, which predicts one distribution per "
+                f"output of a sequence (architecture='many_to_one'); architecture={self.architecture!r} has none. "
+                "Use architecture='many_to_one' (a 1-D y, or a 2-D y for several outputs), or another loss."
+            )
         if self.loss == "quantile" and self.architecture == "many_to_many":
             raise ValueError(
                 f"{name}: loss='quantile' gives quantiles of a prediction per sequence (many_to_one) or per "
@@ -139,6 +147,7 @@ class RNNRegressor(RegressorMixin, _BaseRNN):
             "n_outputs_": n_outputs,
             "_y_shape_tail": y_shape_tail,
             "quantiles_": None if levels is None else np.array(levels),
+            "distribution_": self.loss if self.loss in DISTRIBUTION_LOSSES else None,
             "criterion": REGRESSION_LOSSES[self.loss],
             "criterion_kwargs": {} if levels is None else {"quantiles": levels},
         }
@@ -147,6 +156,8 @@ class RNNRegressor(RegressorMixin, _BaseRNN):
         module, kwargs = super()._module_spec(seqs, target)
         if target["quantiles_"] is not None:
             kwargs["quantiles"] = [float(q) for q in target["quantiles_"]]  # a quantile head
+        if target["distribution_"] is not None:
+            kwargs["distribution"] = target["distribution_"]  # a distribution head
         return module, kwargs
 
     def _check_net_settings(self, kwargs):
@@ -157,6 +168,12 @@ class RNNRegressor(RegressorMixin, _BaseRNN):
         if (None if saved is None else [float(q) for q in saved]) != expected:
             raise ValueError(
                 f"the net's settings disagree with {type(self).__name__}'s: quantiles={saved!r} (expected {expected!r})"
+            )
+        distribution = getattr(self, "distribution_", None)
+        if kwargs.get("distribution") != distribution:
+            raise ValueError(
+                f"the net's settings disagree with {type(self).__name__}'s: distribution="
+                f"{kwargs.get('distribution')!r} (expected {distribution!r})"
             )
 
     def _check_targets(self, y, seqs, name):
@@ -182,6 +199,13 @@ class RNNRegressor(RegressorMixin, _BaseRNN):
                 f"{name} with architecture={arch!r} expects y of shape {expected}; got y of shape {y.shape} "
                 f"for X of shape {seqs.shape}."
             )
+        if self.loss == "negative_binomial" and (y < 0).any():
+            first = tuple(int(i) for i in np.argwhere(y < 0)[0])
+            raise ValueError(
+                f"{name} with loss='negative_binomial' models counts, which are >= 0; y holds "
+                f"{int((y < 0).sum())} negative value(s), the first y[{', '.join(map(str, first))}] = {y[first]}. "
+                "Use loss='gaussian' or 'student_t' for real-valued targets."
+            )
         y_net = y.reshape(len(y), -1) if arch != "many_to_many" else y.reshape(len(y), n_steps, -1)
         with np.errstate(over="ignore"):  # too large for float32 -> inf, reported just below
             y_net = y_net.astype(np.float32)  # [n] -> [n, 1]; [n, T] -> [n, T, 1] (many_to_many)
@@ -206,12 +230,15 @@ class RNNRegressor(RegressorMixin, _BaseRNN):
         -------
         y_pred : ndarray of float64, of shape (n_samples,) + the fitted ``y.shape[1:]``
             With ``loss="quantile"``, the median (the fitted level closest to 0.5; see
-            :meth:`predict_quantiles`).
+            :meth:`predict_quantiles`). With a distribution loss, the mean of the predicted distribution (the
+            location of the Student-t; see :meth:`predict_distribution`).
         """
         out = self._forward(X)
         levels = getattr(self, "quantiles_", None)
         if levels is not None:
             out = out[..., median_index(levels)]  # [n, K, Q] -> [n, K]
+        elif getattr(self, "distribution_", None) is not None:
+            out = out[..., 0]  # [n, K, P] -> the mean [n, K]
         return out.reshape((len(out),) + tuple(self._y_shape_tail))  # [n, K] / [n, T, K] -> fitted y shape
 
     def predict_quantiles(self, X):
@@ -244,6 +271,45 @@ class RNNRegressor(RegressorMixin, _BaseRNN):
             )
         return self._forward(X)  # [n, K, Q]
 
+    def predict_distribution(self, X):
+        """Predict the parameters of the distribution of each output (a distribution loss).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or (n_samples, n_timesteps), or list
+            Sequences, in the layout used at fit.
+
+        Returns
+        -------
+        params : dict of str to ndarray of float64 of shape (n_samples, n_outputs_)
+            The parameters by name, in the order of the head (plain arrays, no torch object):
+            ``loss="gaussian"``: ``loc``, ``scale``; ``"student_t"``: ``loc``, ``scale``, ``df`` (> 2);
+            ``"negative_binomial"``: ``mean``, ``dispersion`` (variance ``mean + dispersion * mean**2``).
+            The first is what :meth:`predict` returns. ``seqforecast.estimators.losses.DISTRIBUTION_LOSSES[
+            loss].distribution`` turns the stacked parameters into a ``torch.distributions`` object.
+
+        Raises
+        ------
+        ValueError
+            The estimator was fitted with a loss that has no distribution head.
+        """
+        self._distribution_loss(f"{type(self).__name__}.predict_distribution")
+        out = self._forward(X)  # [n, K, P]
+        return {key: out[..., p] for p, key in enumerate(DISTRIBUTIONS[self.distribution_])}
+
+    def _distribution_loss(self, caller):
+        """The fitted distribution loss class (:data:`~.losses.DISTRIBUTION_LOSSES`); a clear error without one."""
+        check_is_fitted(self)
+        distribution = getattr(self, "distribution_", None)
+        if distribution is None:
+            name = type(self).__name__
+            raise ValueError(
+                f"{caller} needs a net with a distribution head; this one was fitted with another loss and "
+                f"predicts no distribution. Refit with {name}(loss='gaussian'), 'student_t' or "
+                "'negative_binomial' (counts)."
+            )
+        return DISTRIBUTION_LOSSES[distribution]
+
     def score(self, X, y, sample_weight=None):
         """R^2 of the predictions (per-step targets of ``many_to_many`` are flattened into columns)."""
         y_pred, name = self.predict(X), type(self).__name__
@@ -260,7 +326,8 @@ class RNNRegressor(RegressorMixin, _BaseRNN):
         It needs a net that reads time forward and predicts one value from the last step, so that the value
         can be fed back: ``architecture="many_to_one"``, ``bidirectional=False``, a 1-D ``y`` (one
         output) and a loss other than ``"quantile"``, as fitted (a later ``set_params`` does not change the
-        answer).
+        answer). A distribution head feeds back its mean (:meth:`predict_recursive`) or its draws
+        (:meth:`sample_recursive`).
         """
         check_is_fitted(self)
         return (
@@ -314,6 +381,28 @@ class RNNRegressor(RegressorMixin, _BaseRNN):
                 "would not give the quantiles of later steps. Forecast the whole horizon at once instead "
                 "(DirectForecaster or Seq2SeqForecaster with this estimator), or refit with another loss."
             )
+        self._check_carries_state(f"{name}.predict_recursive")
+        cov = self._step_features(step_features, seqs, n_steps, f"{name}.predict_recursive")
+        module = self._inference_module()  # float64, as predict: step 1 is predict(X) exactly
+        device, dtype = self.device_, torch.float64
+        lengths = None if seqs.lengths is None else torch.from_numpy(seqs.lengths)
+        out = np.empty((seqs.n_samples, n_steps))
+        with torch.no_grad():
+            state = module.encode(torch.as_tensor(seqs.values, dtype=dtype, device=device), lengths)  # [S, T, F]
+            pred = _first_value(module.readout(state))  # [S, 1] (or [S, 1, P]) -> [S]
+            out[:, 0] = pred.cpu().numpy()
+            for k in range(1, n_steps):
+                step_input = pred[:, None]  # [S] -> [S, 1]
+                if cov is not None:
+                    step_cov = torch.as_tensor(cov[:, k - 1], dtype=dtype, device=device)  # [S, F - 1]
+                    step_input = torch.cat([step_input, step_cov], dim=1)  # [S, 1] + [S, F - 1] -> [S, F]
+                pred, state = module.step(step_input, state)
+                pred = _first_value(pred)  # [S, 1] (or [S, 1, P]) -> [S]
+                out[:, k] = pred.cpu().numpy()
+        return out
+
+    def _check_carries_state(self, caller):
+        """Refuse a fitted net that cannot carry its state (see :meth:`can_carry_state`)."""
         if not self.can_carry_state():
             what = (
                 f"architecture={self._architecture!r}"
@@ -323,28 +412,75 @@ class RNNRegressor(RegressorMixin, _BaseRNN):
                 else f"{self.n_outputs_} outputs"
             )
             raise ValueError(
-                f"{name}.predict_recursive carries the recurrent state forward in time and feeds back one "
+                f"{caller} carries the recurrent state forward in time and feeds back one "
                 f"predicted value, so it needs a unidirectional many_to_one net with one output; this one was "
                 f"fitted with {what}. Call predict on each new window instead."
             )
-        cov = self._step_features(step_features, seqs, n_steps, f"{name}.predict_recursive")
-        module = self._inference_module()  # float64, as predict: step 1 is predict(X) exactly
+
+    def sample_recursive(self, X, n_steps, n_paths, step_features=None, random_state=None):
+        """Draw ``n_paths`` sample paths of ``n_steps`` steps ahead of each sequence (a distribution head).
+
+        The net reads each sequence once; its state is then repeated once per path and every path carries its
+        own state: at each step one value is drawn per path from the step's predicted distribution and fed
+        back as the next input (feature 0, followed by ``step_features``, as in :meth:`predict_recursive`).
+        All paths of all sequences advance together, in one batch of ``n_samples * n_paths`` rows (row
+        ``i * n_paths + p`` is path ``p`` of sequence ``i``). A path is thus a draw from the joint distribution
+        of the steps that the net defines, which the marginals of a direct forecast are not.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_timesteps, n_features) or (n_samples, n_timesteps), or list
+            Sequences, in the layout used at fit; feature 0 holds the past values of the target.
+        n_steps : int
+            Number of steps per path, >= 1.
+        n_paths : int
+            Number of paths per sequence, >= 1.
+        step_features : array-like or None, default=None
+            As in :meth:`predict_recursive` (the same for every path of a sequence).
+        random_state : None, int or numpy.random.Generator, default=None
+            The generator of the draws (``numpy.random.default_rng(random_state)``; a Generator is used, and
+            advanced, as it is). Torch's process-wide generators are never drawn from. At each step the draws
+            of the whole batch are made at once, in row order, by the loss's ``sample``
+            (:class:`~seqforecast.estimators.losses.GaussianNLL`: ``loc + scale * rng.standard_normal(rows)``).
+
+        Returns
+        -------
+        paths : ndarray of float64 of shape (n_samples, n_paths, n_steps)
+            In the units the net was trained in. With ``loss="negative_binomial"``, non-negative integers.
+
+        Raises
+        ------
+        ValueError
+            The net has no distribution head, or cannot carry its state (see :meth:`can_carry_state`).
+        """
+        name = type(self).__name__
+        caller = f"{name}.sample_recursive"
+        n_steps, n_paths = check_int(n_steps, "n_steps", caller), check_int(n_paths, "n_paths", caller)
+        seqs = self._check_predict_input(X, name)
+        loss = self._distribution_loss(caller)
+        self._check_carries_state(caller)
+        cov = self._step_features(step_features, seqs, n_steps, caller)
+        rng = np.random.default_rng(random_state)  # a Generator is returned as it is
+        module = self._inference_module()  # float64, as predict
         device, dtype = self.device_, torch.float64
         lengths = None if seqs.lengths is None else torch.from_numpy(seqs.lengths)
-        out = np.empty((seqs.n_samples, n_steps))
+        rows = seqs.n_samples * n_paths
+        out = np.empty((rows, n_steps))
         with torch.no_grad():
             state = module.encode(torch.as_tensor(seqs.values, dtype=dtype, device=device), lengths)  # [S, T, F]
-            pred = module.readout(state)[:, 0]  # [S, 1] -> [S]
-            out[:, 0] = pred.cpu().numpy()
-            for k in range(1, n_steps):
-                step_input = pred[:, None]  # [S] -> [S, 1]
-                if cov is not None:
-                    step_cov = torch.as_tensor(cov[:, k - 1], dtype=dtype, device=device)  # [S, F - 1]
-                    step_input = torch.cat([step_input, step_cov], dim=1)  # [S, 1] + [S, F - 1] -> [S, F]
-                pred, state = module.step(step_input, state)
-                pred = pred[:, 0]  # [S, 1] -> [S]
-                out[:, k] = pred.cpu().numpy()
-        return out
+            params = module.readout(state)[:, 0].repeat_interleave(n_paths, dim=0)  # [S, 1, P] -> [S*N, P]
+            state = _repeat_paths(state, n_paths)  # [L, S, H] -> [L, S*N, H] (each of h, c for the LSTM)
+            for k in range(n_steps):
+                if k:
+                    step_input = torch.as_tensor(out[:, k - 1 : k], dtype=dtype, device=device)  # [S*N, 1]
+                    if cov is not None:
+                        step_cov = torch.as_tensor(cov[:, k - 1], dtype=dtype, device=device)  # [S, F - 1]
+                        step_cov = step_cov.repeat_interleave(n_paths, dim=0)  # [S, F - 1] -> [S*N, F - 1]
+                        step_input = torch.cat([step_input, step_cov], dim=1)  # -> [S*N, F]
+                    params, state = module.step(step_input, state)
+                    params = params[:, 0]  # [S*N, 1, P] -> [S*N, P]
+                out[:, k] = loss.sample(params.cpu().numpy(), rng)  # [S*N]
+        return out.reshape(seqs.n_samples, n_paths, n_steps)  # [S*N, H] -> [S, N, H]
 
     def _step_features(self, step_features, seqs, n_steps, name):
         """``step_features`` as a float64 array of shape (n_samples, n_steps - 1, n_features - 1), or None."""
@@ -368,3 +504,17 @@ class RNNRegressor(RegressorMixin, _BaseRNN):
         check_finite(values, what="step_features", name=name)
         # [n_steps - 1, F - 1] or [S, n_steps - 1, F - 1] -> [S, n_steps - 1, F - 1]
         return np.array(np.broadcast_to(values, (seqs.n_samples, n_later, n_extra)))
+
+
+def _first_value(out):
+    """The value a recursion feeds back from a head's output at one step: ``[S, 1] -> [S]``, or the mean of a
+    distribution head, ``[S, 1, P] -> [S]``."""
+    return out[:, 0] if out.dim() == 2 else out[:, 0, 0]
+
+
+def _repeat_paths(state, n_paths):
+    """A recurrent state repeated once per path: ``[L, S, H] -> [L, S*N, H]``, the paths of a sequence adjacent
+    (each tensor of an LSTM's ``(h, c)``)."""
+    if isinstance(state, tuple):
+        return tuple(part.repeat_interleave(n_paths, dim=1) for part in state)
+    return state.repeat_interleave(n_paths, dim=1)

@@ -41,6 +41,7 @@ from .._utils.validation import options, positive_int, validate_params
 from ..base import MAX_FORECAST_STEPS, BaseForecaster, SeriesError
 from ._auto_plan import net_settings
 from ._quantile_head import QuantileHead
+from ._sample_paths import SamplePaths
 
 __all__ = ["RecursiveForecaster", "DirectForecaster", "Seq2SeqForecaster"]
 
@@ -248,8 +249,14 @@ class _WindowForecaster(BaseForecaster):
         return windows.reshape(len(windows), -1)  # [N, L, F] -> [N, L * F]
 
 
-class RecursiveForecaster(_WindowForecaster):
+class RecursiveForecaster(SamplePaths, _WindowForecaster):
     """Forecast one step ahead and feed the forecast back, as many times as the horizon.
+
+    With a net that has a distribution head (``RNNRegressor(loss="gaussian" | "student_t" |
+    "negative_binomial")``) it also draws sample paths (``forecast_samples``), each carrying the net's state,
+    and gives ``forecast_quantiles`` and intervals (``forecast(steps, coverage=...)``) from 1000 seeded paths
+    (Monte Carlo estimates; see :mod:`seqforecast.forecasting._sample_paths`); the point forecast stays the
+    recursion on the mean. ``"negative_binomial"`` (counts) needs ``scaling=None``.
 
     Parameters
     ----------
@@ -332,6 +339,7 @@ class RecursiveForecaster(_WindowForecaster):
                 "quantiles. Use it in a DirectForecaster or Seq2SeqForecaster (forecast_quantiles, intervals), or "
                 "give this forecaster a net with a point loss."
             )
+        self._check_distribution_settings(Y)
         windows = self._training_windows(Y, X, horizon=1)
         estimator = clone(self.estimator) if self.estimator is not None else self._default_estimator(len(windows))
         self.estimator_ = self._fit_estimator(estimator, windows, one_output=True)
@@ -339,17 +347,21 @@ class RecursiveForecaster(_WindowForecaster):
 
     def _predict(self, horizon, Y, X, X_future):
         windows, loc, scale = self._last_windows(Y, X, X_future)
-        # the features each new input row needs besides the value: the covariates of steps 2 .. horizon, and
-        # the indicator "observed" (1: a forecast fed back is a value, not padding) when padding is on
-        next_cov = None if X_future is None else X_future[1:horizon]
-        if self.min_observations_ is not None:
-            ones = np.ones((max(horizon - 1, 0), 1))
-            next_cov = ones if next_cov is None else np.hstack([next_cov, ones])  # [H - 1, C] -> [H - 1, C + 1]
+        next_cov = self._next_features(horizon, X_future)
         if self.carry_state_ and _carries_state(self.estimator_):
             z = self.estimator_.predict_recursive(windows, horizon, step_features=next_cov)  # [S, H]
         else:
             z = self._predict_reencode(windows, horizon, next_cov)
         return z.T * scale + loc  # [S, H] -> [H, S], original units
+
+    def _next_features(self, horizon, X_future):
+        """The features each new input row needs besides the value: the covariates of steps 2 .. horizon, and
+        the indicator "observed" (1: a forecast fed back is a value, not padding) when padding is on."""
+        next_cov = None if X_future is None else X_future[1:horizon]
+        if self.min_observations_ is not None:
+            ones = np.ones((max(horizon - 1, 0), 1))
+            next_cov = ones if next_cov is None else np.hstack([next_cov, ones])  # [H - 1, C] -> [H - 1, C + 1]
+        return next_cov
 
     def _predict_reencode(self, windows, horizon, next_cov):
         windows = windows.copy()

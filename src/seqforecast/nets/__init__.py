@@ -3,10 +3,13 @@ their parameters are checked through :mod:`seqforecast._utils.validation`)."""
 
 from .layers import (
     CELLS,
+    DISTRIBUTIONS,
     FCN_KERNEL_SIZES,
+    MIN_SCALE,
     NONLINEARITIES,
     AttentionPooling,
     FCNBranch,
+    distribution_parameters,
     init_recurrent_weights,
     median_index,
     monotone_quantiles,
@@ -17,13 +20,16 @@ from .seq2seq import Seq2SeqNet
 
 __all__ = [
     "CELLS",
+    "DISTRIBUTIONS",
     "FCN_KERNEL_SIZES",
+    "MIN_SCALE",
     "NONLINEARITIES",
     "POOLINGS",
     "AttentionPooling",
     "FCNBranch",
     "RecurrentNet",
     "Seq2SeqNet",
+    "distribution_parameters",
     "init_recurrent_weights",
     "median_index",
     "monotone_quantiles",

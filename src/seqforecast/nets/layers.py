@@ -1,9 +1,10 @@
 """Building blocks of the recurrent nets: the recurrent layer and its initialisation, the padding mask, the
-convolutional (FCN) branch, attention pooling, and the non-crossing quantile transform of a quantile head.
+convolutional (FCN) branch, attention pooling, the non-crossing quantile transform of a quantile head, and the
+parameter transform of a distribution head.
 
 Shape vocabulary in comments: ``B`` batch, ``T`` time steps, ``F`` input features, ``H`` hidden size,
 ``D`` directions (1 or 2), ``C`` convolution channels, ``N`` real (non-padding) steps of a whole batch, ``Q``
-quantile levels.
+quantile levels, ``P`` parameters of a distribution.
 """
 
 from __future__ import annotations
@@ -15,10 +16,13 @@ from .._utils.validation import PositiveInts, check_option, check_param
 
 __all__ = [
     "CELLS",
+    "DISTRIBUTIONS",
     "FCN_KERNEL_SIZES",
+    "MIN_SCALE",
     "NONLINEARITIES",
     "AttentionPooling",
     "FCNBranch",
+    "distribution_parameters",
     "init_recurrent_weights",
     "make_rnn",
     "median_index",
@@ -276,3 +280,44 @@ def monotone_quantiles(raw, median):
     above = centre + torch.cumsum(gaps[..., median + 1 :], dim=-1)  # [..., Q - m - 1]
     below = centre - torch.cumsum(gaps[..., :median].flip(-1), dim=-1).flip(-1)  # [..., m]
     return torch.cat([below, centre, above], dim=-1)  # [..., m] + [..., 1] + [..., Q - m - 1] -> [..., Q]
+
+
+# ---------------------------------------------------------------------------- distribution heads
+#: The distributions of a distribution head and the names of their parameters, in the order of the head's
+#: last axis. The first is always the mean (the location of the Student-t, whose mean it is for ``df > 1``).
+DISTRIBUTIONS = {
+    "gaussian": ("loc", "scale"),
+    "student_t": ("loc", "scale", "df"),
+    "negative_binomial": ("mean", "dispersion"),
+}
+#: The smallest scale (and negative-binomial mean and dispersion) a head gives: a floor that keeps the
+#: likelihood finite when the softplus underflows.
+MIN_SCALE = 1e-4
+
+
+def distribution_parameters(raw, distribution):
+    """The parameters of ``distribution`` from unconstrained head outputs ``raw`` of shape (..., P)::
+
+        gaussian            loc = raw[0]              scale = softplus(raw[1]) + MIN_SCALE
+        student_t           loc = raw[0]              scale = softplus(raw[1]) + MIN_SCALE    df = 2 + softplus(raw[2])
+        negative_binomial   mean = softplus(raw[0]) + MIN_SCALE    dispersion = softplus(raw[1]) + MIN_SCALE
+
+    ``df > 2`` keeps the Student-t's variance finite; the negative binomial's variance is ``mean + dispersion
+    * mean**2`` (a Poisson as the dispersion goes to 0).
+
+    Parameters
+    ----------
+    raw : torch.Tensor of shape (..., P), P = ``len(DISTRIBUTIONS[distribution])``
+    distribution : {"gaussian", "student_t", "negative_binomial"}
+
+    Returns
+    -------
+    torch.Tensor of shape (..., P), the parameters in the order of :data:`DISTRIBUTIONS`
+    """
+    positive = nn.functional.softplus(raw) + MIN_SCALE  # [..., P], > 0
+    if distribution == "negative_binomial":
+        return positive  # mean, dispersion
+    parts = [raw[..., :1], positive[..., 1:2]]  # loc, scale: [..., 1] each
+    if distribution == "student_t":
+        parts.append(2.0 + nn.functional.softplus(raw[..., 2:3]))  # df > 2
+    return torch.cat(parts, dim=-1)  # -> [..., P]

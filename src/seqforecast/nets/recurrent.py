@@ -7,7 +7,7 @@ re-reading a window.
 
 Shape vocabulary in comments: ``B`` batch, ``T`` time steps, ``F`` input features, ``H`` hidden size,
 ``D`` directions (1 or 2), ``L`` layers, ``K`` outputs, ``E`` embedding size, ``C`` convolution channels, ``Q``
-quantile levels.
+quantile levels, ``P`` parameters of a distribution.
 """
 
 from __future__ import annotations
@@ -18,8 +18,10 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from .._utils.validation import check_option, check_quantiles
 from .layers import (
+    DISTRIBUTIONS,
     AttentionPooling,
     FCNBranch,
+    distribution_parameters,
     make_rnn,
     median_index,
     monotone_quantiles,
@@ -85,6 +87,11 @@ class RecurrentNet(nn.Module):
         output, made non-crossing around the median by :func:`~seqforecast.nets.layers.monotone_quantiles`,
         and the net returns ``[B, K, Q]``, quantiles on the last axis in the order of ``quantiles``.
         ``output="last"`` only.
+    distribution : {"gaussian", "student_t", "negative_binomial"} or None, default=None
+        When set, a distribution head: the head emits the ``P`` parameters of the distribution per output
+        (:data:`~seqforecast.nets.layers.DISTRIBUTIONS`, constrained by
+        :func:`~seqforecast.nets.layers.distribution_parameters`; the first is the mean), and the net returns
+        ``[B, K, P]``. ``output="last"`` only, not with ``quantiles``.
 
     Notes
     -----
@@ -111,11 +118,19 @@ class RecurrentNet(nn.Module):
         conv_channels=None,
         conv_kernel_sizes=None,
         quantiles=None,
+        distribution=None,
     ):
         super().__init__()
         owner = type(self).__name__
         check_option(output, "output", ("last", "sequence"), owner)
         check_option(pooling, "pooling", POOLINGS, owner)
+        check_option(distribution, "distribution", (*DISTRIBUTIONS, None), owner)
+        if distribution is not None and (quantiles is not None or output != "last"):
+            what = f"quantiles={[float(q) for q in quantiles]}" if quantiles is not None else f"output={output!r}"
+            raise ValueError(
+                f"{owner}: a distribution head (distribution={distribution!r}) predicts one distribution per "
+                f"output of the last step, so it needs output='last' and no quantiles; got {what}."
+            )
         if quantiles is not None:
             quantiles = check_quantiles(quantiles, owner)
             if output != "last":
@@ -165,11 +180,19 @@ class RecurrentNet(nn.Module):
         self.dropout = nn.Dropout(dropout)
         self.quantiles = quantiles
         self._median = None if quantiles is None else median_index(quantiles)
-        self.head = nn.Linear(summary, output_size * (1 if quantiles is None else len(quantiles)))
+        self.distribution = distribution
+        per_output = 1  # values per output: 1, Q quantiles or P parameters
+        if quantiles is not None or distribution is not None:
+            per_output = len(quantiles) if quantiles is not None else len(DISTRIBUTIONS[distribution])
+        self.head = nn.Linear(summary, output_size * per_output)
 
     def _head(self, summary):
-        """The head on ``summary`` [B, S]: ``[B, K]``, or non-crossing quantiles ``[B, K, Q]``."""
-        y = self.head(self.dropout(summary))  # [B, S] -> [B, K] or [B, K*Q]
+        """The head on ``summary`` [B, S]: ``[B, K]``, non-crossing quantiles ``[B, K, Q]``, or the
+        parameters of a distribution ``[B, K, P]``."""
+        y = self.head(self.dropout(summary))  # [B, S] -> [B, K], [B, K*Q] or [B, K*P]
+        if self.distribution is not None:
+            y = y.unflatten(-1, (self.output_size, -1))  # [B, K*P] -> [B, K, P]
+            return distribution_parameters(y, self.distribution)
         if self.quantiles is None:
             return y
         y = y.unflatten(-1, (self.output_size, len(self.quantiles)))  # [B, K*Q] -> [B, K, Q]
@@ -205,8 +228,8 @@ class RecurrentNet(nn.Module):
 
         Returns
         -------
-        torch.Tensor of shape (B, K) for ``output="last"`` ((B, K, Q) with a quantile head), (B, T, K) for
-        ``output="sequence"``
+        torch.Tensor of shape (B, K) for ``output="last"`` ((B, K, Q) with a quantile head, (B, K, P) with a
+        distribution head), (B, T, K) for ``output="sequence"``
         """
         features = X if self.embedding is None else self.embedding(X)  # [B, T] long -> [B, T, E]
         out, state = self._run_features(features, lengths)
@@ -307,16 +330,16 @@ class RecurrentNet(nn.Module):
 
         Returns
         -------
-        out : torch.Tensor of shape (B, K), or (B, K, Q) with a quantile head
+        out : torch.Tensor of shape (B, K), or (B, K, Q) with a quantile head, (B, K, P) with a distribution head
             The head's prediction from the new state (same as ``readout(new_state)``).
         state : the new state
         """
         self._check_state_api("step")
         out, state = self.rnn(x.unsqueeze(1), state)  # [B, F] -> [B, 1, F] -> [B, 1, H]
-        return self._head(out[:, 0]), state  # [B, 1, H] -> [B, H] -> [B, K] (or [B, K, Q])
+        return self._head(out[:, 0]), state  # [B, 1, H] -> [B, H] -> [B, K] (or [B, K, Q], [B, K, P])
 
     def readout(self, state):
-        """Apply the head to the top layer's hidden state: ``[B, K]`` (or ``[B, K, Q]``)."""
+        """Apply the head to the top layer's hidden state: ``[B, K]`` (or ``[B, K, Q]``, ``[B, K, P]``)."""
         self._check_state_api("readout")
         h_n = state[0] if self.cell == "lstm" else state  # [L, B, H]
-        return self._head(h_n[-1])  # [B, H] -> [B, K] (or [B, K, Q])
+        return self._head(h_n[-1])  # [B, H] -> [B, K] (or [B, K, Q], [B, K, P])

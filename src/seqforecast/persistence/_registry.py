@@ -37,7 +37,7 @@ from ..baselines import (
 )
 from ..baselines._kernels import ThetaFit
 from ..estimators import RNNClassifier, RNNRegressor
-from ..estimators.losses import PinballLoss, SequenceCrossEntropy
+from ..estimators.losses import GaussianNLL, NegativeBinomialNLL, PinballLoss, SequenceCrossEntropy, StudentTNLL
 from ..evaluation.significance import DieboldMarianoResult
 from ..evaluation.splitters import DefaultOrigins
 from ..forecasting import (
@@ -94,11 +94,14 @@ CLASSES = {
         ThetaFit,
         DieboldMarianoResult,
         DefaultOrigins,
-        # the nets' modules, the classifier's loss and the regressor's quantile loss
+        # the nets' modules, the classifier's loss, the regressor's quantile and likelihood losses
         RecurrentNet,
         Seq2SeqNet,
         SequenceCrossEntropy,
         PinballLoss,
+        GaussianNLL,
+        StudentTNLL,
+        NegativeBinomialNLL,
     )
 }
 
