@@ -67,7 +67,7 @@ def test_quick_mode_writes_interval_scores_beside_the_official_ones(tmp_path):
     data, out = tmp_path / "m4", tmp_path / "out"
     data.mkdir()
     write_weekly_folder(data)
-    models = ["naive", "ets", "gru-quantile", "gru-conformal"]  # arima: 12 s more on these series
+    models = ["naive", "ets", "gru-quantile", "gru-gaussian", "gru-conformal"]  # arima: 12 s more on these series
     argv = ["--frequency", "Weekly", "--quick", "--data", str(data), "--out", str(out), "--models", *models]
     assert m4i.main(argv) == 0
     assert not (out / "m4_intervals_Weekly.json").exists()  # quick runs never overwrite a full result
@@ -116,8 +116,10 @@ def test_missing_data_says_where_to_get_it(tmp_path, capsys):
     assert "M4-methods" in capsys.readouterr().err
 
 
-def test_model_list_holds_the_distribution_head_only_when_the_package_has_it():
-    assert ("gru-gaussian" in m4i.MODELS) == (m4i.GAUSSIAN_MISSING is None)
+def test_the_default_models_hold_every_kind_of_interval_but_the_costly_auto_conformal():
+    assert {"gru-quantile", "gru-gaussian", "gru-gaussian-paths", "gru-conformal", "arima", "ets", "naive"} <= set(
+        m4i.DEFAULT_MODELS
+    )
     assert "auto-conformal" in m4i.MODELS and "auto-conformal" not in m4i.DEFAULT_MODELS
 
 

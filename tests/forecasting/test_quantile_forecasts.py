@@ -126,3 +126,36 @@ def test_a_recursive_forecaster_refuses_a_quantile_net():
         "it in a DirectForecaster or Seq2SeqForecaster (forecast_quantiles, intervals), or give this forecaster a "
         "net with a point loss."
     )
+
+
+@pytest.mark.parametrize("loss", ["gaussian", "student_t"])
+def test_a_direct_distribution_head_gives_the_quantiles_of_each_steps_distribution(loss):
+    from scipy import stats
+
+    rng = np.random.default_rng(0)
+    y = pd.DataFrame({"a": 50 + rng.normal(size=60).cumsum(), "b": 5 + 0.1 * rng.normal(size=60).cumsum()})
+    est = RNNRegressor(loss=loss, hidden_size=4, max_epochs=2, random_state=0)
+    f = DirectForecaster(est, window_length=8, horizon=3).fit(None, y)
+    q = f.forecast_quantiles(3, (0.05, 0.5, 0.95))
+    # by hand: the net's parameters for the last windows, their quantiles, the series scaling undone
+    windows, loc, scale = f._last_windows(y.to_numpy(), None, None)
+    params = f.estimator_.predict_distribution(windows)
+    dist = stats.norm if loss == "gaussian" else stats.t
+    args = () if loss == "gaussian" else (params["df"],)
+    for level in (0.05, 0.5, 0.95):
+        z = dist.ppf(level, *args, loc=params["loc"], scale=params["scale"])  # [S, H]
+        np.testing.assert_allclose(q.xs(level, axis=1, level=1).to_numpy(), (z * scale[:, None] + loc[:, None]).T)
+    np.testing.assert_allclose(q.xs(0.5, axis=1, level=1).to_numpy(), f.forecast(3).to_numpy())  # symmetric
+    bounds = f.forecast(3, coverage=0.9)
+    np.testing.assert_allclose(bounds["a_lower"], q[("a", 0.05)])
+    np.testing.assert_allclose(bounds["b_upper"], q[("b", 0.95)])
+
+
+def test_a_direct_negative_binomial_head_needs_counts_unscaled():
+    y = pd.Series(np.arange(40.0) % 7)
+    est = RNNRegressor(loss="negative_binomial", hidden_size=2, max_epochs=1)
+    with pytest.raises(ValueError, match=r"^DirectForecaster: a net with loss='negative_binomial' models counts"):
+        DirectForecaster(est, window_length=6, horizon=2).fit(None, y)
+    f = DirectForecaster(est.set_params(random_state=0), window_length=6, horizon=2, scaling=None).fit(None, y)
+    q = f.forecast_quantiles(2, (0.1, 0.5, 0.9)).to_numpy()
+    assert (q == np.round(q)).all() and (q >= 0).all() and (np.diff(q, axis=1) >= 0).all()

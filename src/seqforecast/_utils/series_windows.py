@@ -33,8 +33,8 @@ class SeriesWindows:
     Parameters
     ----------
     values : ndarray of shape (n_timesteps, n_series)
-        The target in the model's units (e.g. standardised per series); NaN before each series' first
-        observation. Kept, not copied.
+        The target (in the model's units once ``series_loc`` and ``series_scale`` are applied); NaN before each
+        series' first observation. Kept, not copied.
     first : ndarray of int of shape (n_series,)
         Row of each series' first observation.
     n_windows : ndarray of int of shape (n_series,)
@@ -43,6 +43,9 @@ class SeriesWindows:
         Input rows and target rows of a window.
     window_step : int, default=1
         Rows between two consecutive windows of a series.
+    series_loc, series_scale : ndarray of shape (n_series,), optional
+        Per-series standardisation, applied to each batch as it is cut (``(value - loc) / scale``), so the
+        data are not copied to be scaled.
     covariates : ndarray of shape (n_timesteps, n_covariates), optional
         The features of each input row besides the value, shared by all series (row ``s`` holds what the model
         sees beside ``values[s]``).
@@ -64,12 +67,15 @@ class SeriesWindows:
         window_length,
         horizon,
         window_step=1,
+        series_loc=None,
+        series_scale=None,
         covariates=None,
         window_scale=None,
         mask=False,
         patch_length=1,
     ):
         self.values, self.covariates = values, covariates
+        self.series_loc, self.series_scale = series_loc, series_scale
         self.first = np.asarray(first, dtype=np.int64)
         self.n_windows = np.asarray(n_windows, dtype=np.int64)
         self.window_length, self.horizon, self.window_step = int(window_length), int(horizon), int(window_step)
@@ -122,6 +128,9 @@ class SeriesWindows:
         series, last = self.locate(rows)
         pos = (last - H - L + 1)[:, None] + np.arange(L + H)  # [b, L + H] rows of inputs, then targets
         vals = self.values[np.maximum(pos, 0), series[:, None]]  # gather: [b, L + H]
+        if self.series_loc is not None:
+            vals -= self.series_loc[series][:, None]
+            vals /= self.series_scale[series][:, None]
         before = pos[:, :L] < self.first[series][:, None]  # inputs before the series starts (padding)
         x, y = vals[:, :L], vals[:, L:]
         x[before] = np.nan

@@ -67,7 +67,7 @@ _PARAMS_DOC = """
         DataLoaderConfiguration(split_batches=True))`` (``batch_size`` is then the batch of the whole run, a
         multiple of the number of processes); it places the tensors (``device`` is not used). One process
         gives the weights of a fit without it. The fitted net keeps no reference to it, and a model file
-        cannot hold one (``set_params(accelerator=None)`` before saving). Needs ``pip install accelerate``.{extra}
+        leaves it out (a loaded model has ``accelerator=None``). Needs ``pip install accelerate``.{extra}
 """
 
 _ATTRS_DOC = """

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._sample_paths import LIKELIHOOD_LOSSES
+
 __all__ = ["QuantileHead"]
 
 
@@ -40,6 +42,22 @@ def _at_levels(values, levels, asked):
     return out
 
 
+def distribution_ppf(distribution, params, levels):
+    """The quantiles at ``levels`` of the distributions of a likelihood head (``params``: what
+    :meth:`~seqforecast.RNNRegressor.predict_distribution` returns, arrays of one shape): that shape plus a last
+    axis of ``len(levels)``. Gaussian and Student-t from their location and scale; the negative binomial of mean
+    ``m`` and dispersion ``a`` (variance ``m + a m**2``) is scipy's ``nbinom(n=1/a, p=1/(1 + a m))``."""
+    from scipy import stats
+
+    q = np.asarray(levels, dtype=np.float64)
+    if distribution == "gaussian":
+        return stats.norm.ppf(q, loc=params["loc"][..., None], scale=params["scale"][..., None])
+    if distribution == "student_t":
+        return stats.t.ppf(q, params["df"][..., None], loc=params["loc"][..., None], scale=params["scale"][..., None])
+    mean, dispersion = params["mean"][..., None], params["dispersion"][..., None]
+    return stats.nbinom.ppf(q, 1.0 / dispersion, 1.0 / (1.0 + dispersion * mean)).astype(np.float64)
+
+
 class QuantileHead:
     """The quantile hooks of a direct forecaster (a mixin: it reads ``estimator_``, ``horizon_``,
     ``_last_windows`` and ``_regressor_input`` of the forecaster)."""
@@ -54,6 +72,16 @@ class QuantileHead:
             return None
         return (0.5,) if self.estimator.get_params(deep=False).get("loss") == "quantile" else None
 
+    def _head_distribution(self):
+        """The fitted estimator's distribution (``distribution_``: a likelihood head), or None; unfitted, the
+        configured estimator's likelihood ``loss`` (so ``hasattr`` answers as it will after ``fit``)."""
+        if "estimator_" in self.__dict__:
+            return getattr(self.estimator_, "distribution_", None)
+        if self.per_step or self.estimator is None or not hasattr(self.estimator, "get_params"):
+            return None
+        loss = self.estimator.get_params(deep=False).get("loss")
+        return loss if isinstance(loss, str) and loss in LIKELIHOOD_LOSSES else None
+
     def _no_head(self, hook):
         return AttributeError(
             f"{type(self).__name__!r} object has no attribute {hook!r}: its estimator has no quantile head (fit "
@@ -62,15 +90,37 @@ class QuantileHead:
 
     @property
     def _predict_quantiles(self):
-        if self._head_levels() is None:
-            raise self._no_head("_predict_quantiles")
-        return self._head_quantiles
+        if self._head_levels() is not None:
+            return self._head_quantiles
+        if self._head_distribution() is not None:
+            return self._distribution_quantiles
+        raise self._no_head("_predict_quantiles")
 
     @property
     def _predict_interval(self):
-        if self._head_levels() is None:
-            raise self._no_head("_predict_interval")
-        return self._head_interval
+        if self._head_levels() is not None:
+            return self._head_interval
+        if self._head_distribution() is not None:
+            return self._distribution_interval
+        raise self._no_head("_predict_interval")
+
+    def _distribution_quantiles(self, horizon, Y, X, X_future, quantiles):
+        """Quantiles of each step's predicted distribution (a likelihood head: the inverse of its distribution
+        function at each level), in original units: shape (horizon, S, Q). Each step's distribution is its own
+        (marginal): the quantiles of a step do not depend on the other steps."""
+        self._check_head_covariates(horizon, X_future)
+        windows, loc, scale = self._last_windows(Y, X, X_future)
+        params = self.estimator_.predict_distribution(self._regressor_input(self.estimator_, windows))
+        levels = np.asarray(quantiles, dtype=np.float64)
+        z = distribution_ppf(self.estimator_.distribution_, params, levels)  # [S, H_fit, Q]
+        z = z.reshape(len(windows), self.horizon_, len(levels))[:, :horizon]
+        return z.transpose(1, 0, 2) * scale[:, None] + loc[:, None]  # scale > 0 keeps the order
+
+    def _distribution_interval(self, horizon, Y, X, X_future, coverage):
+        """The central interval of ``coverage`` of each step's predicted distribution."""
+        bounds = np.array([(1.0 - coverage) / 2.0, (1.0 + coverage) / 2.0])
+        values = self._distribution_quantiles(horizon, Y, X, X_future, bounds)
+        return values[:, :, 0], values[:, :, 1]
 
     def _check_head_covariates(self, horizon, X_future):
         """Refuse future covariates that ``_predict`` refuses."""

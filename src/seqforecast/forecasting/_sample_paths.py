@@ -40,6 +40,28 @@ INTERVAL_SEED = 0
 LIKELIHOOD_LOSSES = ("gaussian", "student_t", "negative_binomial")
 
 
+def check_count_settings(owner, distribution, scaling, Y):
+    """At fit: a negative-binomial net models counts, which scaling would turn into non-integers, so it needs
+    ``scaling=None`` and non-negative series (for the recursive and the direct forecasters alike)."""
+    if distribution != "negative_binomial":
+        return
+    if scaling is not None:
+        raise ValueError(
+            f"{owner}: a net with loss='negative_binomial' models counts (integers >= 0) and draws counts; "
+            f"scaling={scaling!r} would train it on scaled, non-integer values and scale its draws back to "
+            "non-integers. Set scaling=None (the net then reads the counts as they are), or use "
+            "loss='gaussian' or 'student_t' with scaling."
+        )
+    negative = np.nan_to_num(Y, nan=0.0) < 0  # leading NaN: a series that starts later
+    if negative.any():
+        step, col = (int(i) for i in np.argwhere(negative)[0])
+        raise SeriesError(
+            f"a net with loss='negative_binomial' models counts (>= 0); the series has {int(negative[:, col].sum())} "
+            f"negative value(s), the first {Y[step, col]} at row {step}. Use loss='gaussian' or 'student_t'.",
+            col,
+        )
+
+
 class SamplePaths:
     """The sample-path hooks of a recursive forecaster (a mixin: it reads ``estimator_``, ``carry_state_``,
     ``scaling_``, ``_last_windows`` and ``_next_features`` of the forecaster)."""
@@ -77,26 +99,8 @@ class SamplePaths:
 
     # ------------------------------------------------------------------------------------ fit
     def _check_distribution_settings(self, Y):
-        """At fit: a negative-binomial net models counts, which scaling would turn into non-integers, so it
-        needs ``scaling=None`` and non-negative series."""
-        if self._distribution() != "negative_binomial":
-            return
-        owner = type(self).__name__
-        if self.scaling_ is not None:
-            raise ValueError(
-                f"{owner}: a net with loss='negative_binomial' models counts (integers >= 0) and draws counts; "
-                f"scaling={self.scaling_!r} would train it on scaled, non-integer values and scale its draws back to "
-                "non-integers. Set scaling=None (the net then reads the counts as they are), or use "
-                "loss='gaussian' or 'student_t' with scaling."
-            )
-        negative = np.nan_to_num(Y, nan=0.0) < 0  # leading NaN: a series that starts later
-        if negative.any():
-            step, col = (int(i) for i in np.argwhere(negative)[0])
-            raise SeriesError(
-                f"a net with loss='negative_binomial' models counts (>= 0); the series has {int(negative[:, col].sum())} "
-                f"negative value(s), the first {Y[step, col]} at row {step}. Use loss='gaussian' or 'student_t'.",
-                col,
-            )
+        """At fit: see :func:`check_count_settings`."""
+        check_count_settings(type(self).__name__, self._distribution(), self.scaling_, Y)
 
     # ------------------------------------------------------------------------------------ hooks
     def _sample_paths(self, horizon, Y, X, X_future, n_samples, rng):

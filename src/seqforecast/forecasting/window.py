@@ -41,11 +41,22 @@ from .._utils.validation import options, positive_int, validate_params
 from ..base import MAX_FORECAST_STEPS, BaseForecaster, SeriesError
 from ._auto_plan import net_settings
 from ._quantile_head import QuantileHead
-from ._sample_paths import SamplePaths
+from ._sample_paths import SamplePaths, check_count_settings
 
 __all__ = ["RecursiveForecaster", "DirectForecaster", "Seq2SeqForecaster"]
 
 _WINDOW_SCALES = ("std", "mean")
+
+
+def _column_stats(Y, chunk=1024):
+    """``scale_stats(Y, axis=0)`` computed ``chunk`` columns at a time, so that its temporaries (NaN-free copies,
+    squared deviations) are those of ``chunk`` columns, not of the whole collection: the same numbers (each
+    column is reduced on its own either way)."""
+    loc, scale = np.empty(Y.shape[1]), np.empty(Y.shape[1])
+    for start in range(0, Y.shape[1], chunk):
+        part = slice(start, start + chunk)
+        loc[part], scale[part] = scale_stats(Y[:, part], axis=0)
+    return loc, scale
 
 
 def _carries_state(estimator):
@@ -127,14 +138,6 @@ class _WindowForecaster(BaseForecaster):
         shifted[: len(available)] = available
         return shifted
 
-    def _features(self, Ys: np.ndarray, X, X_future, shift: int) -> list[np.ndarray]:
-        """Per series, the feature rows [y_scaled[s], covariates[s + shift]] of shape (n, 1 + C)."""
-        n, n_series = Ys.shape
-        if X is None:
-            return [Ys[:, [j]] for j in range(n_series)]
-        shifted = self._shifted_covariates(X, X_future, n, shift)
-        return [np.hstack([Ys[:, [j]], shifted]) for j in range(n_series)]
-
     def _series_bounds(self, Y: np.ndarray, *, need: int, what: str) -> np.ndarray:
         """Index of each series' first observation; every series must have ``need`` observations."""
         observed = ~np.isnan(Y)
@@ -153,17 +156,6 @@ class _WindowForecaster(BaseForecaster):
                 f"every series needs at least {need} observations ({what}); the series has {int(lengths[j])}. {fix}", j
             )
         return first
-
-    def _padded(self, feats: np.ndarray) -> np.ndarray:
-        """A series' feature rows from its first observation, padded in front (NaN target, zero covariates)
-        to a whole window when it is shorter than ``window_length`` (to forecast from; training windows of short
-        series are padded the same way by :class:`SeriesWindows`)."""
-        L, n = self.window_length_, len(feats)
-        if n >= L:
-            return feats
-        pad = np.zeros((L - n, feats.shape[1]))
-        pad[:, 0] = np.nan
-        return np.vstack([pad, feats])  # [P + n, F]
 
     def _training_windows(self, Y, X, horizon) -> SeriesWindows:
         """The training windows of every series, numbered oldest first (see :class:`SeriesWindows`): cut batch
@@ -187,12 +179,12 @@ class _WindowForecaster(BaseForecaster):
             self._series_bounds(Y, need=need, what=f"window_length={L} + horizon={horizon}")
             n_windows = (len(Y) - first - L - horizon) // self.window_step + 1
         del observed
-        Ys = Y
         if self.scaling_ == "series":
-            self.scale_loc_, self.scale_ = scale_stats(Y, axis=0)  # training data only
-            Ys = (Y - self.scale_loc_) / self.scale_
+            self.scale_loc_, self.scale_ = _column_stats(Y)  # training data only; applied batch by batch
         return SeriesWindows(
-            Ys,
+            Y,
+            series_loc=self.scale_loc_ if self.scaling_ == "series" else None,
+            series_scale=self.scale_ if self.scaling_ == "series" else None,
             first=first,
             n_windows=n_windows,
             window_length=L,
@@ -224,18 +216,27 @@ class _WindowForecaster(BaseForecaster):
         return np.concatenate([windows, observed.astype(windows.dtype)], axis=2)  # [N, L, F] -> [N, L, F + 1]
 
     def _last_windows(self, Y, X, X_future):
-        """The last window of every series in the model's units, and how to undo the scaling."""
+        """The last window of every series in the model's units, and how to undo the scaling.
+
+        Only the last ``window_length`` rows are read (the memory of a forecast does not grow with the history).
+        Rows before a series' first observation (padding, with ``min_observations``) hold NaN and zero
+        covariates, as the padded training windows do."""
         L, pad = self.window_length_, self.min_observations_ is not None
         first = self._series_bounds(Y, need=1 if pad else L, what=f"window_length={L} to forecast from")
+        n, n_series = Y.shape
         if self.scaling_ == "series":
             loc, scale = self.scale_loc_, self.scale_
         else:
-            loc, scale = np.zeros(Y.shape[1]), np.ones(Y.shape[1])
-        Ys = (Y - loc) / scale
-        features = self._features(Ys, X, X_future, self._shift)
-        if pad:
-            features = [self._padded(feats[first[j] :]) for j, feats in enumerate(features)]
-        windows = np.stack([feats[-L:] for feats in features])  # S x [L, F] -> [S, L, F]
+            loc, scale = np.zeros(n_series), np.ones(n_series)
+        k = min(n, L)  # rows of the data in the window (fewer only when the history is shorter than a window)
+        n_cov = 0 if X is None else X.shape[1]
+        windows = np.zeros((n_series, L, 1 + n_cov))
+        windows[:, : L - k, 0] = np.nan
+        windows[:, L - k :, 0] = ((Y[n - k :] - loc) / scale).T  # [k, S] -> [S, k]
+        if X is not None:
+            windows[:, L - k :, 1:] = self._shifted_covariates(X, X_future, n, self._shift)[n - k :]
+            before = (n - L + np.arange(L))[None, :] < first[:, None]  # [S, L]: rows before the series starts
+            windows[:, :, 1:][before] = 0.0
         if self.scaling_ == "window":
             wloc, wscale = self._window_stats(windows[:, :, 0])
             windows[:, :, 0] = (windows[:, :, 0] - wloc[:, None]) / wscale[:, None]
@@ -389,7 +390,8 @@ class DirectForecaster(QuantileHead, _WindowForecaster):
         None means a GRU sized to the data, as in :class:`RecursiveForecaster`. A net with a quantile head
         (``RNNRegressor(loss="quantile", quantiles=...)``) also gives ``forecast_quantiles`` and intervals
         (``forecast(steps, coverage=...)``) at its levels, linearly interpolated between them; its point
-        forecast is its median.
+        forecast is its median. A net with a distribution head (``loss="gaussian"``, ``"student_t"``, or
+        ``"negative_binomial"`` with ``scaling=None``) gives them from each step's predicted distribution.
     window_length : int, default=24
     horizon : int, default=12
         The number of steps the model emits; ``forecast(steps)`` accepts ``steps <= horizon``.
@@ -478,6 +480,7 @@ class DirectForecaster(QuantileHead, _WindowForecaster):
             )
         self._commit_settings()
         self.horizon_, self.patch_length_ = horizon, patch
+        check_count_settings(owner, self._head_distribution(), self.scaling_, Y)
         windows = self._training_windows(Y, X, horizon=horizon)
         estimator = clone(self.estimator) if self.estimator is not None else self._default_estimator(len(windows))
         if self.per_step:

@@ -233,12 +233,9 @@ class Writer:
                 )
         has_net = callable(getattr(est, "_get_net_state", None))  # the net-state protocol (see _format)
         if has_net and params.get("accelerator") is not None:
-            self._refuse(
-                est,
-                f"{where}.accelerator",
-                "an accelerate.Accelerator, a resource of the running processes (set_params(accelerator=None) "
-                "before saving; the fitted net keeps no reference to it)",
-            )
+            # a resource of the running processes, as a device is: a model file leaves it out (the fitted net
+            # keeps no reference to it), so the loaded model has accelerator=None
+            params = {**params, "accelerator": None}
         if has_net and params.get("callbacks"):
             self._refuse(
                 est,
