@@ -68,7 +68,12 @@ class QuantileHead:
         if "estimator_" in self.__dict__:
             levels = getattr(self.estimator_, "quantiles_", None)
             return None if levels is None else np.asarray(levels, dtype=np.float64)
-        if self.per_step or self.estimator is None or not hasattr(self.estimator, "get_params"):
+        if (
+            self.per_step
+            or self.estimator is None
+            or not hasattr(self.estimator, "get_params")
+            or isinstance(self.estimator, type)
+        ):
             return None
         return (0.5,) if self.estimator.get_params(deep=False).get("loss") == "quantile" else None
 
@@ -77,7 +82,12 @@ class QuantileHead:
         configured estimator's likelihood ``loss`` (so ``hasattr`` answers as it will after ``fit``)."""
         if "estimator_" in self.__dict__:
             return getattr(self.estimator_, "distribution_", None)
-        if self.per_step or self.estimator is None or not hasattr(self.estimator, "get_params"):
+        if (
+            self.per_step
+            or self.estimator is None
+            or not hasattr(self.estimator, "get_params")
+            or isinstance(self.estimator, type)
+        ):
             return None
         loss = self.estimator.get_params(deep=False).get("loss")
         return loss if isinstance(loss, str) and loss in LIKELIHOOD_LOSSES else None

@@ -71,7 +71,7 @@ class SamplePaths:
         estimator's likelihood ``loss``, so that ``hasattr`` answers as it will after ``fit``."""
         if "estimator_" in self.__dict__:
             return getattr(self.estimator_, "distribution_", None)
-        if self.estimator is None or not hasattr(self.estimator, "get_params"):
+        if self.estimator is None or not hasattr(self.estimator, "get_params") or isinstance(self.estimator, type):
             return None
         loss = self.estimator.get_params(deep=False).get("loss")
         return loss if isinstance(loss, str) and loss in LIKELIHOOD_LOSSES else None
