@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import sys
 import time
 import warnings
@@ -130,7 +131,17 @@ def build_gru_quantile(frequency, quick, seed):
 
 
 def build_gru_gaussian(frequency, quick, seed):
+    """m4.py's direct GRU recipe with a Gaussian head: each step's interval from its predicted distribution."""
     return _direct(frequency, quick, seed, loss="gaussian")
+
+
+def build_gru_gaussian_paths(frequency, quick, seed):
+    """m4.py's recursive GRU (window, per-window scaling) with a Gaussian head: intervals from sample paths."""
+    from seqforecast.estimators import RNNRegressor
+    from seqforecast.forecasting import RecursiveForecaster
+
+    estimator = RNNRegressor(cell="gru", **_net(frequency, quick, seed, loss="gaussian"))
+    return RecursiveForecaster(estimator, scaling="window", **WINDOWS[frequency]["recursive"])
 
 
 def build_gru_conformal(frequency, quick, seed):
@@ -179,7 +190,12 @@ def _describe(name: str, frequency: str, quick: bool) -> str:
     if name == "gru-quantile":
         return f"{recipe}, quantile head at {QUANTILES} (pinball loss); median as point forecast"
     if name == "gru-gaussian":
-        return f"{recipe}, Gaussian distribution head (loss='gaussian'); interval from its mean and scale"
+        return f"{recipe}, Gaussian distribution head (loss='gaussian'); interval: each step's predicted normal"
+    if name == "gru-gaussian-paths":
+        return (
+            "GRU recursive, m4.py's recursive recipe (window, per-window scaling), one net, Gaussian distribution "
+            "head (loss='gaussian'); interval: empirical quantiles of 1,000 seeded sample paths that carry the state"
+        )
     if name == "gru-conformal":
         pad = CONFORMAL_MIN_OBSERVATIONS[frequency]
         padded = f", min_observations={pad} (pads the shortest series at the early origins)" if pad else ""
@@ -190,36 +206,19 @@ def _describe(name: str, frequency: str, quick: bool) -> str:
     return name
 
 
-def _distribution_head(loss: str) -> str | None:
-    """None when this seqforecast has a distribution head ``loss`` whose DirectForecaster gives intervals
-    (the head is newer than this script); otherwise why not, for the notes."""
-    try:
-        from seqforecast.estimators import RNNRegressor
-        from seqforecast.forecasting import DirectForecaster
-
-        if loss not in RNNRegressor._parameter_constraints["loss"][0].options:
-            return f"RNNRegressor has no loss={loss!r} in this version"
-        if not hasattr(DirectForecaster(RNNRegressor(loss=loss), horizon=2), "_predict_interval"):
-            return f"RNNRegressor(loss={loss!r}) exists but DirectForecaster gives no intervals from it yet"
-    except Exception as exc:  # noqa: BLE001 - any layout change means "not available"
-        return f"could not check ({type(exc).__name__}: {exc})"
-    return None
-
-
-GAUSSIAN_MISSING = _distribution_head("gaussian")
 # name -> builder(frequency, quick, seed): extend here. "auto-conformal" is not in the default list (costly).
 MODELS = {
     "naive": build_naive,
     "arima": build_arima,
     "ets": build_ets,
     "gru-quantile": build_gru_quantile,
+    "gru-gaussian": build_gru_gaussian,
+    "gru-gaussian-paths": build_gru_gaussian_paths,
     "gru-conformal": build_gru_conformal,
     "auto-conformal": build_auto_conformal,
 }
-if GAUSSIAN_MISSING is None:
-    MODELS = {**dict(list(MODELS.items())[:4]), "gru-gaussian": build_gru_gaussian, **dict(list(MODELS.items())[4:])}
 DEFAULT_MODELS = [name for name in MODELS if name != "auto-conformal"]
-SEEDED = {"gru-quantile", "gru-gaussian", "gru-conformal", "auto-conformal"}
+SEEDED = {"gru-quantile", "gru-gaussian", "gru-gaussian-paths", "gru-conformal", "auto-conformal"}
 
 
 # --------------------------------------------------------------------------------------------- scoring
@@ -438,6 +437,11 @@ def main(argv=None) -> int:
         help=f"conformal origins of the nets (default {CONFORMAL['n_origins']}, quick {QUICK['n_origins']}); "
         "each one is a refit; Weekly allows at most 3 (its 80-value series)",
     )
+    parser.add_argument(
+        "--merge",
+        action="store_true",
+        help="keep the rows of the existing result file for the models not run now (their run is noted)",
+    )
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--torch-threads", type=int, default=1, help="intra-op threads (1, as benchmarks/m4.py)")
     args = parser.parse_args(argv)
@@ -468,12 +472,20 @@ def main(argv=None) -> int:
     official = official_intervals(args.data, frequency)
     stem = args.out / f"m4_intervals_{frequency}{'.quick' if args.quick else ''}"
     rows, notes, failed, started = [], [], [], time.perf_counter()
-    if GAUSSIAN_MISSING is not None:
-        notes.append(f"gru-gaussian: no distribution-head row: {GAUSSIAN_MISSING}.")
     notes.append(
         "naive: the official Naive benchmark's intervals are not reproduced (seqforecast's NaiveForecaster has "
         "none); its row wraps Naive1 in ConformalForecaster."
     )
+
+    if args.merge and Path(f"{stem}.json").exists():
+        previous = json.loads(Path(f"{stem}.json").read_text(encoding="utf-8"))
+        kept = [r for r in previous.get("results", []) if r["model"] not in models]
+        rows.extend(kept)
+        if kept:
+            notes.append(
+                f"rows {[r['model'] for r in kept]} kept from an earlier run: `{previous.get('command')}` on "
+                f"{previous.get('environment', {}).get('date_utc')} (its load average: {previous.get('load_average')})"
+            )
 
     def write(load, finished):
         wall = time.perf_counter() - started
