@@ -57,12 +57,12 @@ def main():
         "forecast": f.forecast(6).to_numpy().tolist(),
         "net_class": type(reg.net_).__name__,
     }
+    os.makedirs(args.out, exist_ok=True)
     if rank == 0:  # the main process saves; the file loads in any process, without the accelerator
         save(f, os.path.join(args.out, "model"))
         reloaded = load(os.path.join(args.out, "model"))
         record["reloaded_forecast"] = reloaded.forecast(6).to_numpy().tolist()
         record["reloaded_accelerator"] = repr(reloaded.estimator_.accelerator)
-    os.makedirs(args.out, exist_ok=True)
     with open(os.path.join(args.out, f"rank{rank}.json"), "w") as fh:
         json.dump(record, fh)
 

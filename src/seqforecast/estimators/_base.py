@@ -216,7 +216,7 @@ class _BaseRNN(BaseEstimator):
                 raise net.interrupt_
             n_epochs = kept.completed_
         if self.accelerator is not None:
-            net = self._without_accelerator(net, (module, module_kwargs), (criterion, criterion_kwargs), device, name)
+            net = self._without_accelerator(net, (module, module_kwargs), (criterion, criterion_kwargs), device)
         net.module_.eval()  # a fitted net stays in inference mode: predictions never toggle it (thread-safe)
 
         # Every check passed and training finished: only now touch self.
@@ -271,24 +271,15 @@ class _BaseRNN(BaseEstimator):
             seed = broadcast_object_list([seed])[0]
         return str(acc.device), seed
 
-    def _without_accelerator(self, net, module_spec, criterion_spec, device, name):
+    def _without_accelerator(self, net, module_spec, criterion_spec, device):
         """The trained net as a plain net (what ``fit`` without an accelerator gives, and what ``load`` builds):
         the same weights and history, no reference to the accelerator or to other processes."""
-        (module, module_kwargs), (criterion, criterion_kwargs) = module_spec, criterion_spec
-        plain = build_net(
-            self,
-            module=module,
-            module_kwargs=module_kwargs,
-            criterion=criterion,
-            criterion_kwargs=criterion_kwargs,
-            device=device,
-            name=name,
+        plain = self._built_net(
+            (*module_spec, net.module_.state_dict()),
+            (*criterion_spec, net.criterion_.state_dict()),
+            net.history,
+            device,
         )
-        with _seeded(0, device):  # initial weights replaced below: the global generators are untouched
-            plain.initialize()
-        plain.module_.load_state_dict(net.module_.state_dict())
-        plain.criterion_.load_state_dict(net.criterion_.state_dict())
-        plain.history = net.history
         plain.interrupt_ = net.interrupt_
         return plain
 
@@ -470,19 +461,35 @@ class _BaseRNN(BaseEstimator):
         recorded = str(getattr(self, "device_", "cpu"))
         if device is None:
             device = "cpu" if recorded.startswith("cuda") and not torch.cuda.is_available() else recorded
+        net = self._built_net(
+            (module, state["module_kwargs"], state["module_state"]),
+            (criterion, state["criterion_state"], state["criterion_state"]),
+            History(state["history"]),
+            device,
+        )
+        net.module_.eval()  # as fit leaves it
+        self.device_, self.net_ = device, net
+
+    def _built_net(self, module_spec, criterion_spec, history, device):
+        """A net configured from this estimator's parameters, as ``fit`` configures it, holding the given weights
+        (``module_spec``: class, constructor arguments, state dict; ``criterion_spec`` the same for the loss) and
+        ``history``; its random initial weights are drawn without touching torch's global generators."""
+        (module, module_kwargs, module_state), (criterion, criterion_kwargs, criterion_state) = (
+            module_spec,
+            criterion_spec,
+        )
         net = build_net(
             self,
             module=module,
-            module_kwargs=state["module_kwargs"],
+            module_kwargs=module_kwargs,
             criterion=criterion,
-            criterion_kwargs=state["criterion_state"],
+            criterion_kwargs=criterion_kwargs,
             device=device,
             name=type(self).__name__,
         )
         with _seeded(0, device):  # random initial weights, replaced below: the global generators are untouched
             net.initialize()
-        net.module_.load_state_dict(state["module_state"])
-        net.criterion_.load_state_dict(state["criterion_state"])
-        net.module_.eval()  # as fit leaves it
-        net.history = History(state["history"])
-        self.device_, self.net_ = device, net
+        net.module_.load_state_dict(module_state)
+        net.criterion_.load_state_dict(criterion_state)
+        net.history = history
+        return net
