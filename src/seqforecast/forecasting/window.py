@@ -266,7 +266,9 @@ class RecursiveForecaster(SamplePaths, _WindowForecaster):
         windows ``(n_windows, window_length, n_features)``; any other scikit-learn regressor gets them
         flattened to ``(n_windows, window_length * n_features)``. None means a GRU sized to the data: 32 to 128
         units, batches of 16 to 256 and about 4,000 optimiser steps for the number of training windows, early
-        stopping on the most recent 10 % of them (``random_state`` unset: set an estimator to seed it).
+        stopping on the most recent 10 % of them; above 100,000 windows each epoch draws 100,000 of them
+        (``samples_per_epoch``), so the training time stops growing with the data (``random_state`` unset: set
+        an estimator to seed it).
     window_length : int, default=24
         How many past steps the regressor sees.
     scaling : {"series", "window", None}, default="series"
