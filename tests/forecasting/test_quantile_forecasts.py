@@ -159,3 +159,26 @@ def test_a_direct_negative_binomial_head_needs_counts_unscaled():
     f = DirectForecaster(est.set_params(random_state=0), window_length=6, horizon=2, scaling=None).fit(None, y)
     q = f.forecast_quantiles(2, (0.1, 0.5, 0.9)).to_numpy()
     assert (q == np.round(q)).all() and (q >= 0).all() and (np.diff(q, axis=1) >= 0).all()
+
+
+@pytest.mark.parametrize("aggregate", ["mean", "median"])
+def test_an_ensemble_of_quantile_nets_combines_their_quantiles_level_by_level(aggregate):
+    from seqforecast.forecasting import EnsembleForecaster
+
+    rng = np.random.default_rng(0)
+    y = pd.DataFrame({"a": 50 + rng.normal(size=60).cumsum(), "b": 5 + 0.1 * rng.normal(size=60).cumsum()})
+    net = RNNRegressor(loss="quantile", quantiles=(0.05, 0.5, 0.95), hidden_size=4, max_epochs=2, random_state=0)
+    ens = EnsembleForecaster(DirectForecaster(net, window_length=8, horizon=3), n_members=3, aggregate=aggregate)
+    ens.fit(None, y)
+    levels = (0.05, 0.5, 0.95)
+    members = np.stack([m._predict_quantiles(3, y.to_numpy(), None, None, levels) for m in ens.forecasters_])
+    expected = members.mean(axis=0) if aggregate == "mean" else np.median(members, axis=0)  # [H, S, Q]
+    got = ens.forecast_quantiles(3, levels).to_numpy().reshape(3, 2, 3)
+    np.testing.assert_allclose(got, expected)
+    assert (np.diff(got, axis=2) >= 0).all()
+    bounds = ens.forecast(3, coverage=0.9)
+    np.testing.assert_allclose(bounds[["a_lower", "b_lower"]].to_numpy(), expected[:, :, 0])
+    np.testing.assert_allclose(bounds[["a_upper", "b_upper"]].to_numpy(), expected[:, :, 2])
+    # an ensemble of members without intervals has none
+    plain = EnsembleForecaster(DirectForecaster(RNNRegressor(hidden_size=2, max_epochs=1), window_length=8, horizon=3))
+    assert not hasattr(plain, "_predict_interval") and not hasattr(plain, "_predict_quantiles")

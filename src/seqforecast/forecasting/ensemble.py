@@ -39,6 +39,14 @@ class EnsembleForecaster(BaseForecaster):
     ----------
     forecasters_ : list of forecasters
         The fitted members.
+
+    Notes
+    -----
+    When every member gives quantiles (a quantile or distribution head) or intervals, so does the ensemble:
+    the members' quantiles are combined level by level, and the bounds of their intervals likewise, with
+    ``aggregate`` (quantile averaging, "Vincentization": Lichtendahl, Grushka-Cockayne and Winkler, 2013,
+    Management Science 59(8)). Each member's quantiles never decrease with the level, so neither do their
+    mean and median.
     """
 
     _parameter_constraints = {
@@ -102,6 +110,45 @@ class EnsembleForecaster(BaseForecaster):
     def _predict(self, horizon, Y, X, X_future):
         forecasts = np.stack([m._predict(horizon, Y, X, X_future) for m in self.forecasters_])  # [M, H, S]
         return np.mean(forecasts, axis=0) if self.aggregate_ == "mean" else np.median(forecasts, axis=0)
+
+    # ------------------------------------------------------------------ quantiles and intervals
+    def _members_with(self, hook):
+        """Whether every member has ``hook`` (unfitted: every forecaster it will copy)."""
+        members = self.__dict__.get("forecasters_")
+        if members is None:
+            members = list(self.forecaster) if isinstance(self.forecaster, (list, tuple)) else [self.forecaster]
+        return bool(members) and all(hasattr(member, hook) for member in members)
+
+    def _no_hook(self, hook):
+        return AttributeError(
+            f"{type(self).__name__!r} object has no attribute {hook!r}: not every member gives quantiles or intervals"
+        )
+
+    @property
+    def _predict_quantiles(self):
+        if not self._members_with("_predict_quantiles"):
+            raise self._no_hook("_predict_quantiles")
+        return self._combined_quantiles
+
+    @property
+    def _predict_interval(self):
+        if not self._members_with("_predict_interval"):
+            raise self._no_hook("_predict_interval")
+        return self._combined_interval
+
+    def _combine(self, values):
+        return np.mean(values, axis=0) if self.aggregate_ == "mean" else np.median(values, axis=0)
+
+    def _combined_quantiles(self, horizon, Y, X, X_future, quantiles):
+        """The members' quantiles combined level by level: shape (horizon, S, Q)."""
+        return self._combine(
+            np.stack([m._predict_quantiles(horizon, Y, X, X_future, quantiles) for m in self.forecasters_])
+        )
+
+    def _combined_interval(self, horizon, Y, X, X_future, coverage):
+        """The members' interval bounds combined: two arrays of shape (horizon, S)."""
+        bounds = [m._predict_interval(horizon, Y, X, X_future, coverage) for m in self.forecasters_]
+        return self._combine(np.stack([b[0] for b in bounds])), self._combine(np.stack([b[1] for b in bounds]))
 
     def training_history(self):
         """The training curve of the first member (see its ``training_history``), or None."""
