@@ -38,7 +38,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _meta import environment, write_json
-from m4 import DEFAULT_DATA, FREQUENCIES, NET, WHERE_TO_GET, WINDOWS, LoadSampler, _fmt, load_m4
+from m4 import DEFAULT_DATA, ENSEMBLE, FREQUENCIES, NET, WHERE_TO_GET, WINDOWS, LoadSampler, _fmt, load_m4
 
 COVERAGE = 0.95
 QUANTILES = (0.025, 0.5, 0.975)  # the bounds of the 95 % interval, and the median as the point forecast
@@ -130,6 +130,19 @@ def build_gru_quantile(frequency, quick, seed):
     return _direct(frequency, quick, seed, loss="quantile", quantiles=QUANTILES)
 
 
+def build_gru_quantile_ensemble(frequency, quick, seed):
+    """m4.py's ensemble recipe (the direct GRU on each of its window lengths, its number of seeds each) with the
+    quantile head; the members' quantiles are averaged level by level."""
+    from sklearn.base import clone
+
+    from seqforecast.forecasting import EnsembleForecaster
+
+    direct = _direct(frequency, quick, seed, loss="quantile", quantiles=QUANTILES)
+    spec = ENSEMBLE[frequency]
+    bases = [clone(direct).set_params(window_length=length) for length in spec["window_lengths"]]
+    return EnsembleForecaster(bases, n_members=1 if quick else spec["members"], random_state=seed)
+
+
 def build_gru_gaussian(frequency, quick, seed):
     """m4.py's direct GRU recipe with a Gaussian head: each step's interval from its predicted distribution."""
     return _direct(frequency, quick, seed, loss="gaussian")
@@ -189,6 +202,13 @@ def _describe(name: str, frequency: str, quick: bool) -> str:
     recipe = "GRU direct, m4.py's recipe (window, patches, per-window scaling), one net"
     if name == "gru-quantile":
         return f"{recipe}, quantile head at {QUANTILES} (pinball loss); median as point forecast"
+    if name == "gru-quantile-ensemble":
+        spec = ENSEMBLE[frequency]
+        members = 1 if quick else spec["members"]
+        return (
+            f"m4.py's ensemble recipe: the direct GRU on windows of {spec['window_lengths']}, {members} seed(s) each, "
+            f"quantile head at {QUANTILES}; quantiles averaged level by level (EnsembleForecaster)"
+        )
     if name == "gru-gaussian":
         return f"{recipe}, Gaussian distribution head (loss='gaussian'); interval: each step's predicted normal"
     if name == "gru-gaussian-paths":
@@ -212,13 +232,21 @@ MODELS = {
     "arima": build_arima,
     "ets": build_ets,
     "gru-quantile": build_gru_quantile,
+    "gru-quantile-ensemble": build_gru_quantile_ensemble,
     "gru-gaussian": build_gru_gaussian,
     "gru-gaussian-paths": build_gru_gaussian_paths,
     "gru-conformal": build_gru_conformal,
     "auto-conformal": build_auto_conformal,
 }
 DEFAULT_MODELS = [name for name in MODELS if name != "auto-conformal"]
-SEEDED = {"gru-quantile", "gru-gaussian", "gru-gaussian-paths", "gru-conformal", "auto-conformal"}
+SEEDED = {
+    "gru-quantile",
+    "gru-quantile-ensemble",
+    "gru-gaussian",
+    "gru-gaussian-paths",
+    "gru-conformal",
+    "auto-conformal",
+}
 
 
 # --------------------------------------------------------------------------------------------- scoring
