@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._sample_paths import LIKELIHOOD_LOSSES
+from ._sample_paths import LIKELIHOOD_LOSSES, head_of
 
 __all__ = ["QuantileHead"]
 
@@ -63,34 +63,15 @@ class QuantileHead:
     ``_last_windows`` and ``_regressor_input`` of the forecaster)."""
 
     def _head_levels(self):
-        """The fitted estimator's quantile levels, or None. Unfitted: the configured estimator's, for
-        ``loss="quantile"`` (a truthy placeholder, so ``hasattr`` answers as it will after ``fit``)."""
-        if "estimator_" in self.__dict__:
-            levels = getattr(self.estimator_, "quantiles_", None)
-            return None if levels is None else np.asarray(levels, dtype=np.float64)
-        if (
-            self.per_step
-            or self.estimator is None
-            or not hasattr(self.estimator, "get_params")
-            or isinstance(self.estimator, type)
-        ):
-            return None
-        return (0.5,) if self.estimator.get_params(deep=False).get("loss") == "quantile" else None
+        """The fitted estimator's quantile levels, or None. Unfitted: ``"quantile"`` for a configured
+        ``loss="quantile"`` (truthy, so ``hasattr`` answers as it will after ``fit``), else None."""
+        levels = head_of(self, "quantiles_", ("quantile",))
+        return levels if levels is None or isinstance(levels, str) else np.asarray(levels, dtype=np.float64)
 
     def _head_distribution(self):
         """The fitted estimator's distribution (``distribution_``: a likelihood head), or None; unfitted, the
-        configured estimator's likelihood ``loss`` (so ``hasattr`` answers as it will after ``fit``)."""
-        if "estimator_" in self.__dict__:
-            return getattr(self.estimator_, "distribution_", None)
-        if (
-            self.per_step
-            or self.estimator is None
-            or not hasattr(self.estimator, "get_params")
-            or isinstance(self.estimator, type)
-        ):
-            return None
-        loss = self.estimator.get_params(deep=False).get("loss")
-        return loss if isinstance(loss, str) and loss in LIKELIHOOD_LOSSES else None
+        configured estimator's likelihood ``loss``."""
+        return head_of(self, "distribution_", LIKELIHOOD_LOSSES)
 
     def _no_head(self, hook):
         return AttributeError(

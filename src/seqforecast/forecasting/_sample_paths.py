@@ -40,6 +40,20 @@ INTERVAL_SEED = 0
 LIKELIHOOD_LOSSES = ("gaussian", "student_t", "negative_binomial")
 
 
+def head_of(forecaster, fitted_attr, losses):
+    """What a window forecaster's net has as a head: fitted, the estimator's ``fitted_attr`` (``quantiles_``,
+    ``distribution_``; None without one); unfitted, the configured estimator's ``loss`` when it is one of
+    ``losses`` (so that ``hasattr`` on a hook answers before ``fit`` as it will after), else None. A forecaster
+    with ``per_step=True`` fits one single-output clone per step: no head."""
+    if "estimator_" in forecaster.__dict__:
+        return getattr(forecaster.estimator_, fitted_attr, None)
+    est = forecaster.estimator
+    if getattr(forecaster, "per_step", False) or est is None or isinstance(est, type) or not hasattr(est, "get_params"):
+        return None
+    loss = est.get_params(deep=False).get("loss")
+    return loss if isinstance(loss, str) and loss in losses else None
+
+
 def check_count_settings(owner, distribution, scaling, Y):
     """At fit: a negative-binomial net models counts, which scaling would turn into non-integers, so it needs
     ``scaling=None`` and non-negative series (for the recursive and the direct forecasters alike)."""
@@ -69,12 +83,7 @@ class SamplePaths:
     def _distribution(self):
         """The fitted estimator's distribution (``distribution_``), or None. Unfitted: the configured
         estimator's likelihood ``loss``, so that ``hasattr`` answers as it will after ``fit``."""
-        if "estimator_" in self.__dict__:
-            return getattr(self.estimator_, "distribution_", None)
-        if self.estimator is None or not hasattr(self.estimator, "get_params") or isinstance(self.estimator, type):
-            return None
-        loss = self.estimator.get_params(deep=False).get("loss")
-        return loss if isinstance(loss, str) and loss in LIKELIHOOD_LOSSES else None
+        return head_of(self, "distribution_", LIKELIHOOD_LOSSES)
 
     def _hook(self, name, method):
         if self._distribution() is None:
