@@ -44,6 +44,7 @@ from seqforecast.evaluation.splitters import ExpandingWindowSplitter, SlidingWin
 from seqforecast.exceptions import SeqforecastWarning, TrainingDivergedError
 from seqforecast.forecasting import DirectForecaster, RecursiveForecaster, Seq2SeqForecaster
 from seqforecast.preprocessing.covariates import CalendarFeatures
+from seqforecast.preprocessing.text import TextTokenizer
 from seqforecast.preprocessing.windowing import SlidingWindowTransformer, make_windows, make_windows_multi
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -1277,10 +1278,40 @@ for name, params, match in [
         "forward in time and cannot be bidirectional; set bidirectional=False",
     ),
     (
+        "RNNRegressor",
+        dict(attention="luong", architecture="seq2seq"),
+        "The 'attention' parameter of RNNRegressor must be a str among {'additive', 'dot'} or None. Got 'luong' "
+        "instead.",
+    ),
+    (
+        "RNNRegressor",
+        dict(attention="dot"),
+        "RNNRegressor: attention='dot' is the attention of a seq2seq decoder over the encoder's outputs; "
+        "architecture='many_to_one' has no decoder. Use architecture='seq2seq', or attention=None.",
+    ),
+    (
+        "RNNRegressor",
+        dict(tbptt_steps=2),
+        "RNNRegressor: tbptt_steps=2 trains on chunks of 2 steps with a target at each step, so it needs "
+        "architecture='many_to_many'; got architecture='many_to_one'.",
+    ),
+    (
         "RNNClassifier",
         dict(conv_channels=(0,)),
         "The 'conv_channels' parameter of RNNClassifier must be a non-empty "
-        "tuple of ints >= 1 or None. Got (0,) instead.",
+        "tuple of ints >= 1, a str among {'auto'} or None. Got (0,) instead.",
+    ),
+    (
+        "RNNClassifier",
+        dict(max_steps=0),
+        "The 'max_steps' parameter of RNNClassifier must be an int in the range [1, inf), a str among {'auto'} "
+        "or None. Got 0 instead.",
+    ),
+    (
+        "RNNClassifier",
+        dict(lr_schedule="linear"),
+        "The 'lr_schedule' parameter of RNNClassifier must be a str among {'auto', 'constant', 'cosine'}. Got "
+        "'linear' instead.",
     ),
 ]:
     add(
@@ -1307,7 +1338,8 @@ for name, params, match, (xfail, today) in [
     (
         "RNNClassifier",
         dict(max_epochs=0),
-        "The 'max_epochs' parameter of RNNClassifier must be an int in the range [1, inf). Got 0 instead.",
+        "The 'max_epochs' parameter of RNNClassifier must be an int in the range [1, inf) or a str among {'auto'}. "
+        "Got 0 instead.",
         ("", None),
     ),
     (
@@ -1338,7 +1370,14 @@ for name, params, match, (xfail, today) in [
     (
         "RNNClassifier",
         dict(batch_size=True),
-        "The 'batch_size' parameter of RNNClassifier must be an int in the range [1, inf). Got True instead.",
+        "The 'batch_size' parameter of RNNClassifier must be an int in the range [1, inf) or a str among {'auto'}. "
+        "Got True instead.",
+        ("", None),
+    ),
+    (
+        "RNNClassifier",
+        dict(tbptt_steps=0),
+        "The 'tbptt_steps' parameter of RNNClassifier must be an int in the range [1, inf) or None. Got 0 instead.",
         ("", None),
     ),
 ]:
@@ -1460,6 +1499,15 @@ for id, run, exc, match in [
         ValueError,
         "The 'class_weight' parameter of RNNClassifier has key(s) [5] that are not classes of y; the classes are "
         "[0, 1].",
+    ),
+    (
+        "generate-from-labels-that-are-no-token-ids",
+        lambda e: est_fit(
+            "RNNClassifier", TOKENS, np.where(TOKENS % 2, "odd", "even"), architecture="many_to_many", embedding_dim=2
+        ).generate(TOKENS[:1], 3),
+        ValueError,
+        "RNNClassifier.generate feeds each drawn class back as an input token id, so the classes must be integer "
+        "token ids; this net's classes_ are of dtype <U4 (e.g. 'even'). Fit a language model",
     ),
 ]:
     add(id, "labels", "RNNClassifier", run, exc, match)
@@ -1731,6 +1779,32 @@ for id, run, exc, match, cat in [
     ),
 ]:
     add(id, cat, "CalendarFeatures", run, exc, match)
+for id, run, exc, match, cat in [
+    (
+        "single-string",
+        lambda e: TextTokenizer().fit("a text"),
+        TypeError,
+        "TextTokenizer expects an iterable of texts (one str per document), got a single str ('a text'). Wrap it "
+        "in a list: [text].",
+        "data types",
+    ),
+    (
+        "not-a-str",
+        lambda e: TextTokenizer().fit(["a text", 3.5]),
+        TypeError,
+        "TextTokenizer expects every document to be a str; X[1] is 3.5 of type float. Convert the documents to str",
+        "data types",
+    ),
+    (
+        "nan-text",
+        lambda e: TextTokenizer().fit(pd.Series(["a text", np.nan])),
+        ValueError,
+        "TextTokenizer expects every document to be a str; X[1] is nan, a missing value. Drop or fill missing "
+        "texts before calling it",
+        "missing values",
+    ),
+]:
+    add(id, cat, "TextTokenizer", run, exc, match)
 
 # --------------------------------------------------------------------------------------- metrics
 A, B = np.array([1.0, 2.0, 3.0]), np.array([1.0, 2.5, 2.0])

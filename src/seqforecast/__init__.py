@@ -28,6 +28,7 @@ _EXPORTS = {
     "make_windows_multi": "preprocessing",
     "SlidingWindowTransformer": "preprocessing",
     "CalendarFeatures": "preprocessing",
+    "TextTokenizer": "preprocessing",
     "ExpandingWindowSplitter": "evaluation",
     "SlidingWindowSplitter": "evaluation",
     "backtest": "evaluation",
@@ -39,6 +40,7 @@ _EXPORTS = {
     "load": "persistence",
     "load_airline": "datasets",
     "load_ucr": "datasets",
+    "load_sentiment": "datasets",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]

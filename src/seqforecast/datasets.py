@@ -14,10 +14,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-__all__ = ["load_airline", "load_ucr", "UCR_DATASETS", "data_dir"]
+__all__ = ["load_airline", "load_sentiment", "load_ucr", "UCR_DATASETS", "SENTIMENT_SOURCES", "data_dir"]
 
 #: Sequence-classification datasets bundled from the UCR/UEA archives, with their official train/test split.
 UCR_DATASETS = ("ItalyPowerDemand", "GunPoint", "BasicMotions", "JapaneseVowels")
+
+#: The three files of the Sentiment Labelled Sentences data, in the order ``load_sentiment`` reads them.
+SENTIMENT_SOURCES = {
+    "amazon": "amazon_cells_labelled.txt",
+    "imdb": "imdb_labelled.txt",
+    "yelp": "yelp_labelled.txt",
+}
 
 
 def data_dir() -> Path:
@@ -94,3 +101,54 @@ def load_ucr(name: str, split: str = "train"):
     if len({seq.shape for seq in sequences}) == 1:
         return np.stack(sequences), labels
     return sequences, labels
+
+
+def load_sentiment() -> pd.DataFrame:
+    """Sentiment Labelled Sentences (Kotzias et al., KDD 2015): 2,990 short English review sentences.
+
+    Product reviews from Amazon (1,000), movie reviews from IMDb (990 in this copy) and restaurant reviews
+    from Yelp (1,000), each labelled 1 (positive) or 0 (negative); 1,494 are positive. Licence CC BY 4.0;
+    cite the paper when using the data (``datasets/README.md``).
+
+    The files are read line by line, not by a CSV parser: each line is the sentence, a tab and the label,
+    and the sentence is kept exactly as written (quotes, trailing spaces and all). The files are Latin-1
+    (one IMDb sentence has a byte above 127) with CRLF line ends, which are removed.
+
+    Returns
+    -------
+    frame : pd.DataFrame of shape (2990, 3)
+        Columns ``text`` (str), ``label`` (int64, 0 or 1) and ``source`` (``"amazon"``, ``"imdb"`` or
+        ``"yelp"``), rows in file order: Amazon, then IMDb, then Yelp. There is no official train/test
+        split; stratified 5-fold cross-validation is a fair protocol.
+
+    Examples
+    --------
+    >>> from seqforecast.datasets import load_sentiment
+    >>> frame = load_sentiment()
+    >>> frame.shape
+    (2990, 3)
+    >>> frame["label"].value_counts().sort_index().tolist()
+    [1496, 1494]
+    """
+    texts, labels, sources = [], [], []
+    for source, file_name in SENTIMENT_SOURCES.items():
+        path = data_dir() / "sentiment" / file_name
+        with open(path, encoding="latin-1", newline="") as fh:
+            for number, raw in enumerate(fh, start=1):
+                line = raw.rstrip("\r\n")
+                text, tab, label = line.rpartition("\t")
+                if not tab or label not in ("0", "1"):
+                    raise ValueError(
+                        f"{path}, line {number}: expected a sentence, a tab and a label 0 or 1, got {line!r}. "
+                        "The bundled file has been changed; reinstall seqforecast to restore it."
+                    )
+                texts.append(text)
+                labels.append(int(label))
+                sources.append(source)
+    return pd.DataFrame(
+        {
+            "text": pd.Series(texts, dtype=object),
+            "label": np.asarray(labels, dtype=np.int64),
+            "source": pd.Series(sources, dtype=object),
+        }
+    )

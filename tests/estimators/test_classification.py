@@ -294,7 +294,10 @@ def test_classifier_learns_a_synthetic_problem(options, variable):
 def test_classifier_passes_pooling_and_conv_channels_to_the_module():
     X, y = np.random.RandomState(0).normal(size=(12, 6, 2)), np.arange(12) % 3
     module = RNNClassifier(hidden_size=4, max_epochs=1, random_state=0).fit(X, y).net_.module_
-    assert module.pooling == "last" and module.conv is None and module.head.in_features == 4
+    # conv_channels="auto": the (64, 128, 64) branch of LSTM-FCN on real-valued inputs
+    assert module.pooling == "last" and module.conv.channels == (64, 128, 64) and module.head.in_features == 4 + 64
+    module = RNNClassifier(hidden_size=4, max_epochs=1, conv_channels=None, random_state=0).fit(X, y).net_.module_
+    assert module.conv is None and module.head.in_features == 4
     clf = RNNClassifier(hidden_size=4, max_epochs=1, random_state=0, pooling="attention", conv_channels=[3, 5])
     module = clf.fit(X, y).net_.module_
     assert module.pooling == "attention" and module.conv.channels == (3, 5)
@@ -327,21 +330,24 @@ def test_classifier_seeded_fit_is_reproducible_with_the_conv_branch():
             {"conv_channels": (16, 0)},
             InvalidParameterError,
             (
-                "The 'conv_channels' parameter of RNNClassifier must be a non-empty tuple of ints >= 1 or None. Got (16, 0) "
-                "instead."
+                "The 'conv_channels' parameter of RNNClassifier must be a non-empty tuple of ints >= 1, a str "
+                "among {'auto'} or None. Got (16, 0) instead."
             ),
         ),
         (
             {"conv_channels": ()},
             InvalidParameterError,
-            "The 'conv_channels' parameter of RNNClassifier must be a non-empty tuple of ints >= 1 or None. Got () instead.",
+            (
+                "The 'conv_channels' parameter of RNNClassifier must be a non-empty tuple of ints >= 1, a str among "
+                "{'auto'} or None. Got () instead."
+            ),
         ),
         (
             {"conv_channels": (8, False)},
             InvalidParameterError,
             (
-                "The 'conv_channels' parameter of RNNClassifier must be a non-empty tuple of ints >= 1 or None. Got (8, False) "
-                "instead."
+                "The 'conv_channels' parameter of RNNClassifier must be a non-empty tuple of ints >= 1, a str "
+                "among {'auto'} or None. Got (8, False) instead."
             ),
         ),
         (

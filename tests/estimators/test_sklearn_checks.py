@@ -27,7 +27,9 @@ def test_sklearn_compatible(estimator, check):
     check(estimator)
 
 
-@pytest.mark.slow  # 100 epochs of a 32-unit LSTM per fit, about a minute for each estimator
+# 100 epochs of a 32-unit LSTM per regressor fit; about 1,000 optimizer steps of the default LSTM-FCN per
+# classifier fit (max_epochs="auto"), a few seconds each on the checks' small data
+@pytest.mark.slow
 @parametrize_with_checks(DEFAULTS, expected_failed_checks=lambda estimator: EXPECTED_FAILED_CHECKS)
 def test_sklearn_compatible_with_the_default_settings(estimator, check):
     check(estimator)

@@ -87,19 +87,33 @@ def test_stepping_from_a_prefix_state_reproduces_the_full_encoding(cell, k):
     torch.testing.assert_close(out, net(X), atol=1e-6, rtol=0)
 
 
-@pytest.mark.parametrize(
-    "kwargs, what",
-    [({"bidirectional": True}, "bidirectional=True"), ({"num_embeddings": 5, "embedding_dim": 2}, "an embedding")],
-)
-def test_state_api_refuses_bidirectional_and_embedding(kwargs, what):
-    net = RecurrentNet(1, K, hidden_size=H, **kwargs)
+@pytest.mark.parametrize("embedding", [False, True])
+def test_state_api_refuses_bidirectional_nets(embedding):
+    tokens = {"num_embeddings": 5, "embedding_dim": 2} if embedding else {}
+    net = RecurrentNet(1, K, hidden_size=H, bidirectional=True, **tokens)
     msg = (
-        "RecurrentNet.encode() carries a forward-in-time state over real-valued inputs, so it needs a "
-        f"unidirectional net without embedding; this net has {what}. Re-run forward() on the whole window "
-        "instead, or build the net with bidirectional=False and no embedding."
+        "RecurrentNet.encode() carries a forward-in-time state, so it needs a unidirectional net; this net has "
+        "bidirectional=True (its backward direction reads the steps after each step). Re-run forward() on the "
+        "whole window instead, or build the net with bidirectional=False."
     )
     with pytest.raises(ValueError, match=re.escape(msg)):
-        net.encode(torch.zeros(2, 3, 1))
+        net.encode(torch.zeros(2, 3, dtype=torch.long) if embedding else torch.zeros(2, 3, 1))
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+def test_stepping_token_ids_gives_forward_of_a_sequence_net_step_by_step(cell):
+    net = RecurrentNet(
+        1, K, cell=cell, hidden_size=H, num_layers=2, output="sequence", num_embeddings=7, embedding_dim=3
+    )
+    net = net.eval()
+    tokens = torch.tensor([[1, 2, 6, 0, 5], [3, 3, 4, 1, 2]])  # [B, T] ids
+    with torch.no_grad():
+        full = net(tokens)  # [B, T, K]
+        state = net.encode(tokens[:, :2])
+        torch.testing.assert_close(net.readout(state), full[:, 1], atol=1e-6, rtol=0)
+        for t in range(2, tokens.shape[1]):
+            out, state = net.step(tokens[:, t], state)  # [B] ids -> [B, K]
+            torch.testing.assert_close(out, full[:, t], atol=1e-6, rtol=0)
 
 
 def test_embedding_takes_token_ids():

@@ -69,6 +69,21 @@ class _WindowsShape:
         self.n_samples, self.n_timesteps, self.n_features = shape
 
 
+def check_known_tokens(seqs, num_embeddings, name):
+    """Refuse token ids of ``seqs`` (checked :class:`~seqforecast._utils.sequences.Sequences`) that have no row
+    in an embedding table of ``num_embeddings`` rows (ids unseen at fit)."""
+    unseen = seqs.values >= num_embeddings
+    if unseen.any():
+        first = tuple(int(i) for i in np.argwhere(unseen)[0])
+        where = f"X[{first[0]}][{first[1]}]" if seqs.layout == "list" else f"X[{first[0]}, {first[1]}]"
+        raise ValueError(
+            f"X holds {int(unseen.sum())} token id(s) unseen at fit, the first at {where} = "
+            f"{seqs.values[first]}; {name} was fitted on ids 0..{num_embeddings - 1} (num_embeddings_="
+            f"{num_embeddings}) and has no embedding for larger ids. Map unseen tokens to an id "
+            "present in the training data (e.g. a reserved 'unknown' token) before predicting."
+        )
+
+
 class _BaseRNN(BaseEstimator):
     """Shared machinery: parameters, validation, the skorch net, prediction. Not public."""
 
@@ -83,6 +98,7 @@ class _BaseRNN(BaseEstimator):
         "max_epochs": [positive_int()],
         "batch_size": [positive_int()],
         "samples_per_epoch": [positive_int(), None],
+        "tbptt_steps": [positive_int(), None],
         "lr": [Interval(Real, 0, None, closed="neither")],
         "optimizer": [options(_OPTIMIZERS), _OptimizerClass()],
         "weight_decay": [Interval(Real, 0, None, closed="left")],
@@ -122,6 +138,28 @@ class _BaseRNN(BaseEstimator):
             raise ValueError(
                 f"{name}: architecture='seq2seq' forecasts forward in time and cannot be bidirectional; "
                 "set bidirectional=False, or use architecture='many_to_one' with a 2-D y (a whole horizon)."
+            )
+        if self.tbptt_steps is not None:
+            self._check_tbptt(name)
+
+    def _check_tbptt(self, name):
+        """Refuse what truncated backpropagation through time (``tbptt_steps``) cannot be combined with."""
+        start = f"{name}: tbptt_steps={self.tbptt_steps} trains on chunks of {self.tbptt_steps} steps"
+        if self.architecture != "many_to_many":
+            raise ValueError(
+                f"{start} with a target at each step, so it needs architecture='many_to_many'; got architecture="
+                f"{self.architecture!r}. Use architecture='many_to_many' with y of one target per step, or "
+                "tbptt_steps=None."
+            )
+        if self.bidirectional:
+            raise ValueError(
+                f"{start} carrying the state forward in time; bidirectional=True also reads each sequence "
+                "backwards, from steps a chunk has not reached. Set bidirectional=False, or tbptt_steps=None."
+            )
+        if self.accelerator is not None:
+            raise ValueError(
+                f"{start}, which the accelerator's data-parallel training does not support. Set "
+                "accelerator=None, or tbptt_steps=None."
             )
 
     #: Whether ``fit`` takes :class:`~seqforecast._utils.series_windows.SeriesWindows` (windows cut per batch
@@ -183,10 +221,11 @@ class _BaseRNN(BaseEstimator):
         names = _get_feature_names(X) if seqs.layout == "2d" else None  # DataFrame columns (time steps)
         if self.patience is not None:
             tail_split(seqs.n_samples, self.validation_fraction, name=name)  # raises when too few rows
+        settings = target.get("config_")  # values an estimator resolved from the data ("auto" parameters)
         if self.accelerator is None:
             device, seed = resolve_device(self.device, name), fit_seed(self.random_state)
         else:
-            device, seed = self._accelerated_setup(name)
+            device, seed = self._accelerated_setup(name, (settings or {}).get("batch_size", self.batch_size))
         # a training that draws from torch's global generator shuffles there too, under the lock; the others
         # shuffle with a generator of their own, outside it (see _training.train)
         generator = None if global_rng_users(self, device) else torch.Generator()
@@ -202,6 +241,7 @@ class _BaseRNN(BaseEstimator):
             name=name,
             generator=generator,
             accelerator=self.accelerator,
+            settings=settings,
         )
         if seqs.layout == "windows":
             dataset = _WindowBatches(X, name=name)
@@ -242,22 +282,23 @@ class _BaseRNN(BaseEstimator):
             setattr(self, attr, value)
         return self
 
-    def _accelerated_setup(self, name):
-        """Device and seed of a fit through ``self.accelerator`` (data-parallel: see :mod:`._distributed`)."""
+    def _accelerated_setup(self, name, batch_size):
+        """Device and seed of a fit through ``self.accelerator`` (data-parallel: see :mod:`._distributed`), whose
+        batches hold ``batch_size`` sequences."""
         acc = self.accelerator
         n = acc.num_processes
         if n > 1:
             if not getattr(acc, "split_batches", False):
                 raise ValueError(
                     f"{name}: the accelerator runs {n} processes without split_batches, so every process would "
-                    f"train on batches of batch_size={self.batch_size} and the run on {n} times more. Create it "
+                    f"train on batches of batch_size={batch_size} and the run on {n} times more. Create it "
                     "as Accelerator(dataloader_config=DataLoaderConfiguration(split_batches=True)): batch_size is "
                     "then the batch of the whole run, each process taking its share."
                 )
-            if self.batch_size % n:
+            if batch_size % n:
                 raise ValueError(
-                    f"{name}: batch_size={self.batch_size} is shared by the accelerator's {n} processes and must be "
-                    f"a multiple of {n}; use batch_size={max(n, self.batch_size - self.batch_size % n)}."
+                    f"{name}: batch_size={batch_size} is shared by the accelerator's {n} processes and must be "
+                    f"a multiple of {n}; use batch_size={max(n, batch_size - batch_size % n)}."
                 )
             if self.on_interrupt == "keep_best":
                 raise ValueError(
@@ -312,16 +353,7 @@ class _BaseRNN(BaseEstimator):
         if seqs.layout == "2d":
             _check_feature_names(self, X, reset=False)
         if num_embeddings is not None:
-            unseen = seqs.values >= num_embeddings
-            if unseen.any():
-                first = tuple(int(i) for i in np.argwhere(unseen)[0])
-                where = f"X[{first[0]}][{first[1]}]" if seqs.layout == "list" else f"X[{first[0]}, {first[1]}]"
-                raise ValueError(
-                    f"X holds {int(unseen.sum())} token id(s) unseen at fit, the first at {where} = "
-                    f"{seqs.values[first]}; {name} was fitted on ids 0..{num_embeddings - 1} (num_embeddings_="
-                    f"{num_embeddings}) and has no embedding for larger ids. Map unseen tokens to an id "
-                    "present in the training data (e.g. a reserved 'unknown' token) before predicting."
-                )
+            check_known_tokens(seqs, num_embeddings, name)
         elif seqs.n_features != self.n_features_per_step_:
             raise ValueError(
                 f"X has {seqs.n_features} features per time step, but {name} was fitted on "
@@ -486,6 +518,7 @@ class _BaseRNN(BaseEstimator):
             criterion_kwargs=criterion_kwargs,
             device=device,
             name=type(self).__name__,
+            settings=getattr(self, "config_", None),
         )
         with _seeded(0, device):  # random initial weights, replaced below: the global generators are untouched
             net.initialize()

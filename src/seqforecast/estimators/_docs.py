@@ -28,6 +28,16 @@ _PARAMS_DOC = """
         many samples drawn at random (with replacement, from the fit's seeded generator), so its cost does not
         grow with the data, and the validation tail (with ``patience``) is thinned to at most
         ``ceil(samples_per_epoch * validation_fraction)`` evenly spaced samples, the same at every epoch.
+    tbptt_steps : int or None, default=None
+        Truncated backpropagation through time, for long sequences (``architecture="many_to_many"`` only,
+        unidirectional, without ``accelerator``). None backpropagates through whole sequences. An int ``k``
+        cuts each batch of sequences into consecutive chunks of ``k`` steps (the last may be shorter); the
+        recurrent state starts at zero for the batch and is carried from chunk to chunk, detached between them,
+        so gradients flow within a chunk only and the memory of training grows with ``k``, not with the
+        sequence length. Each chunk's loss (the mean over its steps) is backpropagated, clipped
+        (``gradient_clip``) and followed by one optimizer step: ``ceil(n_timesteps / k)`` steps per batch.
+        A batch's ``train_loss`` is the mean of its chunks' losses weighted by their steps; validation (with
+        ``patience``) and prediction run whole sequences. ``k >= n_timesteps`` trains exactly as None does.
     lr : float, default=1e-3
         Learning rate.
     optimizer : {{"adam", "adamw", "sgd", "rmsprop"}} or torch.optim.Optimizer subclass, default="adam"
@@ -139,6 +149,12 @@ REGRESSOR_PARAMS = """
     teacher_forcing_decay : float in [0, 1], default=1.0
         seq2seq only: the ratio at (0-based) epoch e is ``teacher_forcing * teacher_forcing_decay ** e``
         (scheduled sampling).
+    attention : {"dot", "additive"} or None, default=None
+        seq2seq only (any other architecture refuses it): each decoder step attends over the encoder's
+        outputs at every input step, and the head reads the attention's context combined with the decoder's
+        output (Luong et al., 2015; :class:`~seqforecast.nets.Seq2SeqNet`). ``"dot"``: Luong's dot-product
+        score, scaled by ``1 / sqrt(hidden_size)``; ``"additive"``: Bahdanau et al.'s (2015) score. None:
+        no attention. :meth:`attention_weights` returns the weights of a forecast.
     loss : {"squared_error", "absolute_error", "huber", "quantile", "gaussian", "student_t", \
 "negative_binomial"}, default="squared_error"
         The training loss, averaged over every predicted value: squared error (the mean is the
@@ -205,29 +221,105 @@ CLASSIFIER_PARAMS = """
         How the recurrent outputs of a sequence are summarised for the head (``many_to_one``):
         ``"last"`` the final states; ``"mean"`` their average over the real steps; ``"attention"``
         a learned softmax-weighted average over the real steps (padding gets weight 0).
-    conv_channels : tuple of int or None, default=None
+    conv_channels : tuple of int, "auto" or None, default="auto"
         When set, a convolutional branch beside the recurrent one (``many_to_one``): one
         Conv1d-BatchNorm-ReLU block per entry, kernel sizes 8, 5, 3 (then 3), global average pooling
         over the real steps, concatenated with the recurrent summary before the head. ``(128, 256, 128)``
-        with ``pooling="last"`` is LSTM-FCN (Karim et al., 2018). See :class:`~seqforecast.nets.RecurrentNet`."""
+        with ``pooling="last"`` is LSTM-FCN (Karim et al., 2018). See :class:`~seqforecast.nets.RecurrentNet`.
+        ``"auto"``: ``(64, 128, 64)`` on real-valued inputs with ``many_to_one``, None for token ids and
+        ``many_to_many``.
+    lr_schedule : {"auto", "cosine", "constant"}, default="auto"
+        ``"cosine"``: the learning rate falls from ``lr`` to 0 along a half cosine over the training's optimizer
+        steps (updated at every batch); ``"constant"``: ``lr`` throughout. ``"auto"``: cosine when
+        ``max_epochs="auto"``, constant when ``max_epochs`` is an int.
+    max_steps : int, "auto" or None, default="auto"
+        The most time steps the recurrence reads: a longer training sequence (``T`` steps) is averaged in
+        chunks of ``s = ceil(T / max_steps)`` steps first, at fit and at predict, and the convolutional branch
+        reads chunks of ``ceil(T / (2 * max_steps))`` steps, so a long sequence costs ``T / s`` sequential
+        recurrent steps. Averaging erases the shape of signals whose period is a few steps. None reads every
+        step. ``"auto"``: 256 with ``many_to_one``, None for
+        ``many_to_many`` (which labels every step; an int is refused there).
+    scaling : {"standard"} or None, default="standard"
+        ``"standard"``: real-valued inputs are standardised per feature, inside the net, with the mean and
+        standard deviation of every real training step (token ids are never scaled); None feeds ``X`` as it is."""
+
+CLASSIFIER_NOTES = """
+    Defaults. With nothing set, the classifier is the LSTM-FCN that won the package's classification
+    benchmark by cross-validation on the training splits (``benchmarks/classification.py``): an LSTM of 64
+    units with dropout 0.2 beside a (64, 128, 64) convolutional branch, inputs standardised, sequences
+    longer than 256 steps averaged in chunks before the recurrence (``max_steps``), trained with Adam for
+    about 1,000 optimizer steps (``max_epochs="auto"``) in batches of 16 up to 1,000 sequences
+    (``batch_size="auto"``) under a cosine learning-rate schedule, without early stopping (small training
+    sets cannot spare a validation split; set ``patience`` for one). An explicit ``max_epochs`` trains for
+    exactly that many epochs at a constant ``lr`` (unless ``lr_schedule="cosine"``). The values resolved at
+    fit are in ``config_`` (and printed with ``verbose``). With its default ``dropout=0.2`` the training draws
+    from torch's global generator, so default fits in several threads run one at a time (see the notes on
+    threads above); ``dropout=0.0`` lets them run in parallel.
+"""
+
+#: The shared parameters whose entry differs for the classifier (its defaults).
+CLASSIFIER_DEFAULTS = {
+    "hidden_size": """    hidden_size : int, default=64
+        Size of the hidden state.""",
+    "dropout": """    dropout : float in [0, 1), default=0.2
+        Dropout between stacked layers and on the recurrent output fed to the head.""",
+    "max_epochs": """    max_epochs : int or "auto", default="auto"
+        Number of passes over the training data (fewer with early stopping). ``"auto"``: enough for about
+        1,000 optimizer steps, ``ceil(1000 / batches per epoch)`` (at least 1).""",
+    "batch_size": """    batch_size : int or "auto", default="auto"
+        Mini-batch size for training and prediction. ``"auto"``: 16 up to 1,000 training sequences, 32 up to
+        10,000, 64 beyond.""",
+}
 
 CLASSIFIER_ATTRS = """
     classes_ : ndarray of shape (n_classes,)
         The labels, sorted.
     n_classes_ : int
     num_embeddings_ : int or None
-        Rows of the token embedding (max id + 1 at fit); None without embedding."""
+        Rows of the token embedding (max id + 1 at fit); None without embedding.
+    config_ : dict
+        The settings of the fit, ``"auto"`` values resolved: ``conv_channels``, ``rnn_stride`` and
+        ``conv_stride`` (chunk sizes from ``max_steps``; 1 reads every step), ``batch_size``, ``max_epochs``,
+        ``lr_schedule``, ``optimizer_steps`` (batches per epoch times ``max_epochs``) and ``auto`` (the
+        parameters that were ``"auto"``)."""
+
+
+def _replace_entries(doc, entries):
+    """``doc`` with the entry of each parameter named in ``entries`` (its ``name : ...`` line and the indented
+    lines under it) replaced by ``entries[name]``."""
+    lines, out, skipping = doc.split("\n"), [], False
+    for line in lines:
+        head = line[4:].split(" : ")[0] if line.startswith("    ") and not line.startswith("     ") else None
+        if head is not None:
+            skipping = head in entries
+            if skipping:
+                out.append(entries[head])
+                continue
+        if not skipping:
+            out.append(line)
+    return "\n".join(out)
 
 
 def estimator_doc(
-    summary, *, architectures, architecture_doc, params, modules, n_outputs, history_extra="", attrs="", notes=""
+    summary,
+    *,
+    architectures,
+    architecture_doc,
+    params,
+    modules,
+    n_outputs,
+    history_extra="",
+    attrs="",
+    notes="",
+    defaults=None,
 ):
     """The class docstring of a sequence estimator: ``summary``, then its parameters (the shared ones, then
-    ``params``), its attributes (the shared ones, then ``attrs``) and the notes (the shared ones, then
-    ``notes``)."""
+    ``params``; ``defaults`` maps a shared parameter to the entry that replaces it), its attributes (the shared
+    ones, then ``attrs``) and the notes (the shared ones, then ``notes``)."""
+    shared = _PARAMS_DOC.format(architectures=architectures, architecture_doc=architecture_doc, extra=params)
     return (
         f"{summary}\n\n    Parameters\n    ----------"
-        + _PARAMS_DOC.format(architectures=architectures, architecture_doc=architecture_doc, extra=params)
+        + _replace_entries(shared, defaults or {})
         + "\n    Attributes\n    ----------"
         + _ATTRS_DOC.format(modules=modules, n_outputs=n_outputs, history_extra=history_extra, attrs_extra=attrs)
         + "\n    Notes\n    -----"

@@ -28,13 +28,14 @@ import torch
 from sklearn.base import clone
 from sklearn.utils import check_random_state
 from skorch import NeuralNet
-from skorch.callbacks import Callback, EarlyStopping, GradientNormClipping, ProgressBar
+from skorch.callbacks import Callback, EarlyStopping, GradientNormClipping, LRScheduler, ProgressBar
 from skorch.dataset import unpack_data
 from skorch.utils import to_tensor
 
 from ..exceptions import TrainingDivergedError
 from ..nets import Seq2SeqNet
 from ._distributed import plain_module
+from ._tbptt import tbptt_train_step
 
 __all__ = ["build_net", "fit_seed", "resolve_device", "tail_split", "train"]
 
@@ -175,7 +176,8 @@ class _TailSplit:
 
 
 class _SequenceNet(NeuralNet):
-    """skorch net that hands the true targets to :class:`Seq2SeqNet` in training (teacher forcing).
+    """skorch net that hands the true targets to :class:`Seq2SeqNet` in training (teacher forcing), and trains
+    by truncated backpropagation through time when ``tbptt_steps`` is set (:func:`._tbptt.tbptt_train_step`).
 
     It also records a ``KeyboardInterrupt`` raised during training in ``interrupt_``: skorch's
     ``partial_fit`` swallows it (it stops the loop, runs ``on_train_end`` and returns normally), so the
@@ -184,6 +186,15 @@ class _SequenceNet(NeuralNet):
     """
 
     interrupt_ = None
+
+    def __init__(self, module, criterion, *, tbptt_steps=None, **kwargs):
+        super().__init__(module, criterion, **kwargs)
+        self.tbptt_steps = tbptt_steps
+
+    def train_step(self, batch, **fit_params):
+        if self.tbptt_steps is None:
+            return super().train_step(batch, **fit_params)
+        return tbptt_train_step(self, batch, self.tbptt_steps)  # chunked: see _tbptt
 
     def fit_loop(self, X, y=None, **fit_params):
         self.interrupt_ = None
@@ -353,11 +364,16 @@ def resolve_device(device, name):
     return str(dev)
 
 
-def make_callbacks(est, name):
-    """The skorch callbacks of estimator ``est``'s parameters, user callbacks cloned (fresh at every fit)."""
+def make_callbacks(est, name, settings=None):
+    """The skorch callbacks of estimator ``est``'s parameters, user callbacks cloned (fresh at every fit);
+    ``settings`` (see :func:`build_net`) may add a cosine learning-rate schedule."""
     cbs = [("divergence_check", _DivergenceCheck(name, est.lr, est.gradient_clip))]
     if est.gradient_clip is not None:
         cbs.append(("gradient_clip", GradientNormClipping(gradient_clip_value=est.gradient_clip)))
+    if (settings or {}).get("lr_schedule") == "cosine":  # from lr to 0 over the training's optimizer steps
+        policy = torch.optim.lr_scheduler.CosineAnnealingLR
+        steps = settings["optimizer_steps"]
+        cbs.append(("lr_schedule", LRScheduler(policy, T_max=steps, step_every="batch", event_name=None)))
     if est.architecture == "seq2seq":
         cbs.append(("teacher_forcing", _TeacherForcing(est.teacher_forcing, est.teacher_forcing_decay)))
     if est.patience is not None:
@@ -372,7 +388,17 @@ def make_callbacks(est, name):
 
 
 def build_net(
-    est, *, module, module_kwargs, criterion, criterion_kwargs, device, name, generator=None, accelerator=None
+    est,
+    *,
+    module,
+    module_kwargs,
+    criterion,
+    criterion_kwargs,
+    device,
+    name,
+    generator=None,
+    accelerator=None,
+    settings=None,
 ):
     """The skorch net for estimator ``est``'s parameters around ``module(**module_kwargs)``, not initialised.
 
@@ -396,27 +422,34 @@ def build_net(
         torch's global one.
     accelerator : accelerate.Accelerator or None, default=None
         Train data-parallel through it (:mod:`._distributed`; it places the tensors, so ``device`` is unused).
+    settings : dict or None, default=None
+        Values resolved at fit that replace ``est``'s (the ``config_`` of an estimator with ``"auto"``
+        parameters): ``max_epochs``, ``batch_size``, and ``lr_schedule="cosine"`` with ``optimizer_steps``.
     """
+    settings = settings or {}
     samples = getattr(est, "samples_per_epoch", None)
     common = dict(
         module=module,
         criterion=criterion,
         optimizer=_OPTIMIZERS.get(est.optimizer, est.optimizer),
         lr=est.lr,
-        max_epochs=est.max_epochs,
-        batch_size=est.batch_size,
+        max_epochs=settings.get("max_epochs", est.max_epochs),
+        batch_size=settings.get("batch_size", est.batch_size),
         iterator_train__shuffle=True,
         iterator_train__generator=generator,
         iterator_train__samples_per_epoch=samples,
         train_split=None if est.patience is None else _TailSplit(est.validation_fraction, samples),
-        callbacks=make_callbacks(est, name),
+        callbacks=make_callbacks(est, name, settings),
         verbose=int(est.verbose),
         optimizer__weight_decay=est.weight_decay,
         **{f"module__{key}": value for key, value in module_kwargs.items()},
         **{f"criterion__{key}": value for key, value in criterion_kwargs.items()},
     )
     if accelerator is None:
-        return _SequenceNet(iterator_train=_BatchLoader, iterator_valid=_BatchLoader, device=device, **common)
+        tbptt = getattr(est, "tbptt_steps", None)
+        return _SequenceNet(
+            iterator_train=_BatchLoader, iterator_valid=_BatchLoader, device=device, tbptt_steps=tbptt, **common
+        )
     from ._distributed import accelerated_net_class, make_batch_loader
 
     return accelerated_net_class()(

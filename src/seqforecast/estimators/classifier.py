@@ -17,7 +17,16 @@ from .._utils.validation import options, positive_int
 from ..nets import POOLINGS
 from ..nets.layers import PositiveInts
 from ._base import _BaseRNN
-from ._docs import CLASSIFIER_ARCHITECTURES, CLASSIFIER_ATTRS, CLASSIFIER_PARAMS, estimator_doc
+from ._classifier_auto import resolve_classifier_settings
+from ._docs import (
+    CLASSIFIER_ARCHITECTURES,
+    CLASSIFIER_ATTRS,
+    CLASSIFIER_DEFAULTS,
+    CLASSIFIER_NOTES,
+    CLASSIFIER_PARAMS,
+    estimator_doc,
+)
+from ._generation import TokenGeneration
 from .losses import SequenceCrossEntropy
 
 __all__ = ["MAX_EMBEDDING_WEIGHTS", "RNNClassifier"]
@@ -27,7 +36,7 @@ __all__ = ["MAX_EMBEDDING_WEIGHTS", "RNNClassifier"]
 MAX_EMBEDDING_WEIGHTS = 2**28
 
 
-class RNNClassifier(ClassifierMixin, _BaseRNN):
+class RNNClassifier(TokenGeneration, ClassifierMixin, _BaseRNN):
     __doc__ = estimator_doc(
         "Recurrent-net classifier of sequences (RNN, LSTM, GRU), scikit-learn style.\n\n"
         "    Labels of any type are encoded with a LabelEncoder; logits are trained with cross-entropy and\n"
@@ -38,6 +47,8 @@ class RNNClassifier(ClassifierMixin, _BaseRNN):
         modules="RecurrentNet",
         n_outputs="the number of classes (logits per sequence or per step)",
         attrs=CLASSIFIER_ATTRS,
+        defaults=CLASSIFIER_DEFAULTS,
+        notes=CLASSIFIER_NOTES,
     )
 
     _parameter_constraints = {
@@ -45,22 +56,28 @@ class RNNClassifier(ClassifierMixin, _BaseRNN):
         "class_weight": [options({"balanced"}), dict, None],
         "embedding_dim": [positive_int(), None],
         "pooling": [options(POOLINGS)],
-        "conv_channels": [PositiveInts(), None],
+        "conv_channels": [PositiveInts(), options({"auto"}), None],
+        "max_epochs": [positive_int(), options({"auto"})],
+        "batch_size": [positive_int(), options({"auto"})],
+        "lr_schedule": [options({"auto", "cosine", "constant"})],
+        "max_steps": [positive_int(), options({"auto"}), None],
+        "scaling": [options({"standard"}), None],
     }
 
     def __init__(
         self,
         *,
         cell="lstm",
-        hidden_size=32,
+        hidden_size=64,
         num_layers=1,
         nonlinearity="tanh",
         bidirectional=False,
-        dropout=0.0,
+        dropout=0.2,
         architecture="many_to_one",
-        max_epochs=100,
-        batch_size=32,
+        max_epochs="auto",
+        batch_size="auto",
         samples_per_epoch=None,
+        tbptt_steps=None,
         lr=1e-3,
         optimizer="adam",
         weight_decay=0.0,
@@ -76,7 +93,10 @@ class RNNClassifier(ClassifierMixin, _BaseRNN):
         class_weight=None,
         embedding_dim=None,
         pooling="last",
-        conv_channels=None,
+        conv_channels="auto",
+        lr_schedule="auto",
+        max_steps="auto",
+        scaling="standard",
     ):
         self.cell = cell
         self.hidden_size = hidden_size
@@ -88,6 +108,7 @@ class RNNClassifier(ClassifierMixin, _BaseRNN):
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.samples_per_epoch = samples_per_epoch
+        self.tbptt_steps = tbptt_steps
         self.lr = lr
         self.optimizer = optimizer
         self.weight_decay = weight_decay
@@ -104,23 +125,42 @@ class RNNClassifier(ClassifierMixin, _BaseRNN):
         self.embedding_dim = embedding_dim
         self.pooling = pooling
         self.conv_channels = conv_channels
+        self.lr_schedule = lr_schedule
+        self.max_steps = max_steps
+        self.scaling = scaling
 
     def _check_combinations(self, name):
         super()._check_combinations(name)
+        if self.architecture != "many_to_many":
+            return
         channels = self.conv_channels
-        if self.architecture == "many_to_many" and (self.pooling != "last" or channels is not None):
+        if self.pooling != "last" or channels not in (None, "auto"):
             what = f"pooling={self.pooling!r}" if self.pooling != "last" else f"conv_channels={channels!r}"
             raise ValueError(
                 f"{name}: {what} summarises whole sequences, so it needs architecture='many_to_one'; "
                 "architecture='many_to_many' predicts a label per step. Use pooling='last' and "
                 "conv_channels=None with many_to_many."
             )
+        if self.max_steps not in (None, "auto"):
+            raise ValueError(
+                f"{name}: max_steps={self.max_steps} averages steps together, but architecture='many_to_many' "
+                "predicts a label per step. Use max_steps=None (or 'auto') with many_to_many."
+            )
 
     def _module_spec(self, seqs, target):
         module, kwargs = super()._module_spec(seqs, target)
+        config = target["config_"]
         if self.architecture == "many_to_one":
-            channels = None if self.conv_channels is None else tuple(int(c) for c in self.conv_channels)
-            kwargs.update(pooling=self.pooling, conv_channels=channels)
+            kwargs.update(
+                pooling=self.pooling,
+                conv_channels=config["conv_channels"],
+                rnn_stride=config["rnn_stride"],
+                conv_stride=config["conv_stride"],
+            )
+        if self.scaling == "standard" and self.embedding_dim is None:
+            kwargs.update(zip(("input_mean", "input_scale"), _feature_moments(seqs)))
+        if self.verbose:
+            print(f"{type(self).__name__}: {config}")
         return module, kwargs
 
     def _check_targets(self, y, seqs, name):
@@ -155,11 +195,15 @@ class RNNClassifier(ClassifierMixin, _BaseRNN):
         num_embeddings = None
         if self.embedding_dim is not None:
             num_embeddings = self._num_embeddings(seqs, name)
+        config = resolve_classifier_settings(
+            self, n_samples=seqs.n_samples, n_timesteps=seqs.n_timesteps, tokens=self.embedding_dim is not None
+        )
         target = {
             "classes_": classes,
             "n_classes_": len(classes),
             "n_outputs_": len(classes),
             "num_embeddings_": num_embeddings,
+            "config_": config,
             "criterion": SequenceCrossEntropy,
             "criterion_kwargs": kwargs,
         }
@@ -252,3 +296,15 @@ class RNNClassifier(ClassifierMixin, _BaseRNN):
                 sample_weight = np.repeat(np.asarray(sample_weight), y.shape[1])  # one weight per step
             y, y_pred = y.ravel(), y_pred.ravel()  # [n, T] -> [n*T]
         return accuracy_score(y, y_pred, sample_weight=sample_weight)
+
+
+def _feature_moments(seqs):
+    """Per-feature mean and standard deviation over every real step of the training sequences, as tuples of
+    float (a feature that never varies gets scale 1)."""
+    values = seqs.values  # [n, T, F]
+    if seqs.lengths is not None:
+        values = values[np.arange(values.shape[1]) < seqs.lengths[:, None]]  # real steps: [N, F]
+    steps = values.reshape(-1, values.shape[-1]).astype(np.float64)  # [N, F]
+    mean, std = steps.mean(axis=0), steps.std(axis=0)
+    std[~(std > 0)] = 1.0
+    return tuple(float(m) for m in mean), tuple(float(v) for v in std)

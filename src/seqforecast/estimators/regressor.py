@@ -17,9 +17,11 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._utils.sequences import as_numeric_array, check_finite, check_n_samples
 from .._utils.validation import check_int, check_quantiles, options
-from ..nets import DISTRIBUTIONS, median_index
+from ..nets import ATTENTIONS, DISTRIBUTIONS, median_index
+from ._attention import AttentionWeights
 from ._base import _BaseRNN
 from ._docs import REGRESSOR_ARCHITECTURES, REGRESSOR_ATTRS, REGRESSOR_NOTES, REGRESSOR_PARAMS, estimator_doc
+from ._generation import carry_state, repeat_rows
 from .losses import DISTRIBUTION_LOSSES, REGRESSION_LOSSES
 
 __all__ = ["RNNRegressor"]
@@ -28,7 +30,7 @@ __all__ = ["RNNRegressor"]
 DEFAULT_QUANTILES = (0.1, 0.5, 0.9)
 
 
-class RNNRegressor(RegressorMixin, _BaseRNN):
+class RNNRegressor(AttentionWeights, RegressorMixin, _BaseRNN):
     __doc__ = estimator_doc(
         "Recurrent-net regressor on sequences (RNN, LSTM, GRU, or encoder-decoder), scikit-learn style.",
         architectures='{"many_to_one", "many_to_many", "seq2seq"}',
@@ -46,6 +48,7 @@ class RNNRegressor(RegressorMixin, _BaseRNN):
         "architecture": [options({"many_to_one", "many_to_many", "seq2seq"})],
         "teacher_forcing": [Interval(Real, 0, 1, closed="both")],
         "teacher_forcing_decay": [Interval(Real, 0, 1, closed="both")],
+        "attention": [options(ATTENTIONS), None],
         "loss": [options(REGRESSION_LOSSES)],
         "quantiles": ["array-like", None],
     }
@@ -62,11 +65,13 @@ class RNNRegressor(RegressorMixin, _BaseRNN):
         architecture="many_to_one",
         teacher_forcing=0.5,
         teacher_forcing_decay=1.0,
+        attention=None,
         loss="squared_error",
         quantiles=None,
         max_epochs=100,
         batch_size=32,
         samples_per_epoch=None,
+        tbptt_steps=None,
         lr=1e-3,
         optimizer="adam",
         weight_decay=0.0,
@@ -89,11 +94,13 @@ class RNNRegressor(RegressorMixin, _BaseRNN):
         self.architecture = architecture
         self.teacher_forcing = teacher_forcing
         self.teacher_forcing_decay = teacher_forcing_decay
+        self.attention = attention
         self.loss = loss
         self.quantiles = quantiles
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.samples_per_epoch = samples_per_epoch
+        self.tbptt_steps = tbptt_steps
         self.lr = lr
         self.optimizer = optimizer
         self.weight_decay = weight_decay
@@ -127,6 +134,7 @@ class RNNRegressor(RegressorMixin, _BaseRNN):
 
     def _check_combinations(self, name):
         super()._check_combinations(name)
+        self._check_attention(name)
         if self.loss in DISTRIBUTION_LOSSES and self.architecture != "many_to_one":
             raise ValueError(
                 f"{name}: loss={self.loss!r} trains a distribution head, which predicts one distribution per "
@@ -158,10 +166,13 @@ class RNNRegressor(RegressorMixin, _BaseRNN):
             kwargs["quantiles"] = [float(q) for q in target["quantiles_"]]  # a quantile head
         if target["distribution_"] is not None:
             kwargs["distribution"] = target["distribution_"]  # a distribution head
+        if self.attention is not None:
+            kwargs["attention"] = self.attention  # seq2seq only (_check_attention)
         return module, kwargs
 
     def _check_net_settings(self, kwargs):
         super()._check_net_settings(kwargs)
+        self._check_net_attention(kwargs)
         levels = getattr(self, "quantiles_", None)
         saved = kwargs.get("quantiles")
         expected = None if levels is None else [float(q) for q in levels]
@@ -386,20 +397,11 @@ class RNNRegressor(RegressorMixin, _BaseRNN):
         module = self._inference_module()  # float64, as predict: step 1 is predict(X) exactly
         device, dtype = self.device_, torch.float64
         lengths = None if seqs.lengths is None else torch.from_numpy(seqs.lengths)
-        out = np.empty((seqs.n_samples, n_steps))
         with torch.no_grad():
             state = module.encode(torch.as_tensor(seqs.values, dtype=dtype, device=device), lengths)  # [S, T, F]
-            pred = _first_value(module.readout(state))  # [S, 1] (or [S, 1, P]) -> [S]
-            out[:, 0] = pred.cpu().numpy()
-            for k in range(1, n_steps):
-                step_input = pred[:, None]  # [S] -> [S, 1]
-                if cov is not None:
-                    step_cov = torch.as_tensor(cov[:, k - 1], dtype=dtype, device=device)  # [S, F - 1]
-                    step_input = torch.cat([step_input, step_cov], dim=1)  # [S, 1] + [S, F - 1] -> [S, F]
-                pred, state = module.step(step_input, state)
-                pred = _first_value(pred)  # [S, 1] (or [S, 1, P]) -> [S]
-                out[:, k] = pred.cpu().numpy()
-        return out
+            first = module.readout(state)  # [S, 1] (or [S, 1, P])
+        feed = _feed_values(cov, 1, device)
+        return carry_state(module, state, first, n_steps, draw=_first_value, feed=feed)  # [S, n_steps]
 
     def _check_carries_state(self, caller):
         """Refuse a fitted net that cannot carry its state (see :meth:`can_carry_state`)."""
@@ -464,23 +466,17 @@ class RNNRegressor(RegressorMixin, _BaseRNN):
         module = self._inference_module()  # float64, as predict
         device, dtype = self.device_, torch.float64
         lengths = None if seqs.lengths is None else torch.from_numpy(seqs.lengths)
-        rows = seqs.n_samples * n_paths
-        out = np.empty((rows, n_steps))
         with torch.no_grad():
             state = module.encode(torch.as_tensor(seqs.values, dtype=dtype, device=device), lengths)  # [S, T, F]
-            params = module.readout(state)[:, 0].repeat_interleave(n_paths, dim=0)  # [S, 1, P] -> [S*N, P]
-            state = _repeat_paths(state, n_paths)  # [L, S, H] -> [L, S*N, H] (each of h, c for the LSTM)
-            for k in range(n_steps):
-                if k:
-                    step_input = torch.as_tensor(out[:, k - 1 : k], dtype=dtype, device=device)  # [S*N, 1]
-                    if cov is not None:
-                        step_cov = torch.as_tensor(cov[:, k - 1], dtype=dtype, device=device)  # [S, F - 1]
-                        step_cov = step_cov.repeat_interleave(n_paths, dim=0)  # [S, F - 1] -> [S*N, F - 1]
-                        step_input = torch.cat([step_input, step_cov], dim=1)  # -> [S*N, F]
-                    params, state = module.step(step_input, state)
-                    params = params[:, 0]  # [S*N, 1, P] -> [S*N, P]
-                out[:, k] = loss.sample(params.cpu().numpy(), rng)  # [S*N]
-        return out.reshape(seqs.n_samples, n_paths, n_steps)  # [S*N, H] -> [S, N, H]
+            first = module.readout(state).repeat_interleave(n_paths, dim=0)  # [S, 1, P] -> [S*N, 1, P]
+        state = repeat_rows(state, n_paths)  # [L, S, H] -> [L, S*N, H] (each of h, c for the LSTM)
+
+        def draw(params, rng):
+            return loss.sample(params[:, 0].cpu().numpy(), rng)  # [S*N, 1, P] -> [S*N, P] -> [S*N]
+
+        feed = _feed_values(cov, n_paths, device)
+        out = carry_state(module, state, first, n_steps, draw=draw, feed=feed, rng=rng)  # [S*N, n_steps]
+        return out.reshape(seqs.n_samples, n_paths, n_steps)  # [S*N, n_steps] -> [S, N, n_steps]
 
     def _step_features(self, step_features, seqs, n_steps, name):
         """``step_features`` as a float64 array of shape (n_samples, n_steps - 1, n_features - 1), or None."""
@@ -506,15 +502,23 @@ class RNNRegressor(RegressorMixin, _BaseRNN):
         return np.array(np.broadcast_to(values, (seqs.n_samples, n_later, n_extra)))
 
 
-def _first_value(out):
+def _first_value(out, rng=None):
     """The value a recursion feeds back from a head's output at one step: ``[S, 1] -> [S]``, or the mean of a
-    distribution head, ``[S, 1, P] -> [S]``."""
-    return out[:, 0] if out.dim() == 2 else out[:, 0, 0]
+    distribution head, ``[S, 1, P] -> [S]`` (as a float64 ndarray; ``rng`` is not used)."""
+    return (out[:, 0] if out.dim() == 2 else out[:, 0, 0]).cpu().numpy()
 
 
-def _repeat_paths(state, n_paths):
-    """A recurrent state repeated once per path: ``[L, S, H] -> [L, S*N, H]``, the paths of a sequence adjacent
-    (each tensor of an LSTM's ``(h, c)``)."""
-    if isinstance(state, tuple):
-        return tuple(part.repeat_interleave(n_paths, dim=1) for part in state)
-    return state.repeat_interleave(n_paths, dim=1)
+def _feed_values(cov, n_repeats, device):
+    """The ``feed`` of :func:`~seqforecast.estimators._generation.carry_state` for a regressor: the values of
+    step ``k - 1`` as feature 0 of step ``k``, followed by the step's features ``cov[:, k - 1]`` (the same for
+    the ``n_repeats`` rows of each sequence) when there are any."""
+
+    def feed(values, k):
+        step_input = torch.as_tensor(values, dtype=torch.float64, device=device)[:, None]  # [R] -> [R, 1]
+        if cov is None:
+            return step_input
+        step_cov = torch.as_tensor(cov[:, k - 1], dtype=torch.float64, device=device)  # [S, F - 1]
+        step_cov = step_cov.repeat_interleave(n_repeats, dim=0)  # [S, F - 1] -> [R, F - 1]
+        return torch.cat([step_input, step_cov], dim=1)  # [R, 1] + [R, F - 1] -> [R, F]
+
+    return feed

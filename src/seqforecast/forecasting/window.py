@@ -39,6 +39,7 @@ from .._utils.scaling import level_stats, scale_stats
 from .._utils.series_windows import SeriesWindows
 from .._utils.validation import options, positive_int, validate_params
 from ..base import MAX_FORECAST_STEPS, BaseForecaster, SeriesError
+from ._attention import ATTENTION_SCORES, ForecastAttention
 from ._auto_plan import net_settings
 from ._quantile_head import QuantileHead
 from ._sample_paths import SamplePaths, check_count_settings
@@ -511,13 +512,21 @@ class DirectForecaster(QuantileHead, _WindowForecaster):
         return z.T * scale + loc
 
 
-class Seq2SeqForecaster(DirectForecaster):
+class Seq2SeqForecaster(ForecastAttention, DirectForecaster):
     """A :class:`DirectForecaster` whose default net is a GRU encoder-decoder.
 
     The decoder emits the horizon one step at a time, fed during training with the true previous value
     with probability ``teacher_forcing`` (decaying by ``teacher_forcing_decay`` per epoch: scheduled
     sampling), and with its own previous output at forecast time. Pass your own
     ``RNNRegressor(architecture="seq2seq", ...)`` as ``estimator`` to tune it.
+
+    The parameters are :class:`DirectForecaster`'s, and ``attention``:
+
+    attention : {"dot", "additive"} or None, default=None
+        The default net's attention over the encoder's outputs (``RNNRegressor(attention=...)``): each
+        forecast step weighs every step of the input window, and :meth:`forecast_attention` returns the
+        weights. With an ``estimator`` of your own, set ``attention`` on it instead (giving both raises
+        ``ValueError``).
     """
 
     def __init__(
@@ -532,6 +541,7 @@ class Seq2SeqForecaster(DirectForecaster):
         patch_length=1,
         window_scale="std",
         min_observations=None,
+        attention=None,
     ):
         super().__init__(
             estimator,
@@ -544,8 +554,30 @@ class Seq2SeqForecaster(DirectForecaster):
             window_scale=window_scale,
             min_observations=min_observations,
         )
+        self.attention = attention
+
+    _parameter_constraints = {
+        **DirectForecaster._parameter_constraints,
+        "attention": [options(ATTENTION_SCORES), None],
+    }
+
+    def _fit(self, Y, X):
+        validate_params(self)
+        if self.attention is not None and self.estimator is not None:
+            owner = type(self).__name__
+            raise ValueError(
+                f"{owner}: attention={self.attention!r} configures the default net, but an estimator was given. "
+                f"Set it on the estimator (RNNRegressor(architecture='seq2seq', attention={self.attention!r})) "
+                f"and leave {owner}'s attention=None."
+            )
+        return super()._fit(Y, X)
 
     def _default_estimator(self, n_windows):
         from ..estimators import RNNRegressor
 
-        return RNNRegressor(cell="gru", architecture="seq2seq", **net_settings(n_windows, early_stopping=True))
+        return RNNRegressor(
+            cell="gru",
+            architecture="seq2seq",
+            attention=self.attention,
+            **net_settings(n_windows, early_stopping=True),
+        )

@@ -1,6 +1,7 @@
 """Recurrent torch modules: ``torch.nn.Module`` subclasses and their building blocks (no estimators here;
 their parameters are checked through :mod:`seqforecast._utils.validation`)."""
 
+from .attention import ATTENTIONS, DecoderAttention
 from .layers import (
     CELLS,
     DISTRIBUTIONS,
@@ -9,6 +10,7 @@ from .layers import (
     NONLINEARITIES,
     AttentionPooling,
     FCNBranch,
+    chunk_means,
     distribution_parameters,
     init_recurrent_weights,
     median_index,
@@ -19,6 +21,7 @@ from .recurrent import POOLINGS, RecurrentNet
 from .seq2seq import Seq2SeqNet
 
 __all__ = [
+    "ATTENTIONS",
     "CELLS",
     "DISTRIBUTIONS",
     "FCN_KERNEL_SIZES",
@@ -26,9 +29,11 @@ __all__ = [
     "NONLINEARITIES",
     "POOLINGS",
     "AttentionPooling",
+    "DecoderAttention",
     "FCNBranch",
     "RecurrentNet",
     "Seq2SeqNet",
+    "chunk_means",
     "distribution_parameters",
     "init_recurrent_weights",
     "median_index",

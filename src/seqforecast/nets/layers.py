@@ -1,5 +1,5 @@
 """Building blocks of the recurrent nets: the recurrent layer and its initialisation, the padding mask, the
-convolutional (FCN) branch, attention pooling, the non-crossing quantile transform of a quantile head, and the
+chunk means that shorten long sequences, the convolutional (FCN) branch, attention pooling, the non-crossing quantile transform of a quantile head, and the
 parameter transform of a distribution head.
 
 Shape vocabulary in comments: ``B`` batch, ``T`` time steps, ``F`` input features, ``H`` hidden size,
@@ -22,6 +22,7 @@ __all__ = [
     "NONLINEARITIES",
     "AttentionPooling",
     "FCNBranch",
+    "chunk_means",
     "distribution_parameters",
     "init_recurrent_weights",
     "make_rnn",
@@ -115,6 +116,54 @@ def step_mask(lengths, n_steps, device=None):
         return None
     steps = torch.arange(n_steps, device=device)  # [T]
     return steps[None, :] < lengths.to(device)[:, None]  # [1, T] < [B, 1] -> [B, T]
+
+
+def chunk_means(X, lengths, stride):
+    """Shorten padded sequences ``stride`` times: the mean of each run of ``stride`` real steps.
+
+    Steps ``0..s-1`` become step 0, ``s..2s-1`` step 1, and so on; the last chunk of a sequence averages
+    only its real steps (fewer than ``s`` when the length is not a multiple of ``s``), and padding never
+    enters a mean::
+
+        stride=2, length 5:   x0 x1 | x2 x3 | x4 pad   ->   (x0+x1)/2  (x2+x3)/2  x4
+
+    Parameters
+    ----------
+    X : torch.Tensor of shape (B, T, F)
+    lengths : torch.LongTensor of shape (B,) or None
+        Real length of each sequence (None: all ``T``).
+    stride : int
+        Steps per chunk; 1 returns ``X`` and ``lengths`` unchanged.
+
+    Returns
+    -------
+    X_short : torch.Tensor of shape (B, ceil(T / stride), F)
+        Zero past each new length.
+    lengths_short : torch.LongTensor of shape (B,) or None
+        ``ceil(lengths / stride)``; None when ``lengths`` is None.
+
+    Examples
+    --------
+    >>> X = torch.arange(5.0).reshape(1, 5, 1)
+    >>> chunk_means(X, torch.tensor([5]), 2)[0].flatten().tolist()
+    [0.5, 2.5, 4.0]
+    """
+    if stride == 1:
+        return X, lengths
+    batch, n_steps, n_features = X.shape
+    n_chunks = -(-n_steps // stride)  # ceil
+    pad = n_chunks * stride - n_steps
+    real = torch.ones(batch, n_steps, dtype=X.dtype, device=X.device)  # [B, T]
+    if lengths is not None:
+        real = step_mask(lengths, n_steps, device=X.device).to(X.dtype)
+    X = nn.functional.pad(X * real.unsqueeze(-1), (0, 0, 0, pad))  # [B, T, F] -> [B, n*s, F], zero on padding
+    real = nn.functional.pad(real, (0, pad))  # [B, T] -> [B, n*s]
+    sums = X.view(batch, n_chunks, stride, n_features).sum(dim=2)  # [B, n*s, F] -> [B, n, s, F] -> [B, n, F]
+    counts = real.view(batch, n_chunks, stride).sum(dim=2)  # [B, n*s] -> [B, n, s] -> [B, n]
+    means = sums / counts.clamp(min=1).unsqueeze(-1)  # [B, n, F] / [B, n, 1]; empty chunks stay 0
+    if lengths is None:
+        return means, None
+    return means, torch.div(lengths + stride - 1, stride, rounding_mode="floor")
 
 
 class FCNBranch(nn.Module):

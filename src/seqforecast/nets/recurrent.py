@@ -21,6 +21,7 @@ from .layers import (
     DISTRIBUTIONS,
     AttentionPooling,
     FCNBranch,
+    chunk_means,
     distribution_parameters,
     make_rnn,
     median_index,
@@ -87,6 +88,16 @@ class RecurrentNet(nn.Module):
         output, made non-crossing around the median by :func:`~seqforecast.nets.layers.monotone_quantiles`,
         and the net returns ``[B, K, Q]``, quantiles on the last axis in the order of ``quantiles``.
         ``output="last"`` only.
+    input_mean, input_scale : sequence of float or None, default=None
+        When set (one value per feature, scales > 0), real-valued inputs are standardised first,
+        ``(X - input_mean) / input_scale``, inside the net (so predictions need no separate scaler). Not with
+        an embedding.
+    rnn_stride, conv_stride : int, default=1
+        Shorten the sequences read by the recurrence (``rnn_stride``) and by the convolutional branch
+        (``conv_stride``) that many times, by averaging runs of that many real steps
+        (:func:`~seqforecast.nets.layers.chunk_means`); a long sequence then costs the recurrence
+        ``T / rnn_stride`` sequential steps. ``output="last"`` only; attention weights and lengths are then
+        those of the chunks.
     distribution : {"gaussian", "student_t", "negative_binomial"} or None, default=None
         When set, a distribution head: the head emits the ``P`` parameters of the distribution per output
         (:data:`~seqforecast.nets.layers.DISTRIBUTIONS`, constrained by
@@ -95,9 +106,12 @@ class RecurrentNet(nn.Module):
 
     Notes
     -----
-    The one-step state API (:meth:`encode`, :meth:`step`, :meth:`readout`) lets a forecaster read a
-    window once and then advance one step at a time; it needs a unidirectional net on real-valued inputs
-    whose head reads only the last state (``pooling="last"``, no convolutional branch).
+    The one-step state API (:meth:`encode`, :meth:`step`, :meth:`readout`) lets a forecaster (or a
+    generator of text) read a window once and then advance one step at a time; it needs a unidirectional net
+    whose head reads only the last state (``pooling="last"``, no convolutional branch). With an embedding,
+    each step's input is one token id. With ``output="sequence"`` the head of a step is the head
+    :meth:`forward` applies at that step (it is linear per step), so ``step`` gives the outputs of
+    :meth:`forward` one step at a time.
     """
 
     def __init__(
@@ -119,6 +133,10 @@ class RecurrentNet(nn.Module):
         conv_kernel_sizes=None,
         quantiles=None,
         distribution=None,
+        input_mean=None,
+        input_scale=None,
+        rnn_stride=1,
+        conv_stride=1,
     ):
         super().__init__()
         owner = type(self).__name__
@@ -144,6 +162,17 @@ class RecurrentNet(nn.Module):
                 f"{owner}: {what} summarises whole sequences, so it needs output='last'; output='sequence' "
                 "predicts at every step. Use output='last', or pooling='last' and conv_channels=None."
             )
+        if output == "sequence" and (rnn_stride != 1 or conv_stride != 1):
+            raise ValueError(
+                f"{owner}: rnn_stride={rnn_stride} and conv_stride={conv_stride} shorten whole sequences, so "
+                "they need output='last'; output='sequence' predicts at every step. Use strides of 1."
+            )
+        if (input_mean is None) != (input_scale is None) or (input_mean is not None and num_embeddings is not None):
+            raise ValueError(
+                f"{owner}: input_mean and input_scale standardise real-valued inputs and go together; got "
+                f"input_mean={input_mean!r}, input_scale={input_scale!r} and num_embeddings={num_embeddings!r}. "
+                "Set both (without an embedding) or neither."
+            )
         if conv_channels is None and conv_kernel_sizes is not None:
             raise ValueError(
                 f"{owner}: conv_kernel_sizes={conv_kernel_sizes!r} needs a convolutional branch; set "
@@ -168,6 +197,13 @@ class RecurrentNet(nn.Module):
         self.output = output
         self.pooling = pooling
         self.num_directions = 2 if bidirectional else 1
+        self.rnn_stride, self.conv_stride = int(rnn_stride), int(conv_stride)
+        self.standardise = input_mean is not None
+        if self.standardise:  # not persistent: rebuilt from the constructor arguments, not read from a state dict
+            mean = torch.as_tensor(input_mean, dtype=torch.float32).reshape(input_size)
+            scale = torch.as_tensor(input_scale, dtype=torch.float32).reshape(input_size)
+            self.register_buffer("input_mean", mean, persistent=False)  # [F]
+            self.register_buffer("input_scale", scale, persistent=False)  # [F]
         self.embedding = None if num_embeddings is None else nn.Embedding(num_embeddings, embedding_dim)
         rnn_input = input_size if embedding_dim is None else embedding_dim
         self.rnn = make_rnn(cell, rnn_input, hidden_size, num_layers, nonlinearity, bidirectional, dropout, owner)
@@ -231,9 +267,10 @@ class RecurrentNet(nn.Module):
         torch.Tensor of shape (B, K) for ``output="last"`` ((B, K, Q) with a quantile head, (B, K, P) with a
         distribution head), (B, T, K) for ``output="sequence"``
         """
-        features = X if self.embedding is None else self.embedding(X)  # [B, T] long -> [B, T, E]
-        out, state = self._run_features(features, lengths)
-        mask = step_mask(lengths, X.shape[1], device=out.device)  # [B, T] or None
+        features = self._features(X)  # [B, T, F] or [B, T, E]
+        rnn_in, rnn_lengths = chunk_means(features, lengths, self.rnn_stride)  # [B, T, F] -> [B, T/s, F]
+        out, state = self._run_features(rnn_in, rnn_lengths)
+        mask = step_mask(rnn_lengths, rnn_in.shape[1], device=out.device)  # [B, T/s] or None
         if self.output == "sequence":
             y = self.head(self.dropout(out))  # [B, T, D*H] -> [B, T, K]
             if mask is not None:
@@ -241,8 +278,49 @@ class RecurrentNet(nn.Module):
             return y
         summary = self._pool(out, state, mask)  # [B, D*H]
         if self.conv is not None:
-            summary = torch.cat([summary, self.conv(features, mask)], dim=1)  # [B, D*H] + [B, C] -> [B, D*H+C]
+            conv_in, conv_lengths = chunk_means(features, lengths, self.conv_stride)  # [B, T, F] -> [B, T/c, F]
+            conv_mask = step_mask(conv_lengths, conv_in.shape[1], device=out.device)  # [B, T/c] or None
+            summary = torch.cat([summary, self.conv(conv_in, conv_mask)], dim=1)  # [B, D*H] + [B, C] -> [B, D*H+C]
         return self._head(summary)  # [B, D*H(+C)] -> [B, K] (or [B, K, Q])
+
+    def forward_chunk(self, X, state=None):
+        """Predict at every step of a chunk of sequences from a given recurrent state (``output="sequence"``).
+
+        Running consecutive chunks ``X[:, a:b]``, each from the state the previous one returned, gives the
+        outputs of :meth:`forward` on the whole sequences: truncated backpropagation through time detaches
+        the state between chunks so that gradients stay within a chunk.
+
+        Parameters
+        ----------
+        X : torch.Tensor of shape (B, T, F), or long (B, T) token ids with an embedding
+            The steps of the chunk (no padding: all sequences run through the whole chunk).
+        state : torch.Tensor of shape (L, B, H), a tuple ``(h, c)`` of two for the LSTM, or None, default=None
+            The state after the previous chunk; None starts from zeros (the start of the sequences).
+
+        Returns
+        -------
+        y : torch.Tensor of shape (B, T, K)
+            The head at every step of the chunk, as :meth:`forward` gives it.
+        state : torch.Tensor of shape (L, B, H), or a tuple of two for the LSTM
+            The state after the chunk's last step.
+        """
+        if self.output != "sequence" or self.bidirectional:
+            what = f"output={self.output!r}" if self.output != "sequence" else "bidirectional=True"
+            raise ValueError(
+                f"{type(self).__name__}.forward_chunk() carries a forward-in-time state from chunk to chunk and "
+                f"predicts at every step, so it needs output='sequence' and bidirectional=False; this net has "
+                f"{what}. Call forward() on whole sequences instead."
+            )
+        out, state = self._run_features(self._features(X), None, state)  # [B, T, F] -> [B, T, H]
+        return self.head(self.dropout(out)), state  # [B, T, H] -> [B, T, K]
+
+    def _features(self, X):
+        """The inputs as the layers read them: token ids embedded, real values standardised (when set)."""
+        if self.embedding is not None:
+            return self.embedding(X)  # [B, T] long -> [B, T, E]
+        if self.standardise:
+            return (X - self.input_mean) / self.input_scale  # [B, T, F] - [F] -> [B, T, F]
+        return X
 
     def _pool(self, out, state, mask):
         """Summarise recurrent outputs ``out`` [B, T, D*H] as :attr:`pooling` says: ``[B, D*H]``."""
@@ -270,17 +348,17 @@ class RecurrentNet(nn.Module):
 
         Returns
         -------
-        torch.Tensor of shape (B, T)
-            Non-negative, summing to 1 over each sequence's real steps, exactly 0 on padding.
+        torch.Tensor of shape (B, ceil(T / rnn_stride))
+            Non-negative, summing to 1 over each sequence's real steps (chunks), exactly 0 on padding.
         """
         if self.attention is None:
             raise ValueError(
                 f"{type(self).__name__}.attention_weights() needs pooling='attention'; this net has "
                 f"pooling={self.pooling!r}."
             )
-        features = X if self.embedding is None else self.embedding(X)  # [B, T] long -> [B, T, E]
-        out, _ = self._run_features(features, lengths)  # [B, T, D*H]
-        return self.attention.weights(out, step_mask(lengths, X.shape[1], device=out.device))
+        rnn_in, rnn_lengths = chunk_means(self._features(X), lengths, self.rnn_stride)  # [B, T/s, F]
+        out, _ = self._run_features(rnn_in, rnn_lengths)  # [B, T/s, D*H]
+        return self.attention.weights(out, step_mask(rnn_lengths, rnn_in.shape[1], device=out.device))
 
     # ------------------------------------------------------------------ one-step state API
     def _check_state_api(self, method):
@@ -291,13 +369,17 @@ class RecurrentNet(nn.Module):
                 f"this net's head reads a summary of the whole sequence ({what}). Re-run forward() on the "
                 "whole window instead, or build the net with pooling='last' and conv_channels=None."
             )
-        if self.bidirectional or self.embedding is not None:
-            what = "bidirectional=True" if self.bidirectional else "an embedding"
+        if self.rnn_stride != 1 or self.standardise:
             raise ValueError(
-                f"{type(self).__name__}.{method}() carries a forward-in-time state over real-valued inputs, "
-                f"so it needs a unidirectional net without embedding; this net has {what}. Re-run "
-                "forward() on the whole window instead, or build the net with bidirectional=False and "
-                "no embedding."
+                f"{type(self).__name__}.{method}() feeds raw steps one at a time, but this net standardises or "
+                f"averages its inputs (rnn_stride={self.rnn_stride}). Re-run forward() on the whole window "
+                "instead, or build the net without input_mean/input_scale and with rnn_stride=1."
+            )
+        if self.bidirectional:
+            raise ValueError(
+                f"{type(self).__name__}.{method}() carries a forward-in-time state, so it needs a unidirectional "
+                "net; this net has bidirectional=True (its backward direction reads the steps after each step). "
+                "Re-run forward() on the whole window instead, or build the net with bidirectional=False."
             )
 
     def encode(self, X, lengths=None):
@@ -305,7 +387,7 @@ class RecurrentNet(nn.Module):
 
         Parameters
         ----------
-        X : torch.Tensor of shape (B, T, F)
+        X : torch.Tensor of shape (B, T, F), or long (B, T) token ids with an embedding
             Input sequences.
         lengths : torch.LongTensor of shape (B,) or None, default=None
             Real length of each sequence.
@@ -323,7 +405,7 @@ class RecurrentNet(nn.Module):
 
         Parameters
         ----------
-        x : torch.Tensor of shape (B, F)
+        x : torch.Tensor of shape (B, F), or long (B,) token ids with an embedding
             Inputs of one time step.
         state : torch.Tensor of shape (L, B, H) or tuple of two
             As returned by :meth:`encode` or a previous :meth:`step`.
@@ -335,6 +417,8 @@ class RecurrentNet(nn.Module):
         state : the new state
         """
         self._check_state_api("step")
+        if self.embedding is not None:
+            x = self.embedding(x)  # [B] long -> [B, E]
         out, state = self.rnn(x.unsqueeze(1), state)  # [B, F] -> [B, 1, F] -> [B, 1, H]
         return self._head(out[:, 0]), state  # [B, 1, H] -> [B, H] -> [B, K] (or [B, K, Q], [B, K, P])
 

@@ -13,19 +13,27 @@ from sklearn.utils._param_validation import Interval
 from torch import nn
 
 from .._utils.validation import check_param, check_quantiles
+from .attention import DecoderAttention
 from .layers import make_rnn, median_index, monotone_quantiles
 
 __all__ = ["Seq2SeqNet"]
 
 
 class Seq2SeqNet(nn.Module):
-    """Encoder-decoder emitting a whole horizon, with teacher forcing / scheduled sampling.
+    """Encoder-decoder emitting a whole horizon, with teacher forcing / scheduled sampling, and optionally
+    attention over the encoder's outputs.
 
     The encoder reads ``X``; the decoder starts from the encoder's state, takes the last observed target
     ``X[:, -1, target_index]`` as its first input and then feeds back its own previous output. In training
     mode, when ``y_teacher`` is given, each (sample, step) instead receives the *true* previous value with
     probability :attr:`teacher_forcing_ratio` (scheduled sampling, Bengio et al., 2015); a training
     callback lowers that ratio epoch by epoch. In evaluation mode the decoder always runs free.
+
+    With ``attention``, each decoder step attends over the encoder's top-layer outputs at every input step
+    (global attention, Luong et al., 2015: :class:`~seqforecast.nets.attention.DecoderAttention`): its
+    output ``h_t`` is the query, the context ``c_t`` is the weighted mean of the encoder outputs, and the
+    head reads the attentional state ``tanh(W_c [c_t; h_t] + b_c)`` instead of ``h_t``; the decoder's input
+    is unchanged (the previous value). :meth:`attention_weights` returns the weights.
 
     Parameters
     ----------
@@ -46,6 +54,12 @@ class Seq2SeqNet(nn.Module):
         non-crossing quantiles (:func:`~seqforecast.nets.layers.monotone_quantiles`), the net returns
         ``[B, horizon, Q]``, and the decoder is fed back the median (the level closest to 0.5), the value
         it is fed in place of when teacher forcing gives the true one.
+    attention : {"dot", "additive"} or None, default=None
+        The score of the decoder's attention over the encoder outputs: ``"dot"``, Luong et al.'s (2015)
+        dot product scaled by ``1 / sqrt(hidden_size)``; ``"additive"``, Bahdanau et al.'s (2015)
+        ``v . tanh(W_q h_t + W_k e_j + b)``. None: no attention, the net of earlier versions (the same
+        parameters and the same numbers). Its modules are created after the others, so a net with
+        attention starts from the encoder, decoder and head weights of the same net without it.
 
     Attributes
     ----------
@@ -65,6 +79,7 @@ class Seq2SeqNet(nn.Module):
         dropout=0.0,
         target_index=0,
         quantiles=None,
+        attention=None,
     ):
         super().__init__()
         owner = type(self).__name__
@@ -87,6 +102,7 @@ class Seq2SeqNet(nn.Module):
         self.quantiles = None if quantiles is None else check_quantiles(quantiles, owner)
         self._median = None if quantiles is None else median_index(self.quantiles)
         self.head = nn.Linear(hidden_size, 1 if quantiles is None else len(self.quantiles))
+        self.attention = None if attention is None else DecoderAttention(hidden_size, attention, owner=owner)
 
     def forward(self, X, y_teacher=None):
         """Forecast ``horizon`` steps.
@@ -102,14 +118,48 @@ class Seq2SeqNet(nn.Module):
         -------
         torch.Tensor of shape (B, horizon), or (B, horizon, Q) with a quantile head
         """
-        _, state = self.encoder(X)  # [B, T, F] -> state [L, B, H]
+        return self._decode(X, y_teacher)[0]
+
+    def attention_weights(self, X):
+        """The attention weights of the decoder's steps over the encoder's steps, running free (no teacher
+        forcing) as in evaluation mode; dropout applies in training mode, so call ``eval()`` first.
+
+        Parameters
+        ----------
+        X : torch.Tensor of shape (B, T, F)
+
+        Returns
+        -------
+        torch.Tensor of shape (B, horizon, T)
+            Row ``[b, t]`` is the weight of each input step in forecast step ``t``: non-negative, summing to 1.
+
+        Raises
+        ------
+        ValueError
+            The net has no attention (``attention=None``).
+        """
+        if self.attention is None:
+            raise ValueError(
+                f"{type(self).__name__}.attention_weights needs a net built with attention='dot' or "
+                "'additive'; this one has attention=None."
+            )
+        return self._decode(X, None)[1]
+
+    def _decode(self, X, y_teacher):
+        """The outputs (as :meth:`forward`) and, with attention, the weights [B, horizon, T] (else None)."""
+        memory, state = self.encoder(X)  # [B, T, F] -> outputs [B, T, H], state [L, B, H]
+        keys = None if self.attention is None else self.attention.keys(memory)  # [B, T, H]
         prev = X[:, -1, self.target_index : self.target_index + 1]  # [B, T, F] -> [B, 1]
         ratio = float(self.teacher_forcing_ratio)
         teach = self.training and y_teacher is not None and ratio > 0.0
-        outputs = []
+        outputs, weights = [], []
         for t in range(self.horizon):
             out, state = self.decoder(prev.unsqueeze(1), state)  # [B, 1] -> [B, 1, 1] -> [B, 1, H]
-            y_t = self.head(self.dropout(out[:, 0]))  # [B, 1, H] -> [B, H] -> [B, 1] (or [B, Q])
+            hidden = out[:, 0]  # [B, 1, H] -> [B, H]
+            if self.attention is not None:
+                hidden, weights_t = self.attention(hidden, memory, keys)  # [B, H], [B, T]
+                weights.append(weights_t.unsqueeze(1))  # [B, T] -> [B, 1, T]
+            y_t = self.head(self.dropout(hidden))  # [B, H] -> [B, 1] (or [B, Q])
             if self.quantiles is not None:
                 quantiles_t = monotone_quantiles(y_t, self._median)  # [B, Q]
                 outputs.append(quantiles_t.unsqueeze(1))  # [B, Q] -> [B, 1, Q]
@@ -125,4 +175,5 @@ class Seq2SeqNet(nn.Module):
                     prev = torch.where(coin, true_t, y_t)
             else:
                 prev = y_t
-        return torch.cat(outputs, dim=1)  # horizon x [B, 1] -> [B, horizon] (or x [B, 1, Q] -> [B, horizon, Q])
+        # horizon x [B, 1] -> [B, horizon] (or x [B, 1, Q] -> [B, horizon, Q]); horizon x [B, 1, T] -> [B, horizon, T]
+        return torch.cat(outputs, dim=1), (torch.cat(weights, dim=1) if weights else None)

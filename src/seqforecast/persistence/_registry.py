@@ -49,7 +49,7 @@ from ..forecasting import (
 )
 from ..forecasting.auto import AutoRNNForecaster
 from ..nets import RecurrentNet, Seq2SeqNet
-from ..preprocessing import CalendarFeatures, SlidingWindowTransformer
+from ..preprocessing import CalendarFeatures, SlidingWindowTransformer, TextTokenizer
 
 __all__ = [
     "CLASSES",
@@ -90,6 +90,7 @@ CLASSES = {
         # transformers
         SlidingWindowTransformer,
         CalendarFeatures,
+        TextTokenizer,
         # records
         ThetaFit,
         DieboldMarianoResult,

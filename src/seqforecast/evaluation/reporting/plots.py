@@ -12,7 +12,14 @@ import io
 import numpy as np
 import pandas as pd
 
-__all__ = ["plot_forecasts", "plot_errors_by_horizon", "plot_training_curves", "figure_png", "model_colours"]
+__all__ = [
+    "plot_forecasts",
+    "plot_errors_by_horizon",
+    "plot_training_curves",
+    "plot_attention",
+    "figure_png",
+    "model_colours",
+]
 
 _LABELS = {"mase": "MASE", "smape": "sMAPE (%)", "mae": "MAE", "rmse": "RMSE"}
 
@@ -205,4 +212,55 @@ def plot_training_curves(histories, *, max_models=4):
         ax.grid(alpha=0.3)
         if len(fits) <= 6:
             ax.legend(fontsize=7)
+    return figure
+
+
+def plot_attention(weights, *, series=None, max_labels=12):
+    """A heatmap of a forecast's attention weights: forecast steps (rows, top to bottom) by input time stamps
+    (columns, oldest left), darker for more weight, with a colour bar.
+
+    Parameters
+    ----------
+    weights : DataFrame
+        As returned by :meth:`~seqforecast.forecasting.Seq2SeqForecaster.forecast_attention`: rows the
+        forecast time stamps (or a row MultiIndex ``(series, time stamp)``), columns the input time stamps.
+    series : hashable or None, default=None
+        With several series, the one drawn (the first when None); ignored for one series.
+    max_labels : int, default=12
+        At most this many tick labels per axis (evenly spaced).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    frame = weights
+    if isinstance(frame.index, pd.MultiIndex):
+        names = list(dict.fromkeys(frame.index.get_level_values(0)))
+        chosen = names[0] if series is None else series
+        if chosen not in names:
+            raise ValueError(
+                f"plot_attention: series={chosen!r} is not among the frame's series {names[:5]}"
+                f"{' ...' if len(names) > 5 else ''}; pass one of them, or series=None for the first."
+            )
+        frame = frame.xs(chosen, level=0)
+        title = f"{chosen}: attention of each forecast step over the input window"
+    else:
+        title = "Attention of each forecast step over the input window"
+    values = frame.to_numpy(dtype=np.float64)  # [steps, inputs]
+    figure = _figure(min(4 + 0.35 * values.shape[1], 12), min(2.5 + 0.25 * values.shape[0], 10))
+    ax = figure.subplots()
+    image = ax.imshow(values, aspect="auto", cmap="viridis", vmin=0.0, vmax=max(float(values.max(initial=0.0)), 1e-12))
+    for axis, labels, set_ticks, set_labels in (
+        (1, frame.columns, ax.set_xticks, ax.set_xticklabels),
+        (0, frame.index, ax.set_yticks, ax.set_yticklabels),
+    ):
+        ticks = np.unique(
+            np.linspace(0, values.shape[axis] - 1, min(max_labels, values.shape[axis])).round().astype(int)
+        )
+        set_ticks(ticks)
+        set_labels([str(labels[i]) for i in ticks], fontsize=7, rotation=90 if axis == 1 else 0)
+    ax.set_xlabel("input time stamp")
+    ax.set_ylabel("forecast time stamp")
+    ax.set_title(title, fontsize=10)
+    figure.colorbar(image, ax=ax, label="attention weight")
     return figure

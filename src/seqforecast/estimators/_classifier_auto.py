@@ -1,0 +1,110 @@
+"""The ``"auto"`` settings of :class:`~seqforecast.RNNClassifier`, resolved from the size of the training data.
+
+What the classification benchmark (``benchmarks/classification.py``) learned by cross-validation on the
+training splits of the four bundled UCR/UEA sets, fixed here so that ``RNNClassifier(random_state=0)`` gets it:
+
+* architecture: LSTM-FCN (Karim et al., 2018) on real-valued inputs: a convolutional branch of
+  :data:`AUTO_CONV_CHANNELS` channels beside the recurrence, whose last state is the recurrent summary
+  (``pooling="last"``, the default: the best mean cross-validated accuracy over the four sets, ahead of
+  attention pooling with or without the branch); token ids and ``many_to_many`` get no branch (as before);
+* training length: a budget of :data:`AUTO_OPTIMIZER_STEPS` optimizer steps,
+  ``max_epochs = ceil(steps / batches per epoch)``, so small and large training sets get the same number of
+  updates, with a cosine learning-rate schedule from ``lr`` to 0 over those steps;
+* batch size from the number of training sequences (:func:`auto_batch_size`);
+* long sequences: the recurrence reads at most :data:`AUTO_MAX_STEPS` steps and the convolutional branch at
+  most twice that, longer sequences being averaged in chunks first (:func:`~seqforecast.nets.layers.chunk_means`),
+  so a 1,460-step sequence costs the recurrence 244 sequential steps. Averaging is a low-pass filter: it
+  erases the shape of a signal whose period is a few steps (the 5-step mains cycle of the PLAID appliance
+  currents); set ``max_steps=None`` to read every step of such data.
+
+Only :func:`resolve_classifier_settings` is used by the estimator; the constants document the choices.
+"""
+
+from __future__ import annotations
+
+import math
+
+from ._training import tail_split
+
+#: Optimizer steps of an ``"auto"`` training (``max_epochs="auto"``).
+AUTO_OPTIMIZER_STEPS = 1000
+#: Channels of the convolutional branch of ``conv_channels="auto"`` (half LSTM-FCN's (128, 256, 128): trains
+#: on a CPU in minutes).
+AUTO_CONV_CHANNELS = (64, 128, 64)
+#: ``max_steps="auto"``: the most steps the recurrence reads (the convolutional branch reads twice as many).
+AUTO_MAX_STEPS = 256
+
+
+def auto_batch_size(n_samples):
+    """``batch_size="auto"``: 16 up to 1,000 training sequences, 32 up to 10,000, 64 beyond.
+
+    Small batches give small training sets (the UCR sets have tens to hundreds of sequences) enough
+    distinct updates; larger sets take larger batches so that an epoch stays cheap.
+
+    Examples
+    --------
+    >>> [auto_batch_size(n) for n in (40, 1000, 1001, 10000, 10001)]
+    [16, 16, 32, 32, 64]
+    """
+    return 16 if n_samples <= 1_000 else 32 if n_samples <= 10_000 else 64
+
+
+def resolve_classifier_settings(est, *, n_samples, n_timesteps, tokens):
+    """The settings of one fit of classifier ``est``, its ``"auto"`` values resolved, as a dict of plain values.
+
+    Parameters
+    ----------
+    est : RNNClassifier
+        Its parameters (already validated).
+    n_samples : int
+        Training sequences (before any validation split).
+    n_timesteps : int
+        The longest training sequence.
+    tokens : bool
+        Whether ``X`` holds token ids (``embedding_dim`` set).
+
+    Returns
+    -------
+    dict
+        ``conv_channels`` (tuple or None), ``rnn_stride``, ``conv_stride`` (chunk sizes of the
+        shortening front, 1: none), ``batch_size``, ``max_epochs``, ``lr_schedule`` (``"cosine"`` or
+        ``"constant"``), ``optimizer_steps`` (the steps the training makes: batches per epoch times
+        ``max_epochs``), and ``auto``, the names of the parameters that were ``"auto"``.
+    """
+    summarised = est.architecture == "many_to_one"
+    real_valued = summarised and not tokens
+    auto = [
+        name
+        for name in ("conv_channels", "max_steps", "batch_size", "max_epochs", "lr_schedule")
+        if isinstance(getattr(est, name), str) and getattr(est, name) == "auto"
+    ]
+    channels = est.conv_channels
+    if channels == "auto":
+        channels = AUTO_CONV_CHANNELS if real_valued else None
+    channels = None if channels is None else tuple(int(c) for c in channels)
+    max_steps = est.max_steps
+    if max_steps == "auto":
+        max_steps = AUTO_MAX_STEPS if real_valued else None
+    rnn_stride = conv_stride = 1
+    if max_steps is not None:
+        rnn_stride = max(1, math.ceil(n_timesteps / max_steps))
+        conv_stride = max(1, math.ceil(n_timesteps / (2 * max_steps)))
+    batch_size = auto_batch_size(n_samples) if est.batch_size == "auto" else int(est.batch_size)
+    n_train = n_samples if est.patience is None else len(tail_split(n_samples, est.validation_fraction)[0])
+    per_epoch = math.ceil((est.samples_per_epoch or n_train) / batch_size)
+    max_epochs = est.max_epochs
+    if max_epochs == "auto":
+        max_epochs = max(1, math.ceil(AUTO_OPTIMIZER_STEPS / per_epoch))
+    lr_schedule = est.lr_schedule
+    if lr_schedule == "auto":
+        lr_schedule = "cosine" if est.max_epochs == "auto" else "constant"
+    return {
+        "conv_channels": channels,
+        "rnn_stride": rnn_stride,
+        "conv_stride": conv_stride,
+        "batch_size": batch_size,
+        "max_epochs": int(max_epochs),
+        "lr_schedule": lr_schedule,
+        "optimizer_steps": per_epoch * int(max_epochs),
+        "auto": tuple(auto),
+    }
