@@ -300,6 +300,16 @@ def test_a_pipeline_fits_on_raw_strings():
     assert pipe.predict_proba(TEXTS).shape == (len(TEXTS), 2)
 
 
+def test_texts_of_one_length_at_fit_predict_any_length():
+    # two training texts of two tokens each: still texts, not a fixed-length array of 2 steps
+    pipe = pipeline().fit(["good food", "bad food"], ["pos", "neg"])
+    assert pipe[-1].n_timesteps_ is None and not hasattr(pipe[-1], "n_features_in_")
+    assert pipe.predict(["good", "bad food here now"]).shape == (2,)
+    # a 2-D array of token ids stays a fixed-length input
+    fixed = RNNClassifier(**TINY).fit(np.array([[2, 3], [4, 3]]), ["pos", "neg"])
+    assert fixed.n_timesteps_ == 2
+
+
 @pytest.mark.slow  # 60 epochs of a tiny GRU
 def test_the_pipeline_learns_the_words_that_decide():
     pipe = pipeline(cell="gru", hidden_size=8, max_epochs=60, lr=0.05).fit(TEXTS, LABELS)

@@ -10,6 +10,7 @@ The estimators compose a skorch net in ``fit`` (``self.net_``); they do not subc
 from __future__ import annotations
 
 import copy
+import dataclasses
 from numbers import Real
 
 import numpy as np
@@ -212,6 +213,10 @@ class _BaseRNN(BaseEstimator):
             self._check_combinations(name)
             tokens = getattr(self, "embedding_dim", None) is not None
             seqs = check_sequences(X, name=name, tokens=tokens)
+            if tokens and seqs.layout == "list" and seqs.lengths is None and self.architecture == "many_to_one":
+                # a list of token sequences is text: texts of other lengths come at predict, even when those of
+                # fit happen to be equal (a list of numbers of one length stays the array it equals)
+                seqs = dataclasses.replace(seqs, lengths=np.full(seqs.n_samples, seqs.n_timesteps, dtype=np.int64))
             if seqs.lengths is not None and self.architecture != "many_to_one":
                 raise ValueError(
                     f"{name}: architecture={self.architecture!r} needs sequences of one common length (a 2-D or "

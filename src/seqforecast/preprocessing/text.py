@@ -120,10 +120,9 @@ class TextTokenizer(TransformerMixin, BaseEstimator):
     ``[1]``, one unknown token, not an empty array: a recurrent net needs at least one step per sequence,
     and "nothing known" is what such a text says. ``inverse_transform`` reads it back as ``"<unk>"``.
 
-    **Training texts of one length.** ``RNNClassifier`` reads a list of sequences that all have the same
-    length as a fixed-length array, and then predicts on that length only. Training texts have different
-    numbers of tokens in practice; with a toy corpus whose texts all have the same number, the classifier's
-    ``predict`` on other lengths raises (its message says so).
+    **Training texts of one length.** ``RNNClassifier`` (``many_to_one``) reads a list of token sequences as
+    texts of any length, even when the training texts all have the same number of tokens (a toy corpus), so
+    its ``predict`` takes texts of other lengths.
 
     **No** ``get_feature_names_out``: the output is a list of sequences, not columns of features; the name
     of each id is ``tokens_[id]``. ``set_output`` therefore leaves the output as it is.
