@@ -19,27 +19,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _meta import environment, write_json  # noqa: E402
+from _meta import environment, peak_mb, rss_mb, write_json  # noqa: E402
 
 WINDOW, HORIZON, LENGTH, HIDDEN, BATCH = 48, 24, 500, 32, 256
-
-
-def _rss_mb() -> float:
-    """Current resident memory of this process, MB (from /proc: ru_maxrss only gives the peak)."""
-    with open("/proc/self/statm") as fh:
-        pages = int(fh.read().split()[1])
-    return pages * resource.getpagesize() / 2**20
-
-
-def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
 
 
 def one(n_series: int, samples_per_epoch: int | None, seed: int, threads: int) -> dict:
@@ -51,7 +39,7 @@ def one(n_series: int, samples_per_epoch: int | None, seed: int, threads: int) -
     from seqforecast import DirectForecaster, RNNRegressor
 
     torch.set_num_threads(threads)
-    after_imports = _rss_mb()
+    after_imports = rss_mb()
     rng = np.random.default_rng(seed)
     values = np.empty((LENGTH, n_series))
     t = np.arange(LENGTH)
@@ -63,8 +51,8 @@ def one(n_series: int, samples_per_epoch: int | None, seed: int, threads: int) -
         values[:, start : start + k] = level * (1 + 0.3 * np.sin(2 * np.pi * t[:, None] / 24 + phase) + noise)
     y = pd.DataFrame(values, columns=[f"s{j}" for j in range(n_series)], copy=False)  # the data, once
     del values
-    after_data = _rss_mb()
-    peak_before_fit = _peak_mb()
+    after_data = rss_mb()
+    peak_before_fit = peak_mb()
 
     est = RNNRegressor(
         cell="gru",
@@ -100,8 +88,8 @@ def one(n_series: int, samples_per_epoch: int | None, seed: int, threads: int) -
         "rss_after_imports_mb": round(after_imports),
         "rss_after_data_mb": round(after_data),
         "peak_before_fit_mb": round(peak_before_fit),
-        "peak_mb": round(_peak_mb()),
-        "fit_working_set_mb": round(_peak_mb() - after_data),
+        "peak_mb": round(peak_mb()),
+        "fit_working_set_mb": round(peak_mb() - after_data),
         "materialised_windows_mb": round(n_windows * (WINDOW + HORIZON) * 8 / 2**20),
     }
 

@@ -47,7 +47,7 @@ from seqforecast import RNNClassifier, TextTokenizer
 from seqforecast.datasets import load_sentiment
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _meta import environment, write_json
+from _meta import environment, machine_lines, write_json
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -210,12 +210,9 @@ def markdown(p):
         "|" + "---|" * len(ex["tokens"]),
         "| " + " | ".join(str(v) for v in ex["predicted"]) + " |",
     ]
-    m = p["machine"]
     lines += [
         "",
-        f"Machine: {m['platform']}, {m['cpu_count']} CPUs, torch threads {m['torch_threads']}, load average (1 min) "
-        f"{m['load_average_1min_at_start']} at start, {p['load_average_1min_at_end']} at end; {p['date_utc']}.",
-        "Versions: " + ", ".join(f"{k} {v}" for k, v in p["versions"].items()) + ".",
+        *machine_lines(p),
         "",
     ]
     return "\n".join(lines)

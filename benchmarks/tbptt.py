@@ -37,19 +37,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _meta import environment, write_json  # noqa: E402
+from _meta import environment, peak_mb, rss_mb, write_json  # noqa: E402
 
 HIDDEN, LR = 32, 3e-3
-
-
-def _rss_mb() -> float:
-    with open("/proc/self/statm") as fh:
-        pages = int(fh.read().split()[1])
-    return pages * resource.getpagesize() / 2**20
-
-
-def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
 
 
 def make_sequence(length: int, p: float, noise: float, seed: int):
@@ -130,7 +120,7 @@ def one(cfg: dict) -> dict:
         callbacks=[("budget", Budget(cfg["budget"]))],
         on_interrupt="keep_best",
     )
-    before_fit = _rss_mb()
+    before_fit = rss_mb()
     start = time.perf_counter()
     try:
         est.fit(X, y)
@@ -142,10 +132,10 @@ def one(cfg: dict) -> dict:
             "error": f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}",
             "seconds_until_failure": round(time.perf_counter() - start, 1),
             "rss_before_fit_mb": round(before_fit),
-            "peak_mb": round(_peak_mb()),
+            "peak_mb": round(peak_mb()),
         }
     fit_s = time.perf_counter() - start
-    peak = _peak_mb()
+    peak = peak_mb()
     epochs = len(est.history_)
     cpu = dict(est.net_.callbacks_)["budget"].cpu_[:epochs]
     steps = {float(s["step"]) for s in est.net_.optimizer_.state_dict()["state"].values()}

@@ -52,7 +52,7 @@ from seqforecast import RNNClassifier, TextTokenizer
 from seqforecast.datasets import load_sentiment
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _meta import environment, write_json
+from _meta import environment, machine_lines, write_json
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -318,7 +318,6 @@ def markdown(p):
     for name, tok, clf in CANDIDATES:
         if name in names:
             lines.append(f"| {name} | `{tok}` | `{clf}` |")
-    m = p["machine"]
     lines += [
         "",
         "## Development log",
@@ -329,9 +328,7 @@ def markdown(p):
         "holds the test parts of folds 1-4. The figure is superseded by the nested protocol above, whose "
         "first candidate is that setting.",
         "",
-        f"Machine: {m['platform']}, {m['cpu_count']} CPUs, torch threads {m['torch_threads']}, load average (1 min) "
-        f"{m['load_average_1min_at_start']:.2f} at start, {p['load_average_1min_at_end']:.2f} at end; {p['date_utc']}.",
-        "Versions: " + ", ".join(f"{k} {v}" for k, v in p["versions"].items()) + ".",
+        *machine_lines(p),
         "",
     ]
     return "\n".join(lines)
