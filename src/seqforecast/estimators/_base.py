@@ -163,6 +163,10 @@ class _BaseRNN(BaseEstimator):
                 "accelerator=None, or tbptt_steps=None."
             )
 
+    #: Whether ``architecture="many_to_many"`` trains on sequences of different lengths, with a target
+    #: sequence of each one's length (the classifier's labels: padded steps are left out of the loss).
+    _labels_ragged_steps = False
+
     #: Whether ``fit`` takes :class:`~seqforecast._utils.series_windows.SeriesWindows` (windows cut per batch
     #: from series, with their targets) as ``X``; the window forecasters pass them to estimators that do.
     _fits_series_windows = False
@@ -217,10 +221,17 @@ class _BaseRNN(BaseEstimator):
                 # a list of token sequences is text: texts of other lengths come at predict, even when those of
                 # fit happen to be equal (a list of numbers of one length stays the array it equals)
                 seqs = dataclasses.replace(seqs, lengths=np.full(seqs.n_samples, seqs.n_timesteps, dtype=np.int64))
-            if seqs.lengths is not None and self.architecture != "many_to_one":
+            ragged = self.architecture == "many_to_many" and self._labels_ragged_steps
+            if seqs.lengths is not None and self.architecture != "many_to_one" and not ragged:
                 raise ValueError(
                     f"{name}: architecture={self.architecture!r} needs sequences of one common length (a 2-D or "
                     "3-D array); variable-length lists are supported with architecture='many_to_one'."
+                )
+            if seqs.lengths is not None and self.tbptt_steps is not None:
+                raise ValueError(
+                    f"{name}: tbptt_steps={self.tbptt_steps} cuts sequences of one common length into chunks; X "
+                    f"holds sequences of {seqs.lengths.min()} to {seqs.lengths.max()} steps. Pad them to one "
+                    "length (a 2-D or 3-D array), or use tbptt_steps=None."
                 )
             y_net, target = self._check_targets(y, seqs, name)  # target: fitted attributes of the subclass
         names = _get_feature_names(X) if seqs.layout == "2d" else None  # DataFrame columns (time steps)
@@ -400,8 +411,9 @@ class _BaseRNN(BaseEstimator):
         skip = {id(p.grad): None for p in module.parameters() if p.grad is not None}  # not the last gradients
         return copy.deepcopy(module, skip).to(torch.float64).eval()
 
-    def _forward(self, X):
-        """Net outputs for ``X`` as a float64 array (regression values or class logits)."""
+    def _forward(self, X, *, return_lengths=False):
+        """Net outputs for ``X`` as a float64 array (regression values or class logits); with
+        ``return_lengths``, also the real length of each sequence (None unless they differ)."""
         seqs = self._check_predict_input(X, type(self).__name__)
         module, device, batch = self._inference_module(), self.device_, self.net_.batch_size
         values = torch.from_numpy(seqs.values)
@@ -415,7 +427,8 @@ class _BaseRNN(BaseEstimator):
                 if seqs.lengths is not None:
                     args += (torch.from_numpy(seqs.lengths[rows]),)
                 outputs.append(module(*args).cpu())  # [b, K] or [b, T, K]
-        return torch.cat(outputs).numpy()
+        out = torch.cat(outputs).numpy()
+        return (out, seqs.lengths) if return_lengths else out
 
     # ------------------------------------------------------------------ model files
     # The net-state protocol of :func:`seqforecast.save` / :func:`seqforecast.load`: a model file stores the

@@ -205,7 +205,10 @@ REGRESSOR_NOTES = """
 
 CLASSIFIER_ARCHITECTURES = """\
 ``"many_to_one"``: one label per sequence, ``y`` of shape (n_samples,).
-        ``"many_to_many"``: one label per step, ``y`` of shape (n_samples, n_timesteps)."""
+        ``"many_to_many"``: one label per step, ``y`` of shape (n_samples, n_timesteps); on a list of
+        sequences of different lengths, ``y`` is a list of label sequences (``y[i]`` as long as ``X[i]``), the
+        padded steps are left out of the loss, and ``predict`` / ``predict_proba`` return one array per
+        sequence."""
 
 CLASSIFIER_PARAMS = """
     class_weight : "balanced", dict or None, default=None

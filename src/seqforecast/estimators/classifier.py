@@ -129,6 +129,8 @@ class RNNClassifier(TokenGeneration, ClassifierMixin, _BaseRNN):
         self.max_steps = max_steps
         self.scaling = scaling
 
+    _labels_ragged_steps = True  # many_to_many on sequences of different lengths: padded steps carry no label
+
     def _check_combinations(self, name):
         super()._check_combinations(name)
         if self.architecture != "many_to_many":
@@ -164,8 +166,11 @@ class RNNClassifier(TokenGeneration, ClassifierMixin, _BaseRNN):
         return module, kwargs
 
     def _check_targets(self, y, seqs, name):
-        y = check_labels(y, name=name)
-        if self.architecture == "many_to_one":
+        ragged = self.architecture == "many_to_many" and seqs.lengths is not None
+        y = _ragged_labels(y, seqs.lengths, name) if ragged else check_labels(y, name=name)
+        if ragged:
+            pass  # one label per real step, checked against each sequence's length
+        elif self.architecture == "many_to_one":
             if y.ndim == 2 and y.shape[1] != 1:
                 raise ValueError(
                     f"{name} with architecture='many_to_one' predicts one label per sequence; got y of shape "
@@ -179,7 +184,8 @@ class RNNClassifier(TokenGeneration, ClassifierMixin, _BaseRNN):
                 f"(n_samples, n_timesteps) = ({seqs.n_samples}, {seqs.n_timesteps}); got y of shape "
                 f"{y.shape}."
             )
-        check_n_samples(seqs.n_samples, y.shape[0], name=name)
+        if not ragged:
+            check_n_samples(seqs.n_samples, y.shape[0], name=name)
         encoder = LabelEncoder().fit(y.ravel())
         classes = encoder.classes_
         if len(classes) < 2:
@@ -187,10 +193,15 @@ class RNNClassifier(TokenGeneration, ClassifierMixin, _BaseRNN):
                 f"{name} needs at least 2 classes to train; y holds a single class ({classes.tolist()[0]!r}) in all "
                 f"{y.shape[0]} samples. Check the labels, or the split that produced them."
             )
-        y_net = encoder.transform(y.ravel()).reshape(y.shape).astype(np.int64)
+        codes = encoder.transform(y.ravel()).astype(np.int64)
+        if ragged:  # [n_real_steps] -> [n, T], padded steps IGNORED_STEP (left out of the cross-entropy)
+            y_net = np.full(seqs.values.shape[:2], IGNORED_STEP, dtype=np.int64)
+            y_net[np.arange(seqs.n_timesteps) < seqs.lengths[:, None]] = codes  # row by row, as concatenated
+        else:
+            y_net = codes.reshape(y.shape)
         kwargs = {}
         if self.class_weight is not None:
-            weights = self._class_weights(classes, y_net, name)
+            weights = self._class_weights(classes, codes, name)
             kwargs["weight"] = torch.as_tensor(weights, dtype=torch.float32)
         num_embeddings = None
         if self.embedding_dim is not None:
@@ -209,11 +220,12 @@ class RNNClassifier(TokenGeneration, ClassifierMixin, _BaseRNN):
         }
         return y_net, target
 
-    def _class_weights(self, classes, y_net, name):
-        """The weight of each class (in ``classes`` order) that ``class_weight`` gives; each checked."""
+    def _class_weights(self, classes, codes, name):
+        """The weight of each class (in ``classes`` order) that ``class_weight`` gives; each checked (``codes``:
+        the encoded labels of every sequence, or of every real step)."""
         if self.class_weight == "balanced":
-            counts = np.bincount(y_net.ravel(), minlength=len(classes))  # every class occurs at least once
-            return y_net.size / (len(classes) * counts)
+            counts = np.bincount(codes, minlength=len(classes))  # every class occurs at least once
+            return codes.size / (len(classes) * counts)
         start = f"The 'class_weight' parameter of {name}"
         known = set(classes.tolist())
         unknown = [key for key in self.class_weight if key not in known]
@@ -270,32 +282,79 @@ class RNNClassifier(TokenGeneration, ClassifierMixin, _BaseRNN):
         Returns
         -------
         proba : ndarray of float64, of shape (n_samples, n_classes), or (n_samples, n_timesteps, n_classes)
-            for ``many_to_many``; columns follow ``classes_``.
+            for ``many_to_many``; columns follow ``classes_``. For ``many_to_many`` on a list of sequences of
+            different lengths, a list of arrays of shape (n_timesteps_i, n_classes), one per sequence.
         """
-        logits = self._forward(X)
+        logits, lengths = self._forward(X, return_lengths=True)
         logits -= logits.max(axis=-1, keepdims=True)
         proba = np.exp(logits)
-        return proba / proba.sum(axis=-1, keepdims=True)
+        return self._per_sequence(proba / proba.sum(axis=-1, keepdims=True), lengths)
 
     def predict(self, X):
         """Predict labels (the original labels, as in ``classes_``).
 
         Returns
         -------
-        y_pred : ndarray of shape (n_samples,), or (n_samples, n_timesteps) for ``many_to_many``
+        y_pred : ndarray of shape (n_samples,), or (n_samples, n_timesteps) for ``many_to_many``; for
+            ``many_to_many`` on a list of sequences of different lengths, a list of 1-D arrays (one label per
+            step of each sequence).
         """
-        logits = self._forward(X)  # checks that the estimator is fitted first
-        return self.classes_[np.argmax(logits, axis=-1)]
+        logits, lengths = self._forward(X, return_lengths=True)  # checks that the estimator is fitted first
+        return self._per_sequence(self.classes_[np.argmax(logits, axis=-1)], lengths)
+
+    def _per_sequence(self, out, lengths):
+        """Per-step outputs ``[n, T, ...]`` cut to each sequence's real steps when the sequences differ in
+        length (a list), else as they are."""
+        if lengths is None or out.ndim == 1 or (out.ndim == 2 and self._architecture == "many_to_one"):
+            return out
+        return [out[i, :length] for i, length in enumerate(lengths)]  # [n, T, ...] -> n x [T_i, ...]
 
     def score(self, X, y, sample_weight=None):
-        """Accuracy (over all steps for ``many_to_many``)."""
+        """Accuracy (over all steps for ``many_to_many``; each step of a sequence weighs its sequence's weight)."""
+        name = type(self).__name__
         y_pred = self.predict(X)
-        y = check_labels(y, name=type(self).__name__)  # labels unseen at fit count as misclassified
+        if isinstance(y_pred, list):  # many_to_many on sequences of different lengths
+            lengths = np.array([len(p) for p in y_pred])
+            y = _ragged_labels(y, lengths, name)
+            if sample_weight is not None:
+                sample_weight = np.repeat(np.asarray(sample_weight), lengths)  # one weight per step
+            return accuracy_score(y, np.concatenate(y_pred), sample_weight=sample_weight)
+        y = check_labels(y, name=name)  # labels unseen at fit count as misclassified
         if y.ndim == 2 and y_pred.ndim == 2:
             if sample_weight is not None:
                 sample_weight = np.repeat(np.asarray(sample_weight), y.shape[1])  # one weight per step
             y, y_pred = y.ravel(), y_pred.ravel()  # [n, T] -> [n*T]
         return accuracy_score(y, y_pred, sample_weight=sample_weight)
+
+
+#: The target of a padded step of a sequence shorter than the batch's longest (``many_to_many``): the
+#: cross-entropy leaves it out (``torch.nn.CrossEntropyLoss``'s ``ignore_index``).
+IGNORED_STEP = -100
+
+
+def _ragged_labels(y, lengths, name):
+    """The labels of sequences of different lengths (``many_to_many``): ``y`` a list of label sequences, the
+    ``i``-th as long as sequence ``i`` (``lengths``); returned concatenated, sequence after sequence, checked as
+    :func:`~seqforecast._utils.sequences.check_labels` checks labels."""
+    steps = f"{lengths.min()} to {lengths.max()} steps"
+    fix = "Pass y as a list of 1-D label sequences, y[i] with one label per step of X[i]."
+    if not isinstance(y, (list, tuple)) and not (isinstance(y, np.ndarray) and y.dtype == object and y.ndim == 1):
+        raise ValueError(
+            f"{name} with architecture='many_to_many' on sequences of different lengths ({steps}) expects y as a "
+            f"list of label sequences, one per sequence and as long as it; got y of type {type(y).__name__}. {fix}"
+        )
+    check_n_samples(len(lengths), len(y), name=name)
+    parts = []
+    for i, (labels, length) in enumerate(zip(y, lengths)):
+        arr = np.asarray(labels, dtype=object) if isinstance(labels, (list, tuple)) else np.asarray(labels)
+        if arr.ndim != 1 or len(arr) != length:
+            got = f"{len(arr)} label(s)" if arr.ndim == 1 else f"shape {arr.shape}"
+            raise ValueError(
+                f"{name} with architecture='many_to_many' expects one label per step: X[{i}] has {length} steps, "
+                f"but y[{i}] has {got}. {fix}"
+            )
+        parts.append(arr.astype(object))
+    return check_labels(np.concatenate(parts), name=name)
 
 
 def _feature_moments(seqs):
