@@ -15,12 +15,11 @@ per token type cannot be right everywhere: the context-free baseline, the majori
 token (unseen tokens: the overall majority, 0), is the reference. A recurrent net that reads left to right
 can learn the rule exactly.
 
-**How variable lengths are given.** ``architecture="many_to_many"`` takes sequences of one common length, so
-every sentence is padded with the tokenizer's padding id 0 to the longest training sentence, and its padded
-steps get a label of their own, 2. The net is unidirectional, so the padding after a sentence cannot change
-the predictions at its real tokens; **accuracy is computed on the real tokens only** (padding is never
-counted). Test sentences longer than the longest training sentence are cut to that length (the script says
-how many; none were in the recorded run). The split: 80/20, sentences shuffled with ``random_state=0``.
+**Sentences of different lengths.** ``fit`` takes the token-id sequences as they are (a list of arrays of
+different lengths) with a list of label sequences of the same lengths: the net reads each sentence packed to
+its length and the cross-entropy leaves the padded steps of a batch out; ``predict`` returns one label array
+per sentence. The split: 80/20, sentences shuffled with ``random_state=0``. A sentence with no token is the
+tokenizer's one unknown token, labelled 0.
 
 Run from the repository root (about a minute on 1 torch thread)::
 
@@ -52,7 +51,6 @@ from _meta import environment, machine_lines, write_json
 RESULTS = Path(__file__).resolve().parent / "results"
 
 CUES = frozenset({"not", "no", "never", "nor", "nothing", "none", "nobody", "neither", "without", "cannot"})
-PAD_LABEL = 2
 NET = {
     "architecture": "many_to_many",
     "cell": "gru",
@@ -85,14 +83,6 @@ def negation_labels(tokens):
     return labels
 
 
-def padded(sequences, length, fill):
-    out = np.full((len(sequences), length), fill, dtype=np.int64)
-    for i, seq in enumerate(sequences):
-        cut = seq[:length]
-        out[i, : len(cut)] = cut
-    return out
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--torch-threads", type=int, default=1)
@@ -108,17 +98,10 @@ def main(argv=None):
     words = {t: s for t, s in zip(texts, split)}
     train_tokens = [words[t] for t in train_texts]
     test_tokens = [words[t] for t in test_texts]
-    train_labels = [negation_labels(tokens) for tokens in train_tokens]
-    test_labels = [negation_labels(tokens) for tokens in test_tokens]
-    assert all(len(ids) == max(len(tok), 1) for ids, tok in zip(tokenizer.transform(train_texts), train_tokens))
-
-    length = max(len(tokens) for tokens in train_tokens)
-    n_cut = sum(len(tokens) > length for tokens in test_tokens)
-    X_train = padded(tokenizer.transform(train_texts), length, 0)
-    y_train = padded(train_labels, length, PAD_LABEL)
-    X_test = padded(tokenizer.transform(test_texts), length, 0)
-    real = padded(test_labels, length, PAD_LABEL) != PAD_LABEL  # [n_test, T]: the real tokens
-    y_test = padded(test_labels, length, PAD_LABEL)
+    train_labels = [np.array(negation_labels(tokens) or [0]) for tokens in train_tokens]  # no token: [unknown]
+    test_labels = [np.array(negation_labels(tokens) or [0]) for tokens in test_tokens]
+    X_train, X_test = tokenizer.transform(train_texts), tokenizer.transform(test_texts)
+    assert all(len(ids) == len(labels) for ids, labels in zip(X_train + X_test, train_labels + test_labels))
 
     # the context-free baseline: each token's majority label in training
     votes = {}
@@ -127,23 +110,23 @@ def main(argv=None):
             votes.setdefault(token, Counter())[label] += 1
     overall = Counter(label for labels in train_labels for label in labels).most_common(1)[0][0]
     majority = {token: count.most_common(1)[0][0] for token, count in votes.items()}
-    baseline = padded([[majority.get(token, overall) for token in tokens] for tokens in test_tokens], length, PAD_LABEL)
+    baseline = [np.array([majority.get(token, overall) for token in tokens] or [overall]) for tokens in test_tokens]
 
     net = RNNClassifier(**NET, random_state=args.seed)
     start = time.perf_counter()
-    net.fit(X_train, y_train)
+    net.fit(X_train, train_labels)
     fit_s = time.perf_counter() - start
-    predicted = net.predict(X_test)
+    predicted = net.predict(X_test)  # one label array per sentence
+    truth = np.concatenate(test_labels)
 
     def scores(pred):
-        negated = real & (y_test == 1)
+        flat = np.concatenate(pred)
         return {
-            "token_accuracy": float((pred[real] == y_test[real]).mean()),
-            "accuracy_on_negated_tokens": float((pred[negated] == 1).mean()),
-            "sentence_accuracy": float(np.mean([(p[m] == t[m]).all() for p, t, m in zip(pred, y_test, real)])),
+            "token_accuracy": float((flat == truth).mean()),
+            "accuracy_on_negated_tokens": float((flat[truth == 1] == 1).mean()),
+            "sentence_accuracy": float(np.mean([np.array_equal(p, t) for p, t in zip(pred, test_labels)])),
         }
 
-    n_real = int(real.sum())
     payload = {
         "benchmark": "sequence_labelling",
         "task": "negation scope: 1 after a negation cue until punctuation or 'but'",
@@ -151,20 +134,18 @@ def main(argv=None):
         "split": "train_test_split(test_size=0.2, random_state=0) over the 2,990 sentences",
         "n_train_sentences": len(train_texts),
         "n_test_sentences": len(test_texts),
-        "padded_length": length,
-        "test_sentences_cut": n_cut,
-        "n_test_tokens": n_real,
-        "share_of_test_tokens_negated": float((y_test[real] == 1).mean()),
+        "n_test_tokens": len(truth),
+        "share_of_test_tokens_negated": float((truth == 1).mean()),
         "net": NET,
         "seed": args.seed,
         "fit_s": fit_s,
         "epochs": len(net.history_),
         "results": {
-            "RNNClassifier(many_to_many), padded, scored on real tokens": scores(predicted),
+            "RNNClassifier(many_to_many)": scores(predicted),
             "majority label per token (context-free)": scores(baseline),
-            "all 0": scores(np.zeros_like(y_test)),
+            "all 0": scores([np.zeros_like(t) for t in test_labels]),
         },
-        "example": example(tokenizer, net, length),
+        "example": example(tokenizer, net),
         "load_average_1min_at_end": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
         **env,
     }
@@ -173,10 +154,10 @@ def main(argv=None):
     print(markdown(payload))
 
 
-def example(tokenizer, net, length):
+def example(tokenizer, net):
     text = "The food was not good at all, but the service was great and I never waited."
     ids = tokenizer.transform([text])[0]
-    pred = net.predict(padded([ids], length, 0))[0][: len(ids)]
+    pred = net.predict([ids])[0]
     tokens = tokenizer.inverse_transform([ids])[0].split(" ")
     return {"text": text, "tokens": tokens, "predicted": pred.tolist()}
 
@@ -188,8 +169,7 @@ def markdown(p):
         f"One label per token (1 inside a negation scope: after {', '.join(p['cues'])} until punctuation or "
         f"'but'). {p['split']}: {p['n_train_sentences']} training and {p['n_test_sentences']} test sentences, "
         f"{p['n_test_tokens']:,} test tokens, {p['share_of_test_tokens_negated']:.1%} of them negated. Sentences "
-        f"padded with id 0 to {p['padded_length']} steps (padding label 2); scores on real tokens only; "
-        f"{p['test_sentences_cut']} test sentence(s) cut.",
+        "of different lengths given as they are (lists of token ids and of labels; padding left out of the loss).",
         f"Net: `RNNClassifier({', '.join(f'{k}={v!r}' for k, v in p['net'].items())}, random_state={p['seed']})`, "
         f"{p['epochs']} epochs, fit {p['fit_s']:.1f} s.",
         "",

@@ -32,11 +32,6 @@ def test_negation_scope_runs_from_a_cue_to_punctuation_or_but(script, sentence, 
     assert script.negation_labels(sentence.split(" ")) == [int(v) for v in labels.split(" ")]
 
 
-def test_padding_fills_and_cuts(script):
-    out = script.padded([[3, 4], [5, 6, 7, 8]], 3, 9)
-    np.testing.assert_array_equal(out, [[3, 4, 9], [5, 6, 7]])
-
-
 @pytest.fixture(scope="module")
 def classification():
     spec = importlib.util.spec_from_file_location("text_classification", ROOT / "benchmarks" / "text_classification.py")
