@@ -255,8 +255,32 @@ def test_the_origins_fit_on_the_training_index(index, tmp_path):
     y = pd.Series(np.sin(np.arange(20.0)), index=index, name="y")
     model = ConformalForecaster(NaiveForecaster(), horizon=2).fit(pd.DataFrame(index=index), y)
     assert model.forecaster_.y_train_.index.equals(index)
-    assert model.cutoffs_.equals(index[[9, 11, 13, 15, 17]])
+    assert model.cutoffs_.equals(index[9:18])  # one series: origins 1 step apart (see the next test)
     save(model, tmp_path / "model.zip")
     loaded = load(tmp_path / "model.zip")
     assert loaded.cutoffs_.equals(model.cutoffs_)
     pd.testing.assert_frame_equal(loaded.forecast(2, coverage=0.8), model.forecast(2, coverage=0.8))
+
+
+def test_the_default_step_gives_enough_errors_for_a_95_percent_interval():
+    one = pd.Series(np.sin(np.arange(20.0)), name="y")
+    # one series, horizon 2: origins 2 apart would be 5 (rows 10, 12, ..., 18), 5 errors per step < 19, so
+    # the origins are 1 apart: the 9 cutoffs 9 .. 17 (half the values before the first)
+    model = ConformalForecaster(NaiveForecaster(), horizon=2).fit(None, one)
+    assert model.step_ == 1 and list(model.cutoffs_) == list(range(9, 18))
+    # four series: 5 origins x 4 series = 20 errors per step, enough: the windows tile the end of the data
+    four = pd.DataFrame({name: np.sin(np.arange(20.0) + k) for k, name in enumerate("abcd")})
+    model = ConformalForecaster(NaiveForecaster(), horizon=2).fit(None, four)
+    assert model.step_ == 2 and list(model.cutoffs_) == [9, 11, 13, 15, 17]
+    # a step or a number of origins given: as given (n_origins with step=None: step = horizon)
+    assert ConformalForecaster(NaiveForecaster(), horizon=2, step=2).fit(None, one).step_ == 2
+    assert list(ConformalForecaster(NaiveForecaster(), horizon=2, n_origins=3).fit(None, one).cutoffs_) == [13, 15, 17]
+
+
+def test_defaults_on_one_monthly_series_give_a_95_percent_interval():
+    from seqforecast.datasets import load_airline
+
+    model = ConformalForecaster(SeasonalNaiveForecaster(sp=12), horizon=12).fit(None, load_airline())
+    assert model.residuals_.shape == (20, 12, 1) and model.step_ == 1  # 20 origins (at most, the default rule)
+    out = model.forecast(12, coverage=0.95)
+    assert (out["Passengers_lower"] < out["Passengers"]).all() and (out["Passengers"] < out["Passengers_upper"]).all()

@@ -26,7 +26,12 @@ from .._utils.validation import check_param, check_real, options, positive_int, 
 from ..base import BaseForecaster, first_observations
 from ..evaluation.splitters import default_origins
 
-__all__ = ["ConformalForecaster"]
+__all__ = ["DEFAULT_MIN_ERRORS", "ConformalForecaster"]
+
+#: With ``step=None``, the fewest calibration errors per step ahead that origins ``horizon`` apart must give
+#: (origins x series); fewer, and the origins are taken 1 step apart. 19 is the least for a 95 % interval: the
+#: ``ceil((n + 1) * 0.95)``-th smallest of ``n`` errors exists from ``n = 19``.
+DEFAULT_MIN_ERRORS = 19
 
 
 class ConformalForecaster(BaseForecaster):
@@ -64,8 +69,11 @@ class ConformalForecaster(BaseForecaster):
         ``step`` apart, the last forecast window ending on the last time step; each series needs a value
         before the first origin (the wrapped forecaster may need more, and says so).
     step : int >= 1 or None, default=None
-        Time steps between consecutive origins; None means ``horizon`` (the forecast windows tile the end of
-        the data). A smaller step gives more origins, and more (overlapping) errors, from the same data.
+        Time steps between consecutive origins. A smaller step gives more origins, and more (overlapping)
+        errors, from the same data. None: ``horizon`` (the forecast windows tile the end of the data) when
+        that gives at least :data:`DEFAULT_MIN_ERRORS` (19) errors per step, enough for a 95 % interval;
+        else (few origins of few series, e.g. one monthly series of 12 years) 1, which gives up to 20
+        origins, as ``step=1`` would. With ``n_origins`` set, None means ``horizon``.
     method : {"absolute", "scaled"}, default="absolute"
         The calibration score. ``"absolute"``: the absolute error ``|y - forecast|``, in the units of ``y``,
         so every series gets intervals of the same width. ``"scaled"``: the absolute error divided by the
@@ -87,6 +95,8 @@ class ConformalForecaster(BaseForecaster):
         ``"scaled"``.
     cutoffs_ : Index of shape (n_origins,)
         The last time step each origin's fit saw.
+    step_ : int
+        The time steps between consecutive origins (``step``, or what None chose).
     y_train_, X_train_, time_index_, fitted_params_...
         As every forecaster (see :class:`~seqforecast.base.BaseForecaster`).
 
@@ -129,7 +139,7 @@ class ConformalForecaster(BaseForecaster):
             hint="Give a seqforecast forecaster, e.g. NaiveForecaster() or ARIMAForecaster(...).",
         )
         horizon = int(self.horizon)
-        stops = self._origin_stops(Y)  # [K] rows each origin fits on: 0 <= i < stop
+        stops, step = self._origin_stops(Y)  # [K] rows each origin fits on: 0 <= i < stop
         index = _training_index(self.time_index_, len(Y))
         residuals = np.empty((len(stops), horizon, Y.shape[1]))  # [K, H, S]
         scales = np.ones((len(stops), Y.shape[1]))  # [K, S]
@@ -153,10 +163,12 @@ class ConformalForecaster(BaseForecaster):
         self.residuals_ = residuals
         self.scales_ = scales
         self.cutoffs_ = index[stops - 1]
+        self.step_ = step
         return self
 
     def _origin_stops(self, Y):
-        """The end (exclusive row) of each origin's training data, oldest first; refuses data too short."""
+        """The end (exclusive row) of each origin's training data, oldest first, and the steps between origins;
+        refuses data too short."""
         owner = type(self).__name__
         horizon = int(self.horizon)
         step = horizon if self.step is None else int(self.step)
@@ -171,6 +183,8 @@ class ConformalForecaster(BaseForecaster):
             )
         if self.n_origins is None:
             initial, step, n_origins = default_origins(n, horizon=horizon, step=step, first_observed=first)
+            if self.step is None and n_origins * Y.shape[1] < DEFAULT_MIN_ERRORS and step > 1:
+                initial, step, n_origins = default_origins(n, horizon=horizon, step=1, first_observed=first)
         else:
             n_origins = int(self.n_origins)
             initial = n - horizon - (n_origins - 1) * step
@@ -183,7 +197,7 @@ class ConformalForecaster(BaseForecaster):
                     f"every series has a value, + {n_origins - 1} * step={step} + horizon={horizon}); y has {n}. "
                     f"Use fewer origins, a smaller step or horizon, or a longer series."
                 )
-        return initial + step * np.arange(n_origins)
+        return initial + step * np.arange(n_origins), step
 
     # -------------------------------------------------------------------------------- predict
     def _max_steps(self):
