@@ -1,6 +1,7 @@
 """Tests of RNNClassifier's "auto" defaults: the settings resolved from the data size, the shortening front for
-long sequences (chunk means), the standardisation inside the net, the cosine schedule, and that explicit
-settings train as they say."""
+long sequences (chunk means), the standardisation inside the net (global, or each sequence by its own moments
+when their amplitudes differ by orders of magnitude), the cosine schedule, and that explicit settings train as
+they say."""
 
 import re
 
@@ -9,17 +10,17 @@ import pytest
 import torch
 
 from seqforecast.estimators import RNNClassifier
-from seqforecast.estimators._classifier_auto import auto_batch_size, resolve_classifier_settings
-from seqforecast.nets import RecurrentNet, chunk_means
+from seqforecast.estimators._classifier_auto import amplitude_spread, auto_batch_size, resolve_classifier_settings
+from seqforecast.nets import RecurrentNet, chunk_means, series_standardise
 
-AUTO = ("conv_channels", "max_steps", "batch_size", "max_epochs", "lr_schedule")
+AUTO = ("conv_channels", "max_steps", "batch_size", "max_epochs", "lr_schedule", "scaling")
 #: Small nets that still use every "auto" part but the training length.
 SMALL = dict(hidden_size=4, max_epochs=2, random_state=0)
 
 
-def _resolve(n_samples, n_timesteps, tokens=False, **params):
+def _resolve(n_samples, n_timesteps, tokens=False, spread=1.0, **params):
     return resolve_classifier_settings(
-        RNNClassifier(**params), n_samples=n_samples, n_timesteps=n_timesteps, tokens=tokens
+        RNNClassifier(**params), n_samples=n_samples, n_timesteps=n_timesteps, tokens=tokens, spread=spread
     )
 
 
@@ -46,7 +47,13 @@ def _resolve(n_samples, n_timesteps, tokens=False, **params):
 )
 def test_auto_settings_for_hand_picked_data_sizes(n_samples, n_timesteps, expected):
     config = _resolve(n_samples, n_timesteps)
-    assert config == {**expected, "conv_channels": (64, 128, 64), "lr_schedule": "cosine", "auto": AUTO}
+    assert config == {
+        **expected,
+        "conv_channels": (64, 128, 64),
+        "lr_schedule": "cosine",
+        "scaling": "standard",
+        "auto": AUTO,
+    }
 
 
 def test_auto_batch_size_thresholds():
@@ -69,7 +76,8 @@ def test_explicit_values_are_kept_and_switch_the_schedule_off():
         "max_epochs": 5,
         "lr_schedule": "constant",  # "auto" follows max_epochs: an explicit training length keeps lr
         "optimizer_steps": 45,  # ceil(67 / 8) = 9 batches x 5 epochs
-        "auto": ("lr_schedule",),
+        "scaling": "standard",
+        "auto": ("lr_schedule", "scaling"),
     }
     assert _resolve(67, 24, max_epochs=5, lr_schedule="cosine")["lr_schedule"] == "cosine"
     assert _resolve(67, 24, lr_schedule="constant")["lr_schedule"] == "constant"
@@ -150,8 +158,86 @@ def test_standardisation_makes_the_fit_blind_to_the_units_of_x():
 
 def test_token_ids_are_never_standardised():
     tokens = np.random.RandomState(0).randint(0, 6, size=(12, 5))
-    module = RNNClassifier(**SMALL, embedding_dim=3).fit(tokens, np.arange(12) % 2).net_.module_
-    assert not module.standardise and module.conv is None and module.rnn_stride == 1
+    for scaling in ("auto", "standard", "series"):
+        clf = RNNClassifier(**SMALL, embedding_dim=3, scaling=scaling).fit(tokens, np.arange(12) % 2)
+        module = clf.net_.module_
+        assert clf.config_["scaling"] is None and not module.standardise and not module.series_scaling
+        assert module.conv is None and module.rnn_stride == 1
+
+
+# ---------------------------------------------------------------------------- per-sequence standardisation
+def test_amplitude_spread_hand_computed():
+    pm = np.array([1.0, -1.0])  # std 1 over two steps
+    X = pm[None, :, None] * np.array([1.0, 2.0, 3.0, 400.0, 500.0])[:, None, None]  # stds 1, 2, 3, 400, 500
+    assert amplitude_spread(X) == pytest.approx(200.0)  # 75th percentile 400 / 25th percentile 2
+    assert amplitude_spread(X / 7.0 + 3.0) == pytest.approx(200.0)  # units and offsets do not matter
+    # two features: the larger ratio counts; a second, z-normalised feature has ratio 1
+    assert amplitude_spread(np.concatenate([X, np.repeat(pm[None, :, None], 5, axis=0)], axis=2)) == pytest.approx(
+        200.0
+    )
+    # padding is not counted: the 1e6 after each length would make every std huge
+    X_pad = np.concatenate([X, np.full((5, 1, 1), 1e6)], axis=1)
+    assert amplitude_spread(X_pad, lengths=np.full(5, 2)) == pytest.approx(200.0)
+    # constant sequences: a quarter or more of them but not all -> infinite; all constant -> 1
+    assert amplitude_spread(X * np.array([0.0, 0.0, 1.0, 1.0, 1.0])[:, None, None]) == np.inf
+    assert amplitude_spread(np.ones((4, 3, 1))) == 1.0
+
+
+@pytest.mark.parametrize(
+    "spread, params, tokens, expected",
+    [
+        (100.0, {}, False, "standard"),  # at the threshold: one global scale
+        (100.5, {}, False, "series"),  # beyond: each sequence by its own moments
+        (np.inf, {}, False, "series"),
+        (1e6, {"architecture": "many_to_many"}, False, "standard"),  # labels per step: never per sequence
+        (1e6, {}, True, None),  # token ids are never scaled
+        (1e6, {"scaling": "standard"}, False, "standard"),  # explicit values are kept
+        (1.0, {"scaling": "series"}, False, "series"),
+        (1e6, {"scaling": None}, False, None),
+    ],
+)
+def test_auto_scaling_follows_the_amplitude_spread(spread, params, tokens, expected):
+    config = _resolve(100, 50, tokens=tokens, spread=spread, **params)
+    assert config["scaling"] == expected
+    assert ("scaling" in config["auto"]) == ("scaling" not in params)
+
+
+def test_series_standardise_hand_computed_with_padding():
+    X = torch.tensor([[[1.0, 4.0], [3.0, 4.0], [5.0, 4.0]], [[10.0, 0.0], [30.0, 2.0], [99.0, 99.0]]])  # [2, 3, 2]
+    out = series_standardise(X, torch.tensor([3, 2]))
+    s = np.sqrt(8 / 3)  # population std of 1, 3, 5
+    expected = [[[-2 / s, 0.0], [0.0, 0.0], [2 / s, 0.0]], [[-1.0, -1.0], [1.0, 1.0], [0.0, 0.0]]]
+    # row 0: the constant feature becomes 0 (scale 1); row 1: the step past its length stays 0 and is not counted
+    np.testing.assert_allclose(out.numpy(), expected, rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(series_standardise(X[:1]).numpy(), expected[:1], rtol=1e-6, atol=1e-6)
+
+
+def test_amplitudes_orders_of_magnitude_apart_get_each_sequence_standardised_by_its_own_moments():
+    rng = np.random.RandomState(3)
+    # 16 sequences of different lengths whose amplitudes span 1e-3 to 1e3 (spread far over 100)
+    X = [rng.normal(size=(5 + i % 4, 2)) * 10.0 ** rng.uniform(-3, 3) for i in range(16)]
+    y = np.arange(16) % 2
+    clf = RNNClassifier(**SMALL, conv_channels=(3,)).fit(X, y)
+    module = clf.net_.module_
+    assert clf.config_["scaling"] == "series" and "scaling" in clf.config_["auto"]
+    assert module.series_scaling and not module.standardise
+    # the net reads shapes only: another level and amplitude per sequence gives the same probabilities
+    moved = [x * 10.0 ** (i % 5 - 2) + 3.0 * i for i, x in enumerate(X)]
+    np.testing.assert_allclose(clf.predict_proba(moved), clf.predict_proba(X), rtol=1e-4, atol=1e-5)
+    # z-normalised data (spread 1) keeps the global standardisation
+    Z = [(x - x.mean(0)) / x.std(0) for x in X]
+    clf = RNNClassifier(**SMALL).fit(Z, y)
+    assert clf.config_["scaling"] == "standard" and clf.net_.module_.standardise
+
+
+def test_a_padded_batch_gives_each_sequence_its_logits_alone_with_series_scaling():
+    torch.manual_seed(0)
+    net = RecurrentNet(2, 3, hidden_size=4, conv_channels=(5,), rnn_stride=2, series_scaling=True).eval()
+    X, lengths = torch.randn(3, 9, 2) * torch.tensor([1e-3, 1.0, 1e3])[:, None, None], torch.tensor([9, 6, 4])
+    X[1, 6:], X[2, 4:] = 1e3, -1e3  # padding values must not matter
+    batch = net(X, lengths)
+    for i, n in enumerate(lengths.tolist()):
+        torch.testing.assert_close(batch[i], net(X[i : i + 1, :n])[0], rtol=1e-5, atol=1e-6)
 
 
 # ---------------------------------------------------------------------------- training length and schedule
@@ -201,9 +287,32 @@ def test_max_steps_with_many_to_many_raises():
     assert clf.config_["conv_channels"] is None and clf.predict(X).shape == (4, 3)
 
 
+def test_series_scaling_with_many_to_many_raises():
+    X, y = np.zeros((4, 3, 1)), np.array([[0, 1, 0], [1, 0, 1], [0, 0, 1], [1, 1, 0]])
+    msg = (
+        "RNNClassifier: scaling='series' standardises each whole sequence by its own moments, but "
+        "architecture='many_to_many' predicts a label per step (and may read a sequence in chunks). Use "
+        "scaling='standard' (or 'auto') with many_to_many."
+    )
+    with pytest.raises(ValueError, match=re.escape(msg)):
+        RNNClassifier(max_epochs=1, architecture="many_to_many", scaling="series").fit(X, y)
+
+
 @pytest.mark.parametrize(
     "kwargs, msg",
     [
+        (
+            dict(output="sequence", series_scaling=True),
+            "RecurrentNet: series_scaling=True standardises each whole real-valued sequence by its own moments, so "
+            "it needs output='last', no embedding and no input_mean/input_scale; got output='sequence'. Use one "
+            "scaling, or series_scaling=False.",
+        ),
+        (
+            dict(series_scaling=True, input_mean=[0.0, 0.0], input_scale=[1.0, 1.0]),
+            "RecurrentNet: series_scaling=True standardises each whole real-valued sequence by its own moments, so "
+            "it needs output='last', no embedding and no input_mean/input_scale; got input_mean/input_scale. Use "
+            "one scaling, or series_scaling=False.",
+        ),
         (
             dict(output="sequence", rnn_stride=2),
             "RecurrentNet: rnn_stride=2 and conv_stride=1 shorten whole sequences, so they need output='last'; "
@@ -227,10 +336,12 @@ def test_the_state_api_refuses_a_net_that_averages_or_scales_its_inputs():
     msg = (
         "RecurrentNet.encode() feeds raw steps one at a time, but this net standardises or averages its inputs "
         "(rnn_stride=2). Re-run forward() on the whole window instead, or build the net without "
-        "input_mean/input_scale and with rnn_stride=1."
+        "input_mean/input_scale or series_scaling and with rnn_stride=1."
     )
     with pytest.raises(ValueError, match=re.escape(msg)):
         net.encode(torch.zeros(1, 4, 2))
+    with pytest.raises(ValueError, match=re.escape(msg.replace("rnn_stride=2)", "rnn_stride=1)"))):
+        RecurrentNet(2, 3, series_scaling=True).encode(torch.zeros(1, 4, 2))
 
 
 def test_a_model_file_keeps_the_resolved_settings_the_front_and_the_scaling(tmp_path):
@@ -245,4 +356,16 @@ def test_a_model_file_keeps_the_resolved_settings_the_front_and_the_scaling(tmp_
     module = again.net_.module_
     assert (module.rnn_stride, module.conv_stride) == (3, 2)
     np.testing.assert_array_equal(module.input_mean.numpy(), clf.net_.module_.input_mean.numpy())
+    np.testing.assert_array_equal(again.predict_proba(X), clf.predict_proba(X))
+
+
+def test_a_model_file_keeps_the_series_scaling(tmp_path):
+    from seqforecast import load, save
+
+    rng = np.random.RandomState(4)
+    X = [rng.normal(size=(4 + i % 3, 1)) * 10.0 ** (i % 7 - 3) for i in range(12)]
+    clf = RNNClassifier(**SMALL, conv_channels=(2,)).fit(X, np.arange(12) % 2)
+    save(clf, tmp_path / "clf.zip")
+    again = load(tmp_path / "clf.zip")
+    assert again.config_["scaling"] == "series" and again.net_.module_.series_scaling
     np.testing.assert_array_equal(again.predict_proba(X), clf.predict_proba(X))

@@ -242,14 +242,21 @@ CLASSIFIER_PARAMS = """
         recurrent steps. Averaging erases the shape of signals whose period is a few steps. None reads every
         step. ``"auto"``: 256 with ``many_to_one``, None for
         ``many_to_many`` (which labels every step; an int is refused there).
-    scaling : {"standard"} or None, default="standard"
+    scaling : {"auto", "standard", "series"} or None, default="auto"
         ``"standard"``: real-valued inputs are standardised per feature, inside the net, with the mean and
-        standard deviation of every real training step (token ids are never scaled); None feeds ``X`` as it is."""
+        standard deviation of every real training step. ``"series"``: each sequence is standardised per
+        feature by the mean and standard deviation of its own real steps, inside the net, at fit and at
+        predict: the net reads shapes, not levels or amplitudes (``many_to_one`` only). ``"auto"``:
+        ``"series"`` with ``many_to_one`` when the training sequences' amplitudes differ by orders of
+        magnitude (for some feature, the 75th percentile of their standard deviations over 100 times the
+        25th: one global scale would leave the quiet sequences near-flat), else ``"standard"``. Token ids
+        are never scaled; None feeds ``X`` as it is."""
 
 CLASSIFIER_NOTES = """
     Defaults. With nothing set, the classifier is the LSTM-FCN that won the package's classification
     benchmark by cross-validation on the training splits (``benchmarks/classification.py``): an LSTM of 64
-    units with dropout 0.2 beside a (64, 128, 64) convolutional branch, inputs standardised, sequences
+    units with dropout 0.2 beside a (64, 128, 64) convolutional branch, inputs standardised (each sequence by
+    its own moments when their amplitudes differ by orders of magnitude, ``scaling="auto"``), sequences
     longer than 256 steps averaged in chunks before the recurrence (``max_steps``), trained with Adam for
     about 1,000 optimizer steps (``max_epochs="auto"``) in batches of 16 up to 1,000 sequences
     (``batch_size="auto"``) under a cosine learning-rate schedule, without early stopping (small training

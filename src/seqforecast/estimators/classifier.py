@@ -17,7 +17,7 @@ from .._utils.validation import options, positive_int
 from ..nets import POOLINGS
 from ..nets.layers import PositiveInts
 from ._base import _BaseRNN
-from ._classifier_auto import resolve_classifier_settings
+from ._classifier_auto import amplitude_spread, resolve_classifier_settings
 from ._docs import (
     CLASSIFIER_ARCHITECTURES,
     CLASSIFIER_ATTRS,
@@ -61,7 +61,7 @@ class RNNClassifier(TokenGeneration, ClassifierMixin, _BaseRNN):
         "batch_size": [positive_int(), options({"auto"})],
         "lr_schedule": [options({"auto", "cosine", "constant"})],
         "max_steps": [positive_int(), options({"auto"}), None],
-        "scaling": [options({"standard"}), None],
+        "scaling": [options({"auto", "standard", "series"}), None],
     }
 
     def __init__(
@@ -96,7 +96,7 @@ class RNNClassifier(TokenGeneration, ClassifierMixin, _BaseRNN):
         conv_channels="auto",
         lr_schedule="auto",
         max_steps="auto",
-        scaling="standard",
+        scaling="auto",
     ):
         self.cell = cell
         self.hidden_size = hidden_size
@@ -148,6 +148,12 @@ class RNNClassifier(TokenGeneration, ClassifierMixin, _BaseRNN):
                 f"{name}: max_steps={self.max_steps} averages steps together, but architecture='many_to_many' "
                 "predicts a label per step. Use max_steps=None (or 'auto') with many_to_many."
             )
+        if self.scaling == "series":
+            raise ValueError(
+                f"{name}: scaling='series' standardises each whole sequence by its own moments, but "
+                "architecture='many_to_many' predicts a label per step (and may read a sequence in chunks). Use "
+                "scaling='standard' (or 'auto') with many_to_many."
+            )
 
     def _module_spec(self, seqs, target):
         module, kwargs = super()._module_spec(seqs, target)
@@ -159,8 +165,10 @@ class RNNClassifier(TokenGeneration, ClassifierMixin, _BaseRNN):
                 rnn_stride=config["rnn_stride"],
                 conv_stride=config["conv_stride"],
             )
-        if self.scaling == "standard" and self.embedding_dim is None:
+        if config["scaling"] == "standard":
             kwargs.update(zip(("input_mean", "input_scale"), _feature_moments(seqs)))
+        elif config["scaling"] == "series":
+            kwargs["series_scaling"] = True
         if self.verbose:
             print(f"{type(self).__name__}: {config}")
         return module, kwargs
@@ -206,8 +214,10 @@ class RNNClassifier(TokenGeneration, ClassifierMixin, _BaseRNN):
         num_embeddings = None
         if self.embedding_dim is not None:
             num_embeddings = self._num_embeddings(seqs, name)
+        tokens = self.embedding_dim is not None
+        spread = 1.0 if tokens or self.scaling != "auto" else amplitude_spread(seqs.values, seqs.lengths)
         config = resolve_classifier_settings(
-            self, n_samples=seqs.n_samples, n_timesteps=seqs.n_timesteps, tokens=self.embedding_dim is not None
+            self, n_samples=seqs.n_samples, n_timesteps=seqs.n_timesteps, tokens=tokens, spread=spread
         )
         target = {
             "classes_": classes,

@@ -15,6 +15,7 @@ from .layers import (
     init_recurrent_weights,
     median_index,
     monotone_quantiles,
+    series_standardise,
     step_mask,
 )
 from .recurrent import POOLINGS, RecurrentNet
@@ -38,5 +39,6 @@ __all__ = [
     "init_recurrent_weights",
     "median_index",
     "monotone_quantiles",
+    "series_standardise",
     "step_mask",
 ]

@@ -1,5 +1,5 @@
 """Building blocks of the recurrent nets: the recurrent layer and its initialisation, the padding mask, the
-chunk means that shorten long sequences, the convolutional (FCN) branch, attention pooling, the non-crossing quantile transform of a quantile head, and the
+chunk means that shorten long sequences, the per-sequence standardisation, the convolutional (FCN) branch, attention pooling, the non-crossing quantile transform of a quantile head, and the
 parameter transform of a distribution head.
 
 Shape vocabulary in comments: ``B`` batch, ``T`` time steps, ``F`` input features, ``H`` hidden size,
@@ -28,6 +28,7 @@ __all__ = [
     "make_rnn",
     "median_index",
     "monotone_quantiles",
+    "series_standardise",
     "step_mask",
 ]
 
@@ -164,6 +165,41 @@ def chunk_means(X, lengths, stride):
     if lengths is None:
         return means, None
     return means, torch.div(lengths + stride - 1, stride, rounding_mode="floor")
+
+
+def series_standardise(X, lengths=None):
+    """Standardise each padded sequence per feature by the mean and standard deviation of its own real steps.
+
+    ``(x_t - mean) / std`` over the real steps of each sequence and feature (population std; a feature that
+    is constant along a sequence gets scale 1, so it becomes 0); padding never enters the moments and stays
+    0. What a sequence holds then is its shape: its level and amplitude are gone.
+
+    Parameters
+    ----------
+    X : torch.Tensor of shape (B, T, F)
+    lengths : torch.LongTensor of shape (B,) or None
+        Real length of each sequence (None: all ``T``).
+
+    Returns
+    -------
+    torch.Tensor of shape (B, T, F)
+
+    Examples
+    --------
+    >>> X = torch.tensor([[[1.0], [3.0], [9.0]]])
+    >>> series_standardise(X, torch.tensor([2])).flatten().tolist()
+    [-1.0, 1.0, 0.0]
+    """
+    real = torch.ones(X.shape[:2], dtype=X.dtype, device=X.device)  # [B, T]
+    if lengths is not None:
+        real = step_mask(lengths, X.shape[1], device=X.device).to(X.dtype)
+    real = real.unsqueeze(-1)  # [B, T] -> [B, T, 1]
+    count = real.sum(dim=1, keepdim=True).clamp(min=1)  # [B, 1, 1]
+    mean = (X * real).sum(dim=1, keepdim=True) / count  # [B, T, F] -> [B, 1, F]
+    var = (((X - mean) * real) ** 2).sum(dim=1, keepdim=True) / count  # [B, 1, F]
+    std = var.sqrt()
+    std = torch.where(std > 0, std, torch.ones_like(std))  # constant features: scale 1
+    return (X - mean) / std * real  # [B, T, F], zero on padding
 
 
 class FCNBranch(nn.Module):

@@ -26,6 +26,7 @@ from .layers import (
     make_rnn,
     median_index,
     monotone_quantiles,
+    series_standardise,
     step_mask,
 )
 
@@ -92,6 +93,11 @@ class RecurrentNet(nn.Module):
         When set (one value per feature, scales > 0), real-valued inputs are standardised first,
         ``(X - input_mean) / input_scale``, inside the net (so predictions need no separate scaler). Not with
         an embedding.
+    series_scaling : bool, default=False
+        When True, each real-valued sequence is standardised per feature by the mean and standard deviation
+        of its own real steps (:func:`~seqforecast.nets.layers.series_standardise`), inside the net: the net
+        then reads the shape of each sequence, not its level or amplitude. ``output="last"`` only; not with
+        an embedding or with ``input_mean``/``input_scale``.
     rnn_stride, conv_stride : int, default=1
         Shorten the sequences read by the recurrence (``rnn_stride``) and by the convolutional branch
         (``conv_stride``) that many times, by averaging runs of that many real steps
@@ -137,6 +143,7 @@ class RecurrentNet(nn.Module):
         input_scale=None,
         rnn_stride=1,
         conv_stride=1,
+        series_scaling=False,
     ):
         super().__init__()
         owner = type(self).__name__
@@ -173,6 +180,19 @@ class RecurrentNet(nn.Module):
                 f"input_mean={input_mean!r}, input_scale={input_scale!r} and num_embeddings={num_embeddings!r}. "
                 "Set both (without an embedding) or neither."
             )
+        if series_scaling and (output != "last" or num_embeddings is not None or input_mean is not None):
+            what = (
+                f"output={output!r}"
+                if output != "last"
+                else "an embedding"
+                if num_embeddings is not None
+                else "input_mean/input_scale"
+            )
+            raise ValueError(
+                f"{owner}: series_scaling=True standardises each whole real-valued sequence by its own moments, "
+                f"so it needs output='last', no embedding and no input_mean/input_scale; got {what}. Use one "
+                "scaling, or series_scaling=False."
+            )
         if conv_channels is None and conv_kernel_sizes is not None:
             raise ValueError(
                 f"{owner}: conv_kernel_sizes={conv_kernel_sizes!r} needs a convolutional branch; set "
@@ -199,6 +219,7 @@ class RecurrentNet(nn.Module):
         self.num_directions = 2 if bidirectional else 1
         self.rnn_stride, self.conv_stride = int(rnn_stride), int(conv_stride)
         self.standardise = input_mean is not None
+        self.series_scaling = bool(series_scaling)
         if self.standardise:  # not persistent: rebuilt from the constructor arguments, not read from a state dict
             mean = torch.as_tensor(input_mean, dtype=torch.float32).reshape(input_size)
             scale = torch.as_tensor(input_scale, dtype=torch.float32).reshape(input_size)
@@ -267,7 +288,7 @@ class RecurrentNet(nn.Module):
         torch.Tensor of shape (B, K) for ``output="last"`` ((B, K, Q) with a quantile head, (B, K, P) with a
         distribution head), (B, T, K) for ``output="sequence"``
         """
-        features = self._features(X)  # [B, T, F] or [B, T, E]
+        features = self._features(X, lengths)  # [B, T, F] or [B, T, E]
         rnn_in, rnn_lengths = chunk_means(features, lengths, self.rnn_stride)  # [B, T, F] -> [B, T/s, F]
         out, state = self._run_features(rnn_in, rnn_lengths)
         mask = step_mask(rnn_lengths, rnn_in.shape[1], device=out.device)  # [B, T/s] or None
@@ -314,10 +335,12 @@ class RecurrentNet(nn.Module):
         out, state = self._run_features(self._features(X), None, state)  # [B, T, F] -> [B, T, H]
         return self.head(self.dropout(out)), state  # [B, T, H] -> [B, T, K]
 
-    def _features(self, X):
+    def _features(self, X, lengths=None):
         """The inputs as the layers read them: token ids embedded, real values standardised (when set)."""
         if self.embedding is not None:
             return self.embedding(X)  # [B, T] long -> [B, T, E]
+        if self.series_scaling:
+            return series_standardise(X, lengths)  # [B, T, F] -> [B, T, F], each sequence by its own moments
         if self.standardise:
             return (X - self.input_mean) / self.input_scale  # [B, T, F] - [F] -> [B, T, F]
         return X
@@ -356,7 +379,7 @@ class RecurrentNet(nn.Module):
                 f"{type(self).__name__}.attention_weights() needs pooling='attention'; this net has "
                 f"pooling={self.pooling!r}."
             )
-        rnn_in, rnn_lengths = chunk_means(self._features(X), lengths, self.rnn_stride)  # [B, T/s, F]
+        rnn_in, rnn_lengths = chunk_means(self._features(X, lengths), lengths, self.rnn_stride)  # [B, T/s, F]
         out, _ = self._run_features(rnn_in, rnn_lengths)  # [B, T/s, D*H]
         return self.attention.weights(out, step_mask(rnn_lengths, rnn_in.shape[1], device=out.device))
 
@@ -369,11 +392,11 @@ class RecurrentNet(nn.Module):
                 f"this net's head reads a summary of the whole sequence ({what}). Re-run forward() on the "
                 "whole window instead, or build the net with pooling='last' and conv_channels=None."
             )
-        if self.rnn_stride != 1 or self.standardise:
+        if self.rnn_stride != 1 or self.standardise or self.series_scaling:
             raise ValueError(
                 f"{type(self).__name__}.{method}() feeds raw steps one at a time, but this net standardises or "
                 f"averages its inputs (rnn_stride={self.rnn_stride}). Re-run forward() on the whole window "
-                "instead, or build the net without input_mean/input_scale and with rnn_stride=1."
+                "instead, or build the net without input_mean/input_scale or series_scaling and with rnn_stride=1."
             )
         if self.bidirectional:
             raise ValueError(
