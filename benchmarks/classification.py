@@ -99,11 +99,23 @@ PUBLISHED = {
 
 # ---------------------------------------------------------------------------- RNNClassifier settings
 #: Shared by every candidate.
-COMMON = {"cell": "lstm", "hidden_size": 64, "batch_size": 16, "lr": 1e-3, "dropout": 0.2}
+#: The settings this benchmark was run with, every one the classifier's defaults now size from the data set
+#: explicitly (no input scaling in the net: the script standardises; no chunk averaging; a constant rate, the
+#: cosine schedule being the callback of ``make_classifier``), so a rerun trains the nets its results describe.
+COMMON = {
+    "cell": "lstm",
+    "hidden_size": 64,
+    "batch_size": 16,
+    "lr": 1e-3,
+    "dropout": 0.2,
+    "scaling": None,
+    "max_steps": None,
+    "lr_schedule": "constant",
+}
 #: Candidates scored by cross-validation on the training split (cheapest first: exact ties keep the earlier
 #: one). The convolutional branch has half the LSTM-FCN widths (128, 256, 128), to train on a CPU in minutes.
 CANDIDATES = {
-    "lstm-attention": {"pooling": "attention"},
+    "lstm-attention": {"pooling": "attention", "conv_channels": None},
     "lstm-fcn": {"pooling": "last", "conv_channels": (64, 128, 64)},
     "lstm-fcn-attention": {"pooling": "attention", "conv_channels": (64, 128, 64)},
 }
