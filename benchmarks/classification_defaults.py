@@ -62,7 +62,7 @@ import numpy as np
 import torch
 from sklearn.metrics import accuracy_score
 
-from seqforecast.datasets import UCR_DATASETS, load_ucr
+from seqforecast.datasets import UCR_DATASETS, _parse_ts, load_ucr
 from seqforecast.estimators import RNNClassifier
 from seqforecast.estimators._classifier_auto import AUTO_SERIES_SPREAD, amplitude_spread
 
@@ -96,23 +96,6 @@ for _name in ("BasicMotions", "JapaneseVowels"):
 
 
 # ---------------------------------------------------------------------------- data
-def read_ts(path):
-    """A plain-text UCR/UEA ``.ts`` file as a list of (n_timesteps, n_dims) arrays and the labels."""
-    sequences, labels, in_data = [], [], False
-    with open(path, encoding="utf-8") as fh:
-        for raw in fh:
-            line = raw.strip()
-            if not line or line.startswith("#"):
-                continue
-            if not in_data:
-                in_data = line.lower() == "@data"
-                continue
-            *dims, label = line.split(":")
-            sequences.append(np.array([[float(v) for v in dim.split(",")] for dim in dims]).T)  # [T, D]
-            labels.append(label)
-    return sequences, np.array(labels, dtype=object)
-
-
 def fetch(cache):
     """Unpack the four further sets from the sktime wheel into ``cache`` (downloading it once) and return it."""
     cache = Path(cache).expanduser()
@@ -136,7 +119,7 @@ def load(name, split, data_dir):
     """``X, y`` of one split: a 3-D array when the sequences share one length, else a list."""
     if name in UCR_DATASETS:
         return load_ucr(name, split)
-    sequences, labels = read_ts(Path(data_dir) / name / f"{name}_{split.upper()}.ts")
+    sequences, labels = _parse_ts(Path(data_dir) / name / f"{name}_{split.upper()}.ts")
     if len({seq.shape for seq in sequences}) == 1:
         return np.stack(sequences), labels
     return sequences, labels

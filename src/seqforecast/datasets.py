@@ -56,10 +56,12 @@ def load_airline() -> pd.Series:
 
 
 def _parse_ts(path: Path):
-    """Parse a UCR/UEA ``.ts`` file (gzip-compressed) into a list of (n_timesteps, n_dims) arrays and labels."""
+    """Parse a UCR/UEA ``.ts`` file (gzip-compressed when its name ends in ``.gz``, else plain text) into a list
+    of (n_timesteps, n_dims) arrays and labels."""
     sequences, labels = [], []
     in_data = False
-    with gzip.open(path, "rt", encoding="utf-8") as fh:
+    opener = gzip.open if str(path).endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8") as fh:
         for raw in fh:
             line = raw.strip()
             if not line or line.startswith("#"):
