@@ -10,7 +10,10 @@ fits:
 
 * ``best``: the candidate with the lowest holdout MASE (the rule of seqforecast 0.2.0);
 * ``sigA<z>``: the best only if its paired t statistic against ARIMA alone is below ``-z``, else ARIMA (the
-  rule kept, ``z = SWITCH_FROM_ARIMA_T = 1.645``);
+  first rule kept, ``z = 1.645``, seqforecast 0.3.0 and 0.4.0);
+* ``sigAt<level>``: the same with ``z`` Student's t quantile of that level with n - 1 degrees of freedom (n
+  the held-out scores: 2.92 for one series at three origins); ``sigAt0.95`` is the rule kept since 0.4.1
+  (``switch_critical``);
 * ``sig<z>``: the same against the equal-weight mean of all components; ``equal``; ``top2`` (mean of the two
   best single forecasters); ``singles`` (a single forecaster or the equal mean);
 * suffix ``_ml``: the same rule with ARIMA fitted by maximum likelihood instead of conditional sums of squares.
@@ -19,7 +22,8 @@ The benchmarks (``small_series.py``, ``m4.py``) were not used to choose the rule
 
 Usage::
 
-    python benchmarks/auto_selection_dev.py           # about 35 min on 2 cores; results/auto_selection_dev.*
+    python benchmarks/auto_selection_dev.py           # 5 to 15 min on 2 cores; results/auto_selection_dev.*
+    python benchmarks/auto_selection_dev.py --records fits.pkl  # keeps the fits; rerun to rescore rules
     python benchmarks/auto_selection_dev.py --quick   # 5 series (a smoke test)
 """
 
@@ -27,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import pickle
 import sys
 import time
 import warnings
@@ -34,6 +39,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import seqforecast.forecasting.auto as auto  # noqa: E402
@@ -42,7 +48,7 @@ from m4 import DEFAULT_DATA, load_m4  # noqa: E402
 from seqforecast.baselines.arima import auto_arima  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
-RULES = ("best", "sigA1.645", "sigA1.0", "sig1.0", "equal", "top2", "singles")
+RULES = ("best", "sigA1.645", "sigAt0.95", "sigAt0.9", "sigA1.0", "sig1.0", "equal", "top2", "singles")
 
 _CAPTURED: dict = {}
 _choose = auto.AutoRNNForecaster._choose
@@ -168,7 +174,11 @@ def select(rec, components, rule):
         if arima is None:
             return best[1]
         t = auto._paired_t(best[2], _errors(rec, {arima: 1.0}, components))
-        return best[1] if t < -float(rule[4:]) else {arima: 1.0}
+        if rule.startswith("sigAt"):  # Student's t quantile of level rule[5:] with n - 1 degrees of freedom
+            critical = float(stats.t.ppf(float(rule[5:]), len(best[2]) - 1)) if len(best[2]) > 1 else math.inf
+        else:
+            critical = float(rule[4:])
+        return best[1] if t < -critical else {arima: 1.0}
     if rule.startswith("sig"):
         t = auto._paired_t(best[2], _errors(rec, equal, components))
         return best[1] if t < -float(rule[3:]) else equal
@@ -216,12 +226,27 @@ def main(argv=None):
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--quick", action="store_true", help="5 series (a smoke test)")
+    parser.add_argument(
+        "--records",
+        type=Path,
+        default=None,
+        help="a pickle of the fits: written after fitting, or read instead of fitting when it exists (to score "
+        "new rules on the same fits)",
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
     series = dev_set(args.data)
     if args.quick:
         series = series[:: max(1, len(series) // 5)][:5]
-    frame, table = score(collect(series, args.seed))
+    if args.records is not None and args.records.exists():
+        with open(args.records, "rb") as handle:  # our own file, written below by this script
+            records = pickle.load(handle)  # noqa: S301
+    else:
+        records = collect(series, args.seed)
+        if args.records is not None:
+            with open(args.records, "wb") as handle:
+                pickle.dump(records, handle)
+    frame, table = score(records)
     wall = time.perf_counter() - started
     suffix = "_quick" if args.quick else ""
     RESULTS.mkdir(exist_ok=True)

@@ -38,7 +38,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _meta import environment, write_json
-from m4 import DEFAULT_DATA, ENSEMBLE, FREQUENCIES, NET, WHERE_TO_GET, WINDOWS, LoadSampler, _fmt, load_m4
+from m4 import (
+    DEFAULT_DATA,
+    ENSEMBLE,
+    FREQUENCIES,
+    NET,
+    WHERE_TO_GET,
+    WINDOWS,
+    LoadSampler,
+    _fmt,
+    holdout_split,
+    load_m4,
+)
 
 COVERAGE = 0.95
 QUANTILES = (0.025, 0.5, 0.975)  # the bounds of the 95 % interval, and the median as the point forecast
@@ -93,14 +104,12 @@ def _direct(frequency: str, quick: bool, seed: int, **net_changes):
     return DirectForecaster(estimator, horizon=horizon, scaling="window", **WINDOWS[frequency]["direct"])
 
 
-def _conformal(forecaster, frequency: str, quick: bool, **extra):
+def _conformal(forecaster, frequency: str, quick: bool, method: str = CONFORMAL["method"]):
     from seqforecast.forecasting import ConformalForecaster
 
     horizon = FREQUENCIES[frequency]["horizon"]
     n_origins = _ORIGINS.get("n", QUICK["n_origins"] if quick else CONFORMAL["n_origins"])
-    return ConformalForecaster(
-        forecaster, horizon=horizon, n_origins=n_origins, step=horizon, method=CONFORMAL["method"], **extra
-    )
+    return ConformalForecaster(forecaster, horizon=horizon, n_origins=n_origins, step=horizon, method=method)
 
 
 def build_naive(frequency, quick, seed):
@@ -157,12 +166,33 @@ def build_gru_gaussian_paths(frequency, quick, seed):
     return RecursiveForecaster(estimator, scaling="window", **WINDOWS[frequency]["recursive"])
 
 
-def build_gru_conformal(frequency, quick, seed):
+def build_gru_conformal(frequency, quick, seed, method=CONFORMAL["method"]):
     direct = _direct(frequency, quick, seed)  # the recipe's absolute-error loss: a median forecast
     minimum = CONFORMAL_MIN_OBSERVATIONS[frequency]
     if minimum is not None:
         direct.set_params(min_observations=minimum)
-    return _conformal(direct, frequency, quick)
+    return _conformal(direct, frequency, quick, method)
+
+
+def build_gru_conformal_normalized(frequency, quick, seed):
+    """gru-conformal with each error divided by the net's own mean absolute error on that series at the other
+    origins (ConformalForecaster(method="normalized")): a series the net forecasts well gets narrow intervals."""
+    return build_gru_conformal(frequency, quick, seed, method="normalized")
+
+
+def build_gru_ensemble_conformal_normalized(frequency, quick, seed):
+    """m4.py's ensemble recipe with one seed per window length (one direct GRU on each of its windows, the
+    recipe's absolute-error loss), point forecasts averaged, in ConformalForecaster(method="normalized")."""
+    from sklearn.base import clone
+
+    from seqforecast.forecasting import EnsembleForecaster
+
+    direct = _direct(frequency, quick, seed)
+    minimum = CONFORMAL_MIN_OBSERVATIONS[frequency]
+    if minimum is not None:
+        direct.set_params(min_observations=minimum)
+    bases = [clone(direct).set_params(window_length=length) for length in ENSEMBLE[frequency]["window_lengths"]]
+    return _conformal(EnsembleForecaster(bases, n_members=1, random_state=seed), frequency, quick, "normalized")
 
 
 def build_auto_conformal(frequency, quick, seed):
@@ -177,12 +207,18 @@ def build_auto_conformal(frequency, quick, seed):
     return _conformal(auto, frequency, quick)
 
 
-def _conformal_text(frequency, quick):
+def _conformal_text(frequency, quick, method=CONFORMAL["method"]):
     n = _ORIGINS.get("n", QUICK["n_origins"] if quick else CONFORMAL["n_origins"])
     h = FREQUENCIES[frequency]["horizon"]
+    divided = (
+        "each series' mean absolute change (method='scaled')"
+        if method == "scaled"
+        else "the net's own mean absolute error on that series at the other origins (method='normalized'; the "
+        "interval: that error over all origins times the quantile)"
+    )
     return (
         f"split conformal, {n} origins {h} steps apart (the last {n} horizons of the training data; {n + 1} fits), "
-        "absolute errors divided by each series' mean absolute change (method='scaled'), pooled over series"
+        f"absolute errors divided by {divided}, pooled over series"
     )
 
 
@@ -216,10 +252,19 @@ def _describe(name: str, frequency: str, quick: bool) -> str:
             "GRU recursive, m4.py's recursive recipe (window, per-window scaling), one net, Gaussian distribution "
             "head (loss='gaussian'); interval: empirical quantiles of 1,000 seeded sample paths that carry the state"
         )
-    if name == "gru-conformal":
+    if name in ("gru-conformal", "gru-conformal-normalized"):
         pad = CONFORMAL_MIN_OBSERVATIONS[frequency]
         padded = f", min_observations={pad} (pads the shortest series at the early origins)" if pad else ""
-        return f"{recipe}, {loss} loss{padded}; {_conformal_text(frequency, quick)}"
+        method = "normalized" if name.endswith("normalized") else CONFORMAL["method"]
+        return f"{recipe}, {loss} loss{padded}; {_conformal_text(frequency, quick, method)}"
+    if name == "gru-ensemble-conformal-normalized":
+        pad = CONFORMAL_MIN_OBSERVATIONS[frequency]
+        padded = f", min_observations={pad}" if pad else ""
+        return (
+            f"m4.py's ensemble recipe with one seed per window: the direct GRU on windows of "
+            f"{ENSEMBLE[frequency]['window_lengths']}, {loss} loss{padded}, point forecasts averaged; "
+            f"{_conformal_text(frequency, quick, 'normalized')}"
+        )
     if name == "auto-conformal":
         members = "n_members=1 (quick)" if quick else "its defaults"
         return f"AutoRNNForecaster(horizon) with {members}; {_conformal_text(frequency, quick)}"
@@ -236,6 +281,8 @@ MODELS = {
     "gru-gaussian": build_gru_gaussian,
     "gru-gaussian-paths": build_gru_gaussian_paths,
     "gru-conformal": build_gru_conformal,
+    "gru-conformal-normalized": build_gru_conformal_normalized,
+    "gru-ensemble-conformal-normalized": build_gru_ensemble_conformal_normalized,
     "auto-conformal": build_auto_conformal,
 }
 DEFAULT_MODELS = [name for name in MODELS if name != "auto-conformal"]
@@ -245,6 +292,8 @@ SEEDED = {
     "gru-gaussian",
     "gru-gaussian-paths",
     "gru-conformal",
+    "gru-conformal-normalized",
+    "gru-ensemble-conformal-normalized",
     "auto-conformal",
 }
 
@@ -349,7 +398,8 @@ def markdown(frequency, rows, official, meta) -> str:
     s = meta["settings"]
     quick = s["quick"]
     lines = [
-        f"# M4 {frequency}: 95 % prediction intervals of seqforecast's forecasters",
+        f"# M4 {frequency}: 95 % prediction intervals of seqforecast's forecasters"
+        + (" (HOLDOUT CHECK: the last horizon of the training data, not the test)" if s.get("holdout") else ""),
         "",
         (
             f"{s['n_series']} series"
@@ -470,6 +520,12 @@ def main(argv=None) -> int:
         action="store_true",
         help="keep the rows of the existing result file for the models not run now (their run is noted)",
     )
+    parser.add_argument(
+        "--holdout",
+        action="store_true",
+        help="score on the last horizon of the training data instead of the test (to compare methods without "
+        "the test values); writes m4_intervals_<frequency>_holdout.*",
+    )
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--torch-threads", type=int, default=1, help="intra-op threads (1, as benchmarks/m4.py)")
     args = parser.parse_args(argv)
@@ -493,13 +549,22 @@ def main(argv=None) -> int:
     n_series = args.n_series if args.n_series is not None else (QUICK["n_series"] if args.quick else None)
     models = args.models or DEFAULT_MODELS
     y_train, y_test, train_rows = load_m4(args.data, frequency, n_series, seed=args.seed)
+    holdout_note = None
+    if args.holdout:  # the last horizon of every training series becomes the test; the test values are unused
+        y_train, y_test, train_rows, holdout_note = holdout_split(y_train, train_rows, frequency)
     y_true = y_test.to_numpy()
     sp, horizon = FREQUENCIES[frequency]["sp"], FREQUENCIES[frequency]["horizon"]
     print(f"M4 {frequency} intervals: {y_train.shape[1]} series, horizon {horizon}; models: {', '.join(models)}")
     naive2 = Naive2Forecaster(sp=sp).fit(None, y_train).forecast(horizon).to_numpy()
     official = official_intervals(args.data, frequency)
-    stem = args.out / f"m4_intervals_{frequency}{'.quick' if args.quick else ''}"
+    stem = args.out / (f"m4_intervals_{frequency}{'_holdout' if args.holdout else ''}{'.quick' if args.quick else ''}")
     rows, notes, failed, started = [], [], [], time.perf_counter()
+    if args.holdout:
+        notes.append(
+            "HOLDOUT CHECK, not the M4 test: every model was fitted on the training part of each series without "
+            f"its last {horizon} values and scored on those values; the official numbers are for the test period "
+            "and are not comparable." + (f" {holdout_note}" if holdout_note else "")
+        )
     notes.append(
         "naive: the official Naive benchmark's intervals are not reproduced (seqforecast's NaiveForecaster has "
         "none); its row wraps Naive1 in ConformalForecaster."
@@ -528,6 +593,7 @@ def main(argv=None) -> int:
                 "sp": sp,
                 "coverage": COVERAGE,
                 "quick": args.quick,
+                "holdout": args.holdout,
                 "quick_settings": QUICK if args.quick else None,
                 "seed": args.seed,
                 "torch_threads": args.torch_threads,

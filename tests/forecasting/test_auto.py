@@ -6,7 +6,7 @@ import pytest
 
 from seqforecast import AutoRNNForecaster
 from seqforecast.forecasting._auto_plan import plan_nets, seasonal_period
-from seqforecast.forecasting.auto import SWITCH_FROM_ARIMA_T, _paired_t
+from seqforecast.forecasting.auto import _paired_t, switch_critical
 
 pytestmark = pytest.mark.slow  # each fit trains small nets at several holdout origins (a few seconds)
 
@@ -58,7 +58,7 @@ def test_fit_forecast_and_every_choice_recorded():
     assert len(config["members"]) == (2 if f.weights_["rnn"] > 0 else 0) == len(f.members_)
     assert set(f.weights_) == set(config["components"]) and sum(f.weights_.values()) == pytest.approx(1.0)
     # the holdout scores every candidate; the chosen one is the best-scored, or ARIMA when the best does not
-    # beat it clearly (paired t statistic below -1.645)
+    # beat it clearly (paired t statistic below Student's one-sided 5 % quantile)
     scores = f.holdout_scores_
     assert scores["mase"].is_monotonic_increasing and scores["chosen"].sum() == 1
     picked = scores.loc[scores["chosen"], "candidate"].item()
@@ -66,7 +66,8 @@ def test_fit_forecast_and_every_choice_recorded():
     label = " + ".join(f"{w:g} {n}" for n, w in chosen.items()) if len(chosen) > 1 else next(iter(chosen))
     assert picked == label
     best_t = scores.loc[0, "t_vs_arima"]
-    assert picked == (scores.loc[0, "candidate"] if best_t < -SWITCH_FROM_ARIMA_T else "arima")
+    critical = switch_critical(int(scores.loc[0, "n_scores"]))
+    assert picked == (scores.loc[0, "candidate"] if best_t < -critical else "arima")
 
 
 def test_same_seed_same_forecasts():
@@ -170,10 +171,19 @@ def _holdout(theta_errors, arima_errors):
     ]
 
 
+def test_switch_critical_is_students_one_sided_5_percent_quantile():
+    # t tables (e.g. NIST/SEMATECH e-Handbook, 1.3.6.7.2): t(0.95; 2) = 2.920, t(0.95; 10) = 1.812,
+    # t(0.95; 100) = 1.660; no test with fewer than two scores
+    assert switch_critical(3) == pytest.approx(2.920, abs=5e-4)
+    assert switch_critical(11) == pytest.approx(1.812, abs=5e-4)
+    assert switch_critical(101) == pytest.approx(1.660, abs=5e-4)
+    assert switch_critical(1) == np.inf
+
+
 def test_the_best_replaces_arima_only_when_clearly_better():
     f = AutoRNNForecaster(1)
     # Theta lower on average but not at every origin: d = [-1, -1, 1], mean -1/3, sd 2/sqrt(3), t = -0.5
-    # (not below -1.645): ARIMA stays
+    # (not below -2.920, Student's t quantile 0.95 with 2 degrees of freedom): ARIMA stays
     table, weights = f._choose(["theta", "arima"], _holdout([1.0, 1.0, 4.0], [2.0, 2.0, 3.0]), False)
     assert table.loc[0, "candidate"] == "theta" and table.loc[0, "t_vs_arima"] == pytest.approx(-0.5)
     assert weights == {"theta": 0.0, "arima": 1.0}
@@ -181,6 +191,11 @@ def test_the_best_replaces_arima_only_when_clearly_better():
     # Theta lower at every origin: chosen
     table, weights = f._choose(["theta", "arima"], _holdout([1.0, 1.1, 0.9], [2.0, 2.0, 2.1]), False)
     assert weights == {"theta": 1.0, "arima": 0.0} and table.loc[0, "chosen"]
+    # d = [-1, -1, -0.2]: mean -0.7333, sd 0.4619, t = -2.75: below the normal -1.645 but not below -2.920
+    # (three scores: two degrees of freedom), so ARIMA stays
+    table, weights = f._choose(["theta", "arima"], _holdout([1.0, 1.0, 1.8], [2.0, 2.0, 2.0]), False)
+    assert table.loc[0, "t_vs_arima"] == pytest.approx(-2.75, abs=0.01)
+    assert weights == {"theta": 0.0, "arima": 1.0}
     # without ARIMA among the components, the best is chosen whatever its margin
     one = [
         ({"theta": np.array([[1.0]]), "seasonal_naive": np.array([[1.5]])}, np.zeros((1, 1)), np.ones(1), [np.ones(5)])

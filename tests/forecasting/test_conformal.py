@@ -284,3 +284,67 @@ def test_defaults_on_one_monthly_series_give_a_95_percent_interval():
     assert model.residuals_.shape == (20, 12, 1) and model.step_ == 1  # 20 origins (at most, the default rule)
     out = model.forecast(12, coverage=0.95)
     assert (out["Passengers_lower"] < out["Passengers"]).all() and (out["Passengers"] < out["Passengers_upper"]).all()
+
+
+def test_normalized_scores_by_hand():
+    model = tiny_model(method="normalized")
+    # |errors| per origin (steps 1, 2): [1, 3], [4, 1], [5, 1], [4, 6]; totals 4, 5, 6, 10, in all 25.
+    # Each origin is divided by the mean |error| of the other three origins (6 errors): 21/6, 20/6, 19/6, 15/6
+    np.testing.assert_allclose(model.scales_[:, 0], [21 / 6, 20 / 6, 19 / 6, 15 / 6])
+    np.testing.assert_allclose(model.spreads_, [25 / 8])  # the mean of all 8
+    # scores step 1: 1/(21/6), 4/(20/6), 5/(19/6), 4/(15/6) = 0.286, 1.2, 1.579, 1.6
+    # scores step 2: 3/(21/6), 1/(20/6), 1/(19/6), 6/(15/6) = 0.857, 0.3, 0.316, 2.4
+    # coverage 0.6: the ceil(5 * 0.6) = 3rd smallest: 30/19 and 6/7, in units of the spread 25/8
+    np.testing.assert_allclose(model.half_widths(0.6), [30 / 19, 6 / 7])
+    out = model.forecast(2, coverage=0.6)  # the last value is 10
+    np.testing.assert_allclose(out["y_lower"], 10 - np.array([30 / 19, 6 / 7]) * 25 / 8)
+    np.testing.assert_allclose(out["y_upper"], 10 + np.array([30 / 19, 6 / 7]) * 25 / 8)
+    # one origin: divided by its own mean error
+    one = ConformalForecaster(NaiveForecaster(), horizon=2, n_origins=1, method="normalized").fit(None, TINY)
+    np.testing.assert_allclose(one.scales_, [[5.0]])  # errors 4, 6 after the cut at row 7
+    assert ConformalForecaster(NaiveForecaster(), horizon=2).fit(None, TINY).spreads_ is None
+
+
+def test_normalized_scores_cover_each_series_where_scaled_scores_do_not():
+    # 40 series of a 4-step pattern plus noise, forecast by seasonal naive (errors: the difference of two noise
+    # values, sd noise * sqrt(2)): half have a large pattern and little noise (their steps are large, their
+    # forecasts good), half the reverse. "scaled" divides by the step size, so it gives the first half wide
+    # and the second half narrow intervals; "normalized" divides by each series' own forecast error.
+    rng = np.random.default_rng(5)
+    n_series, horizon, n_new, length = 40, 4, 100, 120
+    amplitude = np.repeat([10.0, 0.5], n_series // 2)
+    noise = np.repeat([0.5, 2.0], n_series // 2)
+    pattern = np.array([1.0, -1.0, 0.5, -0.5])
+    y = pd.DataFrame(pattern[np.arange(length) % 4][:, None] * amplitude + rng.normal(size=(length, n_series)) * noise)
+    coverage = {}
+    for method in ("scaled", "normalized"):
+        model = ConformalForecaster(SeasonalNaiveForecaster(sp=4), horizon=horizon, method=method).fit(None, y)
+        out = model.forecast(horizon, coverage=0.9)
+        lower = out[[f"{j}_lower" for j in range(n_series)]].to_numpy()  # [H, S]
+        upper = out[[f"{j}_upper" for j in range(n_series)]].to_numpy()
+        # fresh futures: the pattern's next 4 steps plus new noise (the forecast is the last cycle's values)
+        mean = pattern[np.arange(length, length + horizon) % 4][:, None] * amplitude
+        new = mean + rng.normal(size=(n_new, horizon, n_series)) * noise  # [N, H, S]
+        covered = (new >= lower) & (new <= upper)
+        coverage[method] = [covered[:, :, : n_series // 2].mean(), covered[:, :, n_series // 2 :].mean()]
+    scaled, normalized = coverage["scaled"], coverage["normalized"]
+    assert scaled[0] > 0.99 and scaled[1] < 0.8, scaled  # the large-step series over-covered, the others not
+    # each half: 20 series x 4 steps x 100 new values; the forecast of a series reuses its last cycle's noise,
+    # so new values of a series are correlated: the half's coverage varies by a few points, hence 0.06
+    assert abs(normalized[0] - 0.9) < 0.06 and abs(normalized[1] - 0.9) < 0.06, normalized
+
+
+def test_normalized_widths_keep_each_series_spread_and_survive_save_load(tmp_path):
+    y = pd.DataFrame({"a": TINY.to_numpy(), "b": 3 * TINY.to_numpy()[::-1]})
+    model = ConformalForecaster(NaiveForecaster(), horizon=2, method="normalized").fit(None, y)
+    out = model.forecast(2, coverage=0.8)
+    half = model.half_widths(0.8)
+    np.testing.assert_allclose(out["a_upper"] - out["a"], half * model.spreads_[0])
+    np.testing.assert_allclose(out["b_upper"] - out["b"], half * model.spreads_[1])
+    # a new context moves the point forecasts, not the calibrated widths
+    context = model.forecast(2, coverage=0.8, y_context=pd.DataFrame({"a": [1.0, 2.0], "b": [5.0, 4.0]}))
+    np.testing.assert_allclose(context["b_upper"] - context["b"], half * model.spreads_[1])
+    save(model, tmp_path / "normalized.zip")
+    loaded = load(tmp_path / "normalized.zip")
+    pd.testing.assert_frame_equal(loaded.forecast(2, coverage=0.8), out)
+    np.testing.assert_array_equal(loaded.spreads_, model.spreads_)

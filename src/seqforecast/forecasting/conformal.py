@@ -74,13 +74,21 @@ class ConformalForecaster(BaseForecaster):
         that gives at least :data:`DEFAULT_MIN_ERRORS` (19) errors per step, enough for a 95 % interval;
         else (few origins of few series, e.g. one monthly series of 12 years) 1, which gives up to 20
         origins, as ``step=1`` would. With ``n_origins`` set, None means ``horizon``.
-    method : {"absolute", "scaled"}, default="absolute"
+    method : {"absolute", "scaled", "normalized"}, default="absolute"
         The calibration score. ``"absolute"``: the absolute error ``|y - forecast|``, in the units of ``y``,
         so every series gets intervals of the same width. ``"scaled"``: the absolute error divided by the
         series' scale, the mean absolute difference of consecutive values of the history it was forecast
         from (as MASE's denominator); a series' interval is then its scale times the quantile of the scaled
         errors, so a global model of series of different levels gives each series intervals of its own size.
         A history without changes (a constant) is scaled by its mean absolute value, or 1 if that is 0.
+        ``"normalized"``: the absolute error divided by the forecaster's own mean absolute error on that
+        series, over the *other* origins (all origins when there is one), every step ahead; a series'
+        interval is then that mean error over all origins times the quantile of the normalized errors
+        (normalized nonconformity scores: Papadopoulos, Gammerman and Vovk 2008; Lei et al. 2018, section
+        5.2). A series the forecaster finds hard gets wide intervals and an easy one narrow intervals, which
+        ``"scaled"`` cannot tell apart when both change as much from step to step. A new context
+        (``y_context``) keeps each series' calibrated spread. A series whose calibration errors are all 0 falls
+        back to ``"scaled"``'s scale.
 
     Attributes
     ----------
@@ -92,7 +100,10 @@ class ConformalForecaster(BaseForecaster):
         ahead and series, oldest origin first. The scores are their absolute values divided by ``scales_``.
     scales_ : ndarray of shape (n_origins, n_series)
         What each error is divided by: ones for ``method="absolute"``, the series' scale at that origin for
-        ``"scaled"``.
+        ``"scaled"``, the series' mean absolute error at the other origins for ``"normalized"``.
+    spreads_ : ndarray of shape (n_series,) or None
+        With ``method="normalized"``, what each series' interval multiplies the quantile by: its mean absolute
+        calibration error over every origin and step. None for the other methods.
     cutoffs_ : Index of shape (n_origins,)
         The last time step each origin's fit saw.
     step_ : int
@@ -117,7 +128,7 @@ class ConformalForecaster(BaseForecaster):
         "horizon": [positive_int()],
         "n_origins": [positive_int(), None],
         "step": [positive_int(), None],
-        "method": [options({"absolute", "scaled"})],
+        "method": [options({"absolute", "scaled", "normalized"})],
     }
 
     def __init__(self, forecaster, horizon, *, n_origins=None, step=None, method="absolute"):
@@ -159,6 +170,9 @@ class ConformalForecaster(BaseForecaster):
             residuals[k] = Y[stop : stop + horizon] - point.to_numpy().reshape(horizon, -1)  # [H] or [H, S] -> [H, S]
             if self.method == "scaled":
                 scales[k] = series_scale(history)
+        self.spreads_ = None
+        if self.method == "normalized":
+            scales, self.spreads_ = _own_error_scales(residuals, series_scale(Y))
         self.forecaster_ = clone(self.forecaster).fit(_rows(X, 0, len(Y)), _frame(Y, index))
         self.residuals_ = residuals
         self.scales_ = scales
@@ -210,13 +224,17 @@ class ConformalForecaster(BaseForecaster):
     def _predict_interval(self, horizon, Y, X, X_future, coverage):
         point = self._predict(horizon, Y, X, X_future)  # [H, S]
         width = self.half_widths(coverage)[:horizon]  # [H]
-        scale = np.ones(Y.shape[1]) if self.method == "absolute" else series_scale(Y)  # [S]
+        if self.method == "normalized":  # forecasts are always of the training series (y_context is checked)
+            scale = self.spreads_
+        else:
+            scale = np.ones(Y.shape[1]) if self.method == "absolute" else series_scale(Y)  # [S]
         spread = width[:, None] * scale[None, :]  # [H, 1] * [1, S] -> [H, S]
         return point - spread, point + spread
 
     def half_widths(self, coverage):
         """The half-width of the interval of coverage ``coverage`` at each step ahead, in units of the scores
-        (of ``y`` for ``method="absolute"``, of each series' scale for ``"scaled"``).
+        (of ``y`` for ``method="absolute"``, of each series' scale for ``"scaled"``, of each series' spread,
+        ``spreads_``, for ``"normalized"``).
 
         Parameters
         ----------
@@ -274,6 +292,35 @@ def series_scale(Y: np.ndarray) -> np.ndarray:
         change = float(np.mean(np.abs(np.diff(y)))) if len(y) > 1 else 0.0
         scale[j] = change if change > 0 else (float(np.mean(np.abs(y))) or 1.0)
     return scale
+
+
+def _own_error_scales(residuals: np.ndarray, fallback: np.ndarray):
+    """``method="normalized"``'s scales: ``(scales [K, S], spreads [S])`` from ``residuals`` [K, H, S].
+
+    ``scales[k, s]`` is series ``s``'s mean absolute error over every step of the origins other than ``k`` (of
+    origin ``k`` itself when there is only one), so an error is not divided by a spread it inflated;
+    ``spreads[s]`` is the mean over every origin. A zero mean (a series forecast without error) is replaced by
+    ``fallback[s]``.
+
+    Examples
+    --------
+    >>> r = np.array([[[1.0, 0.0], [-3.0, 0.0]], [[2.0, 0.0], [2.0, 0.0]]])  # 2 origins, 2 steps, 2 series
+    >>> scales, spreads = _own_error_scales(r, np.array([9.0, 5.0]))
+    >>> scales
+    array([[2., 5.],
+           [2., 5.]])
+    >>> spreads
+    array([2., 5.])
+    """
+    n_origins, horizon, _ = residuals.shape
+    totals = np.abs(residuals).sum(axis=1)  # [K, H, S] -> [K, S]
+    if n_origins > 1:
+        scales = (totals.sum(axis=0)[None, :] - totals) / ((n_origins - 1) * horizon)  # leave one origin out
+    else:
+        scales = totals / horizon
+    spreads = totals.sum(axis=0) / (n_origins * horizon)
+    scales = np.where(scales > 0, scales, fallback[None, :])
+    return scales, np.where(spreads > 0, spreads, fallback)
 
 
 def _training_index(time_index, n):
