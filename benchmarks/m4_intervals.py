@@ -12,7 +12,9 @@ Nothing here is tuned on the test part. The recurrent nets are those of ``benchm
 for the frequency (its ``WINDOWS["direct"]`` and ``NET`` dictionaries, one net, seed 0); ARIMA is the setting
 of ``benchmarks/m4_arima.py`` / ``m4.py``; ETS, the conformal origins and the conformal score are fixed,
 documented choices (see ``MODELS`` below and the ``what`` column), made before any test value was looked at.
-The quantile levels are the two bounds of the 95 % interval and the median.
+The quantile levels are the two bounds of the 95 % interval and the median. ``--holdout`` scores every model
+on the last horizon of the training data instead (the test values unread): new interval methods
+(``gru-conformal-normalized``, ``gru-ensemble-conformal-normalized``) were run there before the test.
 
 Run from the repository root (writes DIR/m4_intervals_<frequency>.json and .md; ``.quick`` in the name with
 ``--quick``)::
@@ -20,6 +22,7 @@ Run from the repository root (writes DIR/m4_intervals_<frequency>.json and .md; 
     nice .venv/bin/python benchmarks/m4_intervals.py --frequency Hourly --out benchmarks/results
     nice .venv/bin/python benchmarks/m4_intervals.py --frequency Weekly --models arima gru-quantile
     .venv/bin/python benchmarks/m4_intervals.py --frequency Weekly --quick     # 20 series, 1 epoch
+    nice .venv/bin/python benchmarks/m4_intervals.py --frequency Hourly --holdout --models arima gru-conformal
 
 The data are the organisers' files ``<Frequency>-train.csv`` and ``<Frequency>-test.csv`` (M4-methods
 repository, ``Dataset/Train`` and ``Dataset/Test``); by default they are read from ``shared/data/m4`` next to

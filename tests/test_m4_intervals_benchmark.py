@@ -137,3 +137,31 @@ def test_a_failing_model_is_noted_and_the_others_are_kept(tmp_path, monkeypatch)
     assert [r["model"] for r in result["results"]] == ["naive"]
     assert any(n.startswith("broken FAILED, no row: RuntimeError: no such head") for n in result["notes"])
     assert not any(n.startswith("PARTIAL") for n in result["notes"])
+
+
+@pytest.mark.slow  # a few 1-epoch nets at 2 conformal origins: about 10 s
+def test_holdout_mode_scores_the_last_horizon_of_the_training_data(tmp_path):
+    from seqforecast.evaluation.probabilistic import msis
+
+    data, out = tmp_path / "m4", tmp_path / "out"
+    data.mkdir()
+    write_weekly_folder(data)
+    models = ["naive", "gru-conformal-normalized", "gru-ensemble-conformal-normalized"]
+    argv = ["--frequency", "Weekly", "--quick", "--holdout", "--data", str(data), "--out", str(out), "--models"]
+    assert m4i.main(argv + models) == 0
+    assert not (out / "m4_intervals_Weekly.quick.json").exists()  # a holdout run has its own file
+    result = json.loads((out / "m4_intervals_Weekly_holdout.quick.json").read_text())
+    assert result["settings"]["holdout"] is True and result["notes"][0].startswith("HOLDOUT CHECK")
+    rows = {r["model"]: r for r in result["results"]}
+    assert "method='normalized'" in rows["gru-conformal-normalized"]["settings"]["code"]
+    ensemble = rows["gru-ensemble-conformal-normalized"]["settings"]["code"]
+    assert ensemble.startswith("ConformalForecaster(forecaster=EnsembleForecaster(") and "window_length=64" in ensemble
+    # the naive row by hand: fitted without the last 13 training values, scored on them (the test file unread)
+    y_train, _, train_rows = m4i.load_m4(data, "Weekly")
+    y_fit, y_held = y_train.iloc[:-HORIZON], y_train.iloc[-HORIZON:].to_numpy()
+    frame = m4i.build_naive("Weekly", True, 0).fit(None, y_fit).forecast(HORIZON, coverage=0.95)
+    lower = frame[[f"{c}_lower" for c in y_fit.columns]].to_numpy()
+    upper = frame[[f"{c}_upper" for c in y_fit.columns]].to_numpy()
+    expected = msis(y_held, lower, upper, y_train=[r[:-HORIZON] for r in train_rows], sp=1)
+    assert rows["naive"]["msis"] == pytest.approx(expected, rel=1e-12)
+    assert "HOLDOUT CHECK" in (out / "m4_intervals_Weekly_holdout.quick.md").read_text()
