@@ -42,6 +42,7 @@ import pandas as pd
 from scipy import stats
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import seqforecast.forecasting._auto_select as auto_select  # noqa: E402
 import seqforecast.forecasting.auto as auto  # noqa: E402
 from _meta import environment, write_json  # noqa: E402
 from m4 import DEFAULT_DATA, load_m4  # noqa: E402
@@ -140,7 +141,7 @@ def _combine(parts, weights, last):
     if not names:
         return np.full(len(next(iter(parts.values()))), last)
     stacked = [parts[n][:, None] for n in names]
-    return auto._combine(stacked, [weights[n] for n in names], [np.array([last])], True)[:, 0]
+    return auto_select._combine(stacked, [weights[n] for n in names], [np.array([last])], True)[:, 0]
 
 
 def _errors(rec, weights, components):
@@ -157,7 +158,7 @@ def select(rec, components, rule):
     if not rec["holdout"] or len(components) <= 1:
         return equal
     scored = []
-    for weights in auto._candidate_weights(components, "auto"):
+    for weights in auto_select._candidate_weights(components, "auto"):
         e = _errors(rec, weights, components)
         if len(e):
             scored.append((float(np.mean(e)), weights, e))
@@ -173,14 +174,14 @@ def select(rec, components, rule):
         arima = next(c for c in components if c.startswith("arima")) if any("arima" in c for c in components) else None
         if arima is None:
             return best[1]
-        t = auto._paired_t(best[2], _errors(rec, {arima: 1.0}, components))
+        t = auto_select._paired_t(best[2], _errors(rec, {arima: 1.0}, components))
         if rule.startswith("sigAt"):  # Student's t quantile of level rule[5:] with n - 1 degrees of freedom
             critical = float(stats.t.ppf(float(rule[5:]), len(best[2]) - 1)) if len(best[2]) > 1 else math.inf
         else:
             critical = float(rule[4:])
         return best[1] if t < -critical else {arima: 1.0}
     if rule.startswith("sig"):
-        t = auto._paired_t(best[2], _errors(rec, equal, components))
+        t = auto_select._paired_t(best[2], _errors(rec, equal, components))
         return best[1] if t < -float(rule[3:]) else equal
     singles = sorted((float(np.mean(_errors(rec, {c: 1.0}, components))), c) for c in components)
     if rule == "top2":

@@ -6,7 +6,7 @@ import pytest
 
 from seqforecast import AutoRNNForecaster
 from seqforecast.forecasting._auto_plan import plan_nets, seasonal_period
-from seqforecast.forecasting.auto import _paired_t, switch_critical
+from seqforecast.forecasting._auto_select import _paired_t, switch_critical
 
 pytestmark = pytest.mark.slow  # each fit trains small nets at several holdout origins (a few seconds)
 

@@ -12,9 +12,9 @@ out to judge its own choices:
    forecasters (M4's Theta, automatic ARIMA where its cost is small, seasonal naive) forecast the held-out
    steps. Each candidate, a single forecaster or a combination (equal weights, or the nets 3/4), is scored
    by the mean MASE over the held-out series and origins; the best is kept (the nets alone included) if it
-   beats automatic ARIMA alone clearly (a one-sided paired t test at 5 % over the held-out scores: a t
-   statistic below -2.92 with three scores, about -1.65 with hundreds), else ARIMA is: with one series and three origins, the best of some twenty candidates is mostly
-   luck.
+   beats automatic ARIMA alone clearly (a one-sided paired t test at 5 % over the held-out scores, in
+   :mod:`._auto_select`: a t statistic below -2.92 with three scores, about -1.65 with hundreds), else
+   ARIMA is: with one series and three origins, the best of some twenty candidates is mostly luck.
 3. **Final fit**: ``n_members`` direct multi-output nets (each window length in turn, GRU then LSTM, seeds
    ``random_state + i``) trained on all the data, for the epochs the holdout nets found best when early
    stopping was used; the chosen statistical forecasters on all the data too. Short series are padded, with
@@ -27,8 +27,6 @@ combination's score), ``weights_``.
 from __future__ import annotations
 
 import hashlib
-import itertools
-import math
 import sys
 import time
 import warnings
@@ -36,12 +34,12 @@ from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 from sklearn.utils import check_random_state
 
 from .._utils.validation import Interval, options, positive_int, validate_params
 from ..base import MAX_FORECAST_STEPS, BaseForecaster
 from ._auto_plan import _windows, plan_nets, seasonal_period
+from ._auto_select import _candidate_weights, _combine, _paired_t, switch_critical
 from .window import DirectForecaster
 
 __all__ = ["AutoRNNForecaster"]
@@ -54,11 +52,6 @@ ARIMA_MAX_OBSERVATIONS = 100_000
 SMALL_DATA_WINDOWS = 20_000
 #: Nets trained at each holdout origin (the final ensemble has ``n_members``).
 HOLDOUT_MEMBERS = 2
-#: The holdout's best candidate replaces automatic ARIMA alone only if the paired t statistic of their
-#: held-out MASE differences is below minus Student's t quantile of this level with n - 1 degrees of freedom
-#: (one-sided, 5 %: -2.92 with the 3 scores of one series at three origins, -1.65 with hundreds). Chosen on a
-#: dev set of single M4 training series (never the benchmarks' test parts): ``docs/design.md``.
-SWITCH_FROM_ARIMA_LEVEL = 0.95
 
 
 def _observed(Y: np.ndarray) -> list[np.ndarray]:
@@ -521,65 +514,9 @@ class AutoRNNForecaster(BaseForecaster):
         return None if not self.members_ else self.members_[0].training_history()
 
 
-def _candidate_weights(components, combine):
-    """The combinations the holdout judges: each component alone, the equal-weight mean of every subset, and
-    for each subset with the nets and others, the nets weighted 3/4 (a small ensemble of holdout nets is
-    weaker than the final one, so equal weights undersell them)."""
-    if combine == "rnn":
-        return [{"rnn": 1.0}]
-    out = []
-    for size in range(1, len(components) + 1):
-        for combo in itertools.combinations(components, size):
-            out.append({name: 1.0 / size for name in combo})
-            if "rnn" in combo and size > 1:
-                out.append({name: 0.75 if name == "rnn" else 0.25 / (size - 1) for name in combo})
-    return out
-
-
-def switch_critical(n_scores: int) -> float:
-    """How far below zero the paired t statistic of ``n_scores`` held-out differences must be for the best
-    candidate to replace ARIMA: Student's t quantile of level :data:`SWITCH_FROM_ARIMA_LEVEL` with
-    ``n_scores - 1`` degrees of freedom (infinite with fewer than 2 scores: no test, ARIMA stays).
-
-    Examples
-    --------
-    >>> round(switch_critical(3), 3), round(switch_critical(359), 3)
-    (2.92, 1.649)
-    """
-    if n_scores < 2:
-        return math.inf
-    return float(stats.t.ppf(SWITCH_FROM_ARIMA_LEVEL, n_scores - 1))
-
-
-def _paired_t(errors, reference):
-    """The paired t statistic of ``errors - reference`` (negative: ``errors`` lower); -inf/+inf for a
-    difference of one sign without spread, NaN with fewer than two pairs (nothing shown)."""
-    d = np.asarray(errors, dtype=np.float64) - np.asarray(reference, dtype=np.float64)
-    if d.size < 2:
-        return float("nan")
-    mean, sd = float(d.mean()), float(d.std(ddof=1))
-    if sd == 0:
-        return 0.0 if mean == 0 else float(np.copysign(np.inf, mean))
-    return mean / (sd / np.sqrt(d.size))
-
-
 def _digest(Y: np.ndarray) -> str:
     """A fingerprint of a history: the statistical forecasts of the training data are kept, not recomputed."""
     return hashlib.sha256(np.ascontiguousarray(Y, dtype=np.float64).tobytes()).hexdigest()
-
-
-def _combine(parts, weights, history, non_negative):
-    """Weighted mean of the forecasts ``parts`` (each [H, S], NaN where a forecaster could not forecast a
-    series), renormalised per series over those that could; the last value where none could."""
-    stacked = np.stack(parts)  # [C, H, S]
-    w = np.asarray(weights, dtype=np.float64)[:, None, None] * np.isfinite(stacked)
-    total = w.sum(axis=0)
-    combined = np.sum(np.nan_to_num(stacked) * w, axis=0) / np.where(total > 0, total, 1.0)
-    missing = total == 0
-    if missing.any():
-        last = np.array([y[-1] if len(y) else np.nan for y in history])
-        combined = np.where(missing, last[None, :], combined)
-    return np.maximum(combined, 0.0) if non_negative else combined
 
 
 def _n_windows(lengths, plan, k, horizon):
