@@ -54,6 +54,7 @@ def _score(model, frame, cut, test, horizon):
     scores = mase(test[:horizon], forecast, y_train=cut, sp=1, multioutput="raw_values")
     return {
         "mase": float(np.mean(scores)),
+        "_scores": scores,
         "seconds": round(seconds, 1),
         "finite": bool(np.isfinite(forecast).all()),
         "non_negative": bool((forecast >= 0).all()),
@@ -71,6 +72,7 @@ def case_short(data, seed):
         ("theta", ThetaForecaster()),
     ):
         out[name] = _score(model, frame, cut, test, 6)
+        out[name].pop("_scores")
         if name == "auto":
             out["auto_config"] = _summary(model)
     return out
@@ -91,6 +93,9 @@ def case_mixed(data, seed):
         ("theta", ThetaForecaster()),
     ):
         out[name] = _score(model, frame, cut, test, 13)
+        scores = out[name].pop("_scores")
+        out[name]["mase_10_values"] = float(np.mean(scores[:50]))
+        out[name]["mase_500_values"] = float(np.mean(scores[50:]))
         if name == "auto":
             out["auto_config"] = _summary(model)
     return out
@@ -148,6 +153,7 @@ def _summary(model):
         "min_observations": plan.get("min_observations"),
         "hidden_size": plan.get("hidden_size"),
         "weights": {k: v for k, v in config["weights"].items() if v > 0},
+        "unjudged": config.get("unjudged"),
         "members": len(config["members"]),
         "fit_seconds": config["fit_seconds"],
     }
@@ -212,6 +218,17 @@ def main(argv=None):
                 f"| {m} | {r[m]['mase']:.3f} | {r[m]['seconds']} | {r[m]['finite']} | {r[m]['non_negative']} |"
                 for m in ("auto", "naive", "theta")
             ]
+            if case == "mixed":
+                lines += [
+                    "",
+                    "By length: "
+                    + "; ".join(
+                        f"{m} {r[m]['mase_10_values']:.3f} on the 10-value series, {r[m]['mase_500_values']:.3f} "
+                        "on the 500-value ones"
+                        for m in ("auto", "naive", "theta")
+                    )
+                    + ".",
+                ]
         lines += ["", f"Auto's choices: `{r['auto_config']}`", ""]
     env = payload["environment"]
     lines.append(f"Machine: {env['machine']}. Versions: {env['versions']}. Date {env['date_utc']}.")

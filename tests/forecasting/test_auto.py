@@ -6,7 +6,8 @@ import pytest
 
 from seqforecast import AutoRNNForecaster
 from seqforecast.forecasting._auto_plan import plan_nets, seasonal_period
-from seqforecast.forecasting._auto_select import _paired_t, switch_critical
+from seqforecast.forecasting._auto_select import _combine, _paired_t, switch_critical
+from seqforecast.forecasting.auto import _STATISTICAL
 
 pytestmark = pytest.mark.slow  # each fit trains small nets at several holdout origins (a few seconds)
 
@@ -99,6 +100,31 @@ def test_short_and_long_series_in_one_frame():
     f = AutoRNNForecaster(6, n_members=1, random_state=0).fit(None, frame)
     forecast = f.forecast(6)
     assert list(forecast.columns) == list("abcde") and np.isfinite(forecast.to_numpy()).all()
+    # the 10-value series (fewer than 2 * 6 + 1) were never held out: every component weighs the same for
+    # them, the weights chosen on the 80-value series for the others
+    components = f.config_["components"]
+    equal = {name: 1 / len(components) for name in components}
+    assert f.weights_ != equal
+    assert f.config_["unjudged"] == {"below": 13, "series": 2, "weights": equal}
+    Y = frame.to_numpy()
+    parts = {"rnn": f.members_[0]._predict(6, Y, None, None)} | {
+        name: _STATISTICAL[name](Y, 6, f.sp_) for name in components if name != "rnn"
+    }
+    for column, weights in [(0, f.weights_), (3, equal), (4, equal)]:
+        expected = sum(weights[name] * parts[name][:, column] for name in components)
+        np.testing.assert_allclose(forecast.iloc[:, column], expected, rtol=1e-10)
+
+
+def test_a_combination_weighs_each_series_on_its_own():
+    # two forecasters, three series: the second is missing (NaN) for series 2, weights given per series
+    a = np.array([[1.0, 2.0, 3.0], [1.0, 2.0, 3.0]])
+    b = np.array([[5.0, 6.0, np.nan], [9.0, 10.0, np.nan]])
+    weights = [np.array([0.5, 0.25, 0.5]), np.array([0.5, 0.75, 0.5])]
+    combined = _combine([a, b], weights, [np.zeros(3)] * 3, non_negative=False)
+    # series 0: (1 + 5) / 2, (1 + 9) / 2; series 1: 0.25 * 2 + 0.75 * 6, 0.25 * 2 + 0.75 * 10; series 2: a alone
+    np.testing.assert_allclose(combined, [[3.0, 5.0, 3.0], [5.0, 8.0, 3.0]])
+    # one weight per forecaster: the same for every series
+    np.testing.assert_allclose(_combine([a, b], [0.5, 0.5], [np.zeros(3)] * 3, False), [[3, 4, 3], [5, 6, 3]])
 
 
 def test_series_too_short_for_a_net_still_get_forecasts():

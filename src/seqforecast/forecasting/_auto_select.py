@@ -66,9 +66,11 @@ def _paired_t(errors, reference):
 
 def _combine(parts, weights, history, non_negative):
     """Weighted mean of the forecasts ``parts`` (each [H, S], NaN where a forecaster could not forecast a
-    series), renormalised per series over those that could; the last value where none could."""
+    series), renormalised per series over those that could; the last value where none could. ``weights``:
+    one per part, or one array of S per part (a weight per series)."""
     stacked = np.stack(parts)  # [C, H, S]
-    w = np.asarray(weights, dtype=np.float64)[:, None, None] * np.isfinite(stacked)
+    w = np.asarray(weights, dtype=np.float64)
+    w = (w[:, None, None] if w.ndim == 1 else w[:, None, :]) * np.isfinite(stacked)
     total = w.sum(axis=0)
     combined = np.sum(np.nan_to_num(stacked) * w, axis=0) / np.where(total > 0, total, 1.0)
     missing = total == 0

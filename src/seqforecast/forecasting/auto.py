@@ -14,7 +14,10 @@ out to judge its own choices:
    by the mean MASE over the held-out series and origins; the best is kept (the nets alone included) if it
    beats automatic ARIMA alone clearly (a one-sided paired t test at 5 % over the held-out scores, in
    :mod:`._auto_select`: a t statistic below -2.92 with three scores, about -1.65 with hundreds), else
-   ARIMA is: with one series and three origins, the best of some twenty candidates is mostly luck.
+   ARIMA is: with one series and three origins, the best of some twenty candidates is mostly luck. Series
+   too short to be held out (fewer than ``2 * horizon + 1`` observations) are never judged: in a
+   collection that mixes them with long ones, they get every component with the same weight, not the
+   weights chosen on the long series.
 3. **Final fit**: ``n_members`` direct multi-output nets (each window length in turn, GRU then LSTM, seeds
    ``random_state + i``) trained on all the data, for the epochs the holdout nets found best when early
    stopping was used; the chosen statistical forecasters on all the data too. Short series are padded, with
@@ -164,7 +167,8 @@ class AutoRNNForecaster(BaseForecaster):
     config_ : dict
         Every choice and its reason: ``sp``, ``plan`` (window lengths, patches, scaling, net sizes...),
         ``holdout`` (origins, series), ``members`` (each final net's settings and time), ``components``,
-        ``weights``, ``non_negative``, ``fit_seconds``.
+        ``weights``, ``unjudged`` (None, or for series shorter than ``below`` observations, which no
+        holdout judged: their ``weights``, equal for every component), ``non_negative``, ``fit_seconds``.
     holdout_scores_ : DataFrame
         Mean MASE over the held-out series and origins of every candidate (a single forecaster, or a
         combination labelled with its weights, e.g. ``"0.75 rnn + 0.25 theta"``), sorted best first, with
@@ -326,11 +330,23 @@ class AutoRNNForecaster(BaseForecaster):
         scores, weights = self._choose(components, holdout, non_negative)
         config["weights"] = weights
         config["holdout_members"] = holdout_info
+        # series too short to be held out were never judged: every component with the same weight for them
+        # (the rule when nothing can be judged; on a dev set of mixed M4 training parts it beat the weights
+        # chosen on the long series, benchmarks/auto_mixed_dev.py)
+        unjudged = None
+        short = int((lengths < 2 * H + 1).sum())
+        if cuts and short and len(components) > 1:
+            equal = {name: 1.0 / len(components) for name in components}
+            if equal != weights:
+                unjudged = {"below": 2 * H + 1, "series": short, "weights": equal}
+                self._log(f"{short} series of fewer than {2 * H + 1} observations, never held out: equal weights")
+        config["unjudged"] = unjudged
+        uses_nets = weights.get("rnn", 0) > 0 or (unjudged is not None and unjudged["weights"].get("rnn", 0) > 0)
 
         # the final nets, on all the data; with a budget too short for one more net, the latest holdout nets
         # (trained without the last horizon) forecast from the whole history instead
         members, member_info = [], []
-        if weights.get("rnn", 0) > 0:
+        if uses_nets:
             epochs = _final_epochs(plan, holdout_info)
             left = None if budget is None else budget - (time.perf_counter() - started)
             per_net = (
@@ -349,20 +365,19 @@ class AutoRNNForecaster(BaseForecaster):
                     plan, H, seed, Y, X, int(self.n_members), epochs=epochs, budget=left, what="final"
                 )
         config["members"] = member_info
-        if weights.get("rnn", 0) > 0 and not members:  # no net could train: the others share its weight
-            rest = {name: w for name, w in weights.items() if name != "rnn" and w > 0}
-            total = sum(rest.values()) or 1.0  # none left: every weight 0, the last values are the forecast
-            weights = {name: (rest[name] / total if name in rest else 0.0) for name in weights}
-            config["weights"] = weights
+        if uses_nets and not members:  # no net could train: the others share its weight
+            weights = config["weights"] = _without_nets(weights)
+            if unjudged is not None:
+                unjudged["weights"] = _without_nets(unjudged["weights"])
         config["fit_seconds"] = round(time.perf_counter() - started, 3)
 
-        self.members_ = members if weights.get("rnn", 0) > 0 else []
+        self.members_ = members
         self.weights_ = weights
         self.holdout_scores_ = scores
         self.sp_ = sp
         self.non_negative_ = non_negative
         self.config_ = config
-        self._stat_cache_ = self._statistical(weights, Y, H, sp)
+        self._stat_cache_ = self._statistical(Y, H, sp)
         self._cache_key_ = _digest(Y)
         return self
 
@@ -482,8 +497,21 @@ class AutoRNNForecaster(BaseForecaster):
         weights = {name: float(best.get(name, 0.0)) for name in every}
         return table.drop(columns=["_weights", "_errors"]), weights
 
-    def _statistical(self, weights, Y, H, sp):
-        return {name: _STATISTICAL[name](Y, H, sp) for name, w in weights.items() if w > 0 and name != "rnn"}
+    def _statistical(self, Y, H, sp):
+        """Forecasts of the statistical components with a weight, for the judged or the unjudged series."""
+        unjudged = (self.config_.get("unjudged") or {}).get("weights", {})
+        used = [name for name in _STATISTICAL if self.weights_.get(name, 0) > 0 or unjudged.get(name, 0) > 0]
+        return {name: _STATISTICAL[name](Y, H, sp) for name in used}
+
+    def _series_weights(self, name, history):
+        """Weight of component ``name`` for each series: ``weights_``, or the unjudged series' equal weights
+        for a series shorter than ``config_["unjudged"]["below"]`` observations."""
+        weights = np.full(len(history), self.weights_.get(name, 0.0))
+        rule = self.config_.get("unjudged")  # absent in models saved by 0.5.0
+        if rule is not None:
+            short = np.array([len(y) < rule["below"] for y in history], dtype=bool)
+            weights[short] = rule["weights"].get(name, 0.0)
+        return weights
 
     # -------------------------------------------------------------------------------------- predict
     def _max_steps(self):
@@ -496,22 +524,29 @@ class AutoRNNForecaster(BaseForecaster):
                 f"{type(self).__name__} was fitted to forecast {H} steps ahead; {horizon} were asked for. Refit "
                 f"with horizon>={horizon}."
             )
+        history = _observed(Y)
         parts, weights = [], []
         if self.members_:
             parts.append(np.mean([m._predict(H, Y, X, X_future) for m in self.members_], axis=0))
-            weights.append(self.weights_["rnn"])
-        stats = (
-            self._stat_cache_ if _digest(Y) == self._cache_key_ else self._statistical(self.weights_, Y, H, self.sp_)
-        )
+            weights.append(self._series_weights("rnn", history))
+        stats = self._stat_cache_ if _digest(Y) == self._cache_key_ else self._statistical(Y, H, self.sp_)
         for name, values in stats.items():
             parts.append(values)
-            weights.append(self.weights_[name])
+            weights.append(self._series_weights(name, history))
         if not parts:  # nothing could forecast these series: their last values
-            parts, weights = [np.full((H, Y.shape[1]), np.nan)], [1.0]
-        return _combine(parts, weights, _observed(Y), self.non_negative_)[:horizon]
+            parts, weights = [np.full((H, Y.shape[1]), np.nan)], [np.ones(Y.shape[1])]
+        return _combine(parts, weights, history, self.non_negative_)[:horizon]
 
     def training_history(self):
         return None if not self.members_ else self.members_[0].training_history()
+
+
+def _without_nets(weights):
+    """``weights`` with the nets' share given to the others in proportion (no net could train); all zero
+    when nothing else has a weight (the last values are then the forecast)."""
+    rest = {name: w for name, w in weights.items() if name != "rnn" and w > 0}
+    total = sum(rest.values()) or 1.0
+    return {name: (rest[name] / total if name in rest else 0.0) for name in weights}
 
 
 def _digest(Y: np.ndarray) -> str:
