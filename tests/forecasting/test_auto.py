@@ -156,6 +156,9 @@ def test_combine_rnn_uses_the_nets_alone_and_the_time_budget_limits_the_nets():
     f = AutoRNNForecaster(6, n_members=3, combine="rnn", time_budget=1e-6, random_state=0).fit(None, y)
     assert f.weights_ == {"rnn": 1.0}
     assert len(f.members_) == 1  # the budget was spent after the first net; at least one is always trained
+    # ... and its training stopped after one epoch (TimeLimit), as every net's would at the budget
+    (member,) = f.config_["members"]
+    assert member["epochs"] == 1 and member["stopped_by_budget"] is True
 
 
 def test_forecast_longer_than_the_horizon_is_refused():

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import threading
+import time
 from contextlib import contextmanager
 from numbers import Integral
 
@@ -201,7 +202,10 @@ class _SequenceNet(NeuralNet):
         try:
             return super().fit_loop(X, y, **fit_params)
         except KeyboardInterrupt as exc:
-            stopped = any(isinstance(cb, EarlyStopping) and cb.misses_ >= cb.patience for _, cb in self.callbacks_)
+            stopped = any(
+                (isinstance(cb, EarlyStopping) and cb.misses_ >= cb.patience) or getattr(cb, "stopped_", False)
+                for _, cb in self.callbacks_
+            )
             if not stopped:
                 self.interrupt_ = exc
             raise  # skorch catches it, then notifies on_train_end
@@ -211,6 +215,37 @@ class _SequenceNet(NeuralNet):
             _, yi = unpack_data(batch)
             fit_params = {**fit_params, "y_teacher": to_tensor(yi, device=self.device)}
         return super().train_step_single(batch, **fit_params)
+
+
+class TimeLimit(Callback):
+    """A skorch callback that ends training before it would run past ``seconds``.
+
+    At the end of each epoch it projects the next one to take as long as the mean epoch so far, and stops
+    training (as early stopping does: the estimator is fitted, with early stopping's best weights when
+    ``patience`` is set, else the last epoch's) when that projection passes ``seconds`` from the start of
+    training. The first epoch always runs. ``stopped_`` says whether it stopped the training. Not for a run
+    of several processes (``accelerator``): each would stop at an epoch of its own.
+
+    Examples
+    --------
+    >>> from seqforecast import RNNRegressor
+    >>> net = RNNRegressor(max_epochs=1000, callbacks=[("time_limit", TimeLimit(60.0))])
+    """
+
+    def __init__(self, seconds):
+        self.seconds = seconds
+
+    def on_train_begin(self, net, **kwargs):
+        if isinstance(self.seconds, bool) or not (isinstance(self.seconds, (int, float)) and self.seconds > 0):
+            raise ValueError(f"TimeLimit: seconds must be a positive number, got {self.seconds!r}.")
+        self.started_, self.epochs_, self.stopped_ = time.perf_counter(), 0, False
+
+    def on_epoch_end(self, net, **kwargs):
+        self.epochs_ += 1
+        elapsed = time.perf_counter() - self.started_
+        if elapsed + elapsed / self.epochs_ > self.seconds:
+            self.stopped_ = True
+            raise KeyboardInterrupt  # skorch ends fit_loop on it; _SequenceNet does not record it as a Ctrl+C
 
 
 class _DivergenceCheck(Callback):

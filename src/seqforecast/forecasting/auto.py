@@ -151,8 +151,10 @@ class AutoRNNForecaster(BaseForecaster):
         Seconds for the whole fit. None: the plan above, whose cost is set by the data (every net takes at
         most about 4,000 optimiser steps) and does not depend on the machine. A number: the holdout nets
         may take half of it and the final nets the rest; a net is started only while the nets so far
-        project to fit, and when no final net fits, the holdout net forecasts from the whole history. At
-        least one net is trained, so a budget shorter than one net's training is exceeded by that net.
+        project to fit, a net's training ends at the epoch that would run past what is left
+        (:class:`~seqforecast.estimators.TimeLimit`), and when no final net fits, the holdout net forecasts
+        from the whole history. At least one epoch of one net is trained, and the statistical forecasters
+        always run, so a budget shorter than those is exceeded by them.
         The ensemble, and the forecasts, then depend on the machine's speed; ``config_`` records what was
         done.
     random_state : int or None, default=None
@@ -385,9 +387,10 @@ class AutoRNNForecaster(BaseForecaster):
         """Train ``count`` nets of the plan on ``Y``: window lengths in turn, GRU then LSTM, seeds ``seed + i``.
 
         ``epochs``: a fixed number of epochs per window length (no early stopping), else the plan's. With a
-        ``budget`` (seconds), a net is started only while the nets so far project to fit in it.
+        ``budget`` (seconds), a net is started only while the nets so far project to fit in it, and each
+        net's training ends before it would run past what is left (``TimeLimit``; at least one epoch).
         """
-        from ..estimators import RNNRegressor
+        from ..estimators import RNNRegressor, TimeLimit
 
         n_lengths = len(plan.window_lengths)
         members, info, spent = [], [], 0.0
@@ -412,6 +415,7 @@ class AutoRNNForecaster(BaseForecaster):
                 patience=plan.patience if epochs is None and _n_windows(lengths, plan, k, H) >= 20 else None,
                 random_state=seed + i,
                 device=self.device,
+                callbacks=None if budget is None else [("time_limit", TimeLimit(max(budget - spent, 1e-3)))],
             )
             member = DirectForecaster(
                 net,
@@ -436,6 +440,8 @@ class AutoRNNForecaster(BaseForecaster):
                     "random_state": seed + i,
                     "epochs": len(history),
                     "best_epoch": _best_epoch(history),
+                    "stopped_by_budget": budget is not None
+                    and dict(member.estimator_.net_.callbacks_)["time_limit"].stopped_,
                     "fit_seconds": round(seconds, 3),
                 }
             )
