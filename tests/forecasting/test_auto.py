@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import seqforecast
 from seqforecast import AutoRNNForecaster
 from seqforecast.forecasting._auto_plan import plan_nets, seasonal_period
 from seqforecast.forecasting._auto_select import _combine, _paired_t, switch_critical
@@ -151,7 +152,7 @@ def test_non_negative_data_give_non_negative_forecasts():
     assert (forecast >= 0).all()
 
 
-def test_combine_rnn_uses_the_nets_alone_and_the_time_budget_limits_the_nets():
+def test_combine_rnn_uses_the_nets_alone_and_the_time_budget_limits_the_nets(tmp_path):
     y = monthly()
     f = AutoRNNForecaster(6, n_members=3, combine="rnn", time_budget=1e-6, random_state=0).fit(None, y)
     assert f.weights_ == {"rnn": 1.0}
@@ -159,6 +160,11 @@ def test_combine_rnn_uses_the_nets_alone_and_the_time_budget_limits_the_nets():
     # ... and its training stopped after one epoch (TimeLimit), as every net's would at the budget
     (member,) = f.config_["members"]
     assert member["epochs"] == 1 and member["stopped_by_budget"] is True
+    # the time limit was this fit's: the fitted nets keep no callback, and the model saves and loads
+    assert f.members_[0].estimator.callbacks is None and f.members_[0].estimator_.callbacks is None
+    path = tmp_path / "auto"
+    seqforecast.save(f, path)
+    pd.testing.assert_series_equal(seqforecast.load(path).forecast(6), f.forecast(6))
 
 
 def test_forecast_longer_than_the_horizon_is_refused():

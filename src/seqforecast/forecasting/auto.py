@@ -445,6 +445,10 @@ class AutoRNNForecaster(BaseForecaster):
                     "fit_seconds": round(seconds, 3),
                 }
             )
+            # the limit belonged to this fit's budget, not to the net: a refit of the member has none, and
+            # the model saves with seqforecast.save (which stores no callback objects)
+            member.estimator.set_params(callbacks=None)
+            member.estimator_.set_params(callbacks=None)
             self._log(
                 f"{what} net {i + 1}/{count}: {cell.upper()} on windows of {plan.window_lengths[k]}, "
                 f"{len(history)} epoch(s), {seconds:.1f} s"
