@@ -54,3 +54,19 @@ def test_a_limit_that_is_not_a_positive_number_is_refused(seconds):
     net = RNNRegressor(hidden_size=4, max_epochs=1, callbacks=[("time_limit", TimeLimit(seconds))])
     with pytest.raises(ValueError, match=rf"TimeLimit: seconds must be a positive number, got {seconds!r}\."):
         net.fit(X, y)
+
+
+def test_only_timelimit_stops_quietly_an_interrupt_from_another_callback_still_raises():
+    # a user callback that happens to have a stopped_ attribute is not mistaken for TimeLimit
+    from skorch.callbacks import Callback
+
+    class Interrupts(Callback):
+        stopped_ = True
+
+        def on_epoch_end(self, net, **kwargs):
+            raise KeyboardInterrupt
+
+    X, y = data()
+    net = RNNRegressor(hidden_size=4, max_epochs=3, callbacks=[("user", Interrupts())], random_state=0)
+    with pytest.raises(KeyboardInterrupt):
+        net.fit(X, y)

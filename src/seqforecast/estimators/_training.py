@@ -203,7 +203,8 @@ class _SequenceNet(NeuralNet):
             return super().fit_loop(X, y, **fit_params)
         except KeyboardInterrupt as exc:
             stopped = any(
-                (isinstance(cb, EarlyStopping) and cb.misses_ >= cb.patience) or getattr(cb, "stopped_", False)
+                (isinstance(cb, EarlyStopping) and cb.misses_ >= cb.patience)
+                or (isinstance(cb, TimeLimit) and cb.stopped_)
                 for _, cb in self.callbacks_
             )
             if not stopped:

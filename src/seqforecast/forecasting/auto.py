@@ -513,14 +513,13 @@ class AutoRNNForecaster(BaseForecaster):
         used = [name for name in _STATISTICAL if self.weights_.get(name, 0) > 0 or unjudged.get(name, 0) > 0]
         return {name: _STATISTICAL[name](Y, H, sp) for name in used}
 
-    def _series_weights(self, name, history):
-        """Weight of component ``name`` for each series: ``weights_``, or the unjudged series' equal weights
-        for a series shorter than ``config_["unjudged"]["below"]`` observations."""
-        weights = np.full(len(history), self.weights_.get(name, 0.0))
+    def _series_weights(self, name, lengths):
+        """Weight of component ``name`` for each series of ``lengths`` observations: ``weights_``, or the
+        unjudged series' equal weights below ``config_["unjudged"]["below"]`` observations."""
+        weights = np.full(len(lengths), self.weights_.get(name, 0.0))
         rule = self.config_.get("unjudged")  # absent in models saved by 0.5.0
         if rule is not None:
-            short = np.array([len(y) < rule["below"] for y in history], dtype=bool)
-            weights[short] = rule["weights"].get(name, 0.0)
+            weights[lengths < rule["below"]] = rule["weights"].get(name, 0.0)
         return weights
 
     # -------------------------------------------------------------------------------------- predict
@@ -535,14 +534,15 @@ class AutoRNNForecaster(BaseForecaster):
                 f"with horizon>={horizon}."
             )
         history = _observed(Y)
+        lengths = np.array([len(y) for y in history])
         parts, weights = [], []
         if self.members_:
             parts.append(np.mean([m._predict(H, Y, X, X_future) for m in self.members_], axis=0))
-            weights.append(self._series_weights("rnn", history))
+            weights.append(self._series_weights("rnn", lengths))
         stats = self._stat_cache_ if _digest(Y) == self._cache_key_ else self._statistical(Y, H, self.sp_)
         for name, values in stats.items():
             parts.append(values)
-            weights.append(self._series_weights(name, history))
+            weights.append(self._series_weights(name, lengths))
         if not parts:  # nothing could forecast these series: their last values
             parts, weights = [np.full((H, Y.shape[1]), np.nan)], [np.ones(Y.shape[1])]
         return _combine(parts, weights, history, self.non_negative_)[:horizon]
