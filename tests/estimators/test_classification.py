@@ -293,12 +293,18 @@ def test_classifier_learns_a_synthetic_problem(options, variable):
 
 def test_classifier_passes_pooling_and_conv_channels_to_the_module():
     X, y = np.random.RandomState(0).normal(size=(12, 6, 2)), np.arange(12) % 3
-    module = RNNClassifier(hidden_size=4, max_epochs=1, random_state=0).fit(X, y).net_.module_
+    module = RNNClassifier(hidden_size=4, max_epochs=1, ensemble_size=1, random_state=0).fit(X, y).net_.module_
     # conv_channels="auto": the (64, 128, 64) branch of LSTM-FCN on real-valued inputs
     assert module.pooling == "last" and module.conv.channels == (64, 128, 64) and module.head.in_features == 4 + 64
-    module = RNNClassifier(hidden_size=4, max_epochs=1, conv_channels=None, random_state=0).fit(X, y).net_.module_
+    module = (
+        RNNClassifier(hidden_size=4, max_epochs=1, ensemble_size=1, conv_channels=None, random_state=0)
+        .fit(X, y)
+        .net_.module_
+    )
     assert module.conv is None and module.head.in_features == 4
-    clf = RNNClassifier(hidden_size=4, max_epochs=1, random_state=0, pooling="attention", conv_channels=[3, 5])
+    clf = RNNClassifier(
+        hidden_size=4, max_epochs=1, ensemble_size=1, random_state=0, pooling="attention", conv_channels=[3, 5]
+    )
     module = clf.fit(X, y).net_.module_
     assert module.pooling == "attention" and module.conv.channels == (3, 5)
     assert module.head.in_features == 4 + 5 and clf.predict_proba(X).shape == (12, 3)

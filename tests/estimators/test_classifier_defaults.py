@@ -13,9 +13,9 @@ from seqforecast.estimators import RNNClassifier
 from seqforecast.estimators._classifier_auto import amplitude_spread, auto_batch_size, resolve_classifier_settings
 from seqforecast.nets import RecurrentNet, chunk_means, series_standardise
 
-AUTO = ("conv_channels", "max_steps", "batch_size", "max_epochs", "lr_schedule", "scaling")
-#: Small nets that still use every "auto" part but the training length.
-SMALL = dict(hidden_size=4, max_epochs=2, random_state=0)
+AUTO = ("conv_channels", "max_steps", "batch_size", "max_epochs", "lr_schedule", "scaling", "ensemble_size")
+#: Small single nets (ensemble_size=1) that still use every other "auto" part but the training length.
+SMALL = dict(hidden_size=4, max_epochs=2, random_state=0, ensemble_size=1)
 
 
 def _resolve(n_samples, n_timesteps, tokens=False, spread=1.0, **params):
@@ -52,6 +52,7 @@ def test_auto_settings_for_hand_picked_data_sizes(n_samples, n_timesteps, expect
         "conv_channels": (64, 128, 64),
         "lr_schedule": "cosine",
         "scaling": "standard",
+        "ensemble_size": 3,
         "auto": AUTO,
     }
 
@@ -60,8 +61,8 @@ def test_auto_batch_size_thresholds():
     assert [auto_batch_size(n) for n in (1, 1000, 1001, 10_000, 10_001)] == [16, 16, 32, 32, 64]
 
 
-def test_token_ids_and_many_to_many_get_no_branch_and_no_front():
-    expected = dict(conv_channels=None, rnn_stride=1, conv_stride=1, batch_size=16, max_epochs=334)
+def test_token_ids_and_many_to_many_get_no_branch_no_front_and_one_net():
+    expected = dict(conv_channels=None, rnn_stride=1, conv_stride=1, batch_size=16, max_epochs=334, ensemble_size=1)
     for config in (_resolve(40, 2000, tokens=True), _resolve(40, 2000, architecture="many_to_many")):
         assert {k: config[k] for k in expected} == expected
 
@@ -77,7 +78,8 @@ def test_explicit_values_are_kept_and_switch_the_schedule_off():
         "lr_schedule": "constant",  # "auto" follows max_epochs: an explicit training length keeps lr
         "optimizer_steps": 45,  # ceil(67 / 8) = 9 batches x 5 epochs
         "scaling": "standard",
-        "auto": ("lr_schedule", "scaling"),
+        "ensemble_size": 3,
+        "auto": ("lr_schedule", "scaling", "ensemble_size"),
     }
     assert _resolve(67, 24, max_epochs=5, lr_schedule="cosine")["lr_schedule"] == "cosine"
     assert _resolve(67, 24, lr_schedule="constant")["lr_schedule"] == "constant"

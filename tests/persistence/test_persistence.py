@@ -383,12 +383,12 @@ def test_a_seqforecast_name_outside_the_registry_is_refused_without_importing_it
 
 def test_the_net_state_protocol_rebuilds_an_identical_net(windows):
     X, y = windows
-    est = RNNClassifier(**TINY, class_weight="balanced").fit(X, y > 0)
+    est = RNNClassifier(**TINY, class_weight="balanced", ensemble_size=1).fit(X, y > 0)
     state = est._get_net_state()
     assert set(state) == {"module", "module_kwargs", "module_state", "criterion", "criterion_state", "history"}
     assert state["module"].__name__ == "RecurrentNet" and state["criterion"].__name__ == "SequenceCrossEntropy"
     assert all(t.device.type == "cpu" for t in state["module_state"].values())
-    again = RNNClassifier(**TINY, class_weight="balanced")
+    again = RNNClassifier(**TINY, class_weight="balanced", ensemble_size=1)
     for key in (
         "classes_",
         "n_classes_",
@@ -409,7 +409,7 @@ def test_the_net_state_protocol_rebuilds_an_identical_net(windows):
     np.testing.assert_array_equal(again.predict_proba(X), est.predict_proba(X))
     assert not again.net_.module_.training and len(again.net_.history) == len(est.net_.history)
     assert RNNClassifier()._get_net_state() is None  # not fitted
-    with pytest.raises(ValueError, match=re.escape("RNNClassifier builds RecurrentNet or Seq2SeqNet modules")):
+    with pytest.raises(ValueError, match=re.escape("RNNClassifier builds RecurrentNet, Seq2SeqNet or NetEnsemble modules")):
         again._set_net_state({**state, "module": torch.nn.Linear})
 
 

@@ -536,7 +536,12 @@ def test_every_scikit_learn_class_of_the_registry_round_trips(name, tmp_path):
     save(model, tmp_path / "m.zip")
     assert description(tmp_path / "m.zip")["model"]["class"] == name
     again = load(tmp_path / "m.zip")
-    np.testing.assert_array_equal(getattr(again, method)(data), getattr(model, method)(data))
+    for attr, value in vars(model).items():  # every fitted array comes back bit for bit
+        if isinstance(value, np.ndarray):
+            np.testing.assert_array_equal(getattr(again, attr), value, err_msg=attr)
+    # predictions to rounding only: BLAS may sum in another order for arrays at other memory alignments
+    # (KernelRidge's predictions on a copy of the same X, by the same fitted model, differ by 5.6e-17)
+    np.testing.assert_allclose(getattr(again, method)(data), getattr(model, method)(data), rtol=1e-13, atol=1e-15)
 
 
 def _estimator_node(doc):

@@ -23,7 +23,7 @@ from skorch.history import History
 from .._utils.sequences import check_sequences
 from .._utils.series_windows import SeriesWindows
 from .._utils.validation import options, positive_int, validate_params
-from ..nets import CELLS, NONLINEARITIES, RecurrentNet, Seq2SeqNet
+from ..nets import CELLS, NONLINEARITIES, NetEnsemble, RecurrentNet, Seq2SeqNet
 from ._training import (
     _OPTIMIZERS,
     _seeded,
@@ -469,6 +469,7 @@ class _BaseRNN(BaseEstimator):
             "nonlinearity": self.nonlinearity,
             "input_size": getattr(self, "n_features_per_step_", None),
             "num_embeddings": getattr(self, "num_embeddings_", None),
+            "n_members": (getattr(self, "config_", None) or {}).get("ensemble_size"),
         }
         expected["horizon" if "horizon" in kwargs else "output_size"] = getattr(self, "n_outputs_", None)
         wrong = [
@@ -503,8 +504,10 @@ class _BaseRNN(BaseEstimator):
             shapes).
         """
         module, criterion = state["module"], state["criterion"]
-        if module not in (RecurrentNet, Seq2SeqNet):
-            raise ValueError(f"{type(self).__name__} builds RecurrentNet or Seq2SeqNet modules, not {module!r}.")
+        if module not in (RecurrentNet, Seq2SeqNet, NetEnsemble):
+            raise ValueError(
+                f"{type(self).__name__} builds RecurrentNet, Seq2SeqNet or NetEnsemble modules, not {module!r}."
+            )
         if not (isinstance(criterion, type) and issubclass(criterion, torch.nn.modules.loss._Loss)):
             raise ValueError(f"{type(self).__name__} trains with a torch loss, not {criterion!r}.")
         self._check_net_settings(state["module_kwargs"])

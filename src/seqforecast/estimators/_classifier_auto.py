@@ -32,6 +32,15 @@ training splits of the four bundled UCR/UEA sets, fixed here so that ``RNNClassi
   consistently (3-fold cross-validated accuracy with ``"series"``: 0.806 at 1,000 steps, 0.836 at 2,000,
   0.814 and 0.808 with at least 60 and 100 epochs), so the budget stays 1,000 steps.
 
+* an ensemble (``ensemble_size="auto"``): :data:`AUTO_ENSEMBLE_SIZE` nets of these settings trained side by
+  side, their class probabilities averaged (:class:`~seqforecast.nets.NetEnsemble`). One net's accuracy
+  varies much with its seed on small training sets (ArrowHead's test accuracy 0.583 to 0.754 over seeds 0-2);
+  averaging trades that variance for three times the fit time. Chosen by cross-validation on the training
+  splits only (``benchmarks/classification_ensemble_dev.py``, seeds 0-2, the mean probabilities of the three
+  single nets): higher mean accuracy than the single nets on ArrowHead, PLAID and ACSF1, the same on the
+  others (see ``benchmarks/results/classification_ensemble_dev.md``). Token ids and ``many_to_many`` keep one
+  net.
+
 The estimator uses :func:`amplitude_spread` and :func:`resolve_classifier_settings`; the constants document the
 choices.
 """
@@ -51,6 +60,9 @@ AUTO_OPTIMIZER_STEPS = 1000
 AUTO_CONV_CHANNELS = (64, 128, 64)
 #: ``max_steps="auto"``: the most steps the recurrence reads (the convolutional branch reads twice as many).
 AUTO_MAX_STEPS = 256
+#: ``ensemble_size="auto"``: the nets whose class probabilities are averaged, on real-valued inputs with
+#: ``many_to_one`` (1 for token ids and ``many_to_many``).
+AUTO_ENSEMBLE_SIZE = 3
 #: ``scaling="auto"`` standardises each sequence by its own moments when :func:`amplitude_spread` exceeds
 #: this (two orders of magnitude between the quieter and the louder quarter of the training sequences).
 AUTO_SERIES_SPREAD = 100.0
@@ -130,13 +142,21 @@ def resolve_classifier_settings(est, *, n_samples, n_timesteps, tokens, spread=1
         shortening front, 1: none), ``batch_size``, ``max_epochs``, ``lr_schedule`` (``"cosine"`` or
         ``"constant"``), ``optimizer_steps`` (the steps the training makes: batches per epoch times
         ``max_epochs``), ``scaling`` (``"standard"``, ``"series"`` or None: how the net scales its inputs),
-        and ``auto``, the names of the parameters that were ``"auto"``.
+        ``ensemble_size`` (the nets averaged), and ``auto``, the names of the parameters that were ``"auto"``.
     """
     summarised = est.architecture == "many_to_one"
     real_valued = summarised and not tokens
     auto = [
         name
-        for name in ("conv_channels", "max_steps", "batch_size", "max_epochs", "lr_schedule", "scaling")
+        for name in (
+            "conv_channels",
+            "max_steps",
+            "batch_size",
+            "max_epochs",
+            "lr_schedule",
+            "scaling",
+            "ensemble_size",
+        )
         if isinstance(getattr(est, name), str) and getattr(est, name) == "auto"
     ]
     channels = est.conv_channels
@@ -164,6 +184,9 @@ def resolve_classifier_settings(est, *, n_samples, n_timesteps, tokens, spread=1
         scaling = "series" if real_valued and spread > AUTO_SERIES_SPREAD else "standard"
     if tokens:
         scaling = None  # token ids are never scaled
+    ensemble_size = est.ensemble_size
+    if ensemble_size == "auto":
+        ensemble_size = AUTO_ENSEMBLE_SIZE if real_valued else 1
     return {
         "conv_channels": channels,
         "rnn_stride": rnn_stride,
@@ -173,5 +196,6 @@ def resolve_classifier_settings(est, *, n_samples, n_timesteps, tokens, spread=1
         "lr_schedule": lr_schedule,
         "optimizer_steps": per_epoch * int(max_epochs),
         "scaling": scaling,
+        "ensemble_size": int(ensemble_size),
         "auto": tuple(auto),
     }

@@ -250,12 +250,19 @@ CLASSIFIER_PARAMS = """
         ``"series"`` with ``many_to_one`` when the training sequences' amplitudes differ by orders of
         magnitude (for some feature, the 75th percentile of their standard deviations over 100 times the
         25th: one global scale would leave the quiet sequences near-flat), else ``"standard"``. Token ids
-        are never scaled; None feeds ``X`` as it is."""
+        are never scaled; None feeds ``X`` as it is.
+    ensemble_size : int or "auto", default="auto"
+        The number of nets trained side by side (``many_to_one``), each from its own initial weights, on the
+        same batches, each with its own loss (:class:`~seqforecast.nets.NetEnsemble`): ``predict_proba``
+        is the mean of their class probabilities. It costs that many times the time and memory of one net,
+        and lowers the variance of the result over seeds. ``"auto"``: 3 on real-valued inputs with
+        ``many_to_one``, 1 for token ids and ``many_to_many`` (where an int above 1 is refused)."""
 
 CLASSIFIER_NOTES = """
     Defaults. With nothing set, the classifier is the LSTM-FCN that won the package's classification
     benchmark by cross-validation on the training splits (``benchmarks/classification.py``): an LSTM of 64
-    units with dropout 0.2 beside a (64, 128, 64) convolutional branch, inputs standardised (each sequence by
+    units with dropout 0.2 beside a (64, 128, 64) convolutional branch, three such nets averaged
+    (``ensemble_size="auto"``), inputs standardised (each sequence by
     its own moments when their amplitudes differ by orders of magnitude, ``scaling="auto"``), sequences
     longer than 256 steps averaged in chunks before the recurrence (``max_steps``), trained with Adam for
     about 1,000 optimizer steps (``max_epochs="auto"``) in batches of 16 up to 1,000 sequences
@@ -290,8 +297,8 @@ CLASSIFIER_ATTRS = """
     config_ : dict
         The settings of the fit, ``"auto"`` values resolved: ``conv_channels``, ``rnn_stride`` and
         ``conv_stride`` (chunk sizes from ``max_steps``; 1 reads every step), ``batch_size``, ``max_epochs``,
-        ``lr_schedule``, ``optimizer_steps`` (batches per epoch times ``max_epochs``) and ``auto`` (the
-        parameters that were ``"auto"``)."""
+        ``lr_schedule``, ``optimizer_steps`` (batches per epoch times ``max_epochs``), ``scaling``,
+        ``ensemble_size`` and ``auto`` (the parameters that were ``"auto"``)."""
 
 
 def _replace_entries(doc, entries):

@@ -14,7 +14,7 @@ from sklearn.utils.validation import column_or_1d
 
 from .._utils.sequences import check_labels, check_n_samples
 from .._utils.validation import options, positive_int
-from ..nets import POOLINGS
+from ..nets import POOLINGS, NetEnsemble
 from ..nets.layers import PositiveInts
 from ._base import _BaseRNN
 from ._classifier_auto import amplitude_spread, resolve_classifier_settings
@@ -44,7 +44,7 @@ class RNNClassifier(TokenGeneration, ClassifierMixin, _BaseRNN):
         architectures='{"many_to_one", "many_to_many"}',
         architecture_doc=CLASSIFIER_ARCHITECTURES,
         params=CLASSIFIER_PARAMS,
-        modules="RecurrentNet",
+        modules="RecurrentNet, or NetEnsemble of RecurrentNets when ``ensemble_size`` > 1",
         n_outputs="the number of classes (logits per sequence or per step)",
         attrs=CLASSIFIER_ATTRS,
         defaults=CLASSIFIER_DEFAULTS,
@@ -62,6 +62,7 @@ class RNNClassifier(TokenGeneration, ClassifierMixin, _BaseRNN):
         "lr_schedule": [options({"auto", "cosine", "constant"})],
         "max_steps": [positive_int(), options({"auto"}), None],
         "scaling": [options({"auto", "standard", "series"}), None],
+        "ensemble_size": [positive_int(), options({"auto"})],
     }
 
     def __init__(
@@ -97,6 +98,7 @@ class RNNClassifier(TokenGeneration, ClassifierMixin, _BaseRNN):
         lr_schedule="auto",
         max_steps="auto",
         scaling="auto",
+        ensemble_size="auto",
     ):
         self.cell = cell
         self.hidden_size = hidden_size
@@ -128,6 +130,7 @@ class RNNClassifier(TokenGeneration, ClassifierMixin, _BaseRNN):
         self.lr_schedule = lr_schedule
         self.max_steps = max_steps
         self.scaling = scaling
+        self.ensemble_size = ensemble_size
 
     _labels_ragged_steps = True  # many_to_many on sequences of different lengths: padded steps carry no label
 
@@ -147,6 +150,12 @@ class RNNClassifier(TokenGeneration, ClassifierMixin, _BaseRNN):
             raise ValueError(
                 f"{name}: max_steps={self.max_steps} averages steps together, but architecture='many_to_many' "
                 "predicts a label per step. Use max_steps=None (or 'auto') with many_to_many."
+            )
+        if self.ensemble_size not in (1, "auto"):
+            raise ValueError(
+                f"{name}: ensemble_size={self.ensemble_size} averages the class probabilities of whole "
+                "sequences, but architecture='many_to_many' predicts a label per step. Use ensemble_size=1 (or "
+                "'auto') with many_to_many."
             )
         if self.scaling == "series":
             raise ValueError(
@@ -171,6 +180,8 @@ class RNNClassifier(TokenGeneration, ClassifierMixin, _BaseRNN):
             kwargs["series_scaling"] = True
         if self.verbose:
             print(f"{type(self).__name__}: {config}")
+        if config["ensemble_size"] > 1:
+            return NetEnsemble, dict(n_members=config["ensemble_size"], **kwargs)
         return module, kwargs
 
     def _check_targets(self, y, seqs, name):

@@ -148,9 +148,16 @@ REGRESSION_LOSSES = {
 
 
 class SequenceCrossEntropy(torch.nn.CrossEntropyLoss):
-    """Cross-entropy on logits ``[B, C]`` or per step ``[B, T, C]`` (targets ``[B]`` or ``[B, T]``)."""
+    """Cross-entropy on logits ``[B, C]`` or per step ``[B, T, C]`` (targets ``[B]`` or ``[B, T]``).
+
+    Logits ``[B, M, C]`` with targets ``[B]`` are those of the ``M`` members of a
+    :class:`~seqforecast.nets.NetEnsemble` in training: the loss is the mean of the members' cross-entropies.
+    """
 
     def forward(self, logits, target):
+        if logits.dim() == 3 and target.dim() == 1:  # ensemble members: [B, M, C] -> [B*M, C], targets [B*M]
+            members = logits.shape[1]
+            return super().forward(logits.reshape(-1, logits.shape[-1]), target.repeat_interleave(members))
         if logits.dim() == 3:
             logits = logits.transpose(1, 2)  # [B, T, C] -> [B, C, T], the layout CrossEntropyLoss expects
         return super().forward(logits, target)

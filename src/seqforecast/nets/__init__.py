@@ -2,6 +2,7 @@
 their parameters are checked through :mod:`seqforecast._utils.validation`)."""
 
 from .attention import ATTENTIONS, DecoderAttention
+from .ensemble import NetEnsemble
 from .layers import (
     CELLS,
     DISTRIBUTIONS,
@@ -32,6 +33,7 @@ __all__ = [
     "AttentionPooling",
     "DecoderAttention",
     "FCNBranch",
+    "NetEnsemble",
     "RecurrentNet",
     "Seq2SeqNet",
     "chunk_means",

@@ -48,7 +48,7 @@ from ..forecasting import (
     Seq2SeqForecaster,
 )
 from ..forecasting.auto import AutoRNNForecaster
-from ..nets import RecurrentNet, Seq2SeqNet
+from ..nets import NetEnsemble, RecurrentNet, Seq2SeqNet
 from ..preprocessing import CalendarFeatures, SlidingWindowTransformer, TextTokenizer
 
 __all__ = [
@@ -98,6 +98,7 @@ CLASSES = {
         # the nets' modules, the classifier's loss, the regressor's quantile and likelihood losses
         RecurrentNet,
         Seq2SeqNet,
+        NetEnsemble,
         SequenceCrossEntropy,
         PinballLoss,
         GaussianNLL,
