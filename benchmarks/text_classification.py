@@ -62,7 +62,7 @@ INNER_SEED = 0
 #: RNNClassifier parameters shared by every candidate, every one the candidates rely on set explicitly (a
 #: candidate overrides some): a bidirectional LSTM of 64 units per direction, mean pooling, dropout 0.5, Adam at
 #: a constant 3e-3, batches of 32, at most 30 epochs with early stopping (patience 4) on a tenth of the rows.
-#: Token ids: no convolutional branch, every step read, no input scaling.
+#: Token ids: no convolutional branch, every step read, no input scaling, one net (what "auto" gives token ids).
 FIXED = {
     "architecture": "many_to_one",
     "cell": "lstm",
@@ -74,6 +74,7 @@ FIXED = {
     "conv_channels": None,
     "max_steps": None,
     "scaling": None,
+    "ensemble_size": 1,
     "dropout": 0.5,
     "optimizer": "adam",
     "lr": 3e-3,

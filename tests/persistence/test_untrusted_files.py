@@ -53,7 +53,9 @@ def _refused(path, *fragments):
     for fragment in fragments:
         if fragment not in str(info.value):
             pytest.fail(f"{fragment!r} is not in the message: {info.value}")
-    assert elapsed < 1.0, elapsed
+    # quickly: a file asking for a net of 2**40 units must be refused before anything is built (seconds, not
+    # the minutes or the memory such a build would take); a generous bound, as the machine may be busy
+    assert elapsed < 10.0, elapsed
     return str(info.value)
 
 
