@@ -1,6 +1,7 @@
 """Tests of NetEnsemble (the members' mean class probabilities; members trained as if alone) and of the
 classifier's ensemble_size: resolved from the data, refused where it cannot apply, saved and loaded."""
 
+import inspect
 import math
 import re
 
@@ -39,6 +40,18 @@ def test_hand_computed_mean_of_two_members():
     for member, value in zip(net.members, logits):
         member.forward = lambda X, lengths=None, value=value: value
     np.testing.assert_allclose(net(torch.zeros(1, 3, 1)).exp().detach().numpy(), [[0.7, 0.3]], rtol=1e-6)
+
+
+def test_the_member_settings_are_those_of_recurrent_net_with_its_defaults():
+    # regression heads (quantiles, distribution) are not a classifier's; everything else is passed through
+    ensemble = dict(inspect.signature(NetEnsemble).parameters)
+    assert ensemble.pop("n_members").default is inspect.Parameter.empty
+    recurrent = {
+        name: p
+        for name, p in inspect.signature(RecurrentNet).parameters.items()
+        if name not in ("quantiles", "distribution")
+    }
+    assert {n: p.default for n, p in ensemble.items()} == {n: p.default for n, p in recurrent.items()}
 
 
 def test_members_start_from_different_weights():

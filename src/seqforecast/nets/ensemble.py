@@ -72,34 +72,18 @@ conv_stride, series_scaling
         conv_stride=1,
         series_scaling=False,
     ):
+        # the member settings spelled out above, not **kwargs: a model file's saved settings are checked against
+        # the signature before anything is built (seqforecast.persistence refuses arbitrary arguments)
+        settings = {k: v for k, v in locals().items() if k not in ("self", "n_members", "output", "__class__")}
         super().__init__()
         if isinstance(n_members, bool) or not isinstance(n_members, int) or n_members < 1:
             raise ValueError(f"NetEnsemble needs n_members, an int >= 1; got {n_members!r}.")
         if output != "last":
             raise ValueError(
-                f"NetEnsemble averages the class probabilities of whole sequences (output='last'); got output={output!r}."
+                "NetEnsemble averages the class probabilities of whole sequences (output='last'); got "
+                f"output={output!r}."
             )
         self.n_members = n_members
-        settings = dict(
-            input_size=input_size,
-            output_size=output_size,
-            cell=cell,
-            hidden_size=hidden_size,
-            num_layers=num_layers,
-            nonlinearity=nonlinearity,
-            bidirectional=bidirectional,
-            dropout=dropout,
-            num_embeddings=num_embeddings,
-            embedding_dim=embedding_dim,
-            pooling=pooling,
-            conv_channels=conv_channels,
-            conv_kernel_sizes=conv_kernel_sizes,
-            input_mean=input_mean,
-            input_scale=input_scale,
-            rnn_stride=rnn_stride,
-            conv_stride=conv_stride,
-            series_scaling=series_scaling,
-        )
         self.members = nn.ModuleList(RecurrentNet(**settings) for _ in range(n_members))
         self.bidirectional = bidirectional
 
