@@ -143,6 +143,15 @@ def test_the_ensemble_is_the_mean_of_its_members_probabilities_at_predict():
     np.testing.assert_allclose(clf.predict_proba(X), torch.stack(members).mean(dim=0).numpy(), rtol=1e-12)
 
 
+def test_the_validation_loss_is_that_of_the_averaged_probabilities():
+    X, y = _data(n=40)
+    clf = RNNClassifier(**{**TINY, "max_epochs": 3}, patience=10, validation_fraction=0.25).fit(X, y)
+    held = slice(30, 40)  # the most recent quarter of the rows (validation_fraction=0.25)
+    proba = clf.predict_proba(X[held])[np.arange(10), y[held]]
+    best = min(row["valid_loss"] for row in clf.history_)  # early stopping restores the best epoch's weights
+    np.testing.assert_allclose(-np.log(proba).mean(), best, rtol=1e-5)
+
+
 def test_ensemble_fits_are_reproducible_and_survive_save_and_load(tmp_path):
     X, y = _data()
     first = RNNClassifier(**TINY).fit(X, y)

@@ -255,7 +255,8 @@ CLASSIFIER_PARAMS = """
         The number of nets trained side by side (``many_to_one``), each from its own initial weights, on the
         same batches, each with its own loss (:class:`~seqforecast.nets.NetEnsemble`): ``predict_proba``
         is the mean of their class probabilities. It costs that many times the time and memory of one net,
-        and lowers the variance of the result over seeds. ``"auto"``: 3 on real-valued inputs with
+        and lowers the variance of the result over seeds. ``history_``'s ``train_loss`` is the mean of the
+        members' losses, ``valid_loss`` (with ``patience``) the loss of the averaged probabilities. ``"auto"``: 3 on real-valued inputs with
         ``many_to_one``, 1 for token ids and ``many_to_many`` (where an int above 1 is refused)."""
 
 CLASSIFIER_NOTES = """
