@@ -124,6 +124,8 @@ def test_the_default_classifier_trains_three_nets_on_real_values_and_one_on_toke
     tokens = RNNClassifier(hidden_size=4, embedding_dim=3, max_epochs=1, random_state=0)
     tokens.fit(np.arange(48).reshape(8, 6) % 5, np.arange(8) % 2)
     assert isinstance(tokens.net_.module_, RecurrentNet) and tokens.config_["ensemble_size"] == 1
+    tokens.set_params(ensemble_size=2).fit(np.arange(48).reshape(8, 6) % 5, np.arange(8) % 2)  # asked for: kept
+    assert tokens.net_.module_.n_members == 2 and tokens.net_.module_.members[1].embedding.num_embeddings == 5
 
 
 def test_ensemble_size_one_is_a_single_net_and_an_int_is_kept():
