@@ -6,7 +6,7 @@ seed on small training sets (ArrowHead 0.583 to 0.754 over seeds 0-2, BasicMotio
 ``classification_defaults.md``); deep ensembles (Lakshminarayanan et al., 2017; InceptionTime, Ismail Fawaz et
 al., 2020, averages 5 nets for that reason) trade that variance for fit time.
 
-For each set: stratified k-fold cross-validation (shuffled, ``random_state=0``; 5 folds, 3 for the slow long
+For each set: stratified k-fold cross-validation (shuffled, ``random_state=0``; 5 folds, 3 for the four slower
 sets) on the official TRAIN split only; in each fold ``RNNClassifier(random_state=s)`` for each seed ``s`` is
 fitted on the training folds and scored on the held-out fold. "single": the mean accuracy of the single nets;
 "ensemble of k": the accuracy of the mean of the first ``k`` nets' ``predict_proba``. The test splits are never
@@ -64,7 +64,7 @@ def run_dataset(name, args, data_dir):
             singles.append(float(np.mean(clf.classes_[proba.argmax(axis=1)] == y[held])))
             classes = clf.classes_
         ensembles = {
-            k: float(np.mean(classes[np.mean(probas[:k], axis=0).argmax(axis=1)] == y[held]))
+            str(k): float(np.mean(classes[np.mean(probas[:k], axis=0).argmax(axis=1)] == y[held]))
             for k in range(2, len(args.seeds) + 1)
         }
         rows.append({"fold": fold, "single": singles, "ensemble": ensembles, "fit_seconds": seconds})
@@ -75,7 +75,7 @@ def run_dataset(name, args, data_dir):
         "n_train": len(y),
         "folds": folds,
         "single_mean": single,
-        "ensemble_mean": {k: float(np.mean([r["ensemble"][k] for r in rows])) for k in range(2, k_max + 1)},
+        "ensemble_mean": {str(k): float(np.mean([r["ensemble"][str(k)] for r in rows])) for k in range(2, k_max + 1)},
         "fit_seconds_per_net": float(np.mean([s for r in rows for s in r["fit_seconds"]])),
         "rows": rows,
     }
@@ -95,9 +95,7 @@ def write_report(result, stem):
         "|---|---|---|---|" + "---|" * len(ks) + "---|",
     ]
     for name, d in result["datasets"].items():
-        ens = " | ".join(
-            f"{d['ensemble_mean'][str(k)] if str(k) in d['ensemble_mean'] else d['ensemble_mean'][k]:.3f}" for k in ks
-        )
+        ens = " | ".join(f"{d['ensemble_mean'][str(k)]:.3f}" for k in ks)
         lines.append(
             f"| {name} | {d['n_train']} | {d['folds']} | {d['single_mean']:.3f} | {ens} | "
             f"{d['fit_seconds_per_net']:.1f} |"

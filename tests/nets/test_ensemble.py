@@ -10,7 +10,7 @@ import pytest
 import torch
 
 import seqforecast
-from seqforecast.estimators import RNNClassifier
+from seqforecast.estimators import RNNClassifier, RNNRegressor
 from seqforecast.estimators.losses import SequenceCrossEntropy
 from seqforecast.nets import NetEnsemble, RecurrentNet
 
@@ -172,6 +172,20 @@ def test_a_saved_net_with_another_number_of_members_is_refused():
     clf.config_ = {**clf.config_, "ensemble_size": 2}
     with pytest.raises(ValueError, match=re.escape("n_members=3 (expected 2)")):
         clf._set_net_state(state)
+    # a single net where config_ says an ensemble, and an ensemble where it says one net
+    single = RNNClassifier(**TINY, ensemble_size=1).fit(X, y)
+    with pytest.raises(ValueError, match=re.escape("n_members=1 (expected 3)")):
+        clf.set_params(ensemble_size=3).fit(X, y)._set_net_state(single._get_net_state())
+    with pytest.raises(ValueError, match=re.escape("n_members=3 (expected 1)")):
+        single._set_net_state(state)
+
+
+def test_only_the_classifier_takes_an_ensemble_from_a_model_file():
+    X, y = _data()
+    state = RNNClassifier(**TINY).fit(X, y)._get_net_state()
+    regressor = RNNRegressor(hidden_size=4, max_epochs=1, random_state=0).fit(X, y.astype(float))
+    with pytest.raises(ValueError, match=re.escape("RNNRegressor builds RecurrentNet or Seq2SeqNet modules, not")):
+        regressor._set_net_state(state)
 
 
 def test_ensemble_size_with_many_to_many_is_refused():

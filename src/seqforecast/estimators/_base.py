@@ -23,7 +23,7 @@ from skorch.history import History
 from .._utils.sequences import check_sequences
 from .._utils.series_windows import SeriesWindows
 from .._utils.validation import options, positive_int, validate_params
-from ..nets import CELLS, NONLINEARITIES, NetEnsemble, RecurrentNet, Seq2SeqNet
+from ..nets import CELLS, NONLINEARITIES, RecurrentNet, Seq2SeqNet
 from ._training import (
     _OPTIMIZERS,
     _seeded,
@@ -87,6 +87,9 @@ def check_known_tokens(seqs, num_embeddings, name):
 
 class _BaseRNN(BaseEstimator):
     """Shared machinery: parameters, validation, the skorch net, prediction. Not public."""
+
+    #: The torch modules this estimator builds (``_module_spec``): the only ones a model file may name for it.
+    _modules = (RecurrentNet, Seq2SeqNet)
 
     _parameter_constraints = {
         "cell": [options(CELLS)],
@@ -460,8 +463,9 @@ class _BaseRNN(BaseEstimator):
 
     def _check_net_settings(self, kwargs):
         """Refuse a saved net whose sizes are not those of this estimator's parameters and fitted attributes
-        (``n_features_per_step_``, ``n_outputs_``, ``num_embeddings_``): it would fail, or predict nonsense, at
-        ``predict`` rather than at ``load``."""
+        (``n_features_per_step_``, ``n_outputs_``, ``num_embeddings_``, the classifier's
+        ``config_["ensemble_size"]``): it would fail, or predict nonsense, at ``predict`` rather than at
+        ``load``."""
         expected = {
             "cell": self.cell,
             "hidden_size": self.hidden_size,
@@ -472,6 +476,7 @@ class _BaseRNN(BaseEstimator):
             "n_members": (getattr(self, "config_", None) or {}).get("ensemble_size"),
         }
         expected["horizon" if "horizon" in kwargs else "output_size"] = getattr(self, "n_outputs_", None)
+        kwargs = {"n_members": 1, **kwargs}  # a single net (RecurrentNet) is an ensemble of one
         wrong = [
             f"{key}={kwargs[key]!r} (expected {value!r})"
             for key, value in expected.items()
@@ -504,10 +509,9 @@ class _BaseRNN(BaseEstimator):
             shapes).
         """
         module, criterion = state["module"], state["criterion"]
-        if module not in (RecurrentNet, Seq2SeqNet, NetEnsemble):
-            raise ValueError(
-                f"{type(self).__name__} builds RecurrentNet, Seq2SeqNet or NetEnsemble modules, not {module!r}."
-            )
+        if module not in self._modules:
+            names = " or ".join(m.__name__ for m in self._modules)
+            raise ValueError(f"{type(self).__name__} builds {names} modules, not {module!r}.")
         if not (isinstance(criterion, type) and issubclass(criterion, torch.nn.modules.loss._Loss)):
             raise ValueError(f"{type(self).__name__} trains with a torch loss, not {criterion!r}.")
         self._check_net_settings(state["module_kwargs"])

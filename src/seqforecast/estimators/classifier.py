@@ -14,7 +14,7 @@ from sklearn.utils.validation import column_or_1d
 
 from .._utils.sequences import check_labels, check_n_samples
 from .._utils.validation import options, positive_int
-from ..nets import POOLINGS, NetEnsemble
+from ..nets import POOLINGS, NetEnsemble, RecurrentNet
 from ..nets.layers import PositiveInts
 from ._base import _BaseRNN
 from ._classifier_auto import amplitude_spread, resolve_classifier_settings
@@ -132,6 +132,7 @@ class RNNClassifier(TokenGeneration, ClassifierMixin, _BaseRNN):
         self.scaling = scaling
         self.ensemble_size = ensemble_size
 
+    _modules = (RecurrentNet, NetEnsemble)
     _labels_ragged_steps = True  # many_to_many on sequences of different lengths: padded steps carry no label
 
     def _check_combinations(self, name):

@@ -85,7 +85,6 @@ conv_stride, series_scaling
             )
         self.n_members = n_members
         self.members = nn.ModuleList(RecurrentNet(**settings) for _ in range(n_members))
-        self.bidirectional = bidirectional
 
     def forward(self, X, lengths=None):
         """Every member's logits ``[B, M, K]`` in training mode; the log of their mean softmax ``[B, K]`` in
