@@ -61,10 +61,12 @@ def test_auto_batch_size_thresholds():
     assert [auto_batch_size(n) for n in (1, 1000, 1001, 10_000, 10_001)] == [16, 16, 32, 32, 64]
 
 
-def test_token_ids_and_many_to_many_get_no_branch_no_front_and_one_net():
-    expected = dict(conv_channels=None, rnn_stride=1, conv_stride=1, batch_size=16, max_epochs=334, ensemble_size=1)
-    for config in (_resolve(40, 2000, tokens=True), _resolve(40, 2000, architecture="many_to_many")):
-        assert {k: config[k] for k in expected} == expected
+def test_token_ids_and_many_to_many_get_no_branch_no_front_and_many_to_many_one_net():
+    expected = dict(conv_channels=None, rnn_stride=1, conv_stride=1, batch_size=16, max_epochs=334)
+    tokens, per_step = _resolve(40, 2000, tokens=True), _resolve(40, 2000, architecture="many_to_many")
+    assert {k: tokens[k] for k in expected} == {**expected}
+    assert {k: per_step[k] for k in expected} == {**expected}
+    assert (tokens["ensemble_size"], per_step["ensemble_size"]) == (3, 1)
 
 
 def test_explicit_values_are_kept_and_switch_the_schedule_off():

@@ -272,7 +272,8 @@ def test_token_sequences_go_through_an_embedding():
     tokens = [rng.randint(0, 7, size=n) for n in rng.randint(2, 8, size=30)]
     est = RNNClassifier(**FAST, embedding_dim=3).fit(tokens, np.arange(30) % 2)
     assert est.num_embeddings_ == int(max(t.max() for t in tokens)) + 1
-    assert est.net_.module_.embedding.weight.shape == (est.num_embeddings_, 3)
+    members = est.net_.module_.members  # ensemble_size="auto": three nets, each with its own embedding
+    assert [m.embedding.weight.shape for m in members] == [(est.num_embeddings_, 3)] * 3
     assert est.predict([np.array([1, 2, 3]), np.array([0])]).shape == (2,)
     unseen = [np.array([1, 2]), np.array([3, 9, 12])]
     msg = (

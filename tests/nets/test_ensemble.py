@@ -113,7 +113,7 @@ def _data(n=24, steps=8, seed=0):
 TINY = dict(hidden_size=4, conv_channels=(3,), max_epochs=2, random_state=0)
 
 
-def test_the_default_classifier_trains_three_nets_on_real_values_and_one_on_tokens():
+def test_the_default_classifier_trains_three_nets_on_real_values_and_on_tokens_and_one_per_step():
     X, y = _data()
     clf = RNNClassifier(**TINY).fit(X, y)
     assert isinstance(clf.net_.module_, NetEnsemble) and clf.net_.module_.n_members == 3
@@ -123,9 +123,13 @@ def test_the_default_classifier_trains_three_nets_on_real_values_and_one_on_toke
     np.testing.assert_array_equal(clf.predict(X), clf.classes_[proba.argmax(axis=1)])
     tokens = RNNClassifier(hidden_size=4, embedding_dim=3, max_epochs=1, random_state=0)
     tokens.fit(np.arange(48).reshape(8, 6) % 5, np.arange(8) % 2)
-    assert isinstance(tokens.net_.module_, RecurrentNet) and tokens.config_["ensemble_size"] == 1
+    assert isinstance(tokens.net_.module_, NetEnsemble) and tokens.config_["ensemble_size"] == 3
+    assert [m.embedding.num_embeddings for m in tokens.net_.module_.members] == [5, 5, 5]  # each its own table
     tokens.set_params(ensemble_size=2).fit(np.arange(48).reshape(8, 6) % 5, np.arange(8) % 2)  # asked for: kept
     assert tokens.net_.module_.n_members == 2 and tokens.net_.module_.members[1].embedding.num_embeddings == 5
+    per_step = RNNClassifier(hidden_size=4, architecture="many_to_many", max_epochs=1, random_state=0)
+    per_step.fit(X, np.tile(y[:, None], (1, X.shape[1])))
+    assert isinstance(per_step.net_.module_, RecurrentNet) and per_step.config_["ensemble_size"] == 1
 
 
 def test_ensemble_size_one_is_a_single_net_and_an_int_is_kept():
