@@ -70,3 +70,4 @@ def test_text_classification_candidates_pin_every_setting_the_defaults_resolve(c
         assert [name for name, value in params.items() if isinstance(value, str) and value == "auto"] == []
         assert params["conv_channels"] is None and params["max_steps"] is None
         assert params["lr_schedule"] == "constant" and params["dropout"] == 0.5 and params["hidden_size"] == 64
+        assert params["ensemble_size"] == classification.ENSEMBLE_SIZE == 10  # every candidate averages 10 nets
