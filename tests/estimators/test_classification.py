@@ -426,3 +426,11 @@ def test_one_nn_dtw_predicts_the_nearest_label_under_warping(bench):
     test = np.array([[0.0, 0.0, 0.0, 0.0, 5.0, 0.0], [0.0, 0.5, 0.0, 0.0, 0.0, 0.0]])[:, :, None]
     # a shifted peak warps onto the peak (distance 0); Euclidean distance would pick the flat series
     np.testing.assert_array_equal(bench.one_nn_dtw(train, np.array(["peak", "flat"]), test), ["peak", "flat"])
+
+
+def test_the_benchmark_pins_one_net_and_every_auto_setting(bench):
+    # a rerun trains the nets its result file describes, whatever the classifier's defaults become
+    for candidate in bench.CANDIDATES:
+        params = bench.make_classifier(candidate, max_epochs=5, seed=0).get_params()
+        assert [name for name, value in params.items() if isinstance(value, str) and value == "auto"] == []
+        assert params["ensemble_size"] == 1 and params["max_epochs"] == 5 and params["scaling"] is None
