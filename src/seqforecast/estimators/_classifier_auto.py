@@ -40,10 +40,10 @@ training splits of the four bundled UCR/UEA sets, fixed here so that ``RNNClassi
   single nets): a mean accuracy at or above the single nets' on all eight sets (OSULeaf 0.795 against 0.733,
   ArrowHead 0.775 against 0.758, PLAID 0.810 against 0.796; BasicMotions 1.0 both; see
   ``benchmarks/results/classification_ensemble_dev.md``). The same holds for token ids: on the sentiment
-  sentences (``benchmarks/text_ensemble_dev.py``: 80/20 splits of text_classification.py's outer training parts), a
-  bidirectional LSTM's mean accuracy went from 0.755 (one net) to 0.782, 0.791 and 0.811 with 3, 5 and 10
-  nets, a GRU's from 0.760 to 0.805 with 5; a pipeline that sets only ``embedding_dim=128`` from 0.765 to
-  0.784 with this default. ``many_to_many`` keeps one net (its outputs are per step).
+  sentences (``benchmarks/text_ensemble_dev.py``, on 80/20 splits of text_classification.py's outer training
+  parts), a bidirectional LSTM's mean accuracy went from 0.755 (one net) to 0.782, 0.791 and 0.811 with 3, 5
+  and 10 nets, a GRU's from 0.760 to 0.805 with 5; a pipeline that sets only ``embedding_dim=128`` from 0.765
+  to 0.784 with this default. ``many_to_many`` keeps one net (its outputs are per step).
 
 The estimator uses :func:`amplitude_spread` and :func:`resolve_classifier_settings`; the constants document the
 choices.

@@ -256,8 +256,9 @@ CLASSIFIER_PARAMS = """
         same batches, each with its own loss (:class:`~seqforecast.nets.NetEnsemble`): ``predict_proba``
         is the mean of their class probabilities. It costs that many times the time and memory of one net,
         and lowers the variance of the result over seeds. ``history_``'s ``train_loss`` is the mean of the
-        members' losses, ``valid_loss`` (with ``patience``) the loss of the averaged probabilities. ``"auto"``: 3 with ``many_to_one`` (real values
-        or token ids), 1 with ``many_to_many`` (where an int above 1 is refused)."""
+        members' losses, ``valid_loss`` (with ``patience``) the loss of the averaged probabilities.
+        ``"auto"``: 3 with ``many_to_one`` (real values or token ids), 1 with ``many_to_many`` (where an int
+        above 1 is refused)."""
 
 CLASSIFIER_NOTES = """
     Defaults. With nothing set, the classifier is the LSTM-FCN that won the package's classification
