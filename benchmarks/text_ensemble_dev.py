@@ -3,9 +3,10 @@
 Every variant of :data:`VARIANTS` is ``text_classification.recurrent`` (the first candidate's settings,
 :data:`FIXED` there, but one net unless the variant says otherwise) with the variant's overrides. Each is
 fitted on the stratified 80/20 inner split (``text_classification.inner_split``, seed 0) of each of the
-five outer training parts (``StratifiedKFold(5, shuffle=True, random_state=0)``) and scored on its 20 %. The outer test parts are not
-scored; but an inner 20 % holds sentences that are outer test sentences of *other* folds, which is why the
-results file of the benchmark says that its ensemble size was chosen on data overlapping its outer test parts.
+five outer training parts (``StratifiedKFold(5, shuffle=True, random_state=0)``) and scored on its 20 %.
+The outer test parts are not scored; but an inner 20 % holds sentences that are outer test sentences of
+*other* folds, which is why the results file of the benchmark says that its ensemble size was chosen on data
+overlapping its outer test parts.
 The variants of :data:`DEFAULT_VARIANTS` are pipelines that set only the embedding (and the ensemble size).
 
 Prints, and appends to ``benchmarks/results/text_ensemble_dev.txt``, one line per variant: its name, the five
