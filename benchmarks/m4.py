@@ -200,7 +200,8 @@ RECURRENT = [
 ]
 # AutoRNNForecaster with nothing set but the horizon (and the seed): every other choice is its own, made on
 # the training data (its last horizon held out), never on the test values.
-AUTO = ["auto"]
+#: ``auto-m10``: the same with 10 final nets instead of 6 (a development row: run with ``--holdout``).
+AUTO = ["auto", "auto-m10"]
 ALL_MODELS = BASELINES + RECURRENT + AUTO
 
 
@@ -222,6 +223,10 @@ def build_model(name: str, frequency: str, *, quick: bool, seed: int):
     )
 
     sp, horizon = FREQUENCIES[frequency]["sp"], FREQUENCIES[frequency]["horizon"]
+    if name == "auto-m10":
+        from seqforecast import AutoRNNForecaster
+
+        return AutoRNNForecaster(horizon, n_members=10, random_state=seed)
     if name == "auto":
         from seqforecast import AutoRNNForecaster
 
@@ -267,6 +272,8 @@ def build_model(name: str, frequency: str, *, quick: bool, seed: int):
 
 def describe(name: str, frequency: str, quick: bool = False) -> str:
     """What the model is, in words, for the table."""
+    if name == "auto-m10":
+        return "AutoRNNForecaster(horizon, n_members=10): auto with 10 final nets instead of 6 (development row)"
     if name == "auto":
         return (
             "AutoRNNForecaster(horizon) with nothing else set: its own plan, nets and combination "
