@@ -223,18 +223,12 @@ def build_model(name: str, frequency: str, *, quick: bool, seed: int):
     )
 
     sp, horizon = FREQUENCIES[frequency]["sp"], FREQUENCIES[frequency]["horizon"]
-    if name == "auto-m10":
+    if name in AUTO:
         from seqforecast import AutoRNNForecaster
 
-        return AutoRNNForecaster(horizon, n_members=10, random_state=seed)
-    if name == "auto":
-        from seqforecast import AutoRNNForecaster
-
-        return (
-            AutoRNNForecaster(horizon, n_members=1, random_state=seed)
-            if quick
-            else AutoRNNForecaster(horizon, random_state=seed)
-        )
+        if quick:
+            return AutoRNNForecaster(horizon, n_members=1, random_state=seed)
+        return AutoRNNForecaster(horizon, random_state=seed, **({"n_members": 10} if name == "auto-m10" else {}))
     if name == "naive2":
         return Naive2Forecaster(sp=sp)
     if name == "snaive":

@@ -27,8 +27,8 @@ mean (std), which candidate won in each fold with its inner accuracy, every cand
 fit seconds, the full ``get_params()`` of each candidate, seeds, machine, load averages and versions.
 
 Run from the repository root (46 minutes with two folds side by side, one torch thread each, on 2 cores: 25
-recurrent fits of ensembles of 10 nets, 90 to 400 s each, stopped early after 6-19 epochs; twice that with
-``--n-jobs 1``)::
+recurrent fits of ensembles of 10 nets, 90 to 400 s each, stopped early after 6-19 epochs; the default
+``--n-jobs 1`` runs the folds one after the other)::
 
     OMP_NUM_THREADS=1 nice -n 10 .venv/bin/python benchmarks/text_classification.py --n-jobs 2
     OMP_NUM_THREADS=1 nice -n 10 .venv/bin/python benchmarks/text_classification.py --quick   # smoke run

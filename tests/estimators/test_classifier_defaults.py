@@ -64,8 +64,8 @@ def test_auto_batch_size_thresholds():
 def test_token_ids_and_many_to_many_get_no_branch_no_front_and_many_to_many_one_net():
     expected = dict(conv_channels=None, rnn_stride=1, conv_stride=1, batch_size=16, max_epochs=334)
     tokens, per_step = _resolve(40, 2000, tokens=True), _resolve(40, 2000, architecture="many_to_many")
-    assert {k: tokens[k] for k in expected} == {**expected}
-    assert {k: per_step[k] for k in expected} == {**expected}
+    assert {k: tokens[k] for k in expected} == expected
+    assert {k: per_step[k] for k in expected} == expected
     assert (tokens["ensemble_size"], per_step["ensemble_size"]) == (3, 1)
 
 
