@@ -6,7 +6,8 @@ style (Lin et al., 2003): each sequence z-normalised by its own mean and standar
 :data:`SEGMENTS` equal segments, fewer when the sequence is shorter (piecewise aggregate approximation), and
 each segment mean mapped to one of :data:`ALPHABET` symbols cut at the standard normal's quantiles. Nothing
 here was tuned: the classifier is ``RNNClassifier(embedding_dim=16, random_state=seed)`` with everything else
-at its defaults, against the same with ``ensemble_size=1``, fitted on the official TRAIN split and scored once on TEST, seeds 0-2.
+at its defaults, against the same with ``ensemble_size=1``, fitted on the official TRAIN split and scored
+once on TEST, seeds 0-2.
 
 Writes ``benchmarks/results/token_ensemble_check.json`` and ``.md``. Run from the repository root (about 45
 seconds on one torch thread)::
