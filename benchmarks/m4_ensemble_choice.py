@@ -1,15 +1,23 @@
-"""Which nets to average on M4 Hourly, chosen at a validation origin (the M4 test values are not used).
+"""Which nets to average on M4 Hourly or Weekly, chosen at a validation origin (the M4 test values are not used).
 
-Every series' last 48 training values are held out (``m4.holdout_split``); each candidate net of
-``CANDIDATES`` is fitted with seeds 0, 1, 2 on the rest, and every combination of candidates is scored by
-the OWA of the mean of its nets' forecasts on the held-out values. The nets are ``benchmarks/m4.py``'s
-direct GRU/LSTM models (its ``build_model``) with one parameter changed.
+Every series' last horizon of training values is held out (``m4.holdout_split``); each candidate net of
+``CANDIDATES[frequency]`` is fitted with seeds 0, 1, 2 on the rest, and every combination of candidates is
+scored by the OWA of the mean of its nets' forecasts on the held-out values. The nets are
+``benchmarks/m4.py``'s direct GRU/LSTM models (its ``build_model``) with some parameters changed.
 
-Run from the repository root (about 25 minutes of CPU per 15 nets; --jobs 2 runs two nets at a time)::
+Hourly's candidates chose the recipe's ensemble. Weekly's compare the nets that ``AutoRNNForecaster``
+plans for the same data (``config.plan`` of the ``auto`` row in ``results/m4_Weekly_holdout_members.json``:
+GRU/LSTM of 128 units, dropout 0.2, 13 epochs, windows of 52 and 105 weeks in patches of 4 and 7) with the
+recipe's (GRU of 64 units, no dropout, 15 epochs, windows of 52 and 64 weeks in patches of 4), one
+difference at a time, to find what makes the recipe's ensemble better at this origin.
+
+Run from the repository root (about 25 minutes of CPU per 15 Hourly nets; --jobs 2 runs two nets at a
+time)::
 
     nice .venv/bin/python benchmarks/m4_ensemble_choice.py --jobs 2 --out benchmarks/results
+    nice .venv/bin/python benchmarks/m4_ensemble_choice.py --frequency Weekly --jobs 2 --out benchmarks/results
 
-Writes DIR/m4_Hourly_ensemble_choice.json and .md.
+Writes DIR/m4_<frequency>_ensemble_choice.json and .md.
 """
 
 from __future__ import annotations
@@ -26,23 +34,42 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import m4
 from _meta import environment, write_json
 
-FREQUENCY = "Hourly"
-#: candidate -> (m4.py model, parameters changed from it, in words)
+# AutoRNNForecaster's net on the Weekly holdout data (its plan there): m4.py's Weekly net with these changes
+_AUTO_NET = {"estimator__hidden_size": 128, "estimator__dropout": 0.2, "estimator__max_epochs": 13}
+_AUTO_LONG = {"window_length": 105, "patch_length": 7}
+#: candidate -> (m4.py model, parameters changed from it, in words), per frequency
 CANDIDATES = {
-    "A": ("gru-direct", {}, "GRU, 168-hour window"),
-    "B": ("gru-direct", {"window_length": 336}, "GRU, 336-hour window"),
-    "C": ("lstm-direct", {}, "LSTM, 168-hour window"),
-    "D": ("gru-direct-series", {}, "GRU, per-series z-score"),
-    "E": ("gru-direct", {"window_scale": "mean"}, "GRU, level-scaled windows"),
+    "Hourly": {
+        "A": ("gru-direct", {}, "GRU, 168-hour window"),
+        "B": ("gru-direct", {"window_length": 336}, "GRU, 336-hour window"),
+        "C": ("lstm-direct", {}, "LSTM, 168-hour window"),
+        "D": ("gru-direct-series", {}, "GRU, per-series z-score"),
+        "E": ("gru-direct", {"window_scale": "mean"}, "GRU, level-scaled windows"),
+    },
+    "Weekly": {
+        "A": ("gru-direct", _AUTO_NET, "auto's net: GRU 128, dropout 0.2, 13 epochs, 52-week window"),
+        "B": ("gru-direct", {**_AUTO_NET, **_AUTO_LONG}, "auto's net: GRU, 105-week window (patches of 7)"),
+        "C": ("lstm-direct", _AUTO_NET, "auto's net: LSTM, 52-week window"),
+        "D": ("lstm-direct", {**_AUTO_NET, **_AUTO_LONG}, "auto's net: LSTM, 105-week window (patches of 7)"),
+        "E": ("gru-direct", {}, "the recipe's net: GRU 64, no dropout, 15 epochs, 52-week window"),
+        "F": ("gru-direct", {"window_length": 64}, "the recipe's net: GRU 64, 64-week window"),
+        "G": ("gru-direct", {**_AUTO_NET, "window_length": 64}, "auto's net: GRU, 64-week window"),
+    },
 }
 
 
-def fit_one(key, seed, y_fit, horizon, max_epochs, threads):
+#: AutoRNNForecaster's nets in the order it trains them (window lengths in turn, GRU then LSTM), per frequency
+AUTO_ORDER = {"Weekly": ["A", "B", "C", "D"]}
+#: The seasonal period AutoRNNForecaster finds on these data (its config.sp), for its Theta component
+THETA_SP = {"Hourly": 24, "Weekly": 52}
+
+
+def fit_one(frequency, key, seed, y_fit, horizon, max_epochs, threads):
     import torch
 
     torch.set_num_threads(threads)
-    name, params, _ = CANDIDATES[key]
-    model = m4.build_model(name, FREQUENCY, quick=False, seed=seed).set_params(**params)
+    name, params, _ = CANDIDATES[frequency][key]
+    model = m4.build_model(name, frequency, quick=False, seed=seed).set_params(**params)
     if max_epochs is not None:
         model.set_params(estimator__max_epochs=max_epochs)
     start = time.process_time()
@@ -54,12 +81,25 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=m4.DEFAULT_DATA)
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "results")
-    parser.add_argument("--candidates", nargs="+", choices=sorted(CANDIDATES), default=sorted(CANDIDATES))
+    parser.add_argument("--frequency", choices=sorted(CANDIDATES), default="Hourly")
+    parser.add_argument("--candidates", nargs="+", default=None, help="keys of CANDIDATES (default: all)")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--n-series", type=int, default=None, help="a random subset (for a quick try)")
+    parser.add_argument(
+        "--earlier",
+        type=int,
+        default=0,
+        help="move the origin this many steps back: the last N training values are dropped before the holdout",
+    )
+    parser.add_argument("--save-forecasts", action="store_true", help="also write every net's forecasts (.npz)")
     parser.add_argument("--max-epochs", type=int, default=None, help="override the nets' epochs (for a quick try)")
     parser.add_argument("--jobs", type=int, default=1, help="nets fitted at a time, one torch thread each")
     args = parser.parse_args(argv)
+    FREQUENCY, candidates = args.frequency, CANDIDATES[args.frequency]
+    args.candidates = args.candidates or sorted(candidates)
+    unknown = sorted(set(args.candidates) - set(candidates))
+    if unknown:
+        parser.error(f"--candidates: {unknown} are not candidates for {FREQUENCY}; choose from {sorted(candidates)}")
     if not (args.data / f"{FREQUENCY}-train.csv").exists():
         print(
             f"M4 data not found in {args.data} ({FREQUENCY}-train.csv). " + m4.WHERE_TO_GET.format(f=FREQUENCY),
@@ -73,6 +113,8 @@ def main(argv=None) -> int:
 
     horizon, sp = m4.FREQUENCIES[FREQUENCY]["horizon"], m4.FREQUENCIES[FREQUENCY]["sp"]
     y_train, _, rows = m4.load_m4(args.data, FREQUENCY, args.n_series, seed=0)
+    if args.earlier:  # an earlier origin: the series end N steps sooner (still only training values)
+        y_train, rows = y_train.iloc[: -args.earlier].reset_index(drop=True), [r[: -args.earlier] for r in rows]
     y_fit, y_held, fit_rows, note = m4.holdout_split(y_train, rows, FREQUENCY)
     held = y_held.to_numpy()
     naive2 = Naive2Forecaster(sp=sp).fit(None, y_fit).forecast(horizon).to_numpy()
@@ -82,7 +124,7 @@ def main(argv=None) -> int:
 
     started = time.perf_counter()
     fits = Parallel(n_jobs=args.jobs)(
-        delayed(fit_one)(key, seed, y_fit, horizon, args.max_epochs, 1)
+        delayed(fit_one)(FREQUENCY, key, seed, y_fit, horizon, args.max_epochs, 1)
         for key in args.candidates
         for seed in args.seeds
     )
@@ -98,20 +140,71 @@ def main(argv=None) -> int:
             members = [forecasts[(key, seed)] for key in combo for seed in args.seeds]
             combos.append({"candidates": "+".join(combo), "n_nets": len(members), "owa": owa(np.mean(members, axis=0))})
     combos.sort(key=lambda c: (c["owa"], c["n_nets"]))
+    # AutoRNNForecaster may weigh its nets 3/4 beside Theta's 1/4 (it did on Weekly): the same mix here, with
+    # Theta run as AutoRNN runs it, on the seasonal period it finds (config.sp: 52 on Weekly, where M4 uses 1)
+    from seqforecast.baselines import ThetaForecaster
+
+    theta = ThetaForecaster(sp=THETA_SP[FREQUENCY]).fit(None, y_fit).forecast(horizon).to_numpy()
+    theta_owa = owa(theta)
+    for c in combos:
+        members = [forecasts[(key, seed)] for key in c["candidates"].split("+") for seed in args.seeds]
+        c["owa_with_theta"] = owa(0.75 * np.mean(members, axis=0) + 0.25 * theta)
+    # The mix's worth by ensemble size: AutoRNN judges it with its first 2 nets (HOLDOUT_MEMBERS), then forecasts
+    # with n_members (6). For each seed: its first 2 nets in AutoRNN's order (AUTO_ORDER: window lengths in turn,
+    # GRU then LSTM), their score extrapolated to 6 nets in 1/n (score(n) = a + b / n fitted to 1 and 2 nets:
+    # exact in expectation for squared errors of exchangeable nets), and 6 nets in that order; then every net.
+    from seqforecast import AutoRNNForecaster
+
+    by_size, n_final = [], AutoRNNForecaster(1).n_members
+    order = AUTO_ORDER.get(FREQUENCY, [])
+
+    def scores(members):
+        mean = np.mean([forecasts[m] for m in members], axis=0)
+        return owa(mean), owa(0.75 * mean + 0.25 * theta)
+
+    if order and set(order) <= set(args.candidates):
+        for i, seed in enumerate(args.seeds):
+            pair = [(order[0], seed), (order[1], seed)]
+            two = scores(pair)
+            one = np.mean([scores([m]) for m in pair], axis=0)
+            six = [(order[j % len(order)], args.seeds[(i + j // len(order)) % len(args.seeds)]) for j in range(n_final)]
+            rows_ = [
+                (pair, "", two),
+                (pair, f"extrapolated to {n_final}", tuple(t - (o - t) * (1 - 2 / n_final) for o, t in zip(one, two))),
+                (six, "", scores(six)),
+            ]
+            by_size += [
+                {"nets": " ".join(f"{k}{s_}" for k, s_ in m), "how": how, "owa": a, "owa_with_theta": b}
+                for m, how, (a, b) in rows_
+            ]
+        every = [(key, seed) for seed in args.seeds for key in order]
+        by_size.append(
+            {"nets": "all", "how": f"{len(every)} nets", **dict(zip(("owa", "owa_with_theta"), scores(every)))}
+        )
 
     settings = {
         "frequency": FREQUENCY,
         "n_series": y_fit.shape[1],
         "horizon": horizon,
+        "earlier": args.earlier,
         "seeds": args.seeds,
         "max_epochs": args.max_epochs,
         "jobs": args.jobs,
         "torch_threads_per_net": 1,
-        "candidates": {k: CANDIDATES[k][2] for k in args.candidates},
+        "candidates": {k: candidates[k][2] for k in args.candidates},
     }
     args.out.mkdir(parents=True, exist_ok=True)
-    stem = args.out / f"m4_{FREQUENCY}_ensemble_choice"
+    stem = args.out / (f"m4_{FREQUENCY}_ensemble_choice" + (f"_earlier{args.earlier}" if args.earlier else ""))
     command = "python benchmarks/m4_ensemble_choice.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    if args.save_forecasts:  # [net, horizon, series] with the held-out values and Theta's forecast beside them
+        np.savez_compressed(
+            f"{stem}.npz",
+            keys=np.array([f"{key}{seed}" for key, seed in forecasts]),
+            forecasts=np.stack(list(forecasts.values())),
+            held=held,
+            theta=theta,
+            naive2=naive2,
+        )
     write_json(
         f"{stem}.json",
         {
@@ -122,6 +215,9 @@ def main(argv=None) -> int:
             "command": command,
             "note": note,
             "nets": nets,
+            "theta_sp": THETA_SP[FREQUENCY],
+            "theta_owa": theta_owa,
+            "by_ensemble_size": by_size,
             "combinations": combos,
         },
     )
@@ -138,9 +234,28 @@ def main(argv=None) -> int:
     ]
     for key in args.candidates:
         per_seed = " / ".join(f"{n['owa']:.3f}" for n in nets if n["candidate"] == key)
-        lines.append(f"| {key} | {CANDIDATES[key][2]} | {per_seed} |")
-    lines += ["", "| candidates averaged | nets | OWA |", "|---|---|---|"]
-    lines += [f"| {c['candidates']} | {c['n_nets']} | {c['owa']:.4f} |" for c in combos]
+        lines.append(f"| {key} | {candidates[key][2]} | {per_seed} |")
+    lines += [
+        "",
+        f"Last column: 3/4 the nets' mean and 1/4 Theta's forecast, as AutoRNNForecaster may combine them (Theta "
+        f"with sp={THETA_SP[FREQUENCY]}, the seasonal period AutoRNNForecaster finds on these data; alone: OWA "
+        f"{theta_owa:.4f}).",
+        "",
+        "| candidates averaged | nets | OWA | with Theta 1/4 |",
+        "|---|---|---|---|",
+    ]
+    lines += [f"| {c['candidates']} | {c['n_nets']} | {c['owa']:.4f} | {c['owa_with_theta']:.4f} |" for c in combos]
+    if by_size:
+        lines += [
+            "",
+            "The mix by ensemble size: AutoRNNForecaster judges it with its first 2 nets and forecasts with "
+            f"{n_final}. Nets in its order ({', '.join(order)}), the 2-net score extrapolated to {n_final} nets in "
+            "1/n from the single nets and the pair, then every net:",
+            "",
+            "| nets | | OWA | with Theta 1/4 |",
+            "|---|---|---|---|",
+        ]
+        lines += [f"| {b['nets']} | {b['how']} | {b['owa']:.4f} | {b['owa_with_theta']:.4f} |" for b in by_size]
     env = environment()
     lines += [
         "",

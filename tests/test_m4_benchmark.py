@@ -129,6 +129,41 @@ def test_ensemble_choice_scores_every_combination_at_the_validation_origin(tmp_p
 
 
 @needs_data
+def test_weekly_choice_extrapolates_the_pair_to_the_final_ensemble_at_an_earlier_origin(tmp_path):
+    spec = importlib.util.spec_from_file_location("m4_ensemble_choice", ROOT / "benchmarks" / "m4_ensemble_choice.py")
+    choice = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(choice)
+    argv = ["--frequency", "Weekly", "--n-series", "6", "--max-epochs", "1", "--seeds", "0", "1"]
+    argv += ["--candidates", "A", "B", "C", "D", "--earlier", "13", "--save-forecasts", "--out", str(tmp_path)]
+    assert choice.main(argv) == 0
+    stem = tmp_path / "m4_Weekly_ensemble_choice_earlier13"
+    result = json.loads(stem.with_suffix(".json").read_text())
+    assert result["settings"]["earlier"] == 13 and result["theta_sp"] == 52
+    single = {(n["candidate"], n["seed"]): n["owa"] for n in result["nets"]}
+    rows = result["by_ensemble_size"]
+    assert [r["nets"] for r in rows] == [
+        "A0 B0", "A0 B0", "A0 B0 C0 D0 A1 B1", "A1 B1", "A1 B1", "A1 B1 C1 D1 A0 B0", "all"
+    ]  # fmt: skip
+    for seed, (pair, extrapolated) in zip((0, 1), (rows[0:2], rows[3:5])):
+        one = (single[("A", seed)] + single[("B", seed)]) / 2  # score(n) = a + b / n through n = 1 and n = 2
+        assert extrapolated["how"] == "extrapolated to 6"
+        assert extrapolated["owa"] == pytest.approx(pair["owa"] - (one - pair["owa"]) * (1 - 2 / 6), rel=1e-12)
+    combos = {c["candidates"]: c for c in result["combinations"]}
+    for column in ("owa", "owa_with_theta"):  # every net of A-D: the same mean as the combination's row
+        assert rows[-1][column] == pytest.approx(combos["A+B+C+D"][column], rel=1e-9)
+    # the held-out values are the 13 training values before the last 13 (the M4 test values are not read)
+    saved = np.load(stem.with_suffix(".npz"))
+    y_train, _, train_rows = m4.load_m4(DATA, "Weekly", n_series=6, seed=0)
+    _, y_held, _, _ = m4.holdout_split(
+        y_train.iloc[:-13].reset_index(drop=True), [r[:-13] for r in train_rows], "Weekly"
+    )
+    np.testing.assert_array_equal(saved["held"], y_held.to_numpy())
+    kept = [train_rows[list(y_train.columns).index(c)] for c in y_held.columns]
+    np.testing.assert_array_equal(saved["held"], np.array([r[-26:-13] for r in kept]).T)
+    assert saved["forecasts"].shape == (8, 13, y_held.shape[1])
+
+
+@needs_data
 def test_loaded_series_end_together_and_keep_their_values():
     y_train, y_test, rows = m4.load_m4(DATA, "Weekly", n_series=5, seed=1)
     assert y_train.shape == (max(len(r) for r in rows), 5) and y_test.shape == (13, 5)
