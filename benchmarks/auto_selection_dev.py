@@ -16,7 +16,12 @@ fits:
   (``switch_critical``);
 * ``sig<z>``: the same against the equal-weight mean of all components; ``equal``; ``top2`` (mean of the two
   best single forecasters); ``singles`` (a single forecaster or the equal mean);
-* suffix ``_ml``: the same rule with ARIMA fitted by maximum likelihood instead of conditional sums of squares.
+* suffix ``_ml``: the same rule with ARIMA fitted by maximum likelihood instead of conditional sums of squares;
+* suffix ``_x``: the same rule with every candidate that holds the nets scored as if it had the final ensemble:
+  its holdout errors with each holdout net alone (e1) and with their mean (e2, k nets) extrapolated in 1/n to
+  ``n_members`` nets, ``e2 - (e1 - e2) (1 - k / n_members) / (k - 1)`` (score(n) = a + b / n, exact in
+  expectation for squared errors of exchangeable nets). A lead from ``m4_ensemble_choice.py --frequency
+  Weekly`` (stop 26), not a rule of the package.
 
 The benchmarks (``small_series.py``, ``m4.py``) were not used to choose the rule.
 
@@ -50,9 +55,21 @@ from seqforecast.baselines.arima import auto_arima  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 RULES = ("best", "sigA1.645", "sigAt0.95", "sigAt0.9", "sigA1.0", "sig1.0", "equal", "top2", "singles")
+#: Rules also scored with the nets' candidates extrapolated to the final ensemble (suffix ``_x``)
+EXTRAPOLATED = ("best", "sigAt0.95")
 
 _CAPTURED: dict = {}
+_MEMBERS: list = []  # (training frame, holdout nets) of each holdout origin of the latest fit
 _choose = auto.AutoRNNForecaster._choose
+_fit_members = auto.AutoRNNForecaster._fit_members
+
+
+def _capture_members(self, plan, H, seed, Y, X, count, **kwargs):
+    """Record the nets trained at each holdout origin (for their single forecasts)."""
+    members, info = _fit_members(self, plan, H, seed, Y, X, count, **kwargs)
+    if kwargs.get("what", "").startswith("holdout"):
+        _MEMBERS.append((Y, members))
+    return members, info
 
 
 def _capture(self, components, holdout, non_negative):
@@ -98,10 +115,12 @@ def dev_set(data):
 
 def collect(series_set, seed):
     auto.AutoRNNForecaster._choose = _capture
+    auto.AutoRNNForecaster._fit_members = _capture_members
     records = []
     try:
         for k, (kind, series, horizon, sp, mase_sp) in enumerate(series_set):
             train, test = series[:-horizon].astype(float), series[-horizon:]
+            _MEMBERS.clear()
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 f = auto.AutoRNNForecaster(horizon, sp=sp, random_state=seed).fit(None, pd.Series(train))
@@ -113,17 +132,24 @@ def collect(series_set, seed):
                 if name != "rnn":
                     final[name] = auto._STATISTICAL[name](Y, horizon, sp)[:, 0]
             final["arima_ml"] = arima_ml(train, horizon, sp)
-            holdout = []
-            for forecasts, truth, scales, history in _CAPTURED["holdout"]:
+            holdout, singles = [], []
+            for origin, (forecasts, truth, scales, history) in enumerate(_CAPTURED["holdout"]):
                 fc = {name: values[:, 0] for name, values in forecasts.items()}
                 fc["arima_ml"] = arima_ml(history[0], horizon, sp)
                 holdout.append((fc, truth[:, 0], float(scales[0])))
+                # each holdout net's own forecast, as the package forecasts with their mean (one series here)
+                Y_k, nets = _MEMBERS[origin] if origin < len(_MEMBERS) else (None, [])
+                singles.append([m._predict(horizon, Y_k, None, None)[:, 0] for m in nets] if "rnn" in fc else [])
+                if singles[-1]:  # their mean is the nets' holdout forecast the package judged
+                    np.testing.assert_allclose(np.mean(singles[-1], axis=0), fc["rnn"], rtol=1e-9, atol=1e-9)
             records.append(
                 {
                     "kind": kind,
                     "n": len(train),
                     "final": final,
                     "holdout": holdout,
+                    "holdout_singles": singles,
+                    "n_members": f.n_members,
                     "test": test,
                     "scale": auto._scale(train, mase_sp),
                     "components": _CAPTURED["components"],
@@ -133,6 +159,7 @@ def collect(series_set, seed):
             print(f"{k + 1}/{len(series_set)} {kind} n={len(train)}", flush=True)
     finally:
         auto.AutoRNNForecaster._choose = _choose
+        auto.AutoRNNForecaster._fit_members = _fit_members
     return records
 
 
@@ -144,22 +171,30 @@ def _combine(parts, weights, last):
     return auto_select._combine(stacked, [weights[n] for n in names], [np.array([last])], True)[:, 0]
 
 
-def _errors(rec, weights, components):
+def _errors(rec, weights, components, extrapolate=False):
     out = []
-    for fc, truth, scale in rec["holdout"]:
+    for origin, (fc, truth, scale) in enumerate(rec["holdout"]):
         if "rnn" in components and "rnn" not in fc:
             continue
-        out.append(np.mean(np.abs(truth - _combine(fc, weights, rec["last"]))) / scale)
+        e2 = np.mean(np.abs(truth - _combine(fc, weights, rec["last"]))) / scale
+        nets = rec["holdout_singles"][origin] if extrapolate else []
+        if weights.get("rnn", 0) > 0 and len(nets) >= 2:  # scored as with n_members nets: a + b / n
+            k, n = len(nets), rec["n_members"]
+            e1 = np.mean([np.mean(np.abs(truth - _combine({**fc, "rnn": f}, weights, rec["last"]))) for f in nets])
+            e2 -= (e1 / scale - e2) * (1 - k / n) / (k - 1)
+        out.append(e2)
     return np.array(out)
 
 
 def select(rec, components, rule):
+    extrapolate = rule.endswith("_x")
+    rule = rule.removesuffix("_x")
     equal = {c: 1 / len(components) for c in components}
     if not rec["holdout"] or len(components) <= 1:
         return equal
     scored = []
     for weights in auto_select._candidate_weights(components, "auto"):
-        e = _errors(rec, weights, components)
+        e = _errors(rec, weights, components, extrapolate)
         if len(e):
             scored.append((float(np.mean(e)), weights, e))
     if not scored:
@@ -202,7 +237,7 @@ def score(records):
             if np.isfinite(values).all():
                 row[name] = np.mean(np.abs(rec["test"] - values)) / rec["scale"]
         ml = [("arima_ml" if c == "arima" else c) for c in rec["components"]]
-        for rule in RULES:
+        for rule in RULES + tuple(f"{r}_x" for r in EXTRAPOLATED):
             for suffix, components in (("", rec["components"]), ("_ml", ml)):
                 weights = select(rec, components, rule)
                 row[rule + suffix] = np.mean(np.abs(rec["test"] - _combine(rec["final"], weights, rec["last"])))

@@ -163,6 +163,29 @@ def test_weekly_choice_extrapolates_the_pair_to_the_final_ensemble_at_an_earlier
     assert saved["forecasts"].shape == (8, 13, y_held.shape[1])
 
 
+def test_selection_dev_extrapolates_the_nets_candidates_to_the_final_ensemble():
+    """auto_selection_dev.py's ``_x`` rules: a candidate with the nets scored as with n_members nets."""
+    spec = importlib.util.spec_from_file_location("auto_selection_dev", ROOT / "benchmarks" / "auto_selection_dev.py")
+    dev = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(dev)
+    truth = np.array([10.0, 10.0])
+    nets = [np.array([12.0, 12.0]), np.array([9.0, 9.0])]  # alone: errors 2 and 1; their mean 10.5: error 0.5
+    fc = {"rnn": np.mean(nets, axis=0), "theta": np.array([11.0, 11.0])}
+    rec = {"holdout": [(fc, truth, 2.0)], "holdout_singles": [nets], "n_members": 6, "last": 10.0}
+    components = ["rnn", "theta"]
+    # plain: e2 = 0.5 / 2 = 0.25; with the nets alone e1 = 1.5 / 2 = 0.75; 6 nets: 0.25 - 0.5 * (1 - 2 / 6)
+    np.testing.assert_allclose(dev._errors(rec, {"rnn": 1.0}, components), [0.25])
+    np.testing.assert_allclose(dev._errors(rec, {"rnn": 1.0}, components, extrapolate=True), [0.25 - 0.5 * 2 / 3])
+    # 3/4 nets + 1/4 theta (11): mean 10.625 -> 0.3125; singles 11.75 and 9.5 -> (1.75 + 0.5) / 2 / 2 = 0.5625
+    np.testing.assert_allclose(
+        dev._errors(rec, {"rnn": 0.75, "theta": 0.25}, components, extrapolate=True),
+        [0.3125 - (0.5625 - 0.3125) * 2 / 3],
+    )
+    np.testing.assert_allclose(dev._errors(rec, {"theta": 1.0}, components, extrapolate=True), [0.5])  # no nets
+    # the extrapolated nets (0.0833) beat theta (0.5) and the mix: the _x rule keeps the nets alone
+    assert dev.select(rec, components, "best_x") == {"rnn": 1.0}
+
+
 @needs_data
 def test_loaded_series_end_together_and_keep_their_values():
     y_train, y_test, rows = m4.load_m4(DATA, "Weekly", n_series=5, seed=1)
