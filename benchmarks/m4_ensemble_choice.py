@@ -16,8 +16,11 @@ time)::
 
     nice .venv/bin/python benchmarks/m4_ensemble_choice.py --jobs 2 --out benchmarks/results
     nice .venv/bin/python benchmarks/m4_ensemble_choice.py --frequency Weekly --jobs 2 --out benchmarks/results
+    nice .venv/bin/python benchmarks/m4_ensemble_choice.py --frequency Weekly --candidates A B C D --earlier 13 \
+        --jobs 2 --out benchmarks/results
 
-Writes DIR/m4_<frequency>_ensemble_choice.json and .md.
+Writes DIR/m4_<frequency>_ensemble_choice.json and .md (``_earlier<N>`` with ``--earlier N``; ``--save-forecasts``
+adds every net's forecasts as .npz). Weekly: 819 s for the 21 nets, 433 s for the 12 at the earlier origin.
 """
 
 from __future__ import annotations
