@@ -14,7 +14,7 @@ difference at a time, to find what makes the recipe's ensemble better at this or
 Run from the repository root (about 25 minutes of CPU per 15 Hourly nets; --jobs 2 runs two nets at a
 time)::
 
-    nice .venv/bin/python benchmarks/m4_ensemble_choice.py --jobs 2 --out benchmarks/results
+    nice .venv/bin/python benchmarks/m4_ensemble_choice.py --candidates A B C D E --jobs 2 --out benchmarks/results
     nice .venv/bin/python benchmarks/m4_ensemble_choice.py --frequency Weekly --jobs 2 --out benchmarks/results
     nice .venv/bin/python benchmarks/m4_ensemble_choice.py --frequency Weekly --candidates A B C D --earlier 13 \
         --jobs 2 --out benchmarks/results
@@ -40,6 +40,7 @@ from _meta import environment, write_json
 # AutoRNNForecaster's net on the Weekly holdout data (its plan there): m4.py's Weekly net with these changes
 _AUTO_NET = {"estimator__hidden_size": 128, "estimator__dropout": 0.2, "estimator__max_epochs": 13}
 _AUTO_LONG = {"window_length": 105, "patch_length": 7}
+_AUTO_HOURLY = {"window_scale": "mean", "window_step": 2, "estimator__max_epochs": 14}
 #: candidate -> (m4.py model, parameters changed from it, in words), per frequency
 CANDIDATES = {
     "Hourly": {
@@ -48,6 +49,12 @@ CANDIDATES = {
         "C": ("lstm-direct", {}, "LSTM, 168-hour window"),
         "D": ("gru-direct-series", {}, "GRU, per-series z-score"),
         "E": ("gru-direct", {"window_scale": "mean"}, "GRU, level-scaled windows"),
+        # AutoRNNForecaster's nets on the Hourly holdout data (plan_nets there: level-scaled windows of 168 and
+        # 336 hours in daily patches, every 2nd window, 14 epochs; 16 at the origin 48 hours earlier)
+        "F": ("gru-direct", _AUTO_HOURLY, "auto's net: GRU 128, level-scaled, 168-hour window"),
+        "G": ("gru-direct", {**_AUTO_HOURLY, "window_length": 336}, "auto's net: GRU, 336-hour window"),
+        "H": ("lstm-direct", _AUTO_HOURLY, "auto's net: LSTM, 168-hour window"),
+        "I": ("lstm-direct", {**_AUTO_HOURLY, "window_length": 336}, "auto's net: LSTM, 336-hour window"),
     },
     "Weekly": {
         "A": ("gru-direct", _AUTO_NET, "auto's net: GRU 128, dropout 0.2, 13 epochs, 52-week window"),
@@ -62,9 +69,12 @@ CANDIDATES = {
 
 
 #: AutoRNNForecaster's nets in the order it trains them (window lengths in turn, GRU then LSTM), per frequency
-AUTO_ORDER = {"Weekly": ["A", "B", "C", "D"]}
-#: The seasonal period AutoRNNForecaster finds on these data (its config.sp), for its Theta component
-THETA_SP = {"Hourly": 24, "Weekly": 52}
+AUTO_ORDER = {"Hourly": ["F", "G", "H", "I"], "Weekly": ["A", "B", "C", "D"]}
+#: The seasonal period AutoRNNForecaster finds on these data (its config.sp)
+AUTO_SP = {"Hourly": 24, "Weekly": 52}
+#: The statistical forecaster AutoRNNForecaster mixed 1/4 of into its nets' forecast on these data (its
+#: config.weights on the M4 test runs: seasonal naive on Hourly, Theta on Weekly)
+MIX = {"Hourly": "seasonal naive", "Weekly": "Theta"}
 
 
 def fit_one(frequency, key, seed, y_fit, horizon, max_epochs, threads):
@@ -143,15 +153,16 @@ def main(argv=None) -> int:
             members = [forecasts[(key, seed)] for key in combo for seed in args.seeds]
             combos.append({"candidates": "+".join(combo), "n_nets": len(members), "owa": owa(np.mean(members, axis=0))})
     combos.sort(key=lambda c: (c["owa"], c["n_nets"]))
-    # AutoRNNForecaster may weigh its nets 3/4 beside Theta's 1/4 (it did on Weekly): the same mix here, with
-    # Theta run as AutoRNN runs it, on the seasonal period it finds (config.sp: 52 on Weekly, where M4 uses 1)
-    from seqforecast.baselines import ThetaForecaster
+    # AutoRNNForecaster weighed its nets 3/4 beside 1/4 of one statistical forecaster (MIX): the same mix here,
+    # that forecaster run as AutoRNN runs it, on the seasonal period it finds (52 on Weekly, where M4 uses 1)
+    from seqforecast.baselines import SeasonalNaiveForecaster, ThetaForecaster
 
-    theta = ThetaForecaster(sp=THETA_SP[FREQUENCY]).fit(None, y_fit).forecast(horizon).to_numpy()
-    theta_owa = owa(theta)
+    mixer = {"seasonal naive": SeasonalNaiveForecaster, "Theta": ThetaForecaster}[MIX[FREQUENCY]]
+    mixed = mixer(sp=AUTO_SP[FREQUENCY]).fit(None, y_fit).forecast(horizon).to_numpy()
+    mix_owa = owa(mixed)
     for c in combos:
         members = [forecasts[(key, seed)] for key in c["candidates"].split("+") for seed in args.seeds]
-        c["owa_with_theta"] = owa(0.75 * np.mean(members, axis=0) + 0.25 * theta)
+        c["owa_mixed"] = owa(0.75 * np.mean(members, axis=0) + 0.25 * mixed)
     # The mix's worth by ensemble size: AutoRNN judges it with its first 2 nets (HOLDOUT_MEMBERS), then forecasts
     # with n_members (6). For each seed: its first 2 nets in AutoRNN's order (AUTO_ORDER: window lengths in turn,
     # GRU then LSTM), their score extrapolated to 6 nets in 1/n (score(n) = a + b / n fitted to 1 and 2 nets:
@@ -163,7 +174,7 @@ def main(argv=None) -> int:
 
     def scores(members):
         mean = np.mean([forecasts[m] for m in members], axis=0)
-        return owa(mean), owa(0.75 * mean + 0.25 * theta)
+        return owa(mean), owa(0.75 * mean + 0.25 * mixed)
 
     if order and set(order) <= set(args.candidates):
         for i, seed in enumerate(args.seeds):
@@ -177,13 +188,11 @@ def main(argv=None) -> int:
                 (six, "", scores(six)),
             ]
             by_size += [
-                {"nets": " ".join(f"{k}{s_}" for k, s_ in m), "how": how, "owa": a, "owa_with_theta": b}
+                {"nets": " ".join(f"{k}{s_}" for k, s_ in m), "how": how, "owa": a, "owa_mixed": b}
                 for m, how, (a, b) in rows_
             ]
         every = [(key, seed) for seed in args.seeds for key in order]
-        by_size.append(
-            {"nets": "all", "how": f"{len(every)} nets", **dict(zip(("owa", "owa_with_theta"), scores(every)))}
-        )
+        by_size.append({"nets": "all", "how": f"{len(every)} nets", **dict(zip(("owa", "owa_mixed"), scores(every)))})
 
     settings = {
         "frequency": FREQUENCY,
@@ -199,13 +208,13 @@ def main(argv=None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     stem = args.out / (f"m4_{FREQUENCY}_ensemble_choice" + (f"_earlier{args.earlier}" if args.earlier else ""))
     command = "python benchmarks/m4_ensemble_choice.py " + " ".join(argv if argv is not None else sys.argv[1:])
-    if args.save_forecasts:  # [net, horizon, series] with the held-out values and Theta's forecast beside them
+    if args.save_forecasts:  # [net, horizon, series] with the held-out values and the mixed-in forecast beside them
         np.savez_compressed(
             f"{stem}.npz",
             keys=np.array([f"{key}{seed}" for key, seed in forecasts]),
             forecasts=np.stack(list(forecasts.values())),
             held=held,
-            theta=theta,
+            mix=mixed,
             naive2=naive2,
         )
     write_json(
@@ -218,8 +227,8 @@ def main(argv=None) -> int:
             "command": command,
             "note": note,
             "nets": nets,
-            "theta_sp": THETA_SP[FREQUENCY],
-            "theta_owa": theta_owa,
+            "mix": f"{MIX[FREQUENCY]} (sp={AUTO_SP[FREQUENCY]})",
+            "mix_owa": mix_owa,
             "by_ensemble_size": by_size,
             "combinations": combos,
         },
@@ -240,14 +249,14 @@ def main(argv=None) -> int:
         lines.append(f"| {key} | {candidates[key][2]} | {per_seed} |")
     lines += [
         "",
-        f"Last column: 3/4 the nets' mean and 1/4 Theta's forecast, as AutoRNNForecaster may combine them (Theta "
-        f"with sp={THETA_SP[FREQUENCY]}, the seasonal period AutoRNNForecaster finds on these data; alone: OWA "
-        f"{theta_owa:.4f}).",
+        f"Last column: 3/4 the nets' mean and 1/4 {MIX[FREQUENCY]}'s forecast, as AutoRNNForecaster combined them "
+        f"({MIX[FREQUENCY]} with sp={AUTO_SP[FREQUENCY]}, the seasonal period AutoRNNForecaster finds on these data; "
+        f"alone: OWA {mix_owa:.4f}).",
         "",
-        "| candidates averaged | nets | OWA | with Theta 1/4 |",
+        f"| candidates averaged | nets | OWA | with {MIX[FREQUENCY]} 1/4 |",
         "|---|---|---|---|",
     ]
-    lines += [f"| {c['candidates']} | {c['n_nets']} | {c['owa']:.4f} | {c['owa_with_theta']:.4f} |" for c in combos]
+    lines += [f"| {c['candidates']} | {c['n_nets']} | {c['owa']:.4f} | {c['owa_mixed']:.4f} |" for c in combos]
     if by_size:
         lines += [
             "",
@@ -255,10 +264,10 @@ def main(argv=None) -> int:
             f"{n_final}. Nets in its order ({', '.join(order)}), the 2-net score extrapolated to {n_final} nets in "
             "1/n from the single nets and the pair, then every net:",
             "",
-            "| nets | | OWA | with Theta 1/4 |",
+            f"| nets | | OWA | with {MIX[FREQUENCY]} 1/4 |",
             "|---|---|---|---|",
         ]
-        lines += [f"| {b['nets']} | {b['how']} | {b['owa']:.4f} | {b['owa_with_theta']:.4f} |" for b in by_size]
+        lines += [f"| {b['nets']} | {b['how']} | {b['owa']:.4f} | {b['owa_mixed']:.4f} |" for b in by_size]
     env = environment()
     lines += [
         "",

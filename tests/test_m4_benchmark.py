@@ -138,7 +138,7 @@ def test_weekly_choice_extrapolates_the_pair_to_the_final_ensemble_at_an_earlier
     assert choice.main(argv) == 0
     stem = tmp_path / "m4_Weekly_ensemble_choice_earlier13"
     result = json.loads(stem.with_suffix(".json").read_text())
-    assert result["settings"]["earlier"] == 13 and result["theta_sp"] == 52
+    assert result["settings"]["earlier"] == 13 and result["mix"] == "Theta (sp=52)"
     single = {(n["candidate"], n["seed"]): n["owa"] for n in result["nets"]}
     rows = result["by_ensemble_size"]
     assert [r["nets"] for r in rows] == [
@@ -149,7 +149,7 @@ def test_weekly_choice_extrapolates_the_pair_to_the_final_ensemble_at_an_earlier
         assert extrapolated["how"] == "extrapolated to 6"
         assert extrapolated["owa"] == pytest.approx(pair["owa"] - (one - pair["owa"]) * (1 - 2 / 6), rel=1e-12)
     combos = {c["candidates"]: c for c in result["combinations"]}
-    for column in ("owa", "owa_with_theta"):  # every net of A-D: the same mean as the combination's row
+    for column in ("owa", "owa_mixed"):  # every net of A-D: the same mean as the combination's row
         assert rows[-1][column] == pytest.approx(combos["A+B+C+D"][column], rel=1e-9)
     # the held-out values are the 13 training values before the last 13 (the M4 test values are not read)
     saved = np.load(stem.with_suffix(".npz"))
