@@ -19,9 +19,9 @@ fits:
 * suffix ``_ml``: the same rule with ARIMA fitted by maximum likelihood instead of conditional sums of squares;
 * suffix ``_x``: the same rule with every candidate that holds the nets scored as if it had the final ensemble:
   its holdout errors with each holdout net alone (e1) and with their mean (e2, k nets) extrapolated in 1/n to
-  ``n_members`` nets, ``e2 - (e1 - e2) (1 - k / n_members) / (k - 1)`` (score(n) = a + b / n, exact in
-  expectation for squared errors of exchangeable nets). A lead from ``m4_ensemble_choice.py --frequency
-  Weekly`` (stop 26), not a rule of the package.
+  ``n_members`` nets, ``e2 - (e1 - e2) (1 - k / n_members) / (k - 1)`` (``m4_ensemble_choice.extrapolate``:
+  score(n) = a + b / n, exact in expectation for squared errors of exchangeable nets). A lead from
+  ``m4_ensemble_choice.py --frequency Weekly`` (stop 26), not a rule of the package.
 
 The benchmarks (``small_series.py``, ``m4.py``) were not used to choose the rule.
 
@@ -51,6 +51,7 @@ import seqforecast.forecasting._auto_select as auto_select  # noqa: E402
 import seqforecast.forecasting.auto as auto  # noqa: E402
 from _meta import environment, write_json  # noqa: E402
 from m4 import DEFAULT_DATA, load_m4  # noqa: E402
+from m4_ensemble_choice import extrapolate as extrapolate_score  # noqa: E402
 from seqforecast.baselines.arima import auto_arima  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -176,13 +177,12 @@ def _errors(rec, weights, components, extrapolate=False):
     for origin, (fc, truth, scale) in enumerate(rec["holdout"]):
         if "rnn" in components and "rnn" not in fc:
             continue
-        e2 = np.mean(np.abs(truth - _combine(fc, weights, rec["last"]))) / scale
+        error = np.mean(np.abs(truth - _combine(fc, weights, rec["last"]))) / scale
         nets = rec["holdout_singles"][origin] if extrapolate else []
         if weights.get("rnn", 0) > 0 and len(nets) >= 2:  # scored as with n_members nets: a + b / n
-            k, n = len(nets), rec["n_members"]
-            e1 = np.mean([np.mean(np.abs(truth - _combine({**fc, "rnn": f}, weights, rec["last"]))) for f in nets])
-            e2 -= (e1 / scale - e2) * (1 - k / n) / (k - 1)
-        out.append(e2)
+            single = np.mean([np.mean(np.abs(truth - _combine({**fc, "rnn": f}, weights, rec["last"]))) for f in nets])
+            error = extrapolate_score(single / scale, error, len(nets), rec["n_members"])
+        out.append(error)
     return np.array(out)
 
 

@@ -77,6 +77,13 @@ AUTO_SP = {"Hourly": 24, "Weekly": 52}
 MIX = {"Hourly": "seasonal naive", "Weekly": "Theta"}
 
 
+def extrapolate(single, mean, k, n):
+    """A score of the mean of ``n`` nets from the mean score of ``k`` single nets and the score of their mean:
+    ``score(n) = a + b / n`` through n = 1 and n = k (exact in expectation for squared errors of exchangeable
+    nets; ``auto_selection_dev.py`` uses it too)."""
+    return mean - (single - mean) * (1 - k / n) / (k - 1)
+
+
 def fit_one(frequency, key, seed, y_fit, horizon, max_epochs, threads):
     import torch
 
@@ -163,11 +170,11 @@ def main(argv=None) -> int:
     for c in combos:
         members = [forecasts[(key, seed)] for key in c["candidates"].split("+") for seed in args.seeds]
         c["owa_mixed"] = owa(0.75 * np.mean(members, axis=0) + 0.25 * mixed)
-    # The mix's worth by ensemble size: AutoRNN judges it with its first 2 nets (HOLDOUT_MEMBERS), then forecasts
-    # with n_members (6). For each seed: its first 2 nets in AutoRNN's order (AUTO_ORDER: window lengths in turn,
-    # GRU then LSTM), their score extrapolated to 6 nets in 1/n (score(n) = a + b / n fitted to 1 and 2 nets:
-    # exact in expectation for squared errors of exchangeable nets), and 6 nets in that order; then every net.
+    # The mix's worth by ensemble size: AutoRNN judges it with its first HOLDOUT_MEMBERS (2) nets, then forecasts
+    # with n_members (6). For each seed: its first nets in AutoRNN's order (AUTO_ORDER: window lengths in turn,
+    # GRU then LSTM), their score extrapolated to 6 nets (extrapolate), and 6 nets in that order; then every net.
     from seqforecast import AutoRNNForecaster
+    from seqforecast.forecasting.auto import HOLDOUT_MEMBERS as k_holdout
 
     by_size, n_final = [], AutoRNNForecaster(1).n_members
     order = AUTO_ORDER.get(FREQUENCY, [])
@@ -178,13 +185,17 @@ def main(argv=None) -> int:
 
     if order and set(order) <= set(args.candidates):
         for i, seed in enumerate(args.seeds):
-            pair = [(order[0], seed), (order[1], seed)]
-            two = scores(pair)
-            one = np.mean([scores([m]) for m in pair], axis=0)
+            first = [(order[j], seed) for j in range(k_holdout)]  # the nets AutoRNN judges with
+            pooled = scores(first)
+            one = np.mean([scores([m]) for m in first], axis=0)
             six = [(order[j % len(order)], args.seeds[(i + j // len(order)) % len(args.seeds)]) for j in range(n_final)]
             rows_ = [
-                (pair, "", two),
-                (pair, f"extrapolated to {n_final}", tuple(t - (o - t) * (1 - 2 / n_final) for o, t in zip(one, two))),
+                (first, "", pooled),
+                (
+                    first,
+                    f"extrapolated to {n_final}",
+                    tuple(extrapolate(np.array(one), np.array(pooled), k_holdout, n_final)),
+                ),
                 (six, "", scores(six)),
             ]
             by_size += [
@@ -260,9 +271,9 @@ def main(argv=None) -> int:
     if by_size:
         lines += [
             "",
-            "The mix by ensemble size: AutoRNNForecaster judges it with its first 2 nets and forecasts with "
-            f"{n_final}. Nets in its order ({', '.join(order)}), the 2-net score extrapolated to {n_final} nets in "
-            "1/n from the single nets and the pair, then every net:",
+            f"The mix by ensemble size: AutoRNNForecaster judges it with its first {k_holdout} nets and forecasts "
+            f"with {n_final}. Nets in its order ({', '.join(order)}), the {k_holdout}-net score extrapolated to "
+            f"{n_final} nets in 1/n from the single nets and their mean, then every net:",
             "",
             f"| nets | | OWA | with {MIX[FREQUENCY]} 1/4 |",
             "|---|---|---|---|",

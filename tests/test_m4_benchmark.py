@@ -182,7 +182,14 @@ def test_selection_dev_extrapolates_the_nets_candidates_to_the_final_ensemble():
         [0.3125 - (0.5625 - 0.3125) * 2 / 3],
     )
     np.testing.assert_allclose(dev._errors(rec, {"theta": 1.0}, components, extrapolate=True), [0.5])  # no nets
-    # the extrapolated nets (0.0833) beat theta (0.5) and the mix: the _x rule keeps the nets alone
+    # a flip: with theta at 7 the plain holdout prefers 3/4 nets + 1/4 theta (mean 9.625: 0.375 / 2 against
+    # the nets' 0.5 / 2); as with 6 nets, the nets alone score (0.5 - 1.0 * 2/3) / 2 against the mix's singles
+    # 10.75 and 8.5 -> (0.375 - 0.75 * 2/3) / 2, and the _x rule keeps the nets alone
+    rec["holdout"] = [({**fc, "theta": np.array([7.0, 7.0])}, truth, 2.0)]
+    np.testing.assert_allclose(dev._errors(rec, {"rnn": 0.75, "theta": 0.25}, components), [0.1875])
+    np.testing.assert_allclose(dev._errors(rec, {"rnn": 1.0}, components, extrapolate=True), [-1 / 12])
+    np.testing.assert_allclose(dev._errors(rec, {"rnn": 0.75, "theta": 0.25}, components, extrapolate=True), [-1 / 16])
+    assert dev.select(rec, components, "best") == {"rnn": 0.75, "theta": 0.25}
     assert dev.select(rec, components, "best_x") == {"rnn": 1.0}
 
 
