@@ -19,9 +19,11 @@ fits:
 * suffix ``_ml``: the same rule with ARIMA fitted by maximum likelihood instead of conditional sums of squares;
 * suffix ``_x``: the same rule with every candidate that holds the nets scored as if it had the final ensemble:
   its holdout errors with each holdout net alone (e1) and with their mean (e2, k nets) extrapolated in 1/n to
-  ``n_members`` nets, ``e2 - (e1 - e2) (1 - k / n_members) / (k - 1)`` (``m4_ensemble_choice.extrapolate``:
+  ``n_members`` nets, ``e2 - (e1 - e2) (1 - k / n_members) / (k - 1)`` (``_auto_select.extrapolate_ensemble``:
   score(n) = a + b / n, exact in expectation for squared errors of exchangeable nets). A lead from
-  ``m4_ensemble_choice.py --frequency Weekly`` (stop 26), not a rule of the package.
+  ``m4_ensemble_choice.py --frequency Weekly`` (stop 26); from 0.8.0 the package scores collections so
+  (``auto._holdout_errors``, studied on ``auto_collection_dev.py``), not single series, where this dev set
+  measured it no better.
 
 The benchmarks (``small_series.py``, ``m4.py``) were not used to choose the rule.
 
@@ -51,8 +53,8 @@ import seqforecast.forecasting._auto_select as auto_select  # noqa: E402
 import seqforecast.forecasting.auto as auto  # noqa: E402
 from _meta import environment, write_json  # noqa: E402
 from m4 import DEFAULT_DATA, load_m4  # noqa: E402
-from m4_ensemble_choice import extrapolate as extrapolate_score  # noqa: E402
 from seqforecast.baselines.arima import auto_arima  # noqa: E402
+from seqforecast.forecasting._auto_select import extrapolate_ensemble as extrapolate_score  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 RULES = ("best", "sigA1.645", "sigAt0.95", "sigAt0.9", "sigA1.0", "sig1.0", "equal", "top2", "singles")
@@ -134,7 +136,7 @@ def collect(series_set, seed):
                     final[name] = auto._STATISTICAL[name](Y, horizon, sp)[:, 0]
             final["arima_ml"] = arima_ml(train, horizon, sp)
             holdout, singles = [], []
-            for origin, (forecasts, truth, scales, history) in enumerate(_CAPTURED["holdout"]):
+            for origin, (forecasts, truth, scales, history, _nets) in enumerate(_CAPTURED["holdout"]):
                 fc = {name: values[:, 0] for name, values in forecasts.items()}
                 fc["arima_ml"] = arima_ml(history[0], horizon, sp)
                 holdout.append((fc, truth[:, 0], float(scales[0])))

@@ -36,6 +36,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import m4
 from _meta import environment, write_json
+from seqforecast.forecasting._auto_select import extrapolate_ensemble as extrapolate
 
 # AutoRNNForecaster's net on the Weekly holdout data (its plan there): m4.py's Weekly net with these changes
 _AUTO_NET = {"estimator__hidden_size": 128, "estimator__dropout": 0.2, "estimator__max_epochs": 13}
@@ -75,13 +76,6 @@ AUTO_SP = {"Hourly": 24, "Weekly": 52}
 #: The statistical forecaster AutoRNNForecaster mixed 1/4 of into its nets' forecast on these data (its
 #: config.weights on the M4 test runs: seasonal naive on Hourly, Theta on Weekly)
 MIX = {"Hourly": "seasonal naive", "Weekly": "Theta"}
-
-
-def extrapolate(single, mean, k, n):
-    """A score of the mean of ``n`` nets from the mean score of ``k`` single nets and the score of their mean:
-    ``score(n) = a + b / n`` through n = 1 and n = k (exact in expectation for squared errors of exchangeable
-    nets; ``auto_selection_dev.py`` uses it too)."""
-    return mean - (single - mean) * (1 - k / n) / (k - 1)
 
 
 def fit_one(frequency, key, seed, y_fit, horizon, max_epochs, threads):

@@ -7,7 +7,7 @@ seqforecast`` and the command line's ``--help`` stay fast (torch loads only when
 
 from importlib import import_module
 
-__version__ = "0.7.0"
+__version__ = "0.8.0"
 
 _EXPORTS = {
     "RNNRegressor": "estimators",

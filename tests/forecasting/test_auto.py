@@ -201,7 +201,7 @@ def _holdout(theta_errors, arima_errors):
     """One series, one origin per error pair, horizon 1, truth 0, scale 1: each forecaster's MASE at an origin
     is its forecast's absolute value."""
     return [
-        ({"theta": np.array([[t]]), "arima": np.array([[a]])}, np.zeros((1, 1)), np.ones(1), [np.ones(5)])
+        ({"theta": np.array([[t]]), "arima": np.array([[a]])}, np.zeros((1, 1)), np.ones(1), [np.ones(5)], [])
         for t, a in zip(theta_errors, arima_errors)
     ]
 
@@ -233,7 +233,44 @@ def test_the_best_replaces_arima_only_when_clearly_better():
     assert weights == {"theta": 0.0, "arima": 1.0}
     # without ARIMA among the components, the best is chosen whatever its margin
     one = [
-        ({"theta": np.array([[1.0]]), "seasonal_naive": np.array([[1.5]])}, np.zeros((1, 1)), np.ones(1), [np.ones(5)])
+        (
+            {"theta": np.array([[1.0]]), "seasonal_naive": np.array([[1.5]])},
+            np.zeros((1, 1)),
+            np.ones(1),
+            [np.ones(5)],
+            [],
+        )
     ]
     table, weights = f._choose(["theta", "seasonal_naive"], one, False)
     assert weights == {"theta": 1.0, "seasonal_naive": 0.0} and np.isnan(table["t_vs_arima"]).all()
+
+
+def _two_nets_holdout(columns):
+    """Two series (``columns`` of them kept), one origin, horizon 1, truth 0, scale 1: the holdout nets
+    forecast 3 and -1 (series 0), 4 and 2 (series 1); their mean 1 and 3; Theta 1.9 on both."""
+    nets = [np.array([[3.0, 4.0]])[:, columns], np.array([[-1.0, 2.0]])[:, columns]]
+    forecasts = {"rnn": np.mean(nets, axis=0), "theta": np.full((1, 2), 1.9)[:, columns]}
+    truth, scales = np.zeros((1, len(columns))), np.ones(len(columns))
+    return [(forecasts, truth, scales, [np.ones(5)] * len(columns), nets)]
+
+
+def test_a_collection_scores_the_nets_as_the_final_ensemble():
+    # e1: each net alone, averaged; e2: their mean; score of 6 nets = e2 - (e1 - e2) (1 - 2/6) / (2 - 1).
+    # nets alone: series 0 e1 = (3 + 1) / 2 = 2, e2 = 1 -> 1 - 1 * 2/3 = 1/3; series 1 e1 = e2 = 3 (both nets
+    # above the truth): mean (1/3 + 3) / 2 = 5/3.
+    # 0.75 nets + 0.25 theta (0.475): series 0 with each net 2.725 and -0.275, e1 = 1.5, e2 = 1.225 ->
+    # 1.225 - 0.275 * 2/3 = 1.041667; series 1 e1 = e2 = 2.725: mean 1.883333.
+    # 0.5 / 0.5: every combination on one side of the truth, no change: (1.45 + 2.45) / 2 = 1.95. Theta 1.9.
+    table, weights = AutoRNNForecaster(1)._choose(["rnn", "theta"], _two_nets_holdout([0, 1]), False)
+    scores = dict(zip(table["candidate"], table["mase"]))
+    assert scores == pytest.approx(
+        {"rnn": 5 / 3, "0.75 rnn + 0.25 theta": 1.883333, "0.5 rnn + 0.5 theta": 1.95, "theta": 1.9}, abs=1e-6
+    )
+    assert weights == {"rnn": 1.0, "theta": 0.0}
+    # scored as they are (the final ensemble has the holdout's 2 nets): nets 2.0, Theta 1.9 is chosen
+    table, weights = AutoRNNForecaster(1, n_members=2)._choose(["rnn", "theta"], _two_nets_holdout([0, 1]), False)
+    assert dict(zip(table["candidate"], table["mase"]))["rnn"] == pytest.approx(2.0)
+    assert weights == {"rnn": 0.0, "theta": 1.0}
+    # one series: never extrapolated (series 0 alone: the nets' mean scores 1, not 1/3)
+    table, _ = AutoRNNForecaster(1)._choose(["rnn", "theta"], _two_nets_holdout([0]), False)
+    assert dict(zip(table["candidate"], table["mase"]))["rnn"] == pytest.approx(1.0)

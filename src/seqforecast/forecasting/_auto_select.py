@@ -37,6 +37,14 @@ def _candidate_weights(components, combine):
     return out
 
 
+def extrapolate_ensemble(single, mean, k, n):
+    """The error of the mean of ``n`` nets from the mean error of ``k`` nets alone (``single``) and the error
+    of their mean (``mean``): ``score(n) = a + b / n`` through n = 1 and n = k, that is
+    ``mean - (single - mean) (1 - k / n) / (k - 1)`` (exact in expectation for the squared error of
+    exchangeable nets; elementwise on arrays)."""
+    return mean - (single - mean) * (1 - k / n) / (k - 1)
+
+
 def switch_critical(n_scores: int) -> float:
     """How far below zero the paired t statistic of ``n_scores`` held-out differences must be for the best
     candidate to replace ARIMA: Student's t quantile of level :data:`SWITCH_FROM_ARIMA_LEVEL` with
