@@ -17,11 +17,15 @@ The forecasts are scored on the first ``horizon`` values of each series' M4 test
 Usage::
 
     python benchmarks/auto_edge_cases.py            # writes benchmarks/results/auto_edge_cases.{json,md}
+    python benchmarks/auto_edge_cases.py --cases short mixed --merge   # reruns two, keeps the others' results
+
+Each case records the seqforecast version and the date it ran on.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from pathlib import Path
@@ -36,6 +40,7 @@ from seqforecast import AutoRNNForecaster, NaiveForecaster, ThetaForecaster  # n
 from seqforecast.evaluation.metrics import mase  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
+CASES = ("short", "mixed", "budget", "defaults")
 
 
 def _frame(rows, lengths):
@@ -164,13 +169,22 @@ def main(argv=None):
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--budget", type=float, default=120.0)
-    parser.add_argument("--cases", nargs="+", default=["short", "mixed", "budget", "defaults"])
+    parser.add_argument("--cases", nargs="+", choices=CASES, default=list(CASES))
+    parser.add_argument("--merge", action="store_true", help="keep the results file's other cases")
     args = parser.parse_args(argv)
     import torch
+
+    import seqforecast
 
     torch.set_num_threads(2)
     started = time.perf_counter()
     results = {}
+    if args.merge and (RESULTS / "auto_edge_cases.json").exists():
+        previous = json.loads((RESULTS / "auto_edge_cases.json").read_text(encoding="utf-8"))
+        results = {case: r for case, r in previous["results"].items() if case not in args.cases}
+        for r in results.values():  # results of the runs before --merge: that run's version and date
+            r.setdefault("seqforecast", previous["environment"]["versions"].get("seqforecast"))
+            r.setdefault("date_utc", previous["environment"]["date_utc"])
     for case in args.cases:
         print(f"{case} ...", file=sys.stderr, flush=True)
         results[case] = {
@@ -179,7 +193,9 @@ def main(argv=None):
             "budget": lambda: case_budget(args.data, args.seed, args.budget),
             "defaults": lambda: case_defaults(args.seed),
         }[case]()
+        results[case].update(seqforecast=seqforecast.__version__, date_utc=environment()["date_utc"])
         print(results[case], file=sys.stderr, flush=True)
+    results = {case: results[case] for case in CASES if case in results}
     payload = {
         "environment": environment(),
         "seed": args.seed,
@@ -198,6 +214,8 @@ def main(argv=None):
     for case, r in results.items():
         lines.append(f"## {case}: {r['what']}")
         lines.append("")
+        if r.get("seqforecast"):
+            lines += [f"seqforecast {r['seqforecast']}, run {r['date_utc']}.", ""]
         if case == "defaults":
             for name in ("DirectForecaster(horizon=18)", "RecursiveForecaster()"):
                 lines.append(

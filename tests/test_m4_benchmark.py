@@ -18,6 +18,7 @@ import pytest
 from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.linear_model import LinearRegression
 
+import seqforecast
 from seqforecast.estimators import RNNRegressor
 from seqforecast.forecasting import (
     DirectForecaster,
@@ -358,3 +359,39 @@ def test_ensemble_of_several_forecasters_copies_each_in_turn():
         ValueError, match=re.escape("EnsembleForecaster: forecaster is an empty list; give at least one forecaster.")
     ):
         EnsembleForecaster([]).fit(None, y)
+
+
+def test_edge_cases_merge_reruns_some_cases_and_keeps_the_others_with_their_version(tmp_path, monkeypatch):
+    spec = importlib.util.spec_from_file_location("auto_edge_cases", ROOT / "benchmarks" / "auto_edge_cases.py")
+    edge = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(edge)
+    monkeypatch.setattr(edge, "RESULTS", tmp_path)
+    budget = {
+        "what": "budget case",
+        "budget_seconds": 120.0,
+        "fit_seconds": 100.0,
+        "within_budget": True,
+        "holdout_nets": 1,
+        "final_nets": 1,
+        "auto_config": {},
+    }
+    defaults = {"what": "defaults case"}
+    for name in ("DirectForecaster(horizon=18)", "RecursiveForecaster()"):
+        defaults[name] = {"fit_seconds": 5.0, "epochs": 2, "net": {}, "finite_forecast": True}
+    earlier = {"date_utc": "2026-01-01T00:00:00+00:00", "machine": "m", "versions": {"seqforecast": "0.5.0"}}
+    (tmp_path / "auto_edge_cases.json").write_text(
+        json.dumps({"environment": earlier, "results": {"defaults": defaults, "budget": {**budget, "fit_seconds": 9}}})
+    )
+    monkeypatch.setattr(edge, "case_budget", lambda data, seed, seconds: dict(budget))
+    assert edge.main(["--cases", "budget", "--merge"]) == 0
+    results = json.loads((tmp_path / "auto_edge_cases.json").read_text())["results"]
+    assert list(results) == ["budget", "defaults"]  # the cases' order, not the run's
+    assert results["budget"]["fit_seconds"] == 100.0 and results["budget"]["seqforecast"] == seqforecast.__version__
+    assert results["defaults"]["seqforecast"] == "0.5.0"
+    assert results["defaults"]["date_utc"] == "2026-01-01T00:00:00+00:00"
+    text = (tmp_path / "auto_edge_cases.md").read_text()
+    assert "seqforecast 0.5.0, run 2026-01-01T00:00:00+00:00." in text
+    assert f"seqforecast {seqforecast.__version__}, run " in text
+    # without --merge, only the cases run are written
+    assert edge.main(["--cases", "budget"]) == 0
+    assert list(json.loads((tmp_path / "auto_edge_cases.json").read_text())["results"]) == ["budget"]
