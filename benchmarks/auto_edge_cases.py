@@ -207,7 +207,8 @@ def main(argv=None):
     lines = [
         "# AutoRNNForecaster on short, mixed-length collections and under a time budget",
         "",
-        "Command: `python benchmarks/auto_edge_cases.py`. MASE with M4's weekly scale (period 1) on the "
+        f"Command: `python benchmarks/auto_edge_cases.py {' '.join(argv if argv is not None else sys.argv[1:])}`. "
+        "MASE with M4's weekly scale (period 1) on the "
         "first horizon of each series' M4 test values.",
         "",
     ]

@@ -392,6 +392,7 @@ def test_edge_cases_merge_reruns_some_cases_and_keeps_the_others_with_their_vers
     text = (tmp_path / "auto_edge_cases.md").read_text()
     assert "seqforecast 0.5.0, run 2026-01-01T00:00:00+00:00." in text
     assert f"seqforecast {seqforecast.__version__}, run " in text
+    assert "Command: `python benchmarks/auto_edge_cases.py --cases budget --merge`." in text
     # without --merge, only the cases run are written
     assert edge.main(["--cases", "budget"]) == 0
     assert list(json.loads((tmp_path / "auto_edge_cases.json").read_text())["results"]) == ["budget"]
