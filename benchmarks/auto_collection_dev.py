@@ -23,6 +23,8 @@ Usage::
     python benchmarks/auto_collection_dev.py --frequency Weekly --seeds 0 1 2   # about 7 min per seed, 2 cores
     python benchmarks/auto_collection_dev.py --frequency Hourly --seeds 0
     python benchmarks/auto_collection_dev.py --frequency Weekly --n-series 20 --seeds 0   # a quick try
+    python benchmarks/auto_collection_dev.py --frequency Weekly --origins 3   # three holdout origins, and the
+                                                                              # latest alone beside them
 """
 
 from __future__ import annotations
@@ -71,6 +73,8 @@ def run_seed(seed, y_fit, horizon, owa):
     plain_model = auto.AutoRNNForecaster(horizon, n_members=auto.HOLDOUT_MEMBERS, random_state=seed)
     plain_table, plain = _choose(plain_model, components, holdout, non_negative)
     x_table, extrapolated = _choose(model, components, holdout, non_negative)
+    # with --origins 3: the package's rule judged on the latest origin alone, beside all three
+    latest = _choose(model, components, holdout[:1], non_negative)[1] if len(holdout) > 1 else None
     every = {name: 0.0 for name in model.weights_}
 
     def test_owa(weights):
@@ -97,6 +101,8 @@ def run_seed(seed, y_fit, horizon, owa):
         "n_members": len(model.members_),
         "plain": {"weights": plain, "test_owa": test_owa(plain)},
         "extrapolated": {"weights": extrapolated, "test_owa": test_owa(extrapolated)},
+        "n_origins": len(holdout),
+        "latest_origin_only": None if latest is None else {"weights": latest, "test_owa": test_owa(latest)},
         "candidates": sorted(candidates, key=lambda c: c["test_owa"]),
     }
 
@@ -123,6 +129,12 @@ def markdown(frequency, args, results, n_series, wall):
             f"| {r['seed']} | {short(r['plain']['weights'])} | {r['plain']['test_owa']:.4f} | "
             f"{short(r['extrapolated']['weights'])} | {r['extrapolated']['test_owa']:.4f} | {r['fit_seconds']:.0f} |"
         )
+    for r in results:
+        if r["latest_origin_only"]:
+            lines.append(
+                f"| {r['seed']}, extrapolated, latest of its {r['n_origins']} origins only | | | "
+                f"{short(r['latest_origin_only']['weights'])} | {r['latest_origin_only']['test_owa']:.4f} | |"
+            )
     mean_plain = np.mean([r["plain"]["test_owa"] for r in results])
     mean_x = np.mean([r["extrapolated"]["test_owa"] for r in results])
     lines += ["", f"Mean over the seeds: plain {mean_plain:.4f}, extrapolated {mean_x:.4f}.", ""]
@@ -150,6 +162,13 @@ def main(argv=None) -> int:
     parser.add_argument("--seeds", type=int, nargs="+", default=[0])
     parser.add_argument("--earlier", type=int, default=0, help="drop this many more values before the test")
     parser.add_argument("--n-series", type=int, default=None, help="a random subset (a quick try)")
+    parser.add_argument(
+        "--origins",
+        type=int,
+        choices=[1, 3],
+        default=None,
+        help="3: hold out at three origins whatever the data's size (AutoRNN does so below SMALL_DATA_WINDOWS)",
+    )
     args = parser.parse_args(argv)
     args.argv = list(sys.argv[1:] if argv is None else argv)
     if not (args.data / f"{args.frequency}-train.csv").exists():
@@ -170,6 +189,8 @@ def main(argv=None) -> int:
     def owa(forecast):
         return m4_scores(held, forecast, y_train=fit_rows, sp=sp, y_pred_naive2=naive2)["owa"]
 
+    if args.origins == 3:
+        auto.SMALL_DATA_WINDOWS = float("inf")
     started = time.perf_counter()
     results = []
     for seed in args.seeds:
@@ -185,8 +206,16 @@ def main(argv=None) -> int:
     stem = f"auto_collection_dev_{frequency}" + (f"_earlier{args.earlier}" if args.earlier else "")
     if args.n_series:
         stem += f"_n{args.n_series}"
+    if args.origins == 3:
+        stem += "_origins3"
     (args.out / f"{stem}.md").write_text(markdown(frequency, args, results, y_fit.shape[1], wall), encoding="utf-8")
-    settings = {"frequency": frequency, "earlier": args.earlier, "n_series": y_fit.shape[1], "seeds": args.seeds}
+    settings = {
+        "frequency": frequency,
+        "earlier": args.earlier,
+        "n_series": y_fit.shape[1],
+        "seeds": args.seeds,
+        "origins": args.origins,
+    }
     write_json(
         args.out / f"{stem}.json",
         {"settings": settings, "results": results, "wall_seconds": wall, "environment": environment()},

@@ -396,3 +396,19 @@ def test_edge_cases_merge_reruns_some_cases_and_keeps_the_others_with_their_vers
     # without --merge, only the cases run are written
     assert edge.main(["--cases", "budget"]) == 0
     assert list(json.loads((tmp_path / "auto_edge_cases.json").read_text())["results"]) == ["budget"]
+
+
+def test_collection_dev_labels_its_candidates_as_the_holdout_table_does():
+    spec = importlib.util.spec_from_file_location("auto_collection_dev", ROOT / "benchmarks" / "auto_collection_dev.py")
+    dev = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(dev)
+    from seqforecast import AutoRNNForecaster
+    from seqforecast.forecasting._auto_select import _candidate_weights
+
+    nets = [np.array([[3.0, 4.0]]), np.array([[-1.0, 2.0]])]
+    forecasts = {"rnn": np.mean(nets, axis=0), "theta": np.full((1, 2), 1.9), "seasonal_naive": np.ones((1, 2))}
+    holdout = [(forecasts, np.zeros((1, 2)), np.ones(2), [np.ones(5)] * 2, nets)]
+    components = ["rnn", "theta", "seasonal_naive"]
+    table, _ = AutoRNNForecaster(1)._choose(components, holdout, False)
+    assert sorted(dev.label(w) for w in _candidate_weights(components, "auto")) == sorted(table["candidate"])
+    assert dev.short({"rnn": 0.75, "theta": 0.25, "arima": 0.0}) == "0.75 rnn + 0.25 theta"
