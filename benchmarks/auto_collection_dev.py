@@ -41,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import m4  # noqa: E402
 import seqforecast.forecasting.auto as auto  # noqa: E402
 from _meta import environment, write_json  # noqa: E402
-from seqforecast.forecasting._auto_select import _candidate_weights  # noqa: E402
+from seqforecast.forecasting._auto_select import _candidate_weights, candidate_label  # noqa: E402
 
 _CAPTURED: dict = {}
 _choose = auto.AutoRNNForecaster._choose
@@ -52,11 +52,6 @@ def _capture(self, components, holdout, non_negative):
     _CAPTURED.update(components=list(components), holdout=holdout, non_negative=non_negative)
     table, _ = _choose(self, components, holdout, non_negative)
     return table, {name: 1.0 / len(components) for name in components}
-
-
-def label(weights):
-    """The candidate's label in ``holdout_scores_``."""
-    return " + ".join(f"{w:g} {n}" if len(weights) > 1 else n for n, w in weights.items())
 
 
 def run_seed(seed, y_fit, horizon, owa):
@@ -85,7 +80,7 @@ def run_seed(seed, y_fit, horizon, owa):
     plain_scores = dict(zip(plain_table["candidate"], plain_table["mase"]))
     x_scores = dict(zip(x_table["candidate"], x_table["mase"]))
     for weights in _candidate_weights(components, "auto"):
-        name = label(weights)
+        name = candidate_label(weights)
         candidates.append(
             {
                 "candidate": name,

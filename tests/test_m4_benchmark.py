@@ -398,17 +398,23 @@ def test_edge_cases_merge_reruns_some_cases_and_keeps_the_others_with_their_vers
     assert list(json.loads((tmp_path / "auto_edge_cases.json").read_text())["results"]) == ["budget"]
 
 
-def test_collection_dev_labels_its_candidates_as_the_holdout_table_does():
-    spec = importlib.util.spec_from_file_location("auto_collection_dev", ROOT / "benchmarks" / "auto_collection_dev.py")
-    dev = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(dev)
+def test_holdout_labels_name_every_candidate_once():
     from seqforecast import AutoRNNForecaster
-    from seqforecast.forecasting._auto_select import _candidate_weights
+    from seqforecast.forecasting._auto_select import _candidate_weights, candidate_label
 
     nets = [np.array([[3.0, 4.0]]), np.array([[-1.0, 2.0]])]
     forecasts = {"rnn": np.mean(nets, axis=0), "theta": np.full((1, 2), 1.9), "seasonal_naive": np.ones((1, 2))}
     holdout = [(forecasts, np.zeros((1, 2)), np.ones(2), [np.ones(5)] * 2, nets)]
     components = ["rnn", "theta", "seasonal_naive"]
     table, _ = AutoRNNForecaster(1)._choose(components, holdout, False)
-    assert sorted(dev.label(w) for w in _candidate_weights(components, "auto")) == sorted(table["candidate"])
+    labels = [candidate_label(w) for w in _candidate_weights(components, "auto")]
+    assert len(set(labels)) == len(labels) and sorted(labels) == sorted(table["candidate"])
+    assert candidate_label({"theta": 1.0}) == "theta"
+    assert candidate_label({"rnn": 0.75, "theta": 0.25}) == "0.75 rnn + 0.25 theta"
+
+
+def test_collection_dev_names_only_the_components_with_a_weight():
+    spec = importlib.util.spec_from_file_location("auto_collection_dev", ROOT / "benchmarks" / "auto_collection_dev.py")
+    dev = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(dev)
     assert dev.short({"rnn": 0.75, "theta": 0.25, "arima": 0.0}) == "0.75 rnn + 0.25 theta"

@@ -37,6 +37,12 @@ def _candidate_weights(components, combine):
     return out
 
 
+def candidate_label(weights):
+    """A candidate's name in ``holdout_scores_``: the forecaster's for one, else each weight and name, e.g.
+    ``"0.75 rnn + 0.25 theta"``."""
+    return " + ".join(f"{w:g} {n}" if len(weights) > 1 else n for n, w in weights.items())
+
+
 def extrapolate_ensemble(single, mean, k, n):
     """The error of the mean of ``n`` nets from the mean error of ``k`` nets alone (``single``) and the error
     of their mean (``mean``): ``score(n) = a + b / n`` through n = 1 and n = k, that is

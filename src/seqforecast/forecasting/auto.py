@@ -43,7 +43,14 @@ from sklearn.utils import check_random_state
 from .._utils.validation import Interval, options, positive_int, validate_params
 from ..base import MAX_FORECAST_STEPS, BaseForecaster
 from ._auto_plan import _windows, plan_nets, seasonal_period
-from ._auto_select import _candidate_weights, _combine, _paired_t, extrapolate_ensemble, switch_critical
+from ._auto_select import (
+    _candidate_weights,
+    _combine,
+    _paired_t,
+    candidate_label,
+    extrapolate_ensemble,
+    switch_critical,
+)
 from .window import DirectForecaster
 
 __all__ = ["AutoRNNForecaster"]
@@ -487,7 +494,7 @@ class AutoRNNForecaster(BaseForecaster):
                     _holdout_errors(weights, forecasts, nets, truth, scales, history, non_negative, to_members)
                 )
             if errors:
-                label = " + ".join(f"{w:g} {n}" if len(weights) > 1 else n for n, w in weights.items())
+                label = candidate_label(weights)
                 rows.append(
                     {
                         "candidate": label,
@@ -572,8 +579,9 @@ def _holdout_errors(weights, forecasts, nets, truth, scales, history, non_negati
     With ``to_members`` (a collection of series) and at least two holdout ``nets``, a combination that holds
     the nets is scored as if it had ``to_members`` nets, as the final forecast has: the error with each
     holdout net alone in place of their mean (``e1``, averaged over the nets) and the error with their mean
-    of ``k`` (``ek``) are extrapolated in 1/n (:func:`._auto_select.extrapolate_ensemble`). Without it, the nets' holdout noise, which the final ensemble of ``to_members`` nets averages
-    away, is charged to every candidate that holds them: on the training parts of M4 Weekly and Hourly
+    of ``k`` (``ek``) are extrapolated in 1/n (:func:`._auto_select.extrapolate_ensemble`). Without it,
+    the nets' holdout noise, which the final ensemble of ``to_members`` nets averages away, is charged to
+    every candidate that holds them: on the training parts of M4 Weekly and Hourly
     (``benchmarks/m4_ensemble_choice.py``, stop 26) the statistical share it chose helped the 2 holdout nets
     but not the 6 final ones, and the extrapolation predicted the 6 nets' sign in every Hourly case. With
     one series it is not used: on the single-series dev set (``benchmarks/auto_selection_dev.py``) it did
